@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * StvaMediaReader: decodes a media file with FFmpeg's libraries.  Video frames come out as
+ * packed RGB24 at the stream's own rate; audio comes out resampled to 16 kHz mono float.
+ * One reader per thread; separate readers may run in separate threads.
+ *
+ * This is the first cut that the foundation needs (probing, frames, audio); the media issue
+ * grows it (frame rate conversion, seeking precision, clips cut from whole sessions).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stva-error.h"
+
+#define STVA_AUDIO_RATE_HZ 16000  /* the audio features assume 16 kHz mono */
+
+typedef struct StvaMediaReader StvaMediaReader;
+
+typedef struct
+{
+  double duration_s;        /* container duration, or the longest stream's */
+  bool   has_video;
+  bool   has_audio;
+  int    width;             /* video, 0 when there is none */
+  int    height;
+  double fps;               /* average frame rate of the video stream */
+  int64_t n_video_frames;   /* as the container states it, or 0 when unknown */
+  double video_duration_s;
+  double audio_duration_s;
+  int    audio_rate_hz;     /* the stream's own rate, before resampling */
+  int    audio_channels;
+  char   video_codec[32];   /* FFmpeg codec name, "" when absent */
+  char   audio_codec[32];
+} StvaMediaInfo;
+
+/* Opens and probes `path`.  Errors name the file and the problem (STVA_ERR_IO when it cannot
+ * be opened, STVA_ERR_MEDIA when FFmpeg cannot make sense of it). */
+StvaStatus stva_media_reader_open (StvaMediaReader **out,
+                                   const char       *path,
+                                   StvaError        *error);
+
+void                 stva_media_reader_free (StvaMediaReader *reader);
+const StvaMediaInfo *stva_media_reader_info (const StvaMediaReader *reader);
+
+/* Decodes the next video frame into rgb (width * height * 3 bytes, rows packed) and its
+ * presentation time in seconds.  Sets *eof and returns STVA_OK at the end of the stream. */
+StvaStatus stva_media_reader_next_frame (StvaMediaReader *reader,
+                                         uint8_t         *rgb,
+                                         double          *pts_s,
+                                         bool            *eof,
+                                         StvaError       *error);
+
+/* Seeks so that the next frame returned is the first with pts >= t_s (frame-accurate:
+ * seeks to the key frame before and decodes forward). */
+StvaStatus stva_media_reader_seek (StvaMediaReader *reader,
+                                   double           t_s,
+                                   StvaError       *error);
+
+/* Decodes the audio between start_s and end_s (end_s < 0: to the end) as 16 kHz mono float.
+ * *samples is malloc'ed (owned by the caller), *n_samples its length. */
+StvaStatus stva_media_read_audio (const char  *path,
+                                  double       start_s,
+                                  double       end_s,
+                                  float      **samples,
+                                  size_t      *n_samples,
+                                  StvaError   *error);
