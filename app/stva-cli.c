@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Error, usage and progress output for the synctva command line (see stva-cli.h).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "stva-cli.h"
+
+int
+stva_cli_fail (const char *format,
+               ...)
+{
+  va_list ap;
+  va_start (ap, format);
+  fputs ("synctva: ", stderr);
+  vfprintf (stderr, format, ap);
+  fputc ('\n', stderr);
+  va_end (ap);
+  return STVA_EXIT_ERROR;
+}
+
+int
+stva_cli_usage (const char *usage,
+                const char *format,
+                ...)
+{
+  va_list ap;
+  va_start (ap, format);
+  fputs ("synctva: ", stderr);
+  vfprintf (stderr, format, ap);
+  fputc ('\n', stderr);
+  va_end (ap);
+  fprintf (stderr, "usage: %s\n", usage);
+  return STVA_EXIT_USAGE;
+}
+
+double
+stva_cli_now_s (void)
+{
+  struct timespec t;
+  clock_gettime (CLOCK_MONOTONIC, &t);
+  return (double) t.tv_sec + 1e-9 * (double) t.tv_nsec;
+}
+
+bool
+stva_cli_parse_int (const char *s,
+                    long long   lo,
+                    long long   hi,
+                    long long  *out)
+{
+  if (s == NULL || *s == '\0')
+    return false;
+  char *end = NULL;
+  errno = 0;
+  long long v = strtoll (s, &end, 10);
+  if (errno != 0 || *end != '\0' || v < lo || v > hi)
+    return false;
+  *out = v;
+  return true;
+}
+
+void
+stva_cli_progress_init (StvaCliProgress *p,
+                        const char      *what)
+{
+  p->what = what;
+  p->tty = isatty (STDERR_FILENO) != 0;
+  p->start_s = stva_cli_now_s ();
+  p->last_s = -1e9;
+}
+
+void
+stva_cli_progress_update (StvaCliProgress *p,
+                          int64_t          done,
+                          int64_t          total)
+{
+  double now = stva_cli_now_s ();
+  bool last = done >= total;
+  /* A terminal gets a live bar; a log gets a line every 5 s and the last one. */
+  if (!last && now - p->last_s < (p->tty ? 0.1 : 5.0))
+    return;
+  p->last_s = now;
+  double elapsed = now - p->start_s;
+  double rate = elapsed > 0.0 ? (double) done / elapsed : 0.0;
+  double eta = rate > 0.0 ? (double) (total - done) / rate : 0.0;
+  int pct = total > 0 ? (int) (100 * done / total) : 100;
+  if (p->tty)
+    {
+      char bar[31];
+      int fill = total > 0 ? (int) (30 * done / total) : 30;
+      for (int i = 0; i < 30; i++)
+        bar[i] = i < fill ? '#' : '.';
+      bar[30] = '\0';
+      fprintf (stderr, "\r%s [%s] %3d%% %lld/%lld  %.1f/s  ETA %.0fs ", p->what, bar, pct,
+               (long long) done, (long long) total, rate, eta);
+    }
+  else
+    fprintf (stderr, "%s: %lld/%lld (%d%%), %.1f/s, %.0fs elapsed, ETA %.0fs\n", p->what,
+             (long long) done, (long long) total, pct, rate, elapsed, eta);
+  fflush (stderr);
+}
+
+void
+stva_cli_progress_finish (StvaCliProgress *p)
+{
+  if (p->tty)
+    fputc ('\n', stderr);
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The synctva command line: `synctva COMMAND [ARGS] [--project FILE]`
+ * (conventions in shared/design/architecture.md).  Parses the command name and hands over;
+ * each command lives in its own stva-cli-*.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "stva-cli.h"
+
+typedef struct
+{
+  const char *name;
+  int       (*run) (int argc, char **argv);
+  const char *summary;
+  const char *missing;   /* non-NULL: not built yet, and where it is planned */
+} Command;
+
+static const Command commands[] = {
+  { "make-demo", stva_cli_make_demo, "generate the synthetic MELD-style demo corpus", NULL },
+  { "init", NULL, "create a project database", "the project store (issue #5)" },
+  { "import", NULL, "import a corpus, subtitles, annotations or features",
+    "the project store (issue #5)" },
+  { "extract", NULL, "extract text, audio and visual features", "media and features (issue #4)" },
+  { "train", NULL, "train a Sync-TVA model", "the Sync-TVA core (issue #3)" },
+  { "eval", NULL, "evaluate a model on a split", "the Sync-TVA core (issue #3)" },
+  { "predict", NULL, "predict emotions with a model", "the Sync-TVA core (issue #3)" },
+  { "export", NULL, "export labels, predictions or datasets", "the project store (issue #5)" },
+  { "figure", NULL, "draw a figure to PNG, SVG or PDF", "the studio views" },
+  { "stats", NULL, "counts, label distribution and agreement", "the project store (issue #5)" },
+  { "merge", NULL, "merge projects made apart", "the project store (issue #5)" },
+  { "model", NULL, "model info FILE: describe a model file", "the Sync-TVA core (issue #3)" },
+};
+
+static void
+print_help (FILE *f)
+{
+  fprintf (f, "usage: synctva COMMAND [ARGS] [--project FILE]\n\ncommands:\n");
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    fprintf (f, "  %-10s %s%s\n", commands[i].name, commands[i].summary,
+             commands[i].missing ? "  (not built yet)" : "");
+  fprintf (f, "\nsynctva %s; see README.md\n", PACKAGE_VERSION);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  if (argc < 2)
+    {
+      print_help (stderr);
+      return STVA_EXIT_USAGE;
+    }
+  const char *name = argv[1];
+  if (strcmp (name, "--help") == 0 || strcmp (name, "-h") == 0 || strcmp (name, "help") == 0)
+    {
+      print_help (stdout);
+      return STVA_EXIT_OK;
+    }
+  if (strcmp (name, "--version") == 0)
+    {
+      printf ("synctva %s\n", PACKAGE_VERSION);
+      return STVA_EXIT_OK;
+    }
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (strcmp (commands[i].name, name) == 0)
+      {
+        if (commands[i].run == NULL)
+          return stva_cli_fail ("'%s' is not built yet: it comes with %s", name,
+                                commands[i].missing);
+        return commands[i].run (argc - 1, argv + 1);
+      }
+  fprintf (stderr, "synctva: unknown command '%s'\n", name);
+  print_help (stderr);
+  return STVA_EXIT_USAGE;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Inverted dropout (see stva-dropout.h).  The mask is stored so the backward pass reuses it and
+ * the studio can replay a training step exactly.
+ */
+#include <assert.h>
+
+#include "stva-dropout.h"
+
+void
+stva_dropout_forward (float       *y,      /* (n) */
+                      bool        *keep,   /* (n) */
+                      const float *x,      /* (n) */
+                      size_t       n,
+                      float        p,
+                      StvaRng     *rng)
+{
+  assert (p >= 0.0f && p < 1.0f);
+  if (p == 0.0f)
+    {
+      for (size_t i = 0; i < n; i++)
+        {
+          keep[i] = true;
+          y[i] = x[i];
+        }
+      return;
+    }
+  assert (rng != NULL);
+  float scale = 1.0f / (1.0f - p);
+  for (size_t i = 0; i < n; i++)
+    {
+      keep[i] = stva_rng_uniform (rng) >= (double) p;
+      y[i] = keep[i] ? x[i] * scale : 0.0f;
+    }
+}
+
+void
+stva_dropout_backward (float       *dx,     /* (n), += */
+                       const float *dy,     /* (n) */
+                       const bool  *keep,   /* (n) */
+                       size_t       n,
+                       float        p)
+{
+  assert (p >= 0.0f && p < 1.0f);
+  float scale = 1.0f / (1.0f - p);
+  for (size_t i = 0; i < n; i++)
+    dx[i] += keep[i] ? dy[i] * scale : 0.0f;   /* +=, because x may feed more than one branch */
+}
