@@ -27,3 +27,6 @@
 #include "stva-elementwise.h"
 #include "stva-dropout.h"
 #include "stva-softmax.h"
+#include "stva-attention.h"
+#include "stva-loss.h"
+#include "stva-adamw.h"
