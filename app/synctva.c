@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "stva-cli.h"
+#include "stva-media-log.h"
 
 typedef struct
 {
@@ -53,6 +54,7 @@ main (int    argc,
       print_help (stderr);
       return STVA_EXIT_USAGE;
     }
+  stva_media_log_errors_only ();
   const char *name = argv[1];
   if (strcmp (name, "--help") == 0 || strcmp (name, "-h") == 0 || strcmp (name, "help") == 0)
     {

@@ -8,3 +8,4 @@
 #include "stva-error.h"
 #include "nn/stva-nn.h"
 #include "media/stva-media-reader.h"
+#include "media/stva-media-log.h"

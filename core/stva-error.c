@@ -37,7 +37,13 @@ stva_error_prefix (StvaError  *error,
   vsnprintf (prefix, sizeof prefix, format, ap);
   va_end (ap);
   memcpy (old, error->message, sizeof old);
-  snprintf (error->message, sizeof error->message, "%s%s", prefix, old);
+  /* Truncation is fine here: the message buffer is a fixed 256 bytes by design. */
+  size_t n_prefix = strnlen (prefix, sizeof error->message - 1);
+  memcpy (error->message, prefix, n_prefix);
+  size_t room = sizeof error->message - 1 - n_prefix;
+  size_t n_old = strnlen (old, room);
+  memcpy (error->message + n_prefix, old, n_old);
+  error->message[n_prefix + n_old] = '\0';
   return error->code;
 }
 

@@ -482,6 +482,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  stva_media_log_errors_only ();
   const char *given = g_getenv ("STVA_DEMO_DIR");
   g_autofree char *tmp = NULL;
   if (given != NULL)

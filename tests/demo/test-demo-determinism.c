@@ -8,6 +8,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "stva-core.h"
 #include "stva-demo.h"
 
 static char *tmp;
@@ -147,6 +148,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  stva_media_log_errors_only ();
   tmp = g_dir_make_tmp ("stva-demo-det-XXXXXX", NULL);
   g_test_add_func ("/demo/determinism/same-seed", test_same_seed);
   g_test_add_func ("/demo/determinism/foreign-folder", test_refuses_foreign_folder);

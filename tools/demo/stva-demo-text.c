@@ -152,11 +152,12 @@ static const char *const negation_adjectives[STVA_DEMO_N_EMOTIONS][3] = {
   [STVA_DEMO_FEAR] = { "scared", "afraid", "nervous" },
 };
 
-static const char *const negation_frames[] = {
-  "I'm not %s, I'm fine",
-  "relax, I'm not %s at all",
-  "honestly, I'm not even %s",
-  "no, I wasn't %s",
+/* Negation frames as the text before and after the adjective. */
+static const char *const negation_frames[][2] = {
+  { "I'm not ", ", I'm fine" },
+  { "relax, I'm not ", " at all" },
+  { "honestly, I'm not even ", "" },
+  { "no, I wasn't ", "" },
 };
 
 static const char *
@@ -231,7 +232,8 @@ stva_demo_text_make (char              *out,
     {
       char body[STVA_DEMO_TEXT_MAX];
       const char *adj = negation_adjectives[shown][stva_rng_below (rng, 3)];
-      snprintf (body, sizeof body, pick (rng, negation_frames, N_OF (negation_frames)), adj);
+      const char *const *frame = negation_frames[stva_rng_below (rng, N_OF (negation_frames))];
+      snprintf (body, sizeof body, "%s%s%s", frame[0], adj, frame[1]);
       append_sentence (out, n_out, opener, body, ".");
       if (stva_rng_uniform (rng) < 0.6)
         append_sentence (out, n_out, "", pick (rng, neutral_lines, N_OF (neutral_lines)), ".");
