@@ -1,1 +1,1039 @@
-/* placeholder */
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * StvaMediaReader: FFmpeg demuxing and decoding for the rest of core.  Opening probes the file
+ * and refuses what cannot be read whole (empty, not media, an index that points past the end
+ * of a truncated file, absurd frame sizes).  Video frames are decoded with the send/receive
+ * API and converted to packed RGB24 at the size the stream states, whatever size a frame
+ * has; seeking goes to the key frame before the target and decodes forward, backing off
+ * further when a demuxer lands after it.  Audio is read in one call, downmixed and resampled
+ * to 16 kHz mono float by libswresample.  All times are seconds from the container's start.
+ */
+#include <assert.h>
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/channel_layout.h>
+#include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
+#include <libswresample/swresample.h>
+#include <libswscale/swscale.h>
+
+#include "stva-media-reader.h"
+
+/* ---- types ------------------------------------------------------------------------------ */
+
+#define MAX_SIDE 16384     /* the largest frame width or height we decode */
+#define MAX_SEEK_TRIES 24  /* back-offs when a demuxer seeks past the target */
+#define AUDIO_PREROLL_S 0.25  /* decode this much before a range so AAC's overlap has settled */
+#define AUDIO_SLACK 320    /* 20 ms at 16 kHz: timestamps further off than this mean a gap */
+#define AUDIO_MAX_GAP (60 * STVA_AUDIO_RATE_HZ)  /* larger jumps are broken timestamps */
+#define MAX_BAD_PACKETS 16 /* corrupt packets in a row we skip before calling the stream bad */
+
+struct StvaMediaReader
+{
+  char              *path;         /* owned */
+  AVFormatContext   *fmt;          /* owned */
+  AVCodecContext    *vdec;         /* owned; NULL without video */
+  int                vindex;       /* video stream index, -1 without video */
+  AVPacket          *pkt;          /* owned */
+  AVFrame           *frame;        /* owned: the last decoded frame */
+  struct SwsContext *sws;          /* owned: frame -> RGB24 at info.width x info.height */
+  int                sws_colorspace;  /* what sws was last set up for */
+  int                sws_range;
+  double             origin_s;     /* the container's start time, subtracted from all pts */
+  int64_t            start_pts;    /* the video stream's first pts (0 when unknown) */
+  int64_t            skip_before;  /* drop frames with pts below this (AV_NOPTS_VALUE: none) */
+  int64_t            last_pts;     /* of the last frame returned (AV_NOPTS_VALUE: none yet) */
+  int64_t            frame_ticks;  /* one frame in the stream's time base, 0 when unknown */
+  double             next_pts_s;   /* a guess for frames without a timestamp */
+  bool               pending;      /* frame holds a decoded frame next_frame has not returned */
+  bool               draining;     /* the demuxer hit the end; the decoder was sent NULL */
+  bool               eof;          /* the decoder has nothing more */
+  int                n_bad;        /* packets in a row the decoder refused */
+  StvaMediaInfo      info;
+};
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+static StvaStatus
+media_error (StvaError  *error,
+             const char *path,
+             const char *what,
+             int         averr)
+{
+  char text[AV_ERROR_MAX_STRING_SIZE] = "";
+
+  av_strerror (averr, text, sizeof text);
+  return stva_error_set (error, STVA_ERR_MEDIA, "%s: %s: %s", path, what, text);
+}
+
+/* Errors FFmpeg's file protocol passes up from the operating system, as opposed to content. */
+static bool
+is_io_error (int averr)
+{
+  return averr == AVERROR (ENOENT) || averr == AVERROR (EACCES) || averr == AVERROR (EISDIR)
+         || averr == AVERROR (EPERM) || averr == AVERROR (EIO) || averr == AVERROR (ENOTDIR);
+}
+
+static StvaStatus
+check_file (const char *path,
+            StvaError  *error)
+{
+  struct stat sb;
+
+  if (stat (path, &sb) != 0)
+    return stva_error_set (error, STVA_ERR_IO, "%s: %s", path, strerror (errno));
+  if (S_ISDIR (sb.st_mode))
+    return stva_error_set (error, STVA_ERR_IO, "%s: is a directory", path);
+  if (S_ISREG (sb.st_mode) && sb.st_size == 0)
+    return stva_error_set (error, STVA_ERR_MEDIA, "%s: empty file", path);
+  return STVA_OK;
+}
+
+/* A truncated file whose index survived (an MP4 with its moov first) opens fine and then
+ * runs dry; its index entries point past the end, so refuse it here, whole. */
+static StvaStatus
+check_index (AVFormatContext *fmt,
+             const char      *path,
+             StvaError       *error)
+{
+  int64_t size;
+
+  if (fmt->pb == NULL || (fmt->iformat->flags & AVFMT_NOFILE))
+    return STVA_OK;
+  size = avio_size (fmt->pb);
+  if (size <= 0)
+    return STVA_OK;  /* a pipe or unknown size: nothing to compare with */
+
+  for (unsigned i = 0; i < fmt->nb_streams; i++)
+    {
+      AVStream *st = fmt->streams[i];
+      int n = avformat_index_get_entries_count (st);
+
+      for (int j = n - 1; j >= 0 && j >= n - 64; j--)  /* the last entries end last */
+        {
+          const AVIndexEntry *e = avformat_index_get_entry (st, j);
+
+          if (e != NULL && e->pos >= 0 && e->size > 0 && e->pos + e->size > size)
+            return stva_error_set (error, STVA_ERR_MEDIA,
+                                   "%s: truncated: stream %u needs %" PRId64 " bytes, the file "
+                                   "has %" PRId64, path, i, e->pos + e->size, size);
+        }
+    }
+  return STVA_OK;
+}
+
+/* ISO BMFF (MP4, MOV): each top-level box must end inside the file.  A cut inside the index
+ * (moov) leaves a header FFmpeg half-reads without complaint, so walk the boxes ourselves;
+ * junk after the last box is ignored, as players do. */
+static StvaStatus
+check_boxes (const char *path,
+             StvaError  *error)
+{
+  FILE *f = fopen (path, "rb");
+  StvaStatus status = STVA_OK;
+  int64_t size;
+  int64_t at = 0;
+
+  if (f == NULL)
+    return stva_error_set (error, STVA_ERR_IO, "%s: %s", path, strerror (errno));
+  if (fseeko (f, 0, SEEK_END) != 0 || (size = ftello (f)) < 0)
+    goto out;  /* not seekable: nothing to compare with */
+
+  while (at < size)
+    {
+      uint8_t head[16];
+      size_t n_head;
+      uint64_t box_size;
+      char type[5];
+
+      if (fseeko (f, at, SEEK_SET) != 0)
+        break;
+      n_head = fread (head, 1, sizeof head, f);
+      if (n_head < 8)
+        break;  /* a few stray bytes at the end: players ignore them, so do we */
+      box_size = (uint64_t) head[0] << 24 | (uint64_t) head[1] << 16 | (uint64_t) head[2] << 8
+                 | head[3];
+      memcpy (type, head + 4, 4);
+      type[4] = '\0';
+      if (box_size == 0)  /* extends to the end of the file */
+        break;
+      if (box_size == 1)  /* a 64-bit size follows the type */
+        {
+          if (n_head < 16)
+            break;
+          box_size = 0;
+          for (int i = 8; i < 16; i++)
+            box_size = box_size << 8 | head[i];
+        }
+      /* not a box header (junk appended after the last box): stop looking */
+      if (box_size < 8 || box_size > (uint64_t) (INT64_MAX - at)
+          || !(isalnum ((unsigned char) type[0]) && isprint ((unsigned char) type[1])
+               && isprint ((unsigned char) type[2]) && isprint ((unsigned char) type[3])))
+        break;
+      if (at + (int64_t) box_size > size)
+        {
+          status = stva_error_set (error, STVA_ERR_MEDIA, "%s: truncated: box '%s' at byte %"
+                                   PRId64 " ends at byte %" PRId64 ", the file has %" PRId64,
+                                   path, type, at, at + (int64_t) box_size, size);
+          break;
+        }
+      at += (int64_t) box_size;
+    }
+
+out:
+  fclose (f);
+  return status;
+}
+
+/* Opens and probes path into *out (owned by the caller, avformat_close_input). */
+static StvaStatus
+open_input (const char       *path,
+            AVFormatContext **out,
+            StvaError        *error)
+{
+  AVFormatContext *fmt = NULL;
+  StvaStatus status;
+  int ret;
+
+  *out = NULL;
+  status = check_file (path, error);
+  if (status != STVA_OK)
+    return status;
+
+  ret = avformat_open_input (&fmt, path, NULL, NULL);
+  if (ret < 0)
+    {
+      char text[AV_ERROR_MAX_STRING_SIZE] = "";
+
+      av_strerror (ret, text, sizeof text);
+      return stva_error_set (error, is_io_error (ret) ? STVA_ERR_IO : STVA_ERR_MEDIA,
+                             "%s: cannot open: %s", path, text);
+    }
+  ret = avformat_find_stream_info (fmt, NULL);
+  if (ret < 0)
+    {
+      status = media_error (error, path, "cannot find the streams", ret);
+      goto out;
+    }
+  if (strstr (fmt->iformat->name, "mp4") != NULL)  /* "mov,mp4,m4a,3gp,3g2,mj2" */
+    {
+      status = check_boxes (path, error);
+      if (status != STVA_OK)
+        goto out;
+    }
+  status = check_index (fmt, path, error);
+  if (status != STVA_OK)
+    goto out;
+
+  *out = fmt;
+  fmt = NULL;
+
+out:
+  avformat_close_input (&fmt);
+  return status;
+}
+
+/* The best stream of a type, not counting cover art; -1 when there is none. */
+static int
+find_stream (AVFormatContext  *fmt,
+             enum AVMediaType  type)
+{
+  int best = av_find_best_stream (fmt, type, -1, -1, NULL, 0);
+
+  if (best >= 0 && !(fmt->streams[best]->disposition & AV_DISPOSITION_ATTACHED_PIC))
+    return best;
+  for (unsigned i = 0; i < fmt->nb_streams; i++)
+    {
+      const AVStream *st = fmt->streams[i];
+
+      if (st->codecpar->codec_type == type && !(st->disposition & AV_DISPOSITION_ATTACHED_PIC))
+        return (int) i;
+    }
+  return -1;
+}
+
+static StvaStatus
+open_decoder (const char      *path,
+              AVStream        *st,
+              int              threads,
+              AVCodecContext **out,
+              StvaError       *error)
+{
+  const AVCodec *codec = avcodec_find_decoder (st->codecpar->codec_id);
+  AVCodecContext *ctx = NULL;
+  StvaStatus status = STVA_OK;
+  int ret;
+
+  *out = NULL;
+  if (codec == NULL)
+    return stva_error_set (error, STVA_ERR_UNSUPPORTED, "%s: no decoder for %s in this FFmpeg",
+                           path, avcodec_get_name (st->codecpar->codec_id));
+  ctx = avcodec_alloc_context3 (codec);
+  if (ctx == NULL)
+    return stva_error_set (error, STVA_ERR_NOMEM, "%s: out of memory", path);
+  ret = avcodec_parameters_to_context (ctx, st->codecpar);
+  if (ret < 0)
+    {
+      status = media_error (error, path, codec->name, ret);
+      goto out;
+    }
+  ctx->pkt_timebase = st->time_base;
+  ctx->thread_count = threads;
+  ret = avcodec_open2 (ctx, codec, NULL);
+  if (ret < 0)
+    {
+      status = media_error (error, path, codec->name, ret);
+      goto out;
+    }
+  *out = ctx;
+  ctx = NULL;
+
+out:
+  avcodec_free_context (&ctx);
+  return status;
+}
+
+static double
+stream_duration_s (const AVStream *st)
+{
+  if (st->duration != AV_NOPTS_VALUE && st->duration > 0)
+    return (double) st->duration * av_q2d (st->time_base);
+  return 0.0;
+}
+
+static StvaStatus
+probe (StvaMediaReader *self,
+       int              aindex,
+       StvaError       *error)
+{
+  StvaMediaInfo *info = &self->info;
+  AVFormatContext *fmt = self->fmt;
+
+  if (self->vindex < 0 && aindex < 0)
+    return stva_error_set (error, STVA_ERR_MEDIA, "%s: no audio or video stream", self->path);
+
+  if (self->vindex >= 0)
+    {
+      const AVStream *st = fmt->streams[self->vindex];
+      const AVCodecParameters *par = st->codecpar;
+      AVRational rate = st->avg_frame_rate;
+
+      if (par->width <= 0 || par->height <= 0 || par->width > MAX_SIDE || par->height > MAX_SIDE)
+        return stva_error_set (error, STVA_ERR_MEDIA, "%s: video frame size %dx%d is outside "
+                               "1..%d", self->path, par->width, par->height, MAX_SIDE);
+      if (rate.num <= 0 || rate.den <= 0)
+        rate = st->r_frame_rate;
+      info->has_video = true;
+      info->width = par->width;
+      info->height = par->height;
+      info->fps = rate.num > 0 && rate.den > 0 ? av_q2d (rate) : 0.0;
+      info->n_video_frames = st->nb_frames > 0 ? st->nb_frames : 0;
+      info->video_duration_s = stream_duration_s (st);
+      if (info->video_duration_s == 0.0 && info->n_video_frames > 0 && info->fps > 0.0)
+        info->video_duration_s = (double) info->n_video_frames / info->fps;
+      snprintf (info->video_codec, sizeof info->video_codec, "%s",
+                avcodec_get_name (par->codec_id));
+      self->start_pts = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
+      if (rate.num > 0 && rate.den > 0)
+        self->frame_ticks = av_rescale_q (1, av_inv_q (rate), st->time_base);
+    }
+  if (aindex >= 0)
+    {
+      const AVStream *st = fmt->streams[aindex];
+
+      info->has_audio = true;
+      info->audio_rate_hz = st->codecpar->sample_rate;
+      info->audio_channels = st->codecpar->ch_layout.nb_channels;
+      info->audio_duration_s = stream_duration_s (st);
+      snprintf (info->audio_codec, sizeof info->audio_codec, "%s",
+                avcodec_get_name (st->codecpar->codec_id));
+    }
+
+  if (fmt->duration != AV_NOPTS_VALUE && fmt->duration > 0)
+    info->duration_s = (double) fmt->duration / AV_TIME_BASE;
+  else
+    info->duration_s = fmax (info->video_duration_s, info->audio_duration_s);
+  return STVA_OK;
+}
+
+/* A decoder error on one packet (a few corrupt bytes) is skipped, as players do, and the
+ * decoder conceals it; a run of them means the stream is garbage. */
+static bool
+skip_bad_packet (int  averr,
+                 int *n_bad)
+{
+  return averr != AVERROR (ENOMEM) && ++*n_bad <= MAX_BAD_PACKETS;
+}
+
+/* Decodes the next video frame into self->frame; *got is false at the end of the stream. */
+static StvaStatus
+decode_frame (StvaMediaReader *self,
+              bool            *got,
+              StvaError       *error)
+{
+  *got = false;
+  if (self->eof)
+    return STVA_OK;
+
+  for (;;)
+    {
+      int ret;
+
+      av_frame_unref (self->frame);
+      ret = avcodec_receive_frame (self->vdec, self->frame);
+      if (ret == 0)
+        {
+          self->n_bad = 0;
+          *got = true;
+          return STVA_OK;
+        }
+      if (ret == AVERROR_EOF)
+        {
+          self->eof = true;
+          return STVA_OK;
+        }
+      if (ret != AVERROR (EAGAIN))
+        {
+          if (skip_bad_packet (ret, &self->n_bad))
+            continue;
+          return media_error (error, self->path, "decoding video", ret);
+        }
+      if (self->draining)
+        {
+          self->eof = true;  /* a decoder that wants input after a flush: treat as done */
+          return STVA_OK;
+        }
+
+      /* the decoder wants input: feed it the next packet of our stream */
+      for (;;)
+        {
+          ret = av_read_frame (self->fmt, self->pkt);
+          if (ret == AVERROR_EOF)
+            {
+              self->draining = true;
+              ret = avcodec_send_packet (self->vdec, NULL);
+              break;
+            }
+          if (ret < 0)
+            return media_error (error, self->path, "reading", ret);
+          if (self->pkt->stream_index != self->vindex)
+            {
+              av_packet_unref (self->pkt);
+              continue;
+            }
+          ret = avcodec_send_packet (self->vdec, self->pkt);
+          av_packet_unref (self->pkt);
+          break;
+        }
+      if (ret < 0 && ret != AVERROR_EOF && !skip_bad_packet (ret, &self->n_bad))
+        return media_error (error, self->path, "decoding video", ret);
+    }
+}
+
+/* Converts self->frame to packed RGB24 at the stated size. */
+static StvaStatus
+convert_frame (StvaMediaReader *self,
+               uint8_t         *rgb,
+               StvaError       *error)
+{
+  AVFrame *f = self->frame;
+  uint8_t *dst[4] = { rgb, NULL, NULL, NULL };
+  int dst_stride[4] = { 3 * self->info.width, 0, 0, 0 };
+  struct SwsContext *sws;
+
+  if (f->width <= 0 || f->height <= 0 || f->width > MAX_SIDE || f->height > MAX_SIDE
+      || f->format < 0)
+    return stva_error_set (error, STVA_ERR_MEDIA, "%s: decoded a %dx%d frame", self->path,
+                           f->width, f->height);
+
+  sws = sws_getCachedContext (self->sws, f->width, f->height, f->format,
+                              self->info.width, self->info.height, AV_PIX_FMT_RGB24,
+                              SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT,
+                              NULL, NULL, NULL);
+  if (sws == NULL)
+    {
+      self->sws = NULL;  /* sws_getCachedContext freed the old one */
+      return stva_error_set (error, STVA_ERR_MEDIA, "%s: cannot convert %s frames to RGB",
+                             self->path, av_get_pix_fmt_name (f->format));
+    }
+  if (sws != self->sws || (int) f->colorspace != self->sws_colorspace
+      || (int) f->color_range != self->sws_range)
+    {
+      /* the stream's matrix and range (BT.601 when unstated); RGB out is full range */
+      int space = f->colorspace == AVCOL_SPC_UNSPECIFIED ? SWS_CS_DEFAULT : (int) f->colorspace;
+      int full_in = f->color_range == AVCOL_RANGE_JPEG;
+      int *inv_table, *table, src_range, dst_range, brightness, contrast, saturation;
+
+      if (sws_getColorspaceDetails (sws, &inv_table, &src_range, &table, &dst_range,
+                                    &brightness, &contrast, &saturation) >= 0)
+        sws_setColorspaceDetails (sws, sws_getCoefficients (space), full_in,
+                                  table, dst_range, brightness, contrast, saturation);
+      self->sws_colorspace = (int) f->colorspace;
+      self->sws_range = (int) f->color_range;
+    }
+  self->sws = sws;
+  sws_scale (sws, (const uint8_t *const *) f->data, f->linesize, 0, f->height, dst, dst_stride);
+  return STVA_OK;
+}
+
+static double
+frame_time_s (const StvaMediaReader *self,
+              int64_t                pts)
+{
+  return (double) pts * av_q2d (self->fmt->streams[self->vindex]->time_base) - self->origin_s;
+}
+
+/* Decoding state for stva_media_read_audio: the output lands at buf[k] for the time
+ * start_s + k / 16000; samples before start_s are dropped, after limit not kept, and gaps
+ * in the stream (missing packets) are filled with silence. */
+typedef struct
+{
+  float   *buf;     /* owned (handed to the caller at the end) */
+  size_t   len;
+  size_t   cap;
+  size_t   limit;   /* SIZE_MAX: to the end */
+  int64_t  pos;     /* where the resampler's next output sample goes; may be negative */
+  bool     placed;  /* pos is set (from the first decoded frame's pts) */
+  float   *chunk;   /* owned: resampler output */
+  int      chunk_cap;
+} AudioSink;
+
+static StvaStatus
+sink_reserve (AudioSink  *sink,
+              size_t      n,
+              const char *path,
+              StvaError  *error)
+{
+  size_t cap = sink->cap > 0 ? sink->cap : 16384;
+  float *buf;
+
+  if (n <= sink->cap)
+    return STVA_OK;
+  while (cap < n)
+    {
+      if (cap > SIZE_MAX / 2 / sizeof (float))
+        return stva_error_set (error, STVA_ERR_NOMEM, "%s: audio too long", path);
+      cap *= 2;
+    }
+  buf = realloc (sink->buf, cap * sizeof (float));
+  if (buf == NULL)
+    return stva_error_set (error, STVA_ERR_NOMEM, "%s: out of memory for %zu samples", path, n);
+  sink->buf = buf;
+  sink->cap = cap;
+  return STVA_OK;
+}
+
+/* Appends m resampled samples from sink->chunk at sink->pos, inside [0, limit). */
+static StvaStatus
+sink_put (AudioSink  *sink,
+          int         m,
+          const char *path,
+          StvaError  *error)
+{
+  int64_t from = sink->pos;
+  int64_t to = sink->pos + m;
+  int64_t lo = from > 0 ? from : 0;
+  int64_t hi = to;
+  StvaStatus status;
+
+  if (sink->limit != SIZE_MAX && hi > (int64_t) sink->limit)
+    hi = (int64_t) sink->limit;
+
+  sink->pos = to;
+  if (hi <= lo)
+    return STVA_OK;
+  status = sink_reserve (sink, (size_t) hi, path, error);
+  if (status != STVA_OK)
+    return status;
+  if ((size_t) lo > sink->len)  /* the stream starts after start_s: silence before it */
+    memset (sink->buf + sink->len, 0, ((size_t) lo - sink->len) * sizeof (float));
+  memcpy (sink->buf + lo, sink->chunk + (lo - from), (size_t) (hi - lo) * sizeof (float));
+  if ((size_t) hi > sink->len)  /* after an overlap, hi may fall short of what we have */
+    sink->len = (size_t) hi;
+  return STVA_OK;
+}
+
+static StvaStatus
+resample (SwrContext  *swr,
+          AudioSink   *sink,
+          AVFrame     *frame,
+          const char  *path,
+          StvaError   *error)
+{
+  int in = frame != NULL ? frame->nb_samples : 0;
+  int need = swr_get_out_samples (swr, in);
+  uint8_t *out[1];
+  int m;
+
+  if (need < 0)
+    return media_error (error, path, "resampling", need);
+  if (need > sink->chunk_cap)
+    {
+      float *chunk = realloc (sink->chunk, (size_t) need * sizeof (float));
+
+      if (chunk == NULL)
+        return stva_error_set (error, STVA_ERR_NOMEM, "%s: out of memory", path);
+      sink->chunk = chunk;
+      sink->chunk_cap = need;
+    }
+  out[0] = (uint8_t *) sink->chunk;
+  m = swr_convert (swr, out, sink->chunk_cap,
+                   frame != NULL ? (const uint8_t **) frame->extended_data : NULL, in);
+  if (m < 0)
+    return media_error (error, path, "resampling", m);
+  return sink_put (sink, m, path, error);
+}
+
+/* Sets up swr for frame's format; the previous context, if any, is flushed first. */
+static StvaStatus
+setup_resampler (SwrContext **swr,
+                 AudioSink   *sink,
+                 AVFrame     *frame,
+                 const char  *path,
+                 StvaError   *error)
+{
+  AVChannelLayout in_layout = { 0 };
+  AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
+  StvaStatus status = STVA_OK;
+  int ret;
+
+  if (*swr != NULL)
+    {
+      status = resample (*swr, sink, NULL, path, error);
+      swr_free (swr);
+      if (status != STVA_OK)
+        return status;
+    }
+  if (frame->ch_layout.nb_channels <= 0 || frame->sample_rate <= 0)
+    return stva_error_set (error, STVA_ERR_MEDIA, "%s: audio with %d channels at %d Hz", path,
+                           frame->ch_layout.nb_channels, frame->sample_rate);
+  if (frame->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC)
+    av_channel_layout_default (&in_layout, frame->ch_layout.nb_channels);
+  else
+    {
+      ret = av_channel_layout_copy (&in_layout, &frame->ch_layout);
+      if (ret < 0)
+        return media_error (error, path, "channel layout", ret);
+    }
+
+  ret = swr_alloc_set_opts2 (swr, &mono, AV_SAMPLE_FMT_FLT, STVA_AUDIO_RATE_HZ,
+                             &in_layout, frame->format, frame->sample_rate, 0, NULL);
+  if (ret >= 0)
+    ret = swr_init (*swr);
+  if (ret < 0)
+    status = media_error (error, path, "setting up the resampler", ret);
+  av_channel_layout_uninit (&in_layout);
+  return status;
+}
+
+static bool
+same_audio_format (const SwrContext *swr,
+                   const AVFrame    *a,
+                   const AVFrame    *b)
+{
+  return swr != NULL && a->format == b->format && a->sample_rate == b->sample_rate
+         && av_channel_layout_compare (&a->ch_layout, &b->ch_layout) == 0;
+}
+
+/* ---- public API ------------------------------------------------------------------------- */
+
+StvaStatus
+stva_media_reader_open (StvaMediaReader **out,
+                        const char       *path,
+                        StvaError        *error)
+{
+  StvaMediaReader *self = NULL;
+  StvaStatus status = STVA_OK;
+  int aindex;
+
+  assert (out != NULL);
+  assert (path != NULL);
+  *out = NULL;
+
+  self = calloc (1, sizeof *self);
+  if (self == NULL)
+    return stva_error_set (error, STVA_ERR_NOMEM, "%s: out of memory", path);
+  self->vindex = -1;
+  self->skip_before = AV_NOPTS_VALUE;
+  self->last_pts = AV_NOPTS_VALUE;
+  self->sws_colorspace = -1;
+  self->sws_range = -1;
+  self->path = strdup (path);
+  self->pkt = av_packet_alloc ();
+  self->frame = av_frame_alloc ();
+  if (self->path == NULL || self->pkt == NULL || self->frame == NULL)
+    {
+      status = stva_error_set (error, STVA_ERR_NOMEM, "%s: out of memory", path);
+      goto out;
+    }
+
+  status = open_input (path, &self->fmt, error);
+  if (status != STVA_OK)
+    goto out;
+  if (self->fmt->start_time != AV_NOPTS_VALUE)
+    self->origin_s = (double) self->fmt->start_time / AV_TIME_BASE;
+
+  self->vindex = find_stream (self->fmt, AVMEDIA_TYPE_VIDEO);
+  aindex = find_stream (self->fmt, AVMEDIA_TYPE_AUDIO);
+  status = probe (self, aindex, error);
+  if (status != STVA_OK)
+    goto out;
+  if (self->vindex >= 0)
+    {
+      status = open_decoder (path, self->fmt->streams[self->vindex], 0, &self->vdec, error);
+      if (status != STVA_OK)
+        goto out;
+      /* we only ever read video packets through this context */
+      for (unsigned i = 0; i < self->fmt->nb_streams; i++)
+        if ((int) i != self->vindex)
+          self->fmt->streams[i]->discard = AVDISCARD_ALL;
+    }
+
+  *out = self;
+  self = NULL;
+
+out:
+  stva_media_reader_free (self);
+  return status;
+}
+
+void
+stva_media_reader_free (StvaMediaReader *reader)
+{
+  if (reader == NULL)
+    return;
+  sws_freeContext (reader->sws);
+  av_frame_free (&reader->frame);
+  av_packet_free (&reader->pkt);
+  avcodec_free_context (&reader->vdec);
+  avformat_close_input (&reader->fmt);
+  free (reader->path);
+  free (reader);
+}
+
+const StvaMediaInfo *
+stva_media_reader_info (const StvaMediaReader *reader)
+{
+  assert (reader != NULL);
+  return &reader->info;
+}
+
+StvaStatus
+stva_media_reader_next_frame (StvaMediaReader *reader,
+                              uint8_t         *rgb,
+                              double          *pts_s,
+                              bool            *eof,
+                              StvaError       *error)
+{
+  int64_t pts;
+  double t;
+
+  assert (reader != NULL);
+  assert (rgb != NULL);
+  assert (eof != NULL);
+  *eof = false;
+  if (reader->vdec == NULL)
+    return stva_error_set (error, STVA_ERR_MEDIA, "%s: no video stream", reader->path);
+
+  for (;;)
+    {
+      if (!reader->pending)
+        {
+          bool got;
+          StvaStatus status = decode_frame (reader, &got, error);
+
+          if (status != STVA_OK)
+            return status;
+          if (!got)
+            {
+              *eof = true;
+              return STVA_OK;
+            }
+        }
+      reader->pending = false;
+      pts = reader->frame->best_effort_timestamp;
+      /* FFmpeg's guess fails on some frames (the last of a packed-B-frame AVI): one frame on */
+      if (pts == AV_NOPTS_VALUE && reader->last_pts != AV_NOPTS_VALUE && reader->frame_ticks > 0)
+        pts = reader->last_pts + reader->frame_ticks;
+      if (pts != AV_NOPTS_VALUE)
+        reader->last_pts = pts;
+      if (reader->skip_before != AV_NOPTS_VALUE && pts != AV_NOPTS_VALUE
+          && pts < reader->skip_before)
+        continue;
+      reader->skip_before = AV_NOPTS_VALUE;
+      break;
+    }
+
+  t = pts != AV_NOPTS_VALUE ? frame_time_s (reader, pts) : reader->next_pts_s;
+  reader->next_pts_s = t + (reader->info.fps > 0.0 ? 1.0 / reader->info.fps : 0.0);
+  if (pts_s != NULL)
+    *pts_s = t;
+  return convert_frame (reader, rgb, error);
+}
+
+StvaStatus
+stva_media_reader_seek (StvaMediaReader *reader,
+                        double           t_s,
+                        StvaError       *error)
+{
+  AVStream *st;
+  int64_t target;
+  int64_t second;  /* one second in the stream's time base */
+  int64_t backoff = 0;
+
+  assert (reader != NULL);
+  if (reader->vdec == NULL)
+    return stva_error_set (error, STVA_ERR_MEDIA, "%s: no video stream", reader->path);
+  if (!isfinite (t_s))
+    return stva_error_set (error, STVA_ERR_INVALID, "%s: seek to %g s", reader->path, t_s);
+  if (t_s < 0.0)
+    t_s = 0.0;
+
+  st = reader->fmt->streams[reader->vindex];
+  /* the first tick at or after t_s; the slack keeps 1.0 s from becoming 12800.0000001 */
+  target = (int64_t) ceil ((t_s + reader->origin_s) / av_q2d (st->time_base) - 1e-6);
+  second = av_rescale_q (1, (AVRational){ 1, 1 }, st->time_base);
+  if (second <= 0)
+    second = 1;
+
+  for (int tries = 0;; tries++)
+    {
+      int64_t ts = target - backoff;
+      bool got;
+      StvaStatus status;
+      int ret;
+
+      ret = av_seek_frame (reader->fmt, reader->vindex, ts, AVSEEK_FLAG_BACKWARD);
+      if (ret < 0)
+        {
+          /* before the first key frame, or a demuxer without an index: from the start */
+          ret = av_seek_frame (reader->fmt, reader->vindex, reader->start_pts,
+                               AVSEEK_FLAG_BACKWARD | AVSEEK_FLAG_ANY);
+          ts = reader->start_pts;
+        }
+      if (ret < 0)
+        return media_error (error, reader->path, "seeking", ret);
+      avcodec_flush_buffers (reader->vdec);
+      reader->pending = false;
+      reader->draining = false;
+      reader->eof = false;
+
+      status = decode_frame (reader, &got, error);
+      if (status != STVA_OK)
+        return status;
+      reader->pending = got;
+      /* landed after the target, or at the end: the demuxer sought by dts, or to a packet
+       * that is no key frame (MPEG-TS), and the decoder skipped to the next key frame.  Back
+       * off, doubling, until a try from well before the stream's first frame (1 s before it:
+       * dts start before pts). */
+      if ((!got || (reader->frame->best_effort_timestamp != AV_NOPTS_VALUE
+                    && reader->frame->best_effort_timestamp > target))
+          && ts >= reader->start_pts - second && tries < MAX_SEEK_TRIES)
+        {
+          backoff = backoff > 0 ? 2 * backoff : second;
+          continue;
+        }
+      break;
+    }
+  reader->skip_before = target;
+  reader->last_pts = AV_NOPTS_VALUE;
+  reader->next_pts_s = t_s;
+  return STVA_OK;
+}
+
+StvaStatus
+stva_media_read_audio (const char  *path,
+                       double       start_s,
+                       double       end_s,
+                       float      **samples,
+                       size_t      *n_samples,
+                       StvaError   *error)
+{
+  AVFormatContext *fmt = NULL;
+  AVCodecContext *dec = NULL;
+  SwrContext *swr = NULL;
+  AVPacket *pkt = NULL;
+  AVFrame *frame = NULL;
+  AVFrame *last = NULL;  /* the format swr is set up for */
+  AudioSink sink = { .limit = SIZE_MAX };
+  StvaStatus status = STVA_OK;
+  AVStream *st;
+  double origin_s = 0.0;
+  double stream_end_s = -1.0;
+  bool draining = false;
+  int n_bad = 0;
+  int aindex;
+  int ret;
+
+  assert (path != NULL);
+  assert (samples != NULL);
+  assert (n_samples != NULL);
+  *samples = NULL;
+  *n_samples = 0;
+  if (!(start_s >= 0.0) || !isfinite (start_s) || isnan (end_s) || (end_s >= 0.0 && end_s < start_s))
+    return stva_error_set (error, STVA_ERR_INVALID, "%s: audio range %g..%g s", path, start_s,
+                           end_s);
+
+  status = open_input (path, &fmt, error);
+  if (status != STVA_OK)
+    goto out;
+  aindex = find_stream (fmt, AVMEDIA_TYPE_AUDIO);
+  if (aindex < 0)
+    {
+      status = stva_error_set (error, STVA_ERR_MEDIA, "%s: no audio stream", path);
+      goto out;
+    }
+  st = fmt->streams[aindex];
+  for (unsigned i = 0; i < fmt->nb_streams; i++)
+    if ((int) i != aindex)
+      fmt->streams[i]->discard = AVDISCARD_ALL;
+  status = open_decoder (path, st, 1, &dec, error);
+  if (status != STVA_OK)
+    goto out;
+
+  pkt = av_packet_alloc ();
+  frame = av_frame_alloc ();
+  last = av_frame_alloc ();
+  if (pkt == NULL || frame == NULL || last == NULL)
+    {
+      status = stva_error_set (error, STVA_ERR_NOMEM, "%s: out of memory", path);
+      goto out;
+    }
+
+  if (fmt->start_time != AV_NOPTS_VALUE)
+    origin_s = (double) fmt->start_time / AV_TIME_BASE;
+  /* decoders emit whole frames; the stream's stated length trims the encoder's padding */
+  if (st->duration != AV_NOPTS_VALUE && st->duration > 0)
+    stream_end_s = (double) ((st->start_time != AV_NOPTS_VALUE ? st->start_time : 0)
+                             + st->duration) * av_q2d (st->time_base) - origin_s;
+  if (end_s >= 0.0 || stream_end_s >= 0.0)
+    {
+      double stop_s = end_s >= 0.0 ? end_s : stream_end_s;
+
+      if (stream_end_s >= 0.0 && stream_end_s < stop_s)
+        stop_s = stream_end_s;
+      sink.limit = stop_s > start_s ? (size_t) llround ((stop_s - start_s) * STVA_AUDIO_RATE_HZ) : 0;
+    }
+  if (sink.limit == 0)
+    goto out;
+
+  if (start_s > AUDIO_PREROLL_S)
+    {
+      int64_t ts = llround ((start_s - AUDIO_PREROLL_S + origin_s) / av_q2d (st->time_base));
+
+      /* on failure we simply decode from the start, where the file is open now */
+      if (av_seek_frame (fmt, aindex, ts, AVSEEK_FLAG_BACKWARD) >= 0)
+        avcodec_flush_buffers (dec);
+    }
+
+  while (sink.len < sink.limit)
+    {
+      ret = avcodec_receive_frame (dec, frame);
+      if (ret == AVERROR_EOF)
+        break;
+      if (ret == AVERROR (EAGAIN))
+        {
+          if (draining)
+            break;
+          ret = av_read_frame (fmt, pkt);
+          if (ret == AVERROR_EOF)
+            {
+              draining = true;
+              ret = avcodec_send_packet (dec, NULL);
+            }
+          else if (ret >= 0)
+            {
+              if (pkt->stream_index == aindex)
+                ret = avcodec_send_packet (dec, pkt);
+              av_packet_unref (pkt);
+            }
+          else
+            {
+              status = media_error (error, path, "reading", ret);
+              goto out;
+            }
+          if (ret < 0 && ret != AVERROR_EOF && !skip_bad_packet (ret, &n_bad))
+            {
+              status = media_error (error, path, "decoding audio", ret);
+              goto out;
+            }
+          continue;
+        }
+      if (ret < 0)
+        {
+          if (skip_bad_packet (ret, &n_bad))
+            continue;
+          status = media_error (error, path, "decoding audio", ret);
+          goto out;
+        }
+      n_bad = 0;
+
+      /* place the first frame by its timestamp; later ones follow on, unless theirs say
+       * that packets went missing (or overlap) by more than the slack */
+      if (frame->best_effort_timestamp != AV_NOPTS_VALUE || !sink.placed)
+        {
+          int64_t pts = frame->best_effort_timestamp;
+          double t = pts != AV_NOPTS_VALUE ? pts * av_q2d (st->time_base) - origin_s : 0.0;
+          int64_t want = llround ((t - start_s) * STVA_AUDIO_RATE_HZ);
+          /* where this frame's first sample would come out now */
+          int64_t now = sink.pos + (swr != NULL ? swr_get_delay (swr, STVA_AUDIO_RATE_HZ) : 0);
+
+          if (!sink.placed)
+            sink.pos = want;
+          else if (llabs (want - now) > AUDIO_SLACK && llabs (want - now) < AUDIO_MAX_GAP)
+            sink.pos += want - now;
+          sink.placed = true;
+        }
+      if (!same_audio_format (swr, frame, last))
+        {
+          status = setup_resampler (&swr, &sink, frame, path, error);
+          if (status != STVA_OK)
+            goto out;
+          av_frame_unref (last);
+          last->format = frame->format;
+          last->sample_rate = frame->sample_rate;
+          ret = av_channel_layout_copy (&last->ch_layout, &frame->ch_layout);
+          if (ret < 0)
+            {
+              status = media_error (error, path, "channel layout", ret);
+              goto out;
+            }
+        }
+      status = resample (swr, &sink, frame, path, error);
+      av_frame_unref (frame);
+      if (status != STVA_OK)
+        goto out;
+    }
+  if (swr != NULL && sink.len < sink.limit)
+    {
+      status = resample (swr, &sink, NULL, path, error);  /* what the filter still holds */
+      if (status != STVA_OK)
+        goto out;
+    }
+
+  *samples = sink.buf;
+  *n_samples = sink.len;
+  sink.buf = NULL;
+
+out:
+  free (sink.buf);
+  free (sink.chunk);
+  swr_free (&swr);
+  av_frame_free (&frame);
+  av_frame_free (&last);
+  av_packet_free (&pkt);
+  avcodec_free_context (&dec);
+  avformat_close_input (&fmt);
+  return status;
+}
