@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The dataset core trains and predicts on: dialogues of utterances, one feature row per
+ * utterance and modality with a presence mask, speakers, labels and the split.  The database
+ * layer fills it (db/), the npz reader fills it (stva-npz.h), tests build it by hand.
+ *
+ * Ownership: a StvaDataset owns everything it points to, and its dialogues own their arrays;
+ * stva_dataset_free () releases it all.  Arrays are allocated with malloc, so hand-built
+ * datasets can be freed the same way.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stva-error.h"
+
+typedef enum
+{
+  STVA_MOD_T = 0,   /* text */
+  STVA_MOD_A = 1,   /* audio */
+  STVA_MOD_V = 2,   /* visual */
+  STVA_N_MOD = 3,
+} StvaModality;
+
+typedef enum
+{
+  STVA_SPLIT_TRAIN = 0,
+  STVA_SPLIT_DEV = 1,    /* validation: early stopping and model selection, never test */
+  STVA_SPLIT_TEST = 2,
+  STVA_N_SPLIT = 3,
+} StvaSplit;
+
+/* One dialogue, T utterances in spoken order. */
+typedef struct
+{
+  char    *id;                 /* as the corpus names it ("dia12", "Ses01F_impro01") */
+  int      split;              /* StvaSplit */
+  int      T;                  /* utterances */
+  float   *x[STVA_N_MOD];      /* (T, F_m) features of modality m; rows of missing ones are 0 */
+  uint8_t *mask[STVA_N_MOD];   /* (T): 1 = modality present for this utterance, 0 = missing */
+  int     *speaker;            /* (T): index into the dataset's speaker names */
+  int     *label;              /* (T): class index in [0, K), or -1 = no label */
+  char   **utt_id;             /* (T) optional (NULL): the corpus's utterance ids */
+} StvaDialogue;
+
+typedef struct
+{
+  int            F[STVA_N_MOD];          /* feature width of each modality (0 = absent) */
+  char         **feature_names[STVA_N_MOD]; /* optional (NULL): F_m names, for model files */
+  int            K;                      /* classes */
+  char         **labels;                 /* (K) class names, in index order */
+  int            n_speakers;
+  char         **speakers;               /* (n_speakers) speaker names */
+  int            n_dialogues;
+  StvaDialogue  *dialogues;              /* (n_dialogues) */
+} StvaDataset;
+
+/* Modality letter ('T', 'A', 'V') and name ("text", ...). */
+char        stva_modality_letter (int m);
+const char *stva_modality_name   (int m);
+const char *stva_split_name      (int split);   /* "train", "dev", "test" */
+
+void stva_dataset_free (StvaDataset *ds);
+
+/* Checks every invariant a model relies on and names the first violation (dialogue id,
+ * utterance, modality): widths, NaN/Inf in present rows, labels outside [-1, K), speakers
+ * out of range, empty dialogues, dialogues longer than max_T (0 = no limit). */
+StvaStatus stva_dataset_validate (const StvaDataset *ds, int max_T, StvaError *error);
