@@ -62,9 +62,42 @@ char        stva_modality_letter (int m);
 const char *stva_modality_name   (int m);
 const char *stva_split_name      (int split);   /* "train", "dev", "test" */
 
-void stva_dataset_free (StvaDataset *ds);
+/* Split index of "train", "dev" (or "valid"), "test"; -1 for anything else. */
+int         stva_split_from_name (const char *name);
+
+/* A zeroed dataset from calloc (NULL when out of memory), for builders to fill. */
+StvaDataset *stva_dataset_new (void);
+void stva_dataset_free (StvaDataset *ds);   /* NULL is fine */
+
+/* Conventions the functions below and the npz reader follow (validate checks them):
+ *   - F[m] == 0: modality m is absent; x[m] may be NULL and is never read; mask[m] may be NULL
+ *     or all 0 (the npz reader allocates all three masks, so consumers may index them freely).
+ *   - F[m] > 0: x[m] (T, F[m]) and mask[m] (T) are non-NULL, masks hold 0 or 1.
+ *   - every utterance has at least one present modality (β is a softmax over them). */
 
 /* Checks every invariant a model relies on and names the first violation (dialogue id,
  * utterance, modality): widths, NaN/Inf in present rows, labels outside [-1, K), speakers
  * out of range, empty dialogues, dialogues longer than max_T (0 = no limit). */
 StvaStatus stva_dataset_validate (const StvaDataset *ds, int max_T, StvaError *error);
+
+/* Utterances in split (-1: all splits). */
+int64_t stva_dataset_n_utterances (const StvaDataset *ds, int split);
+
+/* Per-class label counts of split (-1: all splits) into counts (K); returns the number of
+ * labelled utterances (label -1 is not counted). */
+int64_t stva_dataset_count_labels (const StvaDataset *ds, int split, int64_t *counts);
+
+#define STVA_STD_FLOOR 1e-6f   /* a std below this is a constant dimension: scale it by 1 */
+
+/* Per-dimension mean and standard deviation (population, ddof = 0, as sklearn's StandardScaler)
+ * of modality m over the PRESENT rows (mask 1) of split's dialogues, accumulated in double
+ * (two passes).  mean, std: (F[m]).  *n_rows (may be NULL) gets the rows used.  With no present
+ * row, mean is 0 and std 1 (standardising is then the identity).  STVA_ERR_NUMERIC names the
+ * first non-finite value met; STVA_ERR_INVALID for a bad m or split or F[m] == 0. */
+StvaStatus stva_dataset_feature_stats (const StvaDataset *ds, int m, int split, float *mean,
+                                       float *std, int64_t *n_rows, StvaError *error);
+
+/* x = (x - mean) / s in place on modality m's present rows of every dialogue, where
+ * s = std when std >= STVA_STD_FLOOR and 1 otherwise (as sklearn does for zero variance: a
+ * dimension constant on train must not blow up on test); missing rows stay 0.  mean, std: (F[m]). */
+void stva_dataset_standardise (StvaDataset *ds, int m, const float *mean, const float *std);
