@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The model file: round trip through a file, the documented byte layout, truncation at every
+ * offset (with the original checksum and with a checksum fixed up to match, so the field parsers
+ * themselves meet every cut), every single bit flip, lying counts, a newer version, NaN refused.
+ * Run it under ASan to make "never a crash" mean no overread either.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <zlib.h>
+
+#include "stva-modelfile.h"
+
+/* ---- a small model file ----------------------------------------------------------------------- */
+
+typedef struct
+{
+  StvaModelFile mf;
+  StvaKV        config[2];
+  char         *labels[3];
+  char         *names_T[4];
+  float         mean_T[4], std_T[4], mean_V[2], std_V[2];
+  StvaNamedTensor tensors[3];
+  float         scalar, bias[3], weight[15];
+} Sample;
+
+static void
+sample_init (Sample *s)
+{
+  memset (s, 0, sizeof *s);
+  s->config[0] = (StvaKV) { "preset", "meld" };
+  s->config[1] = (StvaKV) { "D", "" };            /* empty values are allowed */
+  s->labels[0] = "neutral";
+  s->labels[1] = "joy";
+  s->labels[2] = "anger";
+  for (int f = 0; f < 4; f++)
+    {
+      s->names_T[f] = (char *[]) { "t0", "t1", "t2", "t3" }[f];
+      s->mean_T[f] = 0.25f * (float) f - 1;
+      s->std_T[f] = 1 + (float) f;
+    }
+  s->mean_V[0] = 3;
+  s->mean_V[1] = -3;
+  s->std_V[0] = 0;                                /* a constant dimension */
+  s->std_V[1] = 0.5f;
+  s->scalar = 42;
+  for (int i = 0; i < 3; i++)
+    s->bias[i] = (float) i - 0.5f;
+  for (int i = 0; i < 15; i++)
+    s->weight[i] = sinf ((float) i);
+  s->tensors[0] = (StvaNamedTensor) { "beta.b", 0, { 0 }, &s->scalar };
+  s->tensors[1] = (StvaNamedTensor) { "proj.T.b", 1, { 3 }, s->bias };
+  s->tensors[2] = (StvaNamedTensor) { "proj.T.w", 2, { 3, 5 }, s->weight };
+  s->mf = (StvaModelFile) {
+    .version = 0,
+    .n_config = 2, .config = s->config,
+    .K = 3, .labels = s->labels,
+    .F = { 4, 0, 2 },
+    .feature_names = { s->names_T, NULL, NULL },
+    .mean = { s->mean_T, NULL, s->mean_V },
+    .std = { s->std_T, NULL, s->std_V },
+    .n_tensors = 3, .tensors = s->tensors,
+  };
+}
+
+static uint8_t *
+sample_bytes (size_t *n)
+{
+  Sample s;
+  sample_init (&s);
+  uint8_t *buf = NULL;
+  StvaError err = { 0 };
+  if (stva_modelfile_to_buffer (&s.mf, &buf, n, &err) != STVA_OK)
+    g_error ("to_buffer: %s", err.message);
+  return buf;
+}
+
+/* Rewrites the trailing CRC of buf (n) to match the bytes before it. */
+static void
+fix_crc (uint8_t *buf,
+         size_t   n)
+{
+  g_assert_cmpuint (n, >=, 4);
+  uint32_t crc = (uint32_t) crc32 (crc32 (0L, Z_NULL, 0), buf, (uInt) (n - 4));
+  for (int i = 0; i < 4; i++)
+    buf[n - 4 + i] = (uint8_t) (crc >> (8 * i));
+}
+
+static void
+put_u32_at (uint8_t *buf,
+            size_t   at,
+            uint32_t v)
+{
+  for (int i = 0; i < 4; i++)
+    buf[at + i] = (uint8_t) (v >> (8 * i));
+}
+
+/* ---- tests ------------------------------------------------------------------------------------- */
+
+static void
+test_round_trip (void)
+{
+  Sample s;
+  sample_init (&s);
+  g_autofree char *dir = g_dir_make_tmp ("stva-modelfile-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "model.stva", NULL);
+  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
+  StvaError err = { 0 };
+  StvaModelFile r;
+
+  g_assert_cmpint (stva_modelfile_write (path, &s.mf, &err), ==, STVA_OK);
+  g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (stva_modelfile_read (path, &r, &err), ==, STVA_OK);
+
+  g_assert_cmpuint (r.version, ==, STVA_MODELFILE_VERSION);
+  g_assert_cmpint (r.n_config, ==, 2);
+  g_assert_cmpstr (r.config[0].key, ==, "preset");
+  g_assert_cmpstr (r.config[0].value, ==, "meld");
+  g_assert_cmpstr (stva_modelfile_config_get (&r, "D"), ==, "");
+  g_assert_null (stva_modelfile_config_get (&r, "nope"));
+  g_assert_cmpint (r.K, ==, 3);
+  g_assert_cmpstr (r.labels[2], ==, "anger");
+  g_assert_cmpint (r.F[0], ==, 4);
+  g_assert_cmpint (r.F[1], ==, 0);
+  g_assert_cmpint (r.F[2], ==, 2);
+  g_assert_cmpstr (r.feature_names[0][3], ==, "t3");
+  g_assert_null (r.feature_names[1]);
+  g_assert_null (r.feature_names[2]);
+  g_assert_null (r.mean[1]);
+  g_assert_null (r.std[1]);
+  g_assert_cmpmem (r.mean[0], 16, s.mean_T, 16);
+  g_assert_cmpmem (r.std[0], 16, s.std_T, 16);
+  g_assert_cmpmem (r.mean[2], 8, s.mean_V, 8);
+  g_assert_cmpmem (r.std[2], 8, s.std_V, 8);
+  g_assert_cmpint (r.n_tensors, ==, 3);
+  const StvaNamedTensor *w = stva_modelfile_find (&r, "proj.T.w");
+  g_assert_nonnull (w);
+  g_assert_cmpint (w->ndim, ==, 2);
+  g_assert_cmpint (w->shape[0], ==, 3);
+  g_assert_cmpint (w->shape[1], ==, 5);
+  g_assert_cmpint (stva_named_tensor_numel (w), ==, 15);
+  g_assert_cmpmem (w->data, 15 * 4, s.weight, 15 * 4);
+  const StvaNamedTensor *sc = stva_modelfile_find (&r, "beta.b");
+  g_assert_cmpint (sc->ndim, ==, 0);
+  g_assert_cmpint (stva_named_tensor_numel (sc), ==, 1);
+  g_assert_cmpfloat (sc->data[0], ==, 42);
+  g_assert_null (stva_modelfile_find (&r, "proj.T"));
+
+  /* the file holds exactly the serialised bytes */
+  size_t n;
+  g_autofree uint8_t *want = sample_bytes (&n);
+  g_autofree char *got = NULL;
+  gsize n_got;
+  g_assert_true (g_file_get_contents (path, &got, &n_got, NULL));
+  g_assert_cmpmem (got, n_got, want, n);
+
+  /* written again from what was read: the same bytes */
+  uint8_t *again;
+  size_t n_again;
+  g_assert_cmpint (stva_modelfile_to_buffer (&r, &again, &n_again, &err), ==, STVA_OK);
+  g_assert_cmpmem (again, n_again, want, n);
+  free (again);
+
+  stva_modelfile_free (&r);
+  stva_modelfile_free (&r);    /* twice is fine */
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* The layout of the header comment, checked byte by byte on the sample. */
+static void
+test_layout (void)
+{
+  size_t n;
+  g_autofree uint8_t *b = sample_bytes (&n);
+
+  g_assert_cmpmem (b, 4, "STVA", 4);
+  g_assert_cmpuint (b[4], ==, 1);           /* version 1, little-endian */
+  g_assert_cmpuint (b[5] | b[6] | b[7], ==, 0);
+  g_assert_cmpuint (b[8], ==, 12);          /* header size */
+  g_assert_cmpuint (b[12], ==, 2);          /* n_config */
+  g_assert_cmpuint (b[16], ==, 6);          /* strlen ("preset") */
+  g_assert_cmpmem (b + 20, 6, "preset", 6);
+  /* the tensor data is 64-byte aligned: find the weight's first float in the file */
+  const uint8_t *hit = NULL;
+  float w0 = sinf (0.0f), w1 = sinf (1.0f);
+  for (size_t i = 0; i + 8 <= n; i += 4)
+    {
+      float a, c;
+      memcpy (&a, b + i, 4);
+      memcpy (&c, b + i + 4, 4);
+      if (a == w0 && c == w1)
+        hit = b + i;
+    }
+  g_assert_nonnull (hit);
+  g_assert_cmpuint ((size_t) (hit - b) % STVA_MODELFILE_ALIGN, ==, 0);
+  /* the CRC covers everything before it */
+  uint32_t crc = (uint32_t) crc32 (crc32 (0L, Z_NULL, 0), b, (uInt) (n - 4));
+  g_assert_cmpuint (crc, ==, (uint32_t) b[n - 4] | (uint32_t) b[n - 3] << 8
+                             | (uint32_t) b[n - 2] << 16 | (uint32_t) b[n - 1] << 24);
+}
+
+static void
+test_truncation (void)
+{
+  size_t n;
+  g_autofree uint8_t *full = sample_bytes (&n);
+  g_autofree uint8_t *cut = g_malloc (n + 4);
+  StvaModelFile r;
+  StvaError err = { 0 };
+  int named_tensor = 0;
+
+  for (size_t k = 0; k < n; k++)
+    {
+      /* the plain cut: the bytes are copied so ASan sees any read past k */
+      uint8_t *plain = g_memdup2 (full, k ? k : 1);
+      StvaStatus st = stva_modelfile_read_buffer (plain, k, &r, &err);
+      if (st != STVA_ERR_FORMAT)
+        g_error ("cut at %zu of %zu: status %d (%s)", k, n, st, err.message);
+      g_assert_null (r.tensors);
+      g_free (plain);
+
+      /* the cut with a valid checksum appended: only the fields can tell */
+      memcpy (cut, full, k);
+      memset (cut + k, 0, 4);
+      if (k >= 12 && k != n - 4)   /* n - 4 + crc is the whole file again */
+        {
+          fix_crc (cut, k + 4);
+          st = stva_modelfile_read_buffer (cut, k + 4, &r, &err);
+          if (st != STVA_ERR_FORMAT)
+            g_error ("cut at %zu + crc: status %d (%s)", k, st, err.message);
+          if (strstr (err.message, "tensor 2 'proj.T.w': shape 3x5 needs 60 bytes"))
+            named_tensor++;
+        }
+    }
+  g_assert_cmpint (named_tensor, >, 0);   /* the message names the tensor and its size */
+}
+
+static void
+test_bit_flips (void)
+{
+  size_t n;
+  g_autofree uint8_t *b = sample_bytes (&n);
+  StvaModelFile r;
+  StvaError err = { 0 };
+  int n_crc = 0;
+
+  for (size_t i = 0; i < n; i++)
+    for (int bit = 0; bit < 8; bit++)
+      {
+        b[i] ^= (uint8_t) (1u << bit);
+        StvaStatus st = stva_modelfile_read_buffer (b, n, &r, &err);
+        if (st == STVA_OK)
+          g_error ("bit %d of byte %zu flipped: read as valid", bit, i);
+        g_assert_true (st == STVA_ERR_FORMAT || st == STVA_ERR_VERSION);
+        n_crc += strstr (err.message, "checksum mismatch") != NULL;
+        b[i] ^= (uint8_t) (1u << bit);
+      }
+  g_assert_cmpint (n_crc, >, 0);
+  g_assert_cmpint (stva_modelfile_read_buffer (b, n, &r, &err), ==, STVA_OK);
+  stva_modelfile_free (&r);
+}
+
+static void
+test_newer_version (void)
+{
+  size_t n;
+  g_autofree uint8_t *b = sample_bytes (&n);
+  StvaModelFile r;
+  StvaError err = { 0 };
+
+  put_u32_at (b, 4, STVA_MODELFILE_VERSION + 1);
+  fix_crc (b, n);
+  g_assert_cmpint (stva_modelfile_read_buffer (b, n, &r, &err), ==, STVA_ERR_VERSION);
+  g_assert_nonnull (strstr (err.message, "format version 2; this build reads 1 to 1"));
+  put_u32_at (b, 4, 0);
+  g_assert_cmpint (stva_modelfile_read_buffer (b, n, &r, &err), ==, STVA_ERR_FORMAT);
+
+  /* a larger header (future fields) is skipped: 64 more bytes keep the tensors aligned */
+  put_u32_at (b, 4, STVA_MODELFILE_VERSION);
+  g_autofree uint8_t *big = g_malloc (n + 64);
+  memcpy (big, b, 12);
+  memset (big + 12, 0xab, 64);
+  memcpy (big + 76, b + 12, n - 12);
+  put_u32_at (big, 8, 76);
+  fix_crc (big, n + 64);
+  g_assert_cmpint (stva_modelfile_read_buffer (big, n + 64, &r, &err), ==, STVA_OK);
+  g_assert_cmpstr (r.labels[1], ==, "joy");
+  g_assert_cmpfloat (stva_modelfile_find (&r, "proj.T.w")->data[1], ==, sinf (1.0f));
+  stva_modelfile_free (&r);
+}
+
+static void
+test_lying_counts (void)
+{
+  size_t n;
+  g_autofree uint8_t *b = sample_bytes (&n);
+  StvaModelFile r;
+  StvaError err = { 0 };
+
+  put_u32_at (b, 12, 0x7fffffff);            /* n_config */
+  fix_crc (b, n);
+  g_assert_cmpint (stva_modelfile_read_buffer (b, n, &r, &err), ==, STVA_ERR_FORMAT);
+  g_assert_nonnull (strstr (err.message, "config count is 2147483647"));
+
+  g_free (b);
+  b = sample_bytes (&n);
+  put_u32_at (b, 16, 0xfffffff0);            /* length of the first key */
+  fix_crc (b, n);
+  g_assert_cmpint (stva_modelfile_read_buffer (b, n, &r, &err), ==, STVA_ERR_FORMAT);
+  g_assert_nonnull (strstr (err.message, "config entry 0: key"));
+}
+
+static void
+test_nan (void)
+{
+  Sample s;
+  sample_init (&s);
+  StvaError err = { 0 };
+  uint8_t *buf = NULL;
+  size_t n;
+
+  s.weight[7] = NAN;
+  g_assert_cmpint (stva_modelfile_to_buffer (&s.mf, &buf, &n, &err), ==, STVA_ERR_NUMERIC);
+  g_assert_nonnull (strstr (err.message, "tensor 'proj.T.w': element 7"));
+  g_assert_null (buf);
+  s.weight[7] = 0;
+  s.std_V[1] = INFINITY;
+  g_assert_cmpint (stva_modelfile_to_buffer (&s.mf, &buf, &n, &err), ==, STVA_ERR_NUMERIC);
+  s.std_V[1] = 0.5f;
+
+  /* a file with a NaN smuggled in (and a matching checksum) is refused by the reader */
+  g_autofree uint8_t *b = sample_bytes (&n);
+  float w3 = sinf (3.0f);
+  size_t at = 0;
+  for (size_t i = 0; i + 4 <= n; i += 4)
+    if (memcmp (b + i, &w3, 4) == 0)
+      at = i;
+  g_assert_cmpuint (at, >, 0);
+  float nan = NAN;
+  memcpy (b + at, &nan, 4);
+  fix_crc (b, n);
+  StvaModelFile r;
+  g_assert_cmpint (stva_modelfile_read_buffer (b, n, &r, &err), ==, STVA_ERR_FORMAT);
+  g_assert_nonnull (strstr (err.message, "tensor 2 'proj.T.w': element 3 is nan"));
+}
+
+static void
+test_bad_write (void)
+{
+  Sample s;
+  sample_init (&s);
+  StvaError err = { 0 };
+  uint8_t *buf;
+  size_t n;
+
+  s.tensors[1].name = "proj.T.w";
+  g_assert_cmpint (stva_modelfile_to_buffer (&s.mf, &buf, &n, &err), ==, STVA_ERR_INVALID);
+  g_assert_nonnull (strstr (err.message, "appears twice"));
+  sample_init (&s);
+  s.mf.std[2] = NULL;
+  g_assert_cmpint (stva_modelfile_to_buffer (&s.mf, &buf, &n, &err), ==, STVA_ERR_INVALID);
+  sample_init (&s);
+  s.tensors[2].ndim = 5;
+  g_assert_cmpint (stva_modelfile_to_buffer (&s.mf, &buf, &n, &err), ==, STVA_ERR_INVALID);
+  sample_init (&s);
+  s.labels[1] = "";
+  g_assert_cmpint (stva_modelfile_to_buffer (&s.mf, &buf, &n, &err), ==, STVA_ERR_INVALID);
+
+  sample_init (&s);
+  g_assert_cmpint (stva_modelfile_write ("/nonexistent-dir/model.stva", &s.mf, &err), ==,
+                   STVA_ERR_IO);
+  g_assert_nonnull (strstr (err.message, "/nonexistent-dir/model.stva.tmp"));
+  StvaModelFile r;
+  g_assert_cmpint (stva_modelfile_read ("/nonexistent-dir/model.stva", &r, &err), ==,
+                   STVA_ERR_IO);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/model/modelfile/round-trip", test_round_trip);
+  g_test_add_func ("/model/modelfile/layout", test_layout);
+  g_test_add_func ("/model/modelfile/truncation", test_truncation);
+  g_test_add_func ("/model/modelfile/bit-flips", test_bit_flips);
+  g_test_add_func ("/model/modelfile/newer-version", test_newer_version);
+  g_test_add_func ("/model/modelfile/lying-counts", test_lying_counts);
+  g_test_add_func ("/model/modelfile/nan", test_nan);
+  g_test_add_func ("/model/modelfile/bad-write", test_bad_write);
+  return g_test_run ();
+}
