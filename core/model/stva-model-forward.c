@@ -1,0 +1,440 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Forward pass of Sync-TVA over one dialogue (model.md §1–§6; the choices model.md leaves open
+ * are listed in stva-model.h).  Every intermediate the backward pass needs stays in the
+ * workspace; the attention maps are kept for the studio.
+ */
+#include <assert.h>
+#include <math.h>
+#include <string.h>
+
+#include "stva-nn.h"
+#include "stva-model-private.h"
+
+#define W(off) (params + (off))
+
+/* y (T, n_out) = x (T, n_in) · w' + b for one StvaLinearAt */
+static void
+linear (float             *y,
+        const float       *x,
+        const float       *params,
+        StvaLinearAt       at,
+        size_t             T,
+        size_t             n_in,
+        size_t             n_out)
+{
+  stva_linear_forward (y, x, W (at.w), W (at.b), T, n_in, n_out);
+}
+
+static StvaStatus
+check_dialogue (const StvaModelConfig *c,
+                const StvaDialogue    *dlg,
+                StvaError             *error)
+{
+  const char *id = dlg->id != NULL ? dlg->id : "(unnamed)";
+  if (dlg->T < 1 || dlg->T > STVA_MODEL_MAX_T)
+    return stva_error_set (error, STVA_ERR_INVALID, "dialogue %s: %d utterances (1 to %d)", id,
+                           dlg->T, STVA_MODEL_MAX_T);
+  for (int m = 0; m < STVA_N_MOD; m++)
+    if (stva_model_config_active (c, m) && (dlg->x[m] == NULL || dlg->mask[m] == NULL))
+      return stva_error_set (error, STVA_ERR_INVALID,
+                             "dialogue %s: modality %c has no features or mask", id, "TAV"[m]);
+  if (dlg->speaker == NULL)
+    return stva_error_set (error, STVA_ERR_INVALID, "dialogue %s: no speakers", id);
+  if (dlg->label != NULL)
+    for (int i = 0; i < dlg->T; i++)
+      if (dlg->label[i] < -1 || dlg->label[i] >= c->K)
+        return stva_error_set (error, STVA_ERR_INVALID,
+                               "dialogue %s, utterance %d: label %d outside [-1, %d)", id, i,
+                               dlg->label[i], c->K);
+  return STVA_OK;
+}
+
+/* masks after subsets and modality dropout; speaker slots in order of appearance */
+static void
+prepare_inputs (StvaModelWorkspace       *ws,
+                const StvaModel          *model,
+                const StvaDialogue       *dlg,
+                const StvaForwardOptions *options)
+{
+  const StvaModelConfig *c = &ws->config;
+  int T = dlg->T;
+  for (int m = 0; m < STVA_N_MOD; m++)
+    {
+      bool on = stva_model_config_active (c, m);
+      for (int i = 0; i < T; i++)
+        ws->present[m][i] = on && dlg->mask[m][i] != 0;
+    }
+  if (options->train && c->modality_dropout > 0.0f)
+    for (int i = 0; i < T; i++)
+      {
+        if (stva_rng_uniform (options->rng) >= (double) c->modality_dropout)
+          continue;
+        int have[STVA_N_MOD], n = 0;
+        for (int m = 0; m < STVA_N_MOD; m++)
+          if (ws->present[m][i])
+            have[n++] = m;
+        if (n >= 2)
+          ws->present[have[stva_rng_below (options->rng, (uint32_t) n)]][i] = false;
+      }
+  for (int m = 0; m < STVA_N_MOD; m++)
+    for (int i = 0; i < T; i++)
+      ws->maskf[m][i] = ws->present[m][i] ? 1.0f : 0.0f;
+
+  /* speakers: slot = order of first appearance, the S-th and later share the last slot */
+  for (int i = 0; i < T; i++)
+    {
+      int slot = -1;
+      for (int j = 0; j < i; j++)
+        if (dlg->speaker[j] == dlg->speaker[i])
+          {
+            slot = ws->spk[j];
+            break;
+          }
+      if (slot < 0)
+        {
+          int seen = 0;
+          for (int j = 0; j < i; j++)
+            {
+              bool first = true;
+              for (int k = 0; k < j; k++)
+                if (dlg->speaker[k] == dlg->speaker[j])
+                  {
+                    first = false;
+                    break;
+                  }
+              seen += first;
+            }
+          slot = seen < c->S - 1 ? seen : c->S - 1;
+        }
+      ws->spk[i] = slot;
+    }
+
+  for (int m = 0; m < STVA_N_MOD; m++)
+    {
+      if (!stva_model_config_active (c, m))
+        continue;
+      size_t F = (size_t) c->F[m];
+      for (int i = 0; i < T; i++)
+        {
+          float *row = ws->xs[m] + (size_t) i * F;
+          const float *x = dlg->x[m] + (size_t) i * F;
+          if (!ws->present[m][i])
+            memset (row, 0, F * sizeof (float));
+          else if (model->mean[m] != NULL)
+            for (size_t k = 0; k < F; k++)
+              row[k] = (x[k] - model->mean[m][k]) / model->std[m][k];
+          else
+            memcpy (row, x, F * sizeof (float));
+        }
+    }
+}
+
+/* §1: h = (LayerNorm (W x + b) + E_spk[s]) · mask */
+static void
+forward_projection (StvaModelWorkspace    *ws,
+                    const StvaParamLayout *at,
+                    const float           *params,
+                    int                    m)
+{
+  const StvaModelConfig *c = &ws->config;
+  size_t T = (size_t) ws->T, D = (size_t) c->D, F = (size_t) c->F[m];
+  linear (ws->p_lin[m], ws->xs[m], params, at->proj[m], T, F, D);
+  stva_layernorm_forward (ws->p_ln[m], ws->p_mean[m], ws->p_rstd[m], ws->p_lin[m],
+                          W (at->proj_ln[m].g), W (at->proj_ln[m].b), T, D);
+  for (size_t i = 0; i < T; i++)
+    {
+      const float *emb = W (at->spk) + (size_t) ws->spk[i] * D;
+      float mask = ws->maskf[m][i];
+      for (size_t d = 0; d < D; d++)
+        ws->h[m][i * D + d] = (ws->p_ln[m][i * D + d] + emb[d]) * mask;
+    }
+}
+
+/* §2 up to e (the β softmax couples the modalities and follows once all are done) */
+static void
+forward_msde (StvaModelWorkspace    *ws,
+              const StvaParamLayout *at,
+              const float           *params,
+              int                    m)
+{
+  const StvaModelConfig *c = &ws->config;
+  size_t T = (size_t) ws->T, D = (size_t) c->D;
+  int hi = c->ctx_window < c->win_future ? c->ctx_window : c->win_future;
+  const float *h = ws->h[m];
+
+  stva_graph_build_window (ws->rel_ctx[m], ws->T, ws->present[m], ws->present[m],
+                           -c->ctx_window, hi);
+  linear (ws->mq[m], h, params, at->msde_q[m], T, D, D);
+  linear (ws->mk[m], h, params, at->msde_k[m], T, D, D);
+  linear (ws->mv[m], h, params, at->msde_v[m], T, D, D);
+  stva_attn_forward (ws->c[m], ws->malpha[m], ws->mq[m], ws->mk[m], ws->mv[m], ws->rel_ctx[m],
+                     NULL, T, T, D, 1, 1);
+  for (size_t i = 0; i < T; i++)
+    {
+      memcpy (ws->gin[m] + i * 2 * D, h + i * D, D * sizeof (float));
+      memcpy (ws->gin[m] + i * 2 * D + D, ws->c[m] + i * D, D * sizeof (float));
+    }
+  linear (ws->g[m], ws->gin[m], params, at->msde_gate[m], T, 2 * D, D);
+  stva_sigmoid_forward (ws->g[m], ws->g[m], T * D);
+  linear (ws->et[m], ws->c[m], params, at->msde_enh[m], T, D, D);
+  stva_tanh_forward (ws->et[m], ws->et[m], T * D);
+  for (size_t k = 0; k < T * D; k++)
+    ws->r[m][k] = h[k] + ws->g[m][k] * ws->et[m][k];
+  stva_layernorm_forward (ws->e[m], ws->e_mean[m], ws->e_rstd[m], ws->r[m],
+                          W (at->msde_ln[m].g), W (at->msde_ln[m].b), T, D);
+  linear (ws->score + (size_t) m * T, ws->e[m], params, at->msde_beta[m], T, D, 1);
+}
+
+/* β = softmax over present modalities; n = 3·β·e */
+static void
+forward_beta (StvaModelWorkspace *ws)
+{
+  const StvaModelConfig *c = &ws->config;
+  size_t T = (size_t) ws->T, D = (size_t) c->D;
+  for (size_t i = 0; i < T; i++)
+    {
+      float s[STVA_N_MOD];
+      bool allow[STVA_N_MOD];
+      for (int m = 0; m < STVA_N_MOD; m++)
+        {
+          allow[m] = ws->present[m][i];
+          s[m] = allow[m] ? ws->score[(size_t) m * T + i] : 0.0f;
+        }
+      if (c->use_msde)
+        stva_softmax_row (ws->beta + i * 3, s, allow, 3);
+      else
+        {
+          int n = allow[0] + allow[1] + allow[2];
+          for (int m = 0; m < STVA_N_MOD; m++)
+            ws->beta[i * 3 + m] = allow[m] ? 1.0f / (float) n : 0.0f;
+        }
+    }
+  for (int m = 0; m < STVA_N_MOD; m++)
+    {
+      if (!stva_model_config_active (c, m))
+        continue;
+      if (!c->use_msde)
+        {
+          ws->n[m] = ws->h[m];
+          continue;
+        }
+      for (size_t i = 0; i < T; i++)
+        ws->s3[m][i] = 3.0f * ws->beta[i * 3 + m];
+      stva_rowscale_forward (ws->nbuf[m], ws->s3[m], ws->e[m], T, D);
+      ws->n[m] = ws->nbuf[m];
+    }
+}
+
+/* §3–4: one pair graph, L layers */
+static void
+forward_pair (StvaModelWorkspace       *ws,
+              const StvaParamLayout    *at,
+              const float              *params,
+              int                       p,
+              const StvaForwardOptions *options)
+{
+  const StvaModelConfig *c = &ws->config;
+  size_t T = (size_t) ws->T, D = (size_t) c->D, N2 = 2 * T, H = (size_t) c->H;
+  size_t fD = (size_t) c->ffn_mult * D;
+  int ma = stva_pair_mod[p][0], mb = stva_pair_mod[p][1];
+  int mods[2] = { ma, mb };
+
+  stva_graph_build_pair (ws->rel_g[p], ws->T, ws->present[ma], ws->present[mb],
+                         ws->dlg->speaker, c);
+  memcpy (ws->z0[p], ws->n[ma], T * D * sizeof (float));
+  memcpy (ws->z0[p] + T * D, ws->n[mb], T * D * sizeof (float));
+
+  for (int l = 0; l < c->L; l++)
+    {
+      GraphLayerBuf *b = &ws->gl[p][l];
+      const StvaGraphLayerAt *g = &at->graph[p][l];
+      b->zin = l == 0 ? ws->z0[p] : ws->gl[p][l - 1].out;
+      for (int s = 0; s < 2; s++)   /* modality-specific projections of each half */
+        {
+          int m = mods[s];
+          size_t off = (size_t) s * T * D;
+          linear (b->q + off, b->zin + off, params, g->q[m], T, D, D);
+          linear (b->k + off, b->zin + off, params, g->k[m], T, D, D);
+          linear (b->v + off, b->zin + off, params, g->v[m], T, D, D);
+        }
+      stva_attn_forward (b->att, b->alpha, b->q, b->k, b->v, ws->rel_g[p], W (g->rel), N2, N2,
+                         D, H, STVA_GRAPH_N_RELATIONS);
+      linear (b->o, b->att, params, g->o, N2, D, D);
+      if (ws->dropout_on)
+        stva_dropout_forward (b->o, b->keep1, b->o, N2 * D, c->dropout, options->rng);
+      stva_add_forward (b->r1, b->zin, b->o, N2 * D);
+      stva_layernorm_forward (b->y1, b->mean1, b->rstd1, b->r1, W (g->ln1.g), W (g->ln1.b), N2,
+                              D);
+      linear (b->f1, b->y1, params, g->ffn1, N2, D, fD);
+      stva_gelu_forward (b->gl, b->f1, N2 * fD);
+      linear (b->f2, b->gl, params, g->ffn2, N2, fD, D);
+      if (ws->dropout_on)
+        stva_dropout_forward (b->f2, b->keep2, b->f2, N2 * D, c->dropout, options->rng);
+      stva_add_forward (b->r2, b->y1, b->f2, N2 * D);
+      stva_layernorm_forward (b->out, b->mean2, b->rstd2, b->r2, W (g->ln2.g), W (g->ln2.b), N2,
+                              D);
+    }
+}
+
+/* z_m = LayerNorm (W_c [views] + b_c) · mask, views in pair order */
+static void
+forward_combine (StvaModelWorkspace    *ws,
+                 const StvaParamLayout *at,
+                 const float           *params,
+                 int                    m)
+{
+  const StvaModelConfig *c = &ws->config;
+  size_t T = (size_t) ws->T, D = (size_t) c->D, nv = (size_t) ws->n_views;
+  size_t k = 0;
+  for (int p = 0; p < STVA_N_PAIRS; p++)
+    {
+      if (!ws->pair_on[p] || (stva_pair_mod[p][0] != m && stva_pair_mod[p][1] != m))
+        continue;
+      size_t row0 = stva_pair_mod[p][0] == m ? 0 : T;
+      const float *out = ws->gl[p][c->L - 1].out;
+      for (size_t i = 0; i < T; i++)
+        memcpy (ws->cin[m] + i * nv * D + k * D, out + (row0 + i) * D, D * sizeof (float));
+      k++;
+    }
+  assert (k == nv);
+  linear (ws->cl[m], ws->cin[m], params, at->combine[m], T, nv * D, D);
+  stva_layernorm_forward (ws->cz[m], ws->c_mean[m], ws->c_rstd[m], ws->cl[m],
+                          W (at->combine_ln[m].g), W (at->combine_ln[m].b), T, D);
+  stva_rowscale_forward (ws->zbuf[m], ws->maskf[m], ws->cz[m], T, D);
+  ws->z[m] = ws->zbuf[m];
+}
+
+/* §5: u_m = LayerNorm (z_m + Σ_m' CA_{m<-m'}) · mask */
+static void
+forward_caf (StvaModelWorkspace    *ws,
+             const StvaParamLayout *at,
+             const float           *params,
+             int                    m)
+{
+  const StvaModelConfig *c = &ws->config;
+  size_t T = (size_t) ws->T, D = (size_t) c->D, H = (size_t) c->H;
+  memcpy (ws->usum[m], ws->z[m], T * D * sizeof (float));
+  for (int m2 = 0; m2 < STVA_N_MOD; m2++)
+    {
+      if (m2 == m || !stva_model_config_active (c, m2))
+        continue;
+      stva_graph_build_window (ws->rel_caf[m][m2], ws->T, ws->present[m], ws->present[m2],
+                               -c->win_past, c->win_future);
+      linear (ws->cq[m][m2], ws->z[m], params, at->caf_q[m][m2], T, D, D);
+      linear (ws->ck[m][m2], ws->z[m2], params, at->caf_k[m][m2], T, D, D);
+      linear (ws->cv[m][m2], ws->z[m2], params, at->caf_v[m][m2], T, D, D);
+      stva_attn_forward (ws->catt[m][m2], ws->calpha[m][m2], ws->cq[m][m2], ws->ck[m][m2],
+                         ws->cv[m][m2], ws->rel_caf[m][m2], NULL, T, T, D, H, 1);
+      /* CA = catt · Woᵀ + bo, added onto the residual sum (dT_a is free during forward) */
+      linear (ws->dT_a, ws->catt[m][m2], params, at->caf_o[m][m2], T, D, D);
+      stva_add_into (ws->usum[m], ws->dT_a, T * D);
+    }
+  stva_layernorm_forward (ws->upre[m], ws->u_mean[m], ws->u_rstd[m], ws->usum[m],
+                          W (at->caf_ln[m].g), W (at->caf_ln[m].b), T, D);
+  stva_rowscale_forward (ws->ubuf[m], ws->maskf[m], ws->upre[m], T, D);
+  ws->u[m] = ws->ubuf[m];
+}
+
+/* §6 */
+static void
+forward_classifier (StvaModelWorkspace       *ws,
+                    const StvaParamLayout    *at,
+                    const float              *params,
+                    const StvaForwardOptions *options)
+{
+  const StvaModelConfig *c = &ws->config;
+  size_t T = (size_t) ws->T, D = (size_t) c->D, M = (size_t) ws->n_active, K = (size_t) c->K;
+  size_t k = 0;
+  for (int m = 0; m < STVA_N_MOD; m++)
+    {
+      if (!stva_model_config_active (c, m))
+        continue;
+      for (size_t i = 0; i < T; i++)
+        memcpy (ws->o_in + i * M * D + k * D, ws->u[m] + i * D, D * sizeof (float));
+      k++;
+    }
+  linear (ws->c1, ws->o_in, params, at->cls1, T, M * D, D);
+  stva_gelu_forward (ws->cg, ws->c1, T * D);
+  if (ws->dropout_on)
+    stva_dropout_forward (ws->cd, ws->keep_c, ws->cg, T * D, c->dropout, options->rng);
+  else
+    memcpy (ws->cd, ws->cg, T * D * sizeof (float));
+  linear (ws->logits, ws->cd, params, at->cls2, T, D, K);
+  stva_softmax_forward (ws->probs, ws->logits, T, K);
+}
+
+static bool
+same_shape (const StvaModelConfig *a,
+            const StvaModelConfig *b)
+{
+  for (int m = 0; m < STVA_N_MOD; m++)
+    if (a->F[m] != b->F[m] || a->modality[m] != b->modality[m])
+      return false;
+  return a->K == b->K && a->D == b->D && a->H == b->H && a->L == b->L && a->S == b->S
+         && a->ffn_mult == b->ffn_mult && a->use_msde == b->use_msde
+         && a->use_graph == b->use_graph && a->use_cross == b->use_cross;
+}
+
+StvaStatus
+stva_model_forward (StvaModelWorkspace       *ws,
+                    const StvaModel          *model,
+                    const float              *params,
+                    const StvaDialogue       *dlg,
+                    const StvaForwardOptions *options,
+                    StvaError                *error)
+{
+  const StvaModelConfig *c = &ws->config;
+  const StvaParamLayout *at = &model->params.at;
+  if (!same_shape (c, &model->config))
+    return stva_error_set (error, STVA_ERR_INVALID, "forward: workspace made for another config");
+  StvaStatus status = check_dialogue (c, dlg, error);
+  if (status != STVA_OK)
+    return status;
+  if (options->train && (c->dropout > 0.0f || c->modality_dropout > 0.0f) && options->rng == NULL)
+    return stva_error_set (error, STVA_ERR_INVALID, "forward: training needs an RNG");
+  status = _stva_model_workspace_reserve (ws, dlg->T, error);
+  if (status != STVA_OK)
+    return status;
+  ws->dlg = dlg;
+  ws->dropout_on = options->train && c->dropout > 0.0f;
+  ws->input_grad = options->input_grad;
+
+  prepare_inputs (ws, model, dlg, options);
+  for (int m = 0; m < STVA_N_MOD; m++)
+    if (stva_model_config_active (c, m))
+      {
+        forward_projection (ws, at, params, m);
+        if (c->use_msde)
+          forward_msde (ws, at, params, m);
+      }
+  forward_beta (ws);
+
+  for (int m = 0; m < STVA_N_MOD; m++)
+    ws->z[m] = ws->n[m];
+  bool any_pair = false;
+  for (int p = 0; p < STVA_N_PAIRS; p++)
+    if (ws->pair_on[p])
+      {
+        forward_pair (ws, at, params, p, options);
+        any_pair = true;
+      }
+  if (any_pair)
+    for (int m = 0; m < STVA_N_MOD; m++)
+      if (stva_model_config_active (c, m))
+        forward_combine (ws, at, params, m);
+
+  for (int m = 0; m < STVA_N_MOD; m++)
+    ws->u[m] = ws->z[m];
+  if (ws->caf_on)
+    for (int m = 0; m < STVA_N_MOD; m++)
+      if (stva_model_config_active (c, m))
+        forward_caf (ws, at, params, m);   /* reads z only, so the order does not matter */
+  forward_classifier (ws, at, params, options);
+
+  for (size_t k = 0; k < (size_t) dlg->T * (size_t) c->K; k++)
+    if (!isfinite (ws->logits[k]))
+      return stva_error_set (error, STVA_ERR_NUMERIC, "dialogue %s: non-finite logits",
+                             dlg->id != NULL ? dlg->id : "(unnamed)");
+  return STVA_OK;
+}

@@ -1,0 +1,500 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The model object, its workspace (layout of every activation and gradient buffer of one
+ * dialogue) and the studio's per-dialogue prediction call.  The passes themselves live in
+ * stva-model-forward.c and stva-model-backward.c.
+ */
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stva-nn.h"
+#include "stva-model-private.h"
+
+/* ---- model ---- */
+
+StvaStatus
+stva_model_init (StvaModel             *model,
+                 const StvaModelConfig *config,
+                 StvaError             *error)
+{
+  memset (model, 0, sizeof *model);
+  StvaStatus status = stva_params_init (&model->params, config, error);
+  if (status != STVA_OK)
+    return status;
+  model->config = *config;
+  stva_params_reset (&model->params, config->seed);
+  return STVA_OK;
+}
+
+static void
+free_strings (char **v,
+              int    n)
+{
+  if (v == NULL)
+    return;
+  for (int i = 0; i < n; i++)
+    free (v[i]);
+  free (v);
+}
+
+void
+stva_model_clear (StvaModel *model)
+{
+  if (model == NULL)
+    return;
+  stva_params_clear (&model->params);
+  for (int m = 0; m < STVA_N_MOD; m++)
+    {
+      free (model->mean[m]);
+      free (model->std[m]);
+      free_strings (model->feature_names[m], model->config.F[m]);
+    }
+  free_strings (model->labels, model->config.K);
+  memset (model, 0, sizeof *model);
+}
+
+StvaStatus
+stva_model_set_normalisation (StvaModel   *model,
+                              int          m,
+                              const float *mean,
+                              const float *std,
+                              StvaError   *error)
+{
+  assert (m >= 0 && m < STVA_N_MOD);
+  size_t F = (size_t) model->config.F[m];
+  if (F == 0)
+    return STVA_OK;
+  float *mu = malloc (F * sizeof (float)), *sd = malloc (F * sizeof (float));
+  if (mu == NULL || sd == NULL)
+    {
+      free (mu);
+      free (sd);
+      return stva_error_set (error, STVA_ERR_NOMEM, "normalisation: out of memory");
+    }
+  for (size_t k = 0; k < F; k++)
+    {
+      if (!isfinite (mean[k]) || !isfinite (std[k]))
+        {
+          free (mu);
+          free (sd);
+          return stva_error_set (error, STVA_ERR_NUMERIC,
+                                 "normalisation of modality %d: feature %zu is not finite", m,
+                                 k);
+        }
+      mu[k] = mean[k];
+      sd[k] = std[k] > 1e-6f ? std[k] : 1.0f;   /* constant features pass through centred */
+    }
+  free (model->mean[m]);
+  free (model->std[m]);
+  model->mean[m] = mu;
+  model->std[m] = sd;
+  return STVA_OK;
+}
+
+/* ---- workspace ---- */
+
+typedef struct
+{
+  size_t f, i, b;   /* cursors (elements) */
+  StvaModelWorkspace *ws;
+  bool   assign;
+} Cursor;
+
+#define ROUND16(n) (((n) + 15) / 16 * 16)
+
+static float *
+take_f (Cursor *cur,
+        size_t  n)
+{
+  float *p = cur->assign ? cur->ws->fblock + cur->f : NULL;
+  cur->f += ROUND16 (n);
+  return p;
+}
+
+static int *
+take_i (Cursor *cur,
+        size_t  n)
+{
+  int *p = cur->assign ? cur->ws->iblock + cur->i : NULL;
+  cur->i += ROUND16 (n);
+  return p;
+}
+
+static bool *
+take_b (Cursor *cur,
+        size_t  n)
+{
+  bool *p = cur->assign ? cur->ws->bblock + cur->b : NULL;
+  cur->b += ROUND16 (n);
+  return p;
+}
+
+static void
+layout (Cursor *cur,
+        int     T_int)
+{
+  StvaModelWorkspace *ws = cur->ws;
+  const StvaModelConfig *c = &ws->config;
+  size_t T = (size_t) T_int, D = (size_t) c->D, H = (size_t) c->H, K = (size_t) c->K;
+  size_t fD = (size_t) c->ffn_mult * D, N2 = 2 * T, M = (size_t) ws->n_active;
+  size_t nv = ws->n_views > 0 ? (size_t) ws->n_views : 1;
+  bool graph = c->use_graph && ws->n_active >= 2;
+  bool caf = c->use_cross && ws->n_active >= 2;
+
+  for (int m = 0; m < STVA_N_MOD; m++)
+    {
+      bool on = stva_model_config_active (c, m);
+      size_t F = (size_t) c->F[m];
+      ws->present[m] = take_b (cur, T);   /* always: predict reports all three */
+      ws->maskf[m] = take_f (cur, T);
+      if (!on)
+        continue;
+      ws->xs[m] = take_f (cur, T * F);
+      ws->dx[m] = take_f (cur, T * F);
+      ws->p_lin[m] = take_f (cur, T * D);
+      ws->p_ln[m] = take_f (cur, T * D);
+      ws->h[m] = take_f (cur, T * D);
+      ws->p_mean[m] = take_f (cur, T);
+      ws->p_rstd[m] = take_f (cur, T);
+      if (c->use_msde)
+        {
+          ws->rel_ctx[m] = take_i (cur, T * T);
+          ws->mq[m] = take_f (cur, T * D);
+          ws->mk[m] = take_f (cur, T * D);
+          ws->mv[m] = take_f (cur, T * D);
+          ws->malpha[m] = take_f (cur, T * T);
+          ws->c[m] = take_f (cur, T * D);
+          ws->gin[m] = take_f (cur, T * 2 * D);
+          ws->g[m] = take_f (cur, T * D);
+          ws->et[m] = take_f (cur, T * D);
+          ws->r[m] = take_f (cur, T * D);
+          ws->e[m] = take_f (cur, T * D);
+          ws->e_mean[m] = take_f (cur, T);
+          ws->e_rstd[m] = take_f (cur, T);
+          ws->s3[m] = take_f (cur, T);
+          ws->nbuf[m] = take_f (cur, T * D);
+        }
+      if (graph)
+        {
+          ws->cin[m] = take_f (cur, T * nv * D);
+          ws->cl[m] = take_f (cur, T * D);
+          ws->cz[m] = take_f (cur, T * D);
+          ws->zbuf[m] = take_f (cur, T * D);
+          ws->c_mean[m] = take_f (cur, T);
+          ws->c_rstd[m] = take_f (cur, T);
+        }
+      if (caf)
+        {
+          for (int m2 = 0; m2 < STVA_N_MOD; m2++)
+            {
+              if (m2 == m || !stva_model_config_active (c, m2))
+                continue;
+              ws->rel_caf[m][m2] = take_i (cur, T * T);
+              ws->cq[m][m2] = take_f (cur, T * D);
+              ws->ck[m][m2] = take_f (cur, T * D);
+              ws->cv[m][m2] = take_f (cur, T * D);
+              ws->catt[m][m2] = take_f (cur, T * D);
+              ws->calpha[m][m2] = take_f (cur, H * T * T);
+            }
+          ws->usum[m] = take_f (cur, T * D);
+          ws->upre[m] = take_f (cur, T * D);
+          ws->ubuf[m] = take_f (cur, T * D);
+          ws->u_mean[m] = take_f (cur, T);
+          ws->u_rstd[m] = take_f (cur, T);
+        }
+      ws->du[m] = take_f (cur, T * D);
+      ws->dz[m] = take_f (cur, T * D);
+      ws->dn[m] = take_f (cur, T * D);
+      ws->de[m] = take_f (cur, T * D);
+      ws->dh[m] = take_f (cur, T * D);
+    }
+  ws->spk = take_i (cur, T);
+  ws->score = take_f (cur, 3 * T);
+  ws->beta = take_f (cur, 3 * T);
+
+  for (int p = 0; p < STVA_N_PAIRS; p++)
+    {
+      if (!ws->pair_on[p])
+        continue;
+      ws->rel_g[p] = take_i (cur, N2 * N2);
+      ws->z0[p] = take_f (cur, N2 * D);
+      ws->dpair[p] = take_f (cur, N2 * D);
+      for (int l = 0; l < c->L; l++)
+        {
+          GraphLayerBuf *b = &ws->gl[p][l];
+          b->q = take_f (cur, N2 * D);
+          b->k = take_f (cur, N2 * D);
+          b->v = take_f (cur, N2 * D);
+          b->alpha = take_f (cur, H * N2 * N2);
+          b->att = take_f (cur, N2 * D);
+          b->o = take_f (cur, N2 * D);
+          b->r1 = take_f (cur, N2 * D);
+          b->y1 = take_f (cur, N2 * D);
+          b->mean1 = take_f (cur, N2);
+          b->rstd1 = take_f (cur, N2);
+          b->f1 = take_f (cur, N2 * fD);
+          b->gl = take_f (cur, N2 * fD);
+          b->f2 = take_f (cur, N2 * D);
+          b->r2 = take_f (cur, N2 * D);
+          b->out = take_f (cur, N2 * D);
+          b->mean2 = take_f (cur, N2);
+          b->rstd2 = take_f (cur, N2);
+          b->keep1 = take_b (cur, N2 * D);
+          b->keep2 = take_b (cur, N2 * D);
+        }
+    }
+
+  ws->o_in = take_f (cur, T * M * D);
+  ws->c1 = take_f (cur, T * D);
+  ws->cg = take_f (cur, T * D);
+  ws->cd = take_f (cur, T * D);
+  ws->keep_c = take_b (cur, T * D);
+  ws->logits = take_f (cur, T * K);
+  ws->probs = take_f (cur, T * K);
+
+  ws->dlogits = take_f (cur, T * K);
+  ws->dT_a = take_f (cur, T * D);
+  ws->dT_b = take_f (cur, T * D);
+  ws->dT_c = take_f (cur, T * D);
+  ws->do_in = take_f (cur, T * M * D);
+  ws->dwide = take_f (cur, T * (nv > 2 ? nv : 2) * D);
+  if (graph)
+    {
+      ws->dq = take_f (cur, N2 * D);
+      ws->dk = take_f (cur, N2 * D);
+      ws->dv = take_f (cur, N2 * D);
+      ws->dG_a = take_f (cur, N2 * D);
+      ws->dG_b = take_f (cur, N2 * D);
+      ws->dG_c = take_f (cur, N2 * D);
+      ws->dG_d = take_f (cur, N2 * D);
+      ws->dG_wide1 = take_f (cur, N2 * fD);
+      ws->dG_wide2 = take_f (cur, N2 * fD);
+    }
+  else
+    {
+      ws->dq = take_f (cur, T * D);
+      ws->dk = take_f (cur, T * D);
+      ws->dv = take_f (cur, T * D);
+    }
+  ws->dbeta = take_f (cur, 3 * T);
+  ws->dscore = take_f (cur, 3 * T);
+  ws->dcol = take_f (cur, T);
+  ws->attn_scratch = take_f (cur, stva_attn_scratch_size (N2, N2));
+}
+
+StvaModelWorkspace *
+stva_model_workspace_new (const StvaModelConfig *config)
+{
+  StvaModelWorkspace *ws = calloc (1, sizeof *ws);
+  if (ws == NULL)
+    return NULL;
+  ws->config = *config;
+  ws->n_active = stva_model_config_n_active (config);
+  ws->n_views = config->use_graph ? ws->n_active - 1 : 0;
+  if (config->use_graph && ws->n_active >= 2)
+    for (int p = 0; p < STVA_N_PAIRS; p++)
+      ws->pair_on[p] = stva_model_config_active (config, stva_pair_mod[p][0])
+                       && stva_model_config_active (config, stva_pair_mod[p][1]);
+  ws->caf_on = config->use_cross && ws->n_active >= 2;
+  return ws;
+}
+
+void
+stva_model_workspace_free (StvaModelWorkspace *ws)
+{
+  if (ws == NULL)
+    return;
+  free (ws->fblock);
+  free (ws->iblock);
+  free (ws->bblock);
+  free (ws);
+}
+
+StvaStatus
+_stva_model_workspace_reserve (StvaModelWorkspace *ws,
+                               int                 T,
+                               StvaError          *error)
+{
+  Cursor cur = { .ws = ws, .assign = false };
+  layout (&cur, T);
+  if (cur.f > ws->f_cap || cur.i > ws->i_cap || cur.b > ws->b_cap)
+    {
+      free (ws->fblock);
+      free (ws->iblock);
+      free (ws->bblock);
+      ws->fblock = calloc (cur.f, sizeof (float));
+      ws->iblock = calloc (cur.i, sizeof (int));
+      ws->bblock = calloc (cur.b, sizeof (bool));
+      if (ws->fblock == NULL || ws->iblock == NULL || ws->bblock == NULL)
+        {
+          ws->f_cap = ws->i_cap = ws->b_cap = 0;
+          return stva_error_set (error, STVA_ERR_NOMEM,
+                                 "model workspace: cannot allocate %zu floats for %d utterances",
+                                 cur.f, T);
+        }
+      ws->f_cap = cur.f;
+      ws->i_cap = cur.i;
+      ws->b_cap = cur.b;
+    }
+  cur = (Cursor) { .ws = ws, .assign = true };
+  layout (&cur, T);
+  ws->T = T;
+  return STVA_OK;
+}
+
+const float *
+stva_model_workspace_logits (const StvaModelWorkspace *ws)
+{
+  return ws->logits;
+}
+
+const float *
+stva_model_workspace_probs (const StvaModelWorkspace *ws)
+{
+  return ws->probs;
+}
+
+const float *
+stva_model_workspace_input_grad (const StvaModelWorkspace *ws,
+                                 int                       m)
+{
+  return stva_model_config_active (&ws->config, m) ? ws->dx[m] : NULL;
+}
+
+/* ---- prediction ---- */
+
+void
+stva_model_output_clear (StvaModelOutput *out)
+{
+  if (out == NULL)
+    return;
+  free (out->logits);
+  free (out->probs);
+  free (out->pred);
+  free (out->confidence);
+  free (out->entropy);
+  free (out->margin);
+  free (out->beta);
+  free (out->present);
+  for (int m = 0; m < STVA_N_MOD; m++)
+    {
+      free (out->msde_alpha[m]);
+      for (int m2 = 0; m2 < STVA_N_MOD; m2++)
+        free (out->caf_alpha[m][m2]);
+    }
+  for (int p = 0; p < STVA_N_PAIRS; p++)
+    {
+      free (out->graph_rel[p]);
+      for (int l = 0; l < STVA_MODEL_MAX_LAYERS; l++)
+        free (out->graph_alpha[p][l]);
+    }
+  memset (out, 0, sizeof *out);
+}
+
+static void *
+dup_or_null (const void *src,
+             size_t      n_bytes,
+             bool       *failed)
+{
+  if (src == NULL)
+    return NULL;
+  void *p = malloc (n_bytes > 0 ? n_bytes : 1);
+  if (p == NULL)
+    {
+      *failed = true;
+      return NULL;
+    }
+  memcpy (p, src, n_bytes);
+  return p;
+}
+
+StvaStatus
+stva_model_predict (const StvaModel    *model,
+                    StvaModelWorkspace *ws,
+                    const StvaDialogue *dlg,
+                    StvaModelOutput    *out,
+                    StvaError          *error)
+{
+  memset (out, 0, sizeof *out);
+  StvaModelWorkspace *own = NULL;
+  if (ws == NULL)
+    {
+      ws = own = stva_model_workspace_new (&model->config);
+      if (ws == NULL)
+        return stva_error_set (error, STVA_ERR_NOMEM, "predict: out of memory");
+    }
+  StvaForwardOptions options = { .train = false };
+  StvaStatus status = stva_model_forward (ws, model, model->params.values, dlg, &options, error);
+  if (status != STVA_OK)
+    {
+      stva_model_workspace_free (own);
+      return status;
+    }
+
+  const StvaModelConfig *c = &model->config;
+  size_t T = (size_t) dlg->T, K = (size_t) c->K, H = (size_t) c->H, N2 = 2 * T;
+  bool failed = false;
+  out->T = dlg->T;
+  out->K = c->K;
+  out->H = c->H;
+  out->L = c->L;
+  out->logits = dup_or_null (ws->logits, T * K * sizeof (float), &failed);
+  out->probs = dup_or_null (ws->probs, T * K * sizeof (float), &failed);
+  out->beta = dup_or_null (ws->beta, T * 3 * sizeof (float), &failed);
+  out->pred = malloc (T * sizeof (int));
+  out->confidence = malloc (T * sizeof (float));
+  out->entropy = malloc (T * sizeof (float));
+  out->margin = malloc (T * sizeof (float));
+  out->present = malloc (3 * T);
+  for (int m = 0; m < STVA_N_MOD; m++)
+    {
+      out->msde_alpha[m] = dup_or_null (ws->malpha[m], T * T * sizeof (float), &failed);
+      for (int m2 = 0; m2 < STVA_N_MOD; m2++)
+        out->caf_alpha[m][m2] = dup_or_null (ws->calpha[m][m2], H * T * T * sizeof (float),
+                                             &failed);
+    }
+  for (int p = 0; p < STVA_N_PAIRS; p++)
+    {
+      if (!ws->pair_on[p])
+        continue;
+      out->graph_rel[p] = dup_or_null (ws->rel_g[p], N2 * N2 * sizeof (int), &failed);
+      for (int l = 0; l < c->L; l++)
+        out->graph_alpha[p][l] = dup_or_null (ws->gl[p][l].alpha, H * N2 * N2 * sizeof (float),
+                                              &failed);
+    }
+  if (failed || out->pred == NULL || out->confidence == NULL || out->entropy == NULL
+      || out->margin == NULL || out->present == NULL)
+    {
+      stva_model_output_clear (out);
+      stva_model_workspace_free (own);
+      return stva_error_set (error, STVA_ERR_NOMEM, "predict: out of memory");
+    }
+  for (int m = 0; m < STVA_N_MOD; m++)
+    for (size_t i = 0; i < T; i++)
+      out->present[(size_t) m * T + i] = ws->present[m][i];
+  for (size_t i = 0; i < T; i++)
+    {
+      const float *p = ws->probs + i * K;
+      size_t best = 0;
+      float second = 0.0f;
+      double ent = 0.0;
+      for (size_t k = 1; k < K; k++)
+        if (p[k] > p[best])
+          best = k;
+      for (size_t k = 0; k < K; k++)
+        {
+          if (k != best && p[k] > second)
+            second = p[k];
+          if (p[k] > 0.0f)
+            ent -= (double) p[k] * log ((double) p[k]);
+        }
+      out->pred[i] = (int) best;
+      out->confidence[i] = p[best];
+      out->entropy[i] = (float) ent;
+      out->margin[i] = p[best] - second;
+    }
+  stva_model_workspace_free (own);
+  return STVA_OK;
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The Sync-TVA model (model.md): forward pass over one dialogue with every attention map
+ * recorded, backward pass into a gradient block, and the per-dialogue inference call the
+ * studio uses.
+ *
+ * Threading: a StvaModel is read-only during forward and backward, so several threads may run
+ * them at once, each with its own StvaModelWorkspace (and its own gradient block and RNG).
+ * A workspace is not thread-safe.  There are no globals.
+ *
+ * Choices model.md leaves open, fixed here (the PyTorch reference must do the same):
+ *   - Missing modality (mask 0, not in use, or dropped by modality dropout): h_m[i] = 0; its
+ *     node has no edges in any attention (rows all zero, see stva-graph.h), β_m[i] = 0, and
+ *     z_m[i] = u_m[i] = 0 (the combination and CAF outputs are multiplied by the mask), so the
+ *     classifier sees zeros for it.  An utterance with no modality at all gets the
+ *     classifier's bias path.
+ *   - MSDE's context attention has Q/K/V projections with biases and no output projection
+ *     (W_e follows at once); its window is j - i in [-W_ctx, min (W_ctx, F)], self included.
+ *   - The speaker embedding E_spk (S, D) is shared by the three modalities.
+ *   - Graph layers share Wo, FFN and LayerNorms between the pair's two modalities; only Q, K,
+ *     V are modality-specific (model.md §4).  Dropout after Wo and after the FFN.
+ *   - View combination with two modalities in use has one view per modality (W_c is (D, D));
+ *     with one modality there is no graph and z = n.
+ *   - CAF: per ordered pair (m <- m') Q, K, V and an output projection Wo, H heads, window
+ *     j - i in [-P, F]; no dropout.  u_m = LayerNorm (z_m + Σ CA) · mask.
+ *   - With --no-msde, β is reported as 1 / (modalities present) and not used.
+ *   - Modality dropout (training only): each utterance, with probability p, loses one of its
+ *     present modalities chosen uniformly, unless it has only one.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stva-error.h"
+#include "stva-rng.h"
+#include "stva-dataset.h"
+#include "stva-config.h"
+#include "stva-params.h"
+#include "stva-graph.h"
+
+#define STVA_MODEL_MAX_T 4096   /* utterances per dialogue the model accepts */
+
+typedef struct
+{
+  StvaModelConfig config;
+  StvaParams      params;                      /* owned */
+  float          *mean[STVA_N_MOD];            /* owned (F_m) or NULL: feature normalisation */
+  float          *std[STVA_N_MOD];             /* owned (F_m) or NULL; x' = (x - mean) / std */
+  char          **labels;                      /* owned (K) or NULL: class names */
+  char          **feature_names[STVA_N_MOD];   /* owned (F_m) or NULL */
+} StvaModel;
+
+/* Lays out and initialises (seed config->seed) the parameters of config. */
+StvaStatus stva_model_init  (StvaModel *model, const StvaModelConfig *config, StvaError *error);
+/* Frees everything the model owns; takes a cleared struct. */
+void       stva_model_clear (StvaModel *model);
+/* Sets the feature normalisation of modality m (copies F_m floats each; std entries <= 0 or
+ * tiny are treated as 1). */
+StvaStatus stva_model_set_normalisation (StvaModel *model, int m, const float *mean,
+                                         const float *std, StvaError *error);
+
+typedef struct StvaModelWorkspace StvaModelWorkspace;
+
+/* A workspace for models of this config; it grows to the longest dialogue it sees. */
+StvaModelWorkspace *stva_model_workspace_new  (const StvaModelConfig *config);
+void                stva_model_workspace_free (StvaModelWorkspace *ws);
+
+typedef struct
+{
+  bool     train;        /* dropout and modality dropout on */
+  StvaRng *rng;          /* draws of dropout and modality dropout; needed when train */
+  bool     input_grad;   /* backward also computes d loss / d features (tests) */
+} StvaForwardOptions;
+
+/* Forward pass over one dialogue, with params (model->params.n_floats) as the parameter values
+ * (normally model->params.values).  Checks the dialogue (sizes, labels in [-1, K)) and names
+ * the first problem.  Results stay in the workspace until its next forward; dlg is borrowed
+ * until then too. */
+StvaStatus stva_model_forward  (StvaModelWorkspace *ws, const StvaModel *model,
+                                const float *params, const StvaDialogue *dlg,
+                                const StvaForwardOptions *options, StvaError *error);
+
+/* Loss of the last forward against dlg->label: weighted CE or focal as config->loss, class
+ * weights class_w (K) or NULL, multiplied by scale (stva-loss.h).  Backward then ADDS
+ * d(loss)/d(params) into grad (n_floats).  Returns the loss. */
+double     stva_model_backward (StvaModelWorkspace *ws, const StvaModel *model,
+                                const float *params, const float *class_w, float scale,
+                                float *grad);
+/* The loss only (no gradient). */
+double     stva_model_loss     (StvaModelWorkspace *ws, const StvaModel *model,
+                                const float *class_w, float scale);
+
+/* After a forward: logits (T, K) and probabilities (T, K) in the workspace (borrowed). */
+const float *stva_model_workspace_logits (const StvaModelWorkspace *ws);
+const float *stva_model_workspace_probs  (const StvaModelWorkspace *ws);
+/* After a backward with input_grad: d loss / d raw features of modality m (T, F_m), zero for
+ * missing rows; NULL for a modality not in use. */
+const float *stva_model_workspace_input_grad (const StvaModelWorkspace *ws, int m);
+
+/* Everything one prediction shows (model.md §6 and the studio's inspector).  Owned copies. */
+typedef struct
+{
+  int      T, K, H, L;
+  float   *logits;                   /* (T, K) */
+  float   *probs;                    /* (T, K) */
+  int     *pred;                     /* (T) argmax */
+  float   *confidence;               /* (T) top probability */
+  float   *entropy;                  /* (T) nats */
+  float   *margin;                   /* (T) top minus second probability */
+  float   *beta;                     /* (T, 3) modality strength; 0 for a missing modality */
+  uint8_t *present;                  /* (3, T) masks the model used */
+  float   *msde_alpha[STVA_N_MOD];   /* (T, T) MSDE context attention, or NULL */
+  int     *graph_rel[STVA_N_PAIRS];  /* (2T, 2T) relation ids (-1 no edge), or NULL */
+  float   *graph_alpha[STVA_N_PAIRS][STVA_MODEL_MAX_LAYERS];   /* (H, 2T, 2T), or NULL */
+  float   *caf_alpha[STVA_N_MOD][STVA_N_MOD];   /* [m][m'] (H, T, T) of CA m <- m', or NULL */
+} StvaModelOutput;
+
+/* One call for the studio: forward in evaluation mode over dlg (a fresh workspace if ws is
+ * NULL) and copies of everything above into out (cleared first). */
+StvaStatus stva_model_predict       (const StvaModel *model, StvaModelWorkspace *ws,
+                                     const StvaDialogue *dlg, StvaModelOutput *out,
+                                     StvaError *error);
+void       stva_model_output_clear  (StvaModelOutput *out);
