@@ -18,6 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libavutil/channel_layout.h>
+#include <libswresample/swresample.h>
+
 #include "stva-demo.h"
 #include "stva-demo-face.h"
 #include "stva-demo-plan.h"
@@ -26,9 +29,9 @@
 
 #define FRAME_W 320
 #define FRAME_H 240
-#define FPS 25
-#define RATE_HZ STVA_DEMO_VOICE_RATE_HZ
-#define SAMPLES_PER_FRAME (RATE_HZ / FPS)   /* 882: frames and samples stay aligned */
+#define FPS 20                            /* webcam-like; 25 would cost a quarter more time */
+#define RATE_HZ 16000                     /* what audio features use; espeak-ng's 22050 resampled */
+#define SAMPLES_PER_FRAME (RATE_HZ / FPS)   /* 800: frames and samples stay aligned */
 #define PAD_BEFORE_S 0.16                 /* silence in a clip before the speech starts */
 #define PAD_AFTER_S 0.16
 #define ROOM_TONE 0.0015                  /* noise floor, so silence is not digital zero */
@@ -182,6 +185,52 @@ line_clear (Line *line)
   memset (line, 0, sizeof *line);
 }
 
+/* Resamples mono float audio from rate_in to rate_out with libswresample's default filter;
+ * *out is malloc'ed.  Deterministic for a given input on a given machine. */
+static StvaStatus
+resample (const float *in,
+          size_t       n_in,
+          int          rate_in,
+          float      **out,
+          size_t      *n_out,
+          int          rate_out,
+          StvaError   *error)
+{
+  AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
+  SwrContext *swr = NULL;
+  *out = NULL;
+  *n_out = 0;
+  if (swr_alloc_set_opts2 (&swr, &mono, AV_SAMPLE_FMT_FLT, rate_out, &mono, AV_SAMPLE_FMT_FLT,
+                           rate_in, 0, NULL) < 0 || swr_init (swr) < 0)
+    {
+      swr_free (&swr);
+      return stva_error_set (error, STVA_ERR_MEDIA, "cannot resample %d Hz to %d Hz", rate_in,
+                             rate_out);
+    }
+  size_t cap = (size_t) ((double) n_in * rate_out / rate_in) + 256;
+  float *buf = malloc (cap * sizeof *buf);
+  if (buf == NULL)
+    {
+      swr_free (&swr);
+      return stva_error_set (error, STVA_ERR_NOMEM, "out of memory resampling speech");
+    }
+  const uint8_t *src[1] = { (const uint8_t *) in };
+  uint8_t *dst[1] = { (uint8_t *) buf };
+  int got = swr_convert (swr, dst, (int) cap, src, (int) n_in);
+  int tail = got >= 0 ? swr_convert (swr, (uint8_t *[1]) { (uint8_t *) (buf + got) },
+                                     (int) cap - got, NULL, 0) : -1;
+  swr_free (&swr);
+  if (got < 0 || tail < 0)
+    {
+      free (buf);
+      return stva_error_set (error, STVA_ERR_MEDIA, "resampling %d Hz to %d Hz failed", rate_in,
+                             rate_out);
+    }
+  *out = buf;
+  *n_out = (size_t) got + (size_t) tail;
+  return STVA_OK;
+}
+
 static StvaStatus
 line_make (Line                    *line,
            const StvaDemoUtterance *utt,
@@ -189,10 +238,14 @@ line_make (Line                    *line,
            StvaError               *error)
 {
   memset (line, 0, sizeof *line);
-  float *speech = NULL;
-  size_t n_speech = 0;
+  float *voice = NULL, *speech = NULL;
+  size_t n_voice = 0, n_speech = 0;
   StvaStatus status = stva_demo_voice_speak (character->voice, &utt->prosody, utt->spoken,
-                                             &speech, &n_speech, error);
+                                             &voice, &n_voice, error);
+  if (status != STVA_OK)
+    return status;
+  status = resample (voice, n_voice, STVA_DEMO_VOICE_RATE_HZ, &speech, &n_speech, RATE_HZ, error);
+  free (voice);
   if (status != STVA_OK)
     return status;
 
@@ -288,7 +341,6 @@ static StvaStatus
 draw_and_write (Canvas                  *canvas,
                 const StvaDemoCharacter *character,
                 const StvaDemoExpr      *expr,
-                StvaDemoWriter          *clip,
                 StvaDemoWriter          *full,
                 StvaError               *error)
 {
@@ -296,12 +348,8 @@ draw_and_write (Canvas                  *canvas,
   cairo_surface_flush (canvas->surface);
   const uint8_t *data = cairo_image_surface_get_data (canvas->surface);
   int stride = cairo_image_surface_get_stride (canvas->surface);
-  StvaStatus status = STVA_OK;
-  if (clip != NULL)
-    status = stva_demo_writer_video (clip, data, stride, error);
-  if (status == STVA_OK && full != NULL)
-    status = stva_demo_writer_video (full, data, stride, error);
-  return status;
+  /* an open clip gets copies of the dialogue video's packets: each frame is encoded once */
+  return stva_demo_writer_video (full, data, stride, error);
 }
 
 static StvaStatus
@@ -360,7 +408,7 @@ make_dialogue (Run              *run,
           StvaDemoExpr expr;
           double idle_mouth = 0.0;
           frame_expression (&expr, utt, NULL, f - gap, &idle_mouth, &frng, phase, &blink_at);
-          status = draw_and_write (canvas, character, &expr, NULL, full, error);
+          status = draw_and_write (canvas, character, &expr, full, error);
         }
       if (status == STVA_OK)
         status = stva_demo_writer_audio (full, gap_audio, (size_t) gap * SAMPLES_PER_FRAME,
@@ -371,14 +419,14 @@ make_dialogue (Run              *run,
 
       snprintf (path, sizeof path, "%s/%s/dia%d_utt%d.mp4", run->dir,
                 STVA_DEMO_CLIP_DIRS[d->split], d->dialogue_id, utt->utterance_id);
-      if ((status = stva_demo_writer_open (&clip, path, FRAME_W, FRAME_H, FPS, RATE_HZ, error))
+      if ((status = stva_demo_writer_open_clip (&clip, path, full, error))
           != STVA_OK)
         goto out;
       for (int f = 0; f < line.n_frames && status == STVA_OK; f++)
         {
           StvaDemoExpr expr;
           frame_expression (&expr, utt, &line, f, &mouth, &frng, phase, &blink_at);
-          status = draw_and_write (canvas, character, &expr, clip, full, error);
+          status = draw_and_write (canvas, character, &expr, full, error);
         }
       size_t n = (size_t) line.n_frames * SAMPLES_PER_FRAME;
       if (status == STVA_OK)

@@ -52,6 +52,11 @@ struct StvaDemoWriter
   int64_t            n_samples; /* audio samples sent to aenc, the next frame's pts */
   int                a_fill;    /* samples waiting in aframe */
   bool               file_open; /* tmp_path exists and is ours to remove */
+  bool               force_key; /* the next video frame starts a clip: make it an IDR frame */
+  StvaDemoWriter    *tap;       /* borrowed: a clip that receives copies of our video packets */
+  int64_t            tap_start; /* the tap's first frame, in our frame numbers */
+  StvaDemoWriter    *source;    /* borrowed, clips only: the writer whose packets we copy */
+  int64_t            n_copied;  /* clips only: video packets received from the source */
   bool               failed;    /* an encoder or the muxer failed: accept no more data */
   bool               closed;
 };
@@ -85,7 +90,40 @@ concat (const char *a,
   return s;
 }
 
-/* Receives every packet enc has ready and hands it to the muxer. */
+/* A clip's video is the source's packets from tap_start on, renumbered from 0: the clip starts
+ * on an IDR frame and, with no B-frames and no encoder delay, nothing in it refers outside it. */
+static StvaStatus
+copy_to_tap (StvaDemoWriter *self,
+             StvaError      *error)
+{
+  StvaDemoWriter *tap = self->tap;
+  AVPacket *copy;
+  int ret;
+
+  if (self->pkt->pts < self->tap_start)
+    return STVA_OK;
+  if (tap->n_copied == 0 && !(self->pkt->flags & AV_PKT_FLAG_KEY))
+    return stva_error_set (error, STVA_ERR_MEDIA, "%s: the clip does not start on a key frame",
+                           tap->path);
+  copy = av_packet_clone (self->pkt);
+  if (copy == NULL)
+    return stva_error_set (error, STVA_ERR_NOMEM, "%s: out of memory", tap->path);
+  copy->pts -= self->tap_start;
+  copy->dts -= self->tap_start;
+  av_packet_rescale_ts (copy, self->venc->time_base, tap->vst->time_base);
+  copy->stream_index = tap->vst->index;
+  ret = av_interleaved_write_frame (tap->fmt, copy);
+  av_packet_free (&copy);
+  if (ret < 0)
+    {
+      tap->failed = true;
+      return media_error (error, tap->path, "writing", ret);
+    }
+  tap->n_copied++;
+  return STVA_OK;
+}
+
+/* Receives every packet enc has ready and hands it to the muxer (and to the tap, if any). */
 static StvaStatus
 drain (StvaDemoWriter *self,
        AVCodecContext *enc,
@@ -104,6 +142,12 @@ drain (StvaDemoWriter *self,
       /* libx264 leaves durations unset; the muxer needs them for the last sample's length */
       if (self->pkt->duration == 0 && enc == self->venc)
         self->pkt->duration = 1;
+      if (enc == self->venc && self->tap != NULL)
+        {
+          StvaStatus status = copy_to_tap (self, error);
+          if (status != STVA_OK)
+            return status;
+        }
       av_packet_rescale_ts (self->pkt, enc->time_base, st->time_base);
       self->pkt->stream_index = st->index;
       ret = av_interleaved_write_frame (self->fmt, self->pkt);  /* takes the packet's data */
@@ -166,6 +210,10 @@ open_video (StvaDemoWriter *self,
   if (x264)
     {
       av_dict_set (&opts, "preset", X264_PRESET, 0);
+      /* no B-frames and no look-ahead: a packet comes out for every frame that goes in, which
+       * is what lets clips copy their packets out of the dialogue's stream */
+      av_dict_set (&opts, "tune", "zerolatency", 0);
+      av_dict_set (&opts, "forced-idr", "1", 0);
       av_dict_set (&opts, "crf", X264_CRF, 0);
     }
   else
@@ -242,7 +290,10 @@ open_audio (StvaDemoWriter *self,
   if (self->fmt->oformat->flags & AVFMT_GLOBALHEADER)
     self->aenc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
 
-  ret = avcodec_open2 (self->aenc, codec, NULL);
+  AVDictionary *opts = NULL;
+  av_dict_set (&opts, "aac_coder", "fast", 0);  /* twoloop costs 20 % of the whole generation */
+  ret = avcodec_open2 (self->aenc, codec, &opts);
+  av_dict_free (&opts);
   if (ret < 0)
     return media_error (error, self->path, "aac", ret);
   if (self->aenc->frame_size <= 0)
@@ -298,14 +349,34 @@ send_audio_frame (StvaDemoWriter *self,
 
 /* ---- public API ------------------------------------------------------------------------- */
 
-StvaStatus
-stva_demo_writer_open (StvaDemoWriter **out,
-                       const char      *path,
-                       int              width,
-                       int              height,
-                       int              fps,
-                       int              sample_rate,
-                       StvaError       *error)
+/* A clip's video stream: the source encoder's parameters (SPS/PPS included), no encoder. */
+static StvaStatus
+open_video_copy (StvaDemoWriter *self,
+                 StvaDemoWriter *source,
+                 StvaError      *error)
+{
+  int ret;
+
+  self->vst = avformat_new_stream (self->fmt, NULL);
+  if (self->vst == NULL)
+    return stva_error_set (error, STVA_ERR_NOMEM, "%s: out of memory", self->path);
+  self->vst->time_base = source->venc->time_base;
+  self->vst->avg_frame_rate = source->venc->framerate;
+  ret = avcodec_parameters_from_context (self->vst->codecpar, source->venc);
+  if (ret < 0)
+    return media_error (error, self->path, "video stream", ret);
+  return STVA_OK;
+}
+
+static StvaStatus
+writer_open (StvaDemoWriter **out,
+             const char      *path,
+             int              width,
+             int              height,
+             int              fps,
+             int              sample_rate,
+             StvaDemoWriter  *source,
+             StvaError       *error)
 {
   StvaDemoWriter *self = NULL;
   AVDictionary *mux_opts = NULL;
@@ -346,7 +417,7 @@ stva_demo_writer_open (StvaDemoWriter **out,
     }
   self->fmt->flags |= AVFMT_FLAG_BITEXACT;  /* no encoder string, no creation time */
 
-  status = open_video (self, fps, error);
+  status = source != NULL ? open_video_copy (self, source, error) : open_video (self, fps, error);
   if (status != STVA_OK)
     goto out;
   status = open_audio (self, sample_rate, error);
@@ -381,9 +452,57 @@ out:
   return status;
 }
 
-/* Native-endian 0xXXRRGGBB words (Cairo's RGB24) to limited-range BT.601 yuv420p.  Luma per
- * pixel; chroma from the mean of each 2x2 block (the last row or column repeats on odd sizes).
- * Coefficients are the standard ones scaled by 2^16 and rounded. */
+StvaStatus
+stva_demo_writer_open (StvaDemoWriter **out,
+                       const char      *path,
+                       int              width,
+                       int              height,
+                       int              fps,
+                       int              sample_rate,
+                       StvaError       *error)
+{
+  return writer_open (out, path, width, height, fps, sample_rate, NULL, error);
+}
+
+StvaStatus
+stva_demo_writer_open_clip (StvaDemoWriter **out,
+                            const char      *path,
+                            StvaDemoWriter  *source,
+                            StvaError       *error)
+{
+  StvaStatus status;
+
+  assert (out != NULL);
+  assert (source != NULL);
+  *out = NULL;
+  if (source->closed || source->failed || source->source != NULL)
+    return stva_error_set (error, STVA_ERR_INVALID, "%s: cannot take a clip from %s", path,
+                           source->path);
+  if (source->tap != NULL)
+    return stva_error_set (error, STVA_ERR_INVALID, "%s: %s is still feeding clip %s", path,
+                           source->path, source->tap->path);
+  status = writer_open (out, path, source->width, source->height, source->venc->framerate.num,
+                        source->aenc->sample_rate, source, error);
+  if (status != STVA_OK)
+    return status;
+  (*out)->source = source;
+  source->tap = *out;
+  source->tap_start = source->n_frames;
+  source->force_key = true;
+  return STVA_OK;
+}
+
+/* Native-endian 0xXXRRGGBB words (Cairo's RGB24) to limited-range BT.601 yuv420p, two rows at
+ * a time: luma per pixel, chroma from the sum of each 2x2 block.  Coefficients are the standard
+ * ones times 2^16, rounded so that grey gives exactly 128 chroma.  Width and height are even
+ * (stva_demo_writer_open checks). */
+static inline int32_t
+luma16 (uint32_t p)
+{
+  return 16829 * (int32_t) ((p >> 16) & 0xff) + 33039 * (int32_t) ((p >> 8) & 0xff)
+         + 6416 * (int32_t) (p & 0xff);
+}
+
 static void
 to_yuv420p (const uint8_t *argb,
             int            stride,
@@ -391,42 +510,36 @@ to_yuv420p (const uint8_t *argb,
             int            height,
             AVFrame       *frame)
 {
-  for (int y = 0; y < height; y++)
+  const int32_t y_round = (16 << 16) + (1 << 15);
+  const int32_t c_round = (128 << 18) + (1 << 17);
+
+  for (int y = 0; y < height; y += 2)
     {
-      const uint32_t *row = (const uint32_t *) (const void *) (argb + (size_t) y * stride);
-      uint8_t *out = frame->data[0] + (size_t) y * frame->linesize[0];
-      for (int x = 0; x < width; x++)
+      const uint32_t *r0 = (const uint32_t *) (const void *) (argb + (size_t) y * stride);
+      const uint32_t *r1 = (const uint32_t *) (const void *) (argb + (size_t) (y + 1) * stride);
+      uint8_t *y0 = frame->data[0] + (size_t) y * frame->linesize[0];
+      uint8_t *y1 = y0 + frame->linesize[0];
+      uint8_t *u = frame->data[1] + (size_t) (y / 2) * frame->linesize[1];
+      uint8_t *v = frame->data[2] + (size_t) (y / 2) * frame->linesize[2];
+
+      for (int x = 0; x < width; x += 2)
         {
-          uint32_t p = row[x];
-          int32_t r = (int32_t) ((p >> 16) & 0xff);
-          int32_t g = (int32_t) ((p >> 8) & 0xff);
-          int32_t b = (int32_t) (p & 0xff);
-          out[x] = (uint8_t) ((16829 * r + 33039 * g + 6416 * b + (16 << 16) + 32768) >> 16);
-        }
-    }
-  for (int y = 0; y < (height + 1) / 2; y++)
-    {
-      int y0 = 2 * y;
-      int y1 = y0 + 1 < height ? y0 + 1 : y0;
-      const uint32_t *r0 = (const uint32_t *) (const void *) (argb + (size_t) y0 * stride);
-      const uint32_t *r1 = (const uint32_t *) (const void *) (argb + (size_t) y1 * stride);
-      uint8_t *u = frame->data[1] + (size_t) y * frame->linesize[1];
-      uint8_t *v = frame->data[2] + (size_t) y * frame->linesize[2];
-      for (int x = 0; x < (width + 1) / 2; x++)
-        {
-          int x0 = 2 * x;
-          int x1 = x0 + 1 < width ? x0 + 1 : x0;
-          uint32_t q[4] = { r0[x0], r0[x1], r1[x0], r1[x1] };
-          int32_t r = 0, g = 0, b = 0;
-          for (int k = 0; k < 4; k++)
-            {
-              r += (int32_t) ((q[k] >> 16) & 0xff);
-              g += (int32_t) ((q[k] >> 8) & 0xff);
-              b += (int32_t) (q[k] & 0xff);
-            }
-          /* sums of four: shift by 18 instead of 16 */
-          u[x] = (uint8_t) ((-9714 * r - 19070 * g + 28784 * b + (128 << 18) + (1 << 17)) >> 18);
-          v[x] = (uint8_t) ((28784 * r - 24103 * g - 4681 * b + (128 << 18) + (1 << 17)) >> 18);
+          uint32_t a = r0[x], b = r0[x + 1], c = r1[x], d = r1[x + 1];
+
+          y0[x] = (uint8_t) ((luma16 (a) + y_round) >> 16);
+          y0[x + 1] = (uint8_t) ((luma16 (b) + y_round) >> 16);
+          y1[x] = (uint8_t) ((luma16 (c) + y_round) >> 16);
+          y1[x + 1] = (uint8_t) ((luma16 (d) + y_round) >> 16);
+
+          /* the four pixels' channels summed; no carries cross the byte fields here, as each
+           * sum stays below 2^10 in its own 16-bit half after splitting */
+          uint32_t rb = (a & 0xff00ff) + (b & 0xff00ff) + (c & 0xff00ff) + (d & 0xff00ff);
+          int32_t r = (int32_t) (rb >> 16);
+          int32_t bl = (int32_t) (rb & 0xffff);
+          int32_t g = (int32_t) (((a >> 8) & 0xff) + ((b >> 8) & 0xff) + ((c >> 8) & 0xff)
+                                 + ((d >> 8) & 0xff));
+          u[x / 2] = (uint8_t) ((-9714 * r - 19070 * g + 28784 * bl + c_round) >> 18);
+          v[x / 2] = (uint8_t) ((28784 * r - 24103 * g - 4681 * bl + c_round) >> 18);
         }
     }
 }
@@ -445,6 +558,9 @@ stva_demo_writer_video (StvaDemoWriter *writer,
   if (writer->closed || writer->failed)
     return stva_error_set (error, STVA_ERR_INVALID, "%s: writer is %s", writer->path,
                            writer->closed ? "closed" : "in a failed state");
+  if (writer->source != NULL)
+    return stva_error_set (error, STVA_ERR_INVALID, "%s: a clip takes its video from %s",
+                           writer->path, writer->source->path);
   if (stride < writer->width * 4)
     return stva_error_set (error, STVA_ERR_INVALID, "%s: stride %d < 4 x width %d",
                            writer->path, stride, writer->width);
@@ -457,6 +573,8 @@ stva_demo_writer_video (StvaDemoWriter *writer,
       return media_error (error, writer->path, "frame buffer", ret);
     }
   to_yuv420p (argb, stride, writer->width, writer->height, writer->vframe);
+  writer->vframe->pict_type = writer->force_key ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
+  writer->force_key = false;
   writer->vframe->pts = writer->n_frames++;
   status = encode (writer, writer->venc, writer->vst, writer->vframe, error);
   if (status != STVA_OK)
@@ -535,7 +653,21 @@ stva_demo_writer_close (StvaDemoWriter *writer,
   if (writer->closed || writer->failed)
     return stva_error_set (error, STVA_ERR_INVALID, "%s: writer is %s", writer->path,
                            writer->closed ? "closed" : "in a failed state");
+  if (writer->tap != NULL)
+    return stva_error_set (error, STVA_ERR_INVALID, "%s: clip %s is still open", writer->path,
+                           writer->tap->path);
   writer->failed = true;  /* until the rename succeeds */
+  if (writer->source != NULL)
+    {
+      int64_t want = writer->source->n_frames - writer->source->tap_start;
+
+      writer->source->tap = NULL;
+      writer->source = NULL;
+      if (writer->n_copied != want)
+        return stva_error_set (error, STVA_ERR_MEDIA, "%s: %lld of %lld video frames came out "
+                               "of the encoder in time", writer->path,
+                               (long long) writer->n_copied, (long long) want);
+    }
 
   if (writer->a_fill > 0)
     {
@@ -543,9 +675,12 @@ stva_demo_writer_close (StvaDemoWriter *writer,
       if (status != STVA_OK)
         return status;
     }
-  status = encode (writer, writer->venc, writer->vst, NULL, error);
-  if (status != STVA_OK)
-    return status;
+  if (writer->venc != NULL)
+    {
+      status = encode (writer, writer->venc, writer->vst, NULL, error);
+      if (status != STVA_OK)
+        return status;
+    }
   status = encode (writer, writer->aenc, writer->ast, NULL, error);
   if (status != STVA_OK)
     return status;
@@ -571,6 +706,10 @@ stva_demo_writer_free (StvaDemoWriter *writer)
 {
   if (writer == NULL)
     return;
+  if (writer->source != NULL)
+    writer->source->tap = NULL;
+  if (writer->tap != NULL)
+    writer->tap->source = NULL;
   if (writer->fmt != NULL && writer->fmt->pb != NULL)
     avio_closep (&writer->fmt->pb);
   if (writer->file_open)
