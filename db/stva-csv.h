@@ -9,16 +9,9 @@
 
 #include <glib.h>
 
+#include "stva-db-error.h"
+
 G_BEGIN_DECLS
-
-#define STVA_DB_ERROR (stva_db_error_quark ())
-GQuark stva_db_error_quark (void);
-
-typedef enum
-{
-  STVA_DB_ERROR_IO = 1,
-  STVA_DB_ERROR_FORMAT = 2,
-} StvaDbError;
 
 typedef struct _StvaCsvReader StvaCsvReader;
 

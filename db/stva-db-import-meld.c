@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The MELD importer: the three *_sent_emo.csv files of a MELD-layout folder, their clip folders
+ * and (in our demo corpus) the whole-dialogue videos, stored in one transaction.  Every CSV is
+ * read and validated before the first write, so malformed input leaves the project untouched;
+ * missing clips are warnings, recorded with the import.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "stva-db-private.h"
+
+typedef struct
+{
+  const char *split;
+  const char *csv;
+  const char *clips;
+} MeldSplit;
+
+static const MeldSplit meld_splits[3] = {
+  { "train", "train_sent_emo.csv", "train_splits" },
+  { "dev", "dev_sent_emo.csv", "dev_splits_complete" },
+  { "test", "test_sent_emo.csv", "output_repeated_splits_test" },
+};
+
+void
+stva_db_import_report_init (StvaDbImportReport *report)
+{
+  memset (report, 0, sizeof *report);
+  report->warnings = g_ptr_array_new_with_free_func (g_free);
+}
+
+void
+stva_db_import_report_clear (StvaDbImportReport *report)
+{
+  if (report == NULL)
+    return;
+  g_clear_pointer (&report->warnings, g_ptr_array_unref);
+  memset (report, 0, sizeof *report);
+}
+
+static int
+compare_rows (gconstpointer a,
+              gconstpointer b)
+{
+  const StvaMeldRow *x = *(StvaMeldRow *const *) a, *y = *(StvaMeldRow *const *) b;
+  if (x->dialogue_id != y->dialogue_id)
+    return x->dialogue_id < y->dialogue_id ? -1 : 1;
+  return x->utterance_id < y->utterance_id ? -1 : x->utterance_id > y->utterance_id;
+}
+
+/* The statements of one import, prepared once and reused for every row. */
+typedef struct
+{
+  sqlite3_stmt *media;
+  sqlite3_stmt *exists;
+  sqlite3_stmt *dialogue;
+  sqlite3_stmt *utterance;
+  sqlite3_stmt *gold;
+  sqlite3_stmt *warning;
+} Stmts;
+
+static void
+stmts_clear (Stmts *s)
+{
+  sqlite3_finalize (s->media);
+  sqlite3_finalize (s->exists);
+  sqlite3_finalize (s->dialogue);
+  sqlite3_finalize (s->utterance);
+  sqlite3_finalize (s->gold);
+  sqlite3_finalize (s->warning);
+}
+
+/* The id of the media row for path (inserted if new), 0 with error set. */
+static gint64
+media_id (StvaDb      *db,
+          Stmts       *s,
+          const char  *path,
+          const char  *kind,
+          GError     **error)
+{
+  sqlite3_reset (s->media);
+  _stva_bind_text (s->media, ":path", path);
+  _stva_bind_text (s->media, ":kind", kind);
+  if (_stva_db_step (db, s->media, error) != 1)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_SQLITE, "%s: no id for %s",
+                     db->path, path);
+      return 0;
+    }
+  gint64 id = sqlite3_column_int64 (s->media, 0);
+  sqlite3_reset (s->media);
+  return id;
+}
+
+static void
+warn (StvaDbImportReport *report,
+      const char         *format,
+      ...) G_GNUC_PRINTF (2, 3);
+
+static void
+warn (StvaDbImportReport *report,
+      const char         *format,
+      ...)
+{
+  va_list ap;
+  va_start (ap, format);
+  g_ptr_array_add (report->warnings, g_strdup_vprintf (format, ap));
+  va_end (ap);
+}
+
+static gboolean
+store_split (StvaDb              *db,
+             Stmts               *s,
+             const char          *dir,
+             const MeldSplit     *split,
+             GPtrArray           *rows,
+             const StvaDbLabelSet *set,
+             gint64               import_id,
+             StvaDbImportReport  *report,
+             GError             **error)
+{
+  g_ptr_array_sort (rows, compare_rows);
+  g_autofree char *clip_dir = g_build_filename (dir, split->clips, NULL);
+  gboolean have_clip_dir = g_file_test (clip_dir, G_FILE_TEST_IS_DIR);
+  if (!have_clip_dir)
+    warn (report, "%s: no clip folder; the %s split has no utterance clips", clip_dir,
+          split->split);
+  for (guint i = 0; i < rows->len;)
+    {
+      const StvaMeldRow *first = g_ptr_array_index (rows, i);
+      int dia = first->dialogue_id;
+      g_autofree char *name = g_strdup_printf ("dia%d", dia);
+      g_autofree char *video_name = g_strdup_printf ("dia%d.mp4", dia);
+      g_autofree char *video = g_build_filename (dir, "dialogues", split->split, video_name,
+                                                 NULL);
+      gint64 video_id = 0;
+      if (g_file_test (video, G_FILE_TEST_IS_REGULAR))
+        {
+          if ((video_id = media_id (db, s, video, "dialogue", error)) == 0)
+            return FALSE;
+          report->n_dialogue_videos++;
+        }
+
+      sqlite3_reset (s->exists);
+      _stva_bind_text (s->exists, ":split", split->split);
+      _stva_bind_text (s->exists, ":name", name);
+      int rc = _stva_db_step (db, s->exists, error);
+      if (rc < 0)
+        return FALSE;
+      if (rc == 1)
+        {
+          g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_CONFLICT,
+                       "%s/%s: dialogue %d of the %s split is already in %s; nothing imported",
+                       dir, split->csv, dia, split->split, db->path);
+          return FALSE;
+        }
+      sqlite3_reset (s->dialogue);
+      _stva_bind_text (s->dialogue, ":split", split->split);
+      _stva_bind_text (s->dialogue, ":name", name);
+      _stva_bind_int64 (s->dialogue, ":source_id", dia);
+      _stva_bind_id (s->dialogue, ":media", video_id);
+      _stva_bind_int64 (s->dialogue, ":import", import_id);
+      if (!_stva_db_step_done (db, s->dialogue, error))
+        return FALSE;
+      gint64 dialogue_id = sqlite3_last_insert_rowid (db->handle);
+      report->n_dialogues++;
+
+      for (int idx = 0; i < rows->len; i++, idx++)
+        {
+          const StvaMeldRow *row = g_ptr_array_index (rows, i);
+          if (row->dialogue_id != dia)
+            break;
+          g_autofree char *clip_name = g_strdup_printf ("dia%d_utt%d.mp4", dia,
+                                                        row->utterance_id);
+          g_autofree char *clip = g_build_filename (clip_dir, clip_name, NULL);
+          gint64 clip_id = 0;
+          if (have_clip_dir && g_file_test (clip, G_FILE_TEST_IS_REGULAR))
+            {
+              if ((clip_id = media_id (db, s, clip, "clip", error)) == 0)
+                return FALSE;
+              report->n_clips++;
+            }
+          else if (have_clip_dir)
+            warn (report, "%s: missing clip (%s line %u)", clip, split->csv, row->line);
+
+          sqlite3_stmt *u = s->utterance;
+          sqlite3_reset (u);
+          _stva_bind_int64 (u, ":dialogue", dialogue_id);
+          _stva_bind_int64 (u, ":idx", idx);
+          _stva_bind_int64 (u, ":source_id", row->utterance_id);
+          _stva_bind_text (u, ":speaker", row->speaker);
+          _stva_bind_text (u, ":transcript", row->utterance);
+          _stva_bind_int64 (u, ":start_ms", row->start_ms);
+          _stva_bind_int64 (u, ":end_ms", row->end_ms);
+          _stva_bind_id (u, ":media", clip_id);
+          if (row->sr_no >= 0)
+            _stva_bind_int64 (u, ":sr_no", row->sr_no);
+          else
+            _stva_bind_text (u, ":sr_no", NULL);
+          _stva_bind_int64 (u, ":season", row->season);
+          _stva_bind_int64 (u, ":episode", row->episode);
+          _stva_bind_text (u, ":sentiment", row->sentiment);
+          if (!_stva_db_step_done (db, u, error))
+            return FALSE;
+          gint64 utterance_id = sqlite3_last_insert_rowid (db->handle);
+          report->n_utterances++;
+
+          const StvaDbLabel *label = stva_db_label_set_find (set, row->emotion);
+          g_assert (label != NULL);   /* stva_meld_read () accepts only MELD's seven */
+          sqlite3_reset (s->gold);
+          _stva_bind_int64 (s->gold, ":utterance", utterance_id);
+          _stva_bind_int64 (s->gold, ":set", set->id);
+          _stva_bind_int64 (s->gold, ":label", label->id);
+          if (!_stva_db_step_done (db, s->gold, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+stva_db_import_meld (StvaDb              *db,
+                     const char          *dir_in,
+                     StvaDbImportReport  *report_out,
+                     GError             **error)
+{
+  g_return_val_if_fail (db != NULL && dir_in != NULL, FALSE);
+  g_autofree char *dir = g_canonicalize_filename (dir_in, NULL);
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_IO, "%s: no such folder", dir_in);
+      return FALSE;
+    }
+  StvaDbImportReport local_report;
+  StvaDbImportReport *report = report_out ? report_out : &local_report;
+  stva_db_import_report_init (report);
+
+  /* Read and check everything first: an error here writes nothing. */
+  GPtrArray *rows[3] = { NULL, NULL, NULL };
+  int n_csv = 0;
+  gboolean ok = FALSE;
+  Stmts s = { NULL };
+  g_autoptr (StvaDbLabelSet) set = stva_db_label_set (db, STVA_DB_MELD_SET, error);
+  if (set == NULL)
+    goto out;
+  for (int k = 0; k < 3; k++)
+    {
+      g_autofree char *csv = g_build_filename (dir, meld_splits[k].csv, NULL);
+      if (!g_file_test (csv, G_FILE_TEST_EXISTS))
+        {
+          warn (report, "%s: missing; the %s split is empty", csv, meld_splits[k].split);
+          continue;
+        }
+      if ((rows[k] = stva_meld_read (csv, error)) == NULL)
+        goto out;
+      n_csv++;
+    }
+  if (n_csv == 0)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_FORMAT,
+                   "%s: not a MELD folder: none of train_sent_emo.csv, dev_sent_emo.csv, "
+                   "test_sent_emo.csv is there", dir);
+      goto out;
+    }
+
+  if (!stva_db_begin (db, error))
+    goto out;
+  s.media = _stva_db_prepare (db, "INSERT INTO media (path, kind) VALUES (:path, :kind) "
+                                  "ON CONFLICT (path) DO UPDATE SET kind = excluded.kind "
+                                  "RETURNING id", error);
+  s.exists = s.media ? _stva_db_prepare (db, "SELECT id FROM dialogue WHERE corpus = 'meld' "
+                                             "AND split = :split AND name = :name", error)
+                     : NULL;
+  s.dialogue = s.exists ? _stva_db_prepare (
+    db, "INSERT INTO dialogue (corpus, split, name, source_id, media_id, import_id) "
+        "VALUES ('meld', :split, :name, :source_id, :media, :import)", error) : NULL;
+  s.utterance = s.dialogue ? _stva_db_prepare (
+    db, "INSERT INTO utterance (dialogue_id, idx, source_id, speaker, transcript, start_ms, "
+        "end_ms, media_id, sr_no, season, episode, sentiment) VALUES (:dialogue, :idx, "
+        ":source_id, :speaker, :transcript, :start_ms, :end_ms, :media, :sr_no, :season, "
+        ":episode, :sentiment)", error) : NULL;
+  s.gold = s.utterance ? _stva_db_prepare (
+    db, "INSERT INTO gold_label (utterance_id, label_set_id, label_id) "
+        "VALUES (:utterance, :set, :label)", error) : NULL;
+  s.warning = s.gold ? _stva_db_prepare (
+    db, "INSERT INTO import_warning (import_id, seq, message) VALUES (:import, :seq, :message)",
+    error) : NULL;
+  if (s.warning == NULL)
+    goto rollback;
+  {
+    g_autoptr (sqlite3_stmt) run = _stva_db_prepare (
+      db, "INSERT INTO import_run (kind, source, created_us) VALUES ('meld', :source, :now)",
+      error);
+    if (run == NULL)
+      goto rollback;
+    _stva_bind_text (run, ":source", dir);
+    _stva_bind_int64 (run, ":now", g_get_real_time ());
+    if (!_stva_db_step_done (db, run, error))
+      goto rollback;
+    report->import_id = sqlite3_last_insert_rowid (db->handle);
+  }
+  for (int k = 0; k < 3; k++)
+    if (rows[k] != NULL
+        && !store_split (db, &s, dir, &meld_splits[k], rows[k], set, report->import_id, report,
+                         error))
+      goto rollback;
+  for (guint i = 0; i < report->warnings->len; i++)
+    {
+      sqlite3_reset (s.warning);
+      _stva_bind_int64 (s.warning, ":import", report->import_id);
+      _stva_bind_int64 (s.warning, ":seq", i);
+      _stva_bind_text (s.warning, ":message", g_ptr_array_index (report->warnings, i));
+      if (!_stva_db_step_done (db, s.warning, error))
+        goto rollback;
+    }
+  {
+    g_autoptr (sqlite3_stmt) counts = _stva_db_prepare (
+      db, "UPDATE import_run SET n_dialogues = :d, n_utterances = :u WHERE id = :id", error);
+    if (counts == NULL)
+      goto rollback;
+    _stva_bind_int64 (counts, ":d", report->n_dialogues);
+    _stva_bind_int64 (counts, ":u", report->n_utterances);
+    _stva_bind_int64 (counts, ":id", report->import_id);
+    if (!_stva_db_step_done (db, counts, error))
+      goto rollback;
+  }
+  stmts_clear (&s);
+  memset (&s, 0, sizeof s);
+  ok = stva_db_commit (db, error);
+  goto out;
+
+rollback:
+  stmts_clear (&s);
+  memset (&s, 0, sizeof s);
+  stva_db_rollback (db);
+out:
+  stmts_clear (&s);
+  for (int k = 0; k < 3; k++)
+    g_clear_pointer (&rows[k], g_ptr_array_unref);
+  if (!ok)
+    {
+      stva_db_import_report_clear (report);
+      if (report_out != NULL)
+        stva_db_import_report_init (report_out);
+    }
+  else if (report_out == NULL)
+    stva_db_import_report_clear (report);
+  return ok;
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What the files of db/ share: the connection struct, statement helpers with named parameters,
+ * and the error bridge for SQLite.
+ */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "stva-db.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+struct _StvaDb
+{
+  sqlite3 *handle;    /* owned */
+  char    *path;      /* owned */
+  int      version;   /* schema version after opening */
+};
+
+/* Sets error to "<path>: <what>: <sqlite3_errmsg>" and returns FALSE. */
+gboolean      _stva_db_fail     (StvaDb *db, GError **error, const char *what);
+/* (transfer full) A prepared statement, NULL with error set. */
+sqlite3_stmt *_stva_db_prepare  (StvaDb *db, const char *sql, GError **error);
+/* Runs SQL without results (several statements allowed; no parameters). */
+gboolean      _stva_db_exec     (StvaDb *db, const char *sql, GError **error);
+/* Steps a statement that returns no rows (SQLITE_DONE expected). */
+gboolean      _stva_db_step_done (StvaDb *db, sqlite3_stmt *stmt, GError **error);
+/* Steps once: 1 on a row, 0 at the end, -1 with error set. */
+int           _stva_db_step     (StvaDb *db, sqlite3_stmt *stmt, GError **error);
+
+/* Binding by name (":utterance_id"); a missing name is a programmer error. */
+void _stva_bind_int64  (sqlite3_stmt *stmt, const char *name, gint64 value);
+/* Binds NULL when value is 0 (ids). */
+void _stva_bind_id     (sqlite3_stmt *stmt, const char *name, gint64 value);
+void _stva_bind_text   (sqlite3_stmt *stmt, const char *name, const char *value);  /* NULL ok */
+void _stva_bind_double (sqlite3_stmt *stmt, const char *name, double value);
+void _stva_bind_blob   (sqlite3_stmt *stmt, const char *name, const void *data, gsize n);
+
+/* A column as an owned string (NULL for SQL NULL). */
+char *_stva_column_dup (sqlite3_stmt *stmt, int col);
+
+/* Migrates an open connection to target (≤ STVA_DB_SCHEMA_VERSION), each step in its own
+ * BEGIN IMMEDIATE ... COMMIT.  For tests, which build every older version this way. */
+gboolean _stva_db_migrate (StvaDb *db, int target, GError **error);
+/* stva_db_open () migrating only up to target: how tests make projects of older versions. */
+StvaDb  *_stva_db_open_at (const char *path, StvaDbOpenFlags flags, int target, GError **error);
+
+/* The whole table of rows the exporters and agreement need, filled in stva-db-read.c. */
+typedef struct
+{
+  gint64  utterance_id;
+  gint64  dialogue_id;
+  char   *corpus;
+  char   *split;
+  char   *dialogue;
+  gint64  dialogue_source_id;
+  int     idx;
+  gint64  source_id;
+  char   *speaker;
+  char   *transcript;
+  gint64  start_ms;
+  gint64  end_ms;
+  gint64  sr_no;       /* -1: none */
+  gint64  season;      /* -1: none */
+  gint64  episode;     /* -1: none */
+  char   *sentiment;
+  char   *media_path;
+  gint64  gold;        /* label ids, 0: none */
+  gint64  current;
+  gint64 *annotator_labels;   /* (n_annotators of the table) */
+  gint64  annotator_last_event;  /* id of the latest event that decided current, 0 none */
+  gint64  predicted;
+  float  *probs;       /* (K) or NULL */
+} StvaDbRow;
+
+typedef struct
+{
+  StvaDbLabelSet *set;         /* owned */
+  gint64          model_id;    /* 0: none */
+  char           *model_name;  /* owned */
+  guint           n_annotators;
+  gint64         *annotator_ids;  /* owned, (n_annotators), human annotators by name */
+  char          **annotator_names; /* owned */
+  GPtrArray      *rows;        /* owned, of StvaDbRow* in split, dialogue, idx order */
+} StvaDbTable;
+
+/* Fills table for label_set_id with model_id's predictions (0: newest; -1: none). */
+StvaDbTable *_stva_db_table      (StvaDb *db, gint64 label_set_id, gint64 model_id,
+                                  GError **error);
+void         _stva_db_table_free (StvaDbTable *table);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StvaDbTable, _stva_db_table_free)

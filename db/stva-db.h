@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The project store: one SQLite file per project holding media, dialogues, utterances, label
+ * sets, gold labels, features, models, predictions with their attention, and the append-only
+ * log of human corrections.  This header is db/'s API; other code includes only it.
+ *
+ * Identifiers are the rows' SQLite ids (gint64); 0 means "none" everywhere.  A StvaDb is one
+ * connection and is not thread-safe: a worker thread opens its own.
+ *
+ * Label semantics.  Each annotator has at most one label per (utterance, label set): the
+ * new_label_id of their latest event there (NULL after an undo back to nothing).  The current
+ * label of an utterance is the label of the annotator who acted on it last among those who
+ * still have one, else the gold label.  An utterance is reviewed when some human has a label.
+ *
+ * Attention blob layout (prediction.attention), all little-endian:
+ *   offset 0   4 bytes  magic "SATN"
+ *          4   uint32   version (1)
+ *          8   uint32   n_maps
+ *   then n_maps times:
+ *              uint16   name length L (1..255), then L bytes of UTF-8 name ("caf.T<-A",
+ *                       "graph.TV.l0", ...; no NUL)
+ *              uint32   rows, uint32 cols (rows·cols ≤ 2^24)
+ *              float32  rows·cols values, row-major
+ *   and nothing after the last map.  For a prediction the maps hold the attention of this
+ *   utterance's nodes (rows: heads or query nodes) over the dialogue (cols: key nodes).
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "stva-agreement.h"
+#include "stva-csv.h"
+#include "stva-db-error.h"
+#include "stva-meld.h"
+
+G_BEGIN_DECLS
+
+#define STVA_DB_SCHEMA_VERSION 2            /* the newest version this build writes */
+#define STVA_DB_APPLICATION_ID 0x53545641   /* PRAGMA application_id of a project: "STVA" */
+#define STVA_DB_MELD_SET "meld"             /* names of the built-in label sets */
+#define STVA_DB_IEMOCAP6_SET "iemocap-6"
+#define STVA_DB_IEMOCAP4_SET "iemocap-4"
+
+typedef struct _StvaDb StvaDb;
+
+typedef enum
+{
+  STVA_DB_OPEN_EXISTING = 0,   /* the file must be a project already */
+  STVA_DB_OPEN_CREATE = 1,     /* create it when missing or empty */
+} StvaDbOpenFlags;
+
+/* ---- opening ------------------------------------------------------------------------------ */
+
+/* Opens a project, creating or migrating it to STVA_DB_SCHEMA_VERSION.  Refuses files that are
+ * not SQLite databases, databases that are not projects, and projects from a newer build. */
+StvaDb     *stva_db_open           (const char *path, StvaDbOpenFlags flags, GError **error);
+void        stva_db_close          (StvaDb *db);
+const char *stva_db_path           (StvaDb *db);
+int         stva_db_schema_version (StvaDb *db);
+/* Runs PRAGMA integrity_check and foreign_key_check; FALSE with the first problem named. */
+gboolean    stva_db_check          (StvaDb *db, GError **error);
+
+gboolean    stva_db_begin          (StvaDb *db, GError **error);   /* BEGIN IMMEDIATE */
+gboolean    stva_db_commit         (StvaDb *db, GError **error);
+void        stva_db_rollback       (StvaDb *db);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StvaDb, stva_db_close)
+
+/* ---- label sets and annotators ------------------------------------------------------------ */
+
+typedef struct
+{
+  gint64  id;
+  int     idx;       /* class index */
+  char   *name;      /* owned */
+  char   *colour;    /* owned, "#rrggbb" */
+  char   *key;       /* owned, nullable: keyboard key */
+} StvaDbLabel;
+
+typedef struct
+{
+  gint64     id;
+  char      *name;          /* owned */
+  char      *description;   /* owned */
+  GPtrArray *labels;        /* owned, of StvaDbLabel*, in idx order */
+} StvaDbLabelSet;
+
+void            stva_db_label_set_free (StvaDbLabelSet *set);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StvaDbLabelSet, stva_db_label_set_free)
+
+/* (transfer full) The set called name, or NULL with STVA_DB_ERROR_NOT_FOUND. */
+StvaDbLabelSet *stva_db_label_set      (StvaDb *db, const char *name, GError **error);
+StvaDbLabelSet *stva_db_label_set_by_id (StvaDb *db, gint64 id, GError **error);
+/* (transfer full) All sets, by id. */
+GPtrArray      *stva_db_label_sets     (StvaDb *db, GError **error);
+/* Adds a user's set; colours and keys may be NULL (a palette and 1..9 are used).  Returns the
+ * set's id, 0 on error. */
+gint64          stva_db_add_label_set  (StvaDb *db, const char *name, const char *description,
+                                        const char *const *names, const char *const *colours,
+                                        const char *const *keys, guint n_labels,
+                                        GError **error);
+/* The label of set whose name is name (case-insensitive), or NULL. */
+const StvaDbLabel *stva_db_label_set_find  (const StvaDbLabelSet *set, const char *name);
+const StvaDbLabel *stva_db_label_set_by_label (const StvaDbLabelSet *set, gint64 label_id);
+
+/* The id of the annotator called name, created with kind ("human" or "model") if missing. */
+gint64 stva_db_annotator (StvaDb *db, const char *name, const char *kind, GError **error);
+
+/* ---- importing ---------------------------------------------------------------------------- */
+
+typedef struct
+{
+  gint64     import_id;
+  int        n_dialogues;
+  int        n_utterances;
+  int        n_clips;             /* utterance clips found */
+  int        n_dialogue_videos;   /* whole-dialogue videos found */
+  GPtrArray *warnings;            /* owned, of owned strings: missing clips and files */
+} StvaDbImportReport;
+
+void     stva_db_import_report_init  (StvaDbImportReport *report);
+void     stva_db_import_report_clear (StvaDbImportReport *report);
+
+/* Imports a MELD-layout folder: {train,dev,test}_sent_emo.csv, the clip folders train_splits/,
+ * dev_splits_complete/, output_repeated_splits_test/ and, when there, dialogues/{split}/dia{D}.mp4.
+ * Gold labels go into the "meld" set.  One transaction: on error nothing is written.  Missing
+ * clips and CSVs are warnings in report (nullable). */
+gboolean stva_db_import_meld (StvaDb *db, const char *dir, StvaDbImportReport *report,
+                              GError **error);
+
+/* ---- corrections -------------------------------------------------------------------------- */
+
+typedef struct
+{
+  gint64  id;
+  gint64  utterance_id;
+  gint64  label_set_id;
+  gint64  annotator_id;
+  char   *annotator;      /* owned: name */
+  char   *kind;           /* owned: "set", "undo", "redo", "import" */
+  gint64  old_label_id;   /* 0: none */
+  gint64  new_label_id;   /* 0: none (label cleared) */
+  gint64  reverts_id;     /* undo/redo: the event reverted or reapplied */
+  gint64  model_id;       /* 0: no prediction on screen */
+  char   *note;           /* owned, nullable */
+  gint64  created_us;
+} StvaDbCorrection;
+
+void   stva_db_correction_free (StvaDbCorrection *c);
+
+/* Records that annotator set utterance's label in set to label_id (0 clears it), reviewing
+ * model_id's prediction (0: none), with an optional note.  Returns the event id, 0 on error. */
+gint64 stva_db_set_label (StvaDb *db, gint64 utterance_id, gint64 label_set_id,
+                          gint64 annotator_id, gint64 label_id, gint64 model_id,
+                          const char *note, GError **error);
+/* Reverts the annotator's latest not yet undone set or redo in the label set with a new
+ * "undo" event (the annotator's label goes back to its old value).  Returns the new event id,
+ * 0 with error unset when there is nothing to undo. */
+gint64 stva_db_undo      (StvaDb *db, gint64 annotator_id, gint64 label_set_id, GError **error);
+/* Reapplies the latest undone event with a "redo" event; 0 with error unset when there is
+ * nothing to redo (a new set after an undo clears the redo stack, as in editors). */
+gint64 stva_db_redo      (StvaDb *db, gint64 annotator_id, gint64 label_set_id, GError **error);
+/* The annotator's label (*label_id = 0: none). */
+gboolean stva_db_annotator_label (StvaDb *db, gint64 utterance_id, gint64 label_set_id,
+                                  gint64 annotator_id, gint64 *label_id, GError **error);
+/* The current label (see the top of this file; *label_id = 0: neither labelled nor gold). */
+gboolean stva_db_current_label   (StvaDb *db, gint64 utterance_id, gint64 label_set_id,
+                                  gint64 *label_id, GError **error);
+/* (transfer full) Every event on the utterance in set, oldest first, of StvaDbCorrection*. */
+GPtrArray *stva_db_history       (StvaDb *db, gint64 utterance_id, gint64 label_set_id,
+                                  GError **error);
+
+/* ---- models, predictions, features -------------------------------------------------------- */
+
+typedef struct
+{
+  char    *name;   /* owned */
+  guint32  rows;
+  guint32  cols;
+  float   *data;   /* owned, (rows, cols) */
+} StvaDbAttnMap;
+
+void       stva_db_attn_map_free    (StvaDbAttnMap *map);
+/* (transfer full) The blob of the layout at the top of this file. */
+GBytes    *stva_db_attention_pack   (const StvaDbAttnMap *maps, guint n_maps);
+/* (transfer full) Of StvaDbAttnMap*; NULL with STVA_DB_ERROR_INVALID naming the problem. */
+GPtrArray *stva_db_attention_unpack (const guint8 *blob, gsize n_bytes, GError **error);
+
+/* Registers a model (file_hash unique; registering it again returns the same id). */
+gint64   stva_db_add_model      (StvaDb *db, const char *name, const char *file_hash,
+                                 gint64 label_set_id, const char *config_json,
+                                 const char *metrics_json, GError **error);
+/* The newest model of the label set, 0 when there is none. */
+gint64   stva_db_latest_model   (StvaDb *db, gint64 label_set_id, GError **error);
+/* Stores (replaces) model's prediction for utterance: probs (K, the size of the model's set),
+ * beta (3, nullable), attention blob (nullable). */
+gboolean stva_db_put_prediction (StvaDb *db, gint64 model_id, gint64 utterance_id,
+                                 const float *probs, guint K, const float *beta,
+                                 GBytes *attention, GError **error);
+
+typedef struct
+{
+  gint64  label_id;      /* argmax */
+  guint   K;
+  float  *probs;         /* owned, (K) */
+  gboolean has_beta;
+  float   beta[3];
+  GBytes *attention;     /* owned, nullable */
+} StvaDbPrediction;
+
+void              stva_db_prediction_free (StvaDbPrediction *p);
+/* (transfer full) NULL with error unset when there is no such prediction. */
+StvaDbPrediction *stva_db_prediction      (StvaDb *db, gint64 model_id, gint64 utterance_id,
+                                           GError **error);
+
+/* modality: "text", "audio", "visual".  Replaces an earlier vector of the same extractor. */
+gboolean stva_db_put_feature (StvaDb *db, gint64 utterance_id, const char *modality,
+                              const char *extractor, const char *extractor_version,
+                              const float *values, guint dim, GError **error);
+/* (transfer full) The newest vector of modality for utterance (any extractor), or NULL with
+ * error unset. */
+GArray  *stva_db_feature     (StvaDb *db, gint64 utterance_id, const char *modality,
+                              GError **error);
+
+/* ---- reading for the studio --------------------------------------------------------------- */
+
+typedef struct
+{
+  gint64  id;
+  char   *corpus;          /* owned */
+  char   *split;           /* owned */
+  char   *name;            /* owned */
+  gint64  source_id;
+  char   *media_path;      /* owned, nullable: the whole-dialogue video */
+  int     n_utterances;
+  int     n_speakers;
+  int     n_reviewed;      /* utterances some human labelled */
+  int     n_changed;       /* utterances whose current label differs from gold */
+  gint64  end_ms;          /* the last utterance's end */
+} StvaDbDialogue;
+
+void       stva_db_dialogue_free (StvaDbDialogue *d);
+/* (transfer full) Every dialogue by split (train, dev, test, none) and source id, with counts
+ * and review progress in label set. */
+GPtrArray *stva_db_dialogues     (StvaDb *db, gint64 label_set_id, GError **error);
+
+typedef struct
+{
+  gint64  id;
+  gint64  dialogue_id;
+  int     idx;
+  gint64  source_id;
+  char   *speaker;          /* owned */
+  char   *transcript;       /* owned */
+  gint64  start_ms;
+  gint64  end_ms;
+  char   *media_path;       /* owned, nullable: the utterance's clip */
+  gint64  gold_label_id;    /* 0: none */
+  gint64  current_label_id; /* 0: none */
+  gboolean reviewed;
+  int     n_annotators;     /* humans with a label */
+  gint64  predicted_label_id;  /* 0: no prediction of the model */
+  float   confidence;       /* the predicted label's probability */
+} StvaDbUtterance;
+
+void       stva_db_utterance_free (StvaDbUtterance *u);
+/* (transfer full) The utterances of dialogue in order, with labels in label_set_id and the
+ * prediction of model_id (0: the newest model of the set). */
+GPtrArray *stva_db_utterances     (StvaDb *db, gint64 dialogue_id, gint64 label_set_id,
+                                   gint64 model_id, GError **error);
+
+typedef enum
+{
+  STVA_DB_QUEUE_ENTROPY = 0,                /* most uncertain prediction first */
+  STVA_DB_QUEUE_MARGIN = 1,                 /* smallest top-1 minus top-2 first */
+  STVA_DB_QUEUE_MODEL_DISAGREEMENT = 2,     /* prediction ≠ current label, by confidence */
+  STVA_DB_QUEUE_ANNOTATOR_DISAGREEMENT = 3, /* most distinct labels among humans first */
+} StvaDbQueueOrder;
+
+typedef struct
+{
+  gint64 utterance_id;
+  gint64 dialogue_id;
+  double score;            /* higher comes first */
+} StvaDbQueueItem;
+
+/* (transfer full) Up to limit (0: all) utterances of label set ranked by order, of
+ * StvaDbQueueItem; ties by utterance id.  Model orders use model_id (0: newest of the set);
+ * unreviewed_only leaves out utterances a human has labelled.  Utterances with a score of 0
+ * (no disagreement) are left out of the two disagreement orders. */
+GArray    *stva_db_review_queue   (StvaDb *db, gint64 label_set_id, gint64 model_id,
+                                   StvaDbQueueOrder order, gboolean unreviewed_only,
+                                   guint limit, GError **error);
+
+typedef struct
+{
+  int n_dialogues[4];     /* train, dev, test, none */
+  int n_utterances[4];
+  int n_media;
+  int n_annotators;
+  int n_corrections;      /* events in the log */
+  int n_models;
+  int n_predictions;
+  int n_features;
+  int n_import_warnings;
+} StvaDbCounts;
+
+gboolean   stva_db_counts         (StvaDb *db, StvaDbCounts *counts, GError **error);
+
+typedef struct
+{
+  gint64 label_id;
+  int    idx;
+  char  *name;            /* owned */
+  int    gold;            /* utterances with this gold label */
+  int    current;         /* with this current label */
+  int    predicted;       /* predicted by the model */
+  int    changed_from;    /* gold is this, current differs */
+  int    changed_to;      /* current is this, gold differs */
+} StvaDbClassStats;
+
+typedef struct
+{
+  gint64 annotator_id;
+  char  *name;            /* owned */
+  int    n_labels;        /* utterances with this annotator's label now */
+  int    n_events;        /* events in the log */
+  int    n_differ_gold;   /* labels now differing from gold */
+  int    n_differ_model;  /* labels now differing from the model's prediction */
+  gint64 first_us;
+  gint64 last_us;
+} StvaDbAnnotatorStats;
+
+void       stva_db_class_stats_free     (StvaDbClassStats *s);
+void       stva_db_annotator_stats_free (StvaDbAnnotatorStats *s);
+/* (transfer full) One entry per label of the set, in idx order; model_id 0: newest. */
+GPtrArray *stva_db_class_stats     (StvaDb *db, gint64 label_set_id, gint64 model_id,
+                                    GError **error);
+/* (transfer full) One entry per human annotator with events in the set, by name. */
+GPtrArray *stva_db_annotator_stats (StvaDb *db, gint64 label_set_id, gint64 model_id,
+                                    GError **error);
+
+/* ---- agreement ---------------------------------------------------------------------------- */
+
+typedef struct
+{
+  guint    n_raters;
+  char   **raters;           /* owned, (n_raters): annotator names, "gold", "model:<name>" */
+  guint    n_units;          /* utterances with at least two ratings */
+  guint    K;
+  double   alpha;            /* Krippendorff's α, nominal, over the units above */
+  double  *alpha_per_class;  /* owned, (K): α of "this class or not" */
+  double   fleiss;           /* Fleiss' κ over units every rater rated (NaN: none) */
+  guint    n_units_complete;
+  double  *cohen;            /* owned, (n_raters, n_raters): pairwise κ, NaN on the diagonal
+                                and for pairs without shared units */
+  double   observed;         /* fraction of agreeing pairs */
+} StvaDbAgreement;
+
+void     stva_db_agreement_clear (StvaDbAgreement *a);
+/* Agreement among the human annotators of the set, plus the gold label and model_id's
+ * predictions as raters when asked (model_id 0: no model). */
+gboolean stva_db_agreement (StvaDb *db, gint64 label_set_id, gboolean include_gold,
+                            gint64 model_id, StvaDbAgreement *out, GError **error);
+
+/* ---- exporting ---------------------------------------------------------------------------- */
+
+/* One row per utterance: ids, split, times, speaker, text, gold, current, one column per human
+ * annotator, model_id's prediction (0: newest) and its probabilities. */
+gboolean stva_db_export_csv   (StvaDb *db, gint64 label_set_id, gint64 model_id,
+                               const char *path, GError **error);
+gboolean stva_db_export_jsonl (StvaDb *db, gint64 label_set_id, gint64 model_id,
+                               const char *path, GError **error);
+/* {train,dev,test}_sent_emo.csv in dir (created), MELD columns, Emotion = current label in
+ * the "meld" set, the other columns as imported. */
+gboolean stva_db_export_meld  (StvaDb *db, const char *dir, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The MELD importer on a tiny corpus written here: every row lands with its text, speaker,
+ * times, split and gold label; clips and dialogue videos are linked and missing clips
+ * reported; malformed input and a second import of the same dialogues write nothing.
+ */
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "db-test.h"
+
+static void
+test_meld (void)
+{
+  g_autofree char *dir = dbt_tmpdir ();
+  g_autofree char *corpus = g_build_filename (dir, "meld", NULL);
+  dbt_write_meld (corpus);
+  StvaDb *db = dbt_open (dir, "p");
+  GError *error = NULL;
+  StvaDbImportReport report;
+  g_assert_true (stva_db_import_meld (db, corpus, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (report.n_dialogues, ==, 4);
+  g_assert_cmpint (report.n_utterances, ==, 9);
+  g_assert_cmpint (report.n_clips, ==, 8);
+  g_assert_cmpint (report.n_dialogue_videos, ==, 2);
+  g_assert_cmpuint (report.warnings->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (report.warnings, 0), "dia1_utt1.mp4"));
+  stva_db_import_report_clear (&report);
+
+  StvaDbCounts c;
+  g_assert_true (stva_db_counts (db, &c, &error));
+  g_assert_cmpint (c.n_dialogues[0], ==, 2);
+  g_assert_cmpint (c.n_dialogues[1], ==, 1);
+  g_assert_cmpint (c.n_dialogues[2], ==, 1);
+  g_assert_cmpint (c.n_utterances[0], ==, 5);
+  g_assert_cmpint (c.n_utterances[1], ==, 2);
+  g_assert_cmpint (c.n_utterances[2], ==, 2);
+  g_assert_cmpint (c.n_media, ==, 10);
+  g_assert_cmpint (c.n_import_warnings, ==, 1);
+
+  g_autoptr (StvaDbLabelSet) meld = stva_db_label_set (db, "meld", &error);
+  g_autoptr (GPtrArray) dialogues = stva_db_dialogues (db, meld->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (dialogues->len, ==, 4);
+  StvaDbDialogue *d0 = g_ptr_array_index (dialogues, 0);
+  g_assert_cmpstr (d0->split, ==, "train");
+  g_assert_cmpstr (d0->name, ==, "dia0");
+  g_assert_cmpint (d0->n_utterances, ==, 3);
+  g_assert_cmpint (d0->n_speakers, ==, 2);
+  g_assert_cmpint (d0->n_reviewed, ==, 0);
+  g_assert_cmpint (d0->end_ms, ==, 5000);
+  g_assert_true (g_str_has_suffix (d0->media_path, "dialogues/train/dia0.mp4"));
+  StvaDbDialogue *d3 = g_ptr_array_index (dialogues, 3);
+  g_assert_cmpstr (d3->split, ==, "test");
+  g_assert_cmpint (d3->source_id, ==, 3);
+  g_assert_null (d3->media_path);
+
+  g_autoptr (GPtrArray) utts = stva_db_utterances (db, d0->id, meld->id, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (utts->len, ==, 3);
+  StvaDbUtterance *u0 = g_ptr_array_index (utts, 0), *u1 = g_ptr_array_index (utts, 1),
+                  *u2 = g_ptr_array_index (utts, 2);
+  g_assert_cmpstr (u0->transcript, ==, "Oh my God, he\xe2\x80\x99s lost it.");
+  g_assert_cmpstr (u1->transcript, ==, "He said \"fine\".");
+  g_assert_cmpstr (u2->transcript, ==, "Two lines,\r\nhere");
+  g_assert_cmpstr (u0->speaker, ==, "Monica");
+  g_assert_cmpint (u0->start_ms, ==, 100);
+  g_assert_cmpint (u2->end_ms, ==, 5000);
+  g_assert_cmpstr (stva_db_label_set_by_label (meld, u0->gold_label_id)->name, ==, "surprise");
+  g_assert_cmpint (u0->current_label_id, ==, u0->gold_label_id);
+  g_assert_false (u0->reviewed);
+  g_assert_true (g_str_has_suffix (u1->media_path, "train_splits/dia0_utt1.mp4"));
+  g_assert_true (g_path_is_absolute (u1->media_path));
+
+  /* the same dialogues again: refused, nothing added */
+  g_assert_false (stva_db_import_meld (db, corpus, NULL, &error));
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_CONFLICT);
+  g_clear_error (&error);
+  StvaDbCounts c2;
+  g_assert_true (stva_db_counts (db, &c2, &error));
+  g_assert_cmpmem (&c, sizeof c, &c2, sizeof c2);
+  g_assert_true (stva_db_check (db, &error));
+  stva_db_close (db);
+  dbt_rm_rf (dir);
+}
+
+static void
+expect_nothing_written (const char *corpus,
+                        const char *words)
+{
+  g_autofree char *dir = dbt_tmpdir ();
+  StvaDb *db = dbt_open (dir, "p");
+  GError *error = NULL;
+  g_assert_false (stva_db_import_meld (db, corpus, NULL, &error));
+  g_assert_nonnull (error);
+  if (strstr (error->message, words) == NULL)
+    g_error ("'%s' does not say '%s'", error->message, words);
+  g_clear_error (&error);
+  StvaDbCounts c, zero = { { 0 } };
+  g_assert_true (stva_db_counts (db, &c, &error));
+  g_assert_cmpmem (&c, sizeof c, &zero, sizeof zero);
+  stva_db_close (db);
+  dbt_rm_rf (dir);
+}
+
+static void
+test_malformed (void)
+{
+  g_autofree char *dir = dbt_tmpdir ();
+  g_autofree char *corpus = g_build_filename (dir, "meld", NULL);
+  dbt_write_meld (corpus);
+  g_autofree char *test_csv = g_build_filename (corpus, "test_sent_emo.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_file_get_contents (test_csv, &contents, NULL, NULL);
+
+  /* an unknown emotion on line 3 of the last file: train and dev were fine, still nothing */
+  g_autofree char *bad = g_strdup (contents);
+  char *p = strstr (bad, "neutral,neutral,3,1");
+  memcpy (p, "neutrul", 7);
+  g_file_set_contents (test_csv, bad, -1, NULL);
+  g_autofree char *where = g_strdup_printf ("%s:3:", test_csv);
+  expect_nothing_written (corpus, where);
+
+  /* a bad time */
+  g_autofree char *bad_time = g_strdup (contents);
+  p = strstr (bad_time, "00:00:01,100");
+  p[3] = 'x';
+  g_file_set_contents (test_csv, bad_time, -1, NULL);
+  expect_nothing_written (corpus, "StartTime");
+
+  /* an unterminated quote */
+  g_autofree char *open_quote = g_strconcat (contents, "3,\"Unclosed, Joey, joy\r\n", NULL);
+  g_file_set_contents (test_csv, open_quote, -1, NULL);
+  expect_nothing_written (corpus, "quoted field");
+
+  /* a duplicate utterance */
+  g_autofree char *dup = g_strconcat (contents, "3,Again.,Ross,neutral,neutral,3,1,4,7,"
+                                      "\"00:00:03,000\",\"00:00:04,000\"\r\n", NULL);
+  g_file_set_contents (test_csv, dup, -1, NULL);
+  expect_nothing_written (corpus, "appears twice");
+
+  /* not a MELD folder */
+  g_autofree char *empty = g_build_filename (dir, "empty", NULL);
+  g_mkdir (empty, 0755);
+  expect_nothing_written (empty, "not a MELD folder");
+  g_autofree char *none = g_build_filename (dir, "none", NULL);
+  expect_nothing_written (none, "no such folder");
+
+  /* a missing CSV is a warning, not an error */
+  g_unlink (test_csv);
+  g_autofree char *pdir = dbt_tmpdir ();
+  StvaDb *db = dbt_open (pdir, "p");
+  StvaDbImportReport report;
+  GError *error = NULL;
+  g_assert_true (stva_db_import_meld (db, corpus, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (report.n_utterances, ==, 7);
+  g_assert_cmpuint (report.warnings->len, ==, 2);
+  stva_db_import_report_clear (&report);
+  stva_db_close (db);
+  dbt_rm_rf (pdir);
+  dbt_rm_rf (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/db/import/meld", test_meld);
+  g_test_add_func ("/db/import/malformed", test_malformed);
+  return g_test_run ();
+}

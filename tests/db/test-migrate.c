@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Opening, creating and migrating projects: a new project has the newest schema, WAL, foreign
+ * keys and the built-in label sets; every older version migrates to the newest keeping its
+ * rows; a failing migration leaves the file at its old version; newer, foreign and damaged
+ * files are refused with a message naming the file.  Also the attention blob layout.
+ */
+#include <sqlite3.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "db-test.h"
+#include "stva-db-private.h"
+
+static void
+exec_sql (const char *path,
+          const char *sql)
+{
+  sqlite3 *h = NULL;
+  g_assert_cmpint (sqlite3_open (path, &h), ==, SQLITE_OK);
+  char *msg = NULL;
+  if (sqlite3_exec (h, sql, NULL, NULL, &msg) != SQLITE_OK)
+    g_error ("%s: %s", sql, msg);
+  sqlite3_close (h);
+}
+
+static void
+test_create (void)
+{
+  g_autofree char *dir = dbt_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "p.stva", NULL);
+  GError *error = NULL;
+  StvaDb *db = stva_db_open (path, STVA_DB_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stva_db_schema_version (db), ==, STVA_DB_SCHEMA_VERSION);
+  g_assert_true (stva_db_check (db, &error));
+  g_assert_no_error (error);
+
+  g_autoptr (StvaDbLabelSet) meld = stva_db_label_set (db, STVA_DB_MELD_SET, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (meld->labels->len, ==, 7);
+  for (guint i = 0; i < 7; i++)
+    {
+      const StvaDbLabel *l = g_ptr_array_index (meld->labels, i);
+      g_assert_nonnull (stva_db_label_set_find (meld, STVA_MELD_EMOTIONS[i]));
+      g_assert_cmpint (l->idx, ==, (int) i);
+      g_assert_cmpuint (strlen (l->colour), ==, 7);
+      g_assert_nonnull (l->key);
+    }
+  g_autoptr (StvaDbLabelSet) i6 = stva_db_label_set (db, STVA_DB_IEMOCAP6_SET, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (i6->labels->len, ==, 6);
+  g_assert_cmpstr (((StvaDbLabel *) g_ptr_array_index (i6->labels, 4))->name, ==, "exc");
+  g_autoptr (StvaDbLabelSet) i4 = stva_db_label_set (db, STVA_DB_IEMOCAP4_SET, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (i4->labels->len, ==, 4);
+  g_assert_null (stva_db_label_set (db, "nope", &error));
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  const char *names[] = { "calm", "tense", "excited" };
+  gint64 id = stva_db_add_label_set (db, "arousal", "three levels", names, NULL, NULL, 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 3);
+  g_autoptr (GPtrArray) sets = stva_db_label_sets (db, &error);
+  g_assert_cmpuint (sets->len, ==, 4);
+  /* a duplicate set name is refused and leaves nothing behind */
+  g_assert_cmpint (stva_db_add_label_set (db, "arousal", "", names, NULL, NULL, 3, &error), ==, 0);
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_SQLITE);
+  g_clear_error (&error);
+
+  gint64 a = stva_db_annotator (db, "alice", NULL, &error);
+  g_assert_cmpint (a, >, 0);
+  g_assert_cmpint (stva_db_annotator (db, "alice", NULL, &error), ==, a);
+  stva_db_close (db);
+
+  g_assert_cmpint (dbt_query_int (path, "PRAGMA application_id"), ==, STVA_DB_APPLICATION_ID);
+  g_assert_cmpint (dbt_query_int (path, "PRAGMA user_version"), ==, STVA_DB_SCHEMA_VERSION);
+  g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM pragma_journal_mode "
+                                        "WHERE journal_mode = 'wal'"), ==, 1);
+  g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM label"), ==, 7 + 6 + 4 + 3);
+
+  /* reopening an existing project changes nothing */
+  db = stva_db_open (path, STVA_DB_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stva_db_annotator (db, "alice", NULL, &error), ==, a);
+  /* foreign keys are on: a label for an utterance that does not exist is refused */
+  g_assert_cmpint (stva_db_set_label (db, 12345, 1, a, 1, 0, NULL, &error), ==, 0);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  stva_db_close (db);
+  dbt_rm_rf (dir);
+}
+
+/* Fills a project of version 1 with a row in each main table. */
+static void
+fill_v1 (const char *path)
+{
+  exec_sql (path,
+            "INSERT INTO media (path, kind) VALUES ('/x/dia0.mp4', 'dialogue');"
+            "INSERT INTO dialogue (corpus, split, name, source_id, media_id) "
+            "  VALUES ('meld', 'train', 'dia0', 0, 1);"
+            "INSERT INTO utterance (dialogue_id, idx, source_id, speaker, transcript, start_ms, "
+            "  end_ms) VALUES (1, 0, 0, 'Joey', 'Hi.', 0, 900);"
+            "INSERT INTO gold_label VALUES (1, 1, (SELECT id FROM label WHERE name = 'joy'));"
+            "INSERT INTO annotator (name) VALUES ('alice');"
+            "INSERT INTO correction (utterance_id, label_set_id, annotator_id, kind, "
+            "  new_label_id, created_us) VALUES (1, 1, 1, 'set', "
+            "  (SELECT id FROM label WHERE name = 'anger'), 1);");
+}
+
+static void
+test_migrate_each (void)
+{
+  for (int v = 1; v < STVA_DB_SCHEMA_VERSION; v++)
+    {
+      g_autofree char *dir = dbt_tmpdir ();
+      g_autofree char *path = g_build_filename (dir, "old.stva", NULL);
+      GError *error = NULL;
+      StvaDb *db = _stva_db_open_at (path, STVA_DB_OPEN_CREATE, v, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (stva_db_schema_version (db), ==, v);
+      stva_db_close (db);
+      g_assert_cmpint (dbt_query_int (path, "PRAGMA user_version"), ==, v);
+      fill_v1 (path);
+
+      db = stva_db_open (path, STVA_DB_OPEN_EXISTING, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (stva_db_schema_version (db), ==, STVA_DB_SCHEMA_VERSION);
+      g_assert_true (stva_db_check (db, &error));
+      gint64 label = 0;
+      g_assert_true (stva_db_current_label (db, 1, 1, &label, &error));
+      g_assert_no_error (error);
+      g_autoptr (StvaDbLabelSet) meld = stva_db_label_set (db, "meld", &error);
+      g_assert_cmpstr (stva_db_label_set_by_label (meld, label)->name, ==, "anger");
+      stva_db_close (db);
+      g_assert_cmpint (dbt_query_int (path, "PRAGMA user_version"), ==, STVA_DB_SCHEMA_VERSION);
+      g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM utterance"), ==, 1);
+      g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM import_run"), ==, 0);
+      g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM pragma_table_info('dialogue')"
+                                            " WHERE name = 'import_id'"), ==, 1);
+      dbt_rm_rf (dir);
+    }
+}
+
+static void
+test_migrate_atomic (void)
+{
+  g_autofree char *dir = dbt_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "old.stva", NULL);
+  GError *error = NULL;
+  StvaDb *db = _stva_db_open_at (path, STVA_DB_OPEN_CREATE, 1, &error);
+  g_assert_no_error (error);
+  stva_db_close (db);
+  fill_v1 (path);
+  /* a table in the way makes migration 2 fail half-way, after its first statements ran */
+  exec_sql (path, "CREATE TABLE import_warning (x)");
+  db = stva_db_open (path, STVA_DB_OPEN_EXISTING, &error);
+  g_assert_null (db);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, "version 2"));
+  g_clear_error (&error);
+  g_assert_cmpint (dbt_query_int (path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM sqlite_schema WHERE name = "
+                                        "'import_run'"), ==, 0);
+  g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM utterance"), ==, 1);
+  dbt_rm_rf (dir);
+}
+
+static void
+expect_refused (const char *path,
+                int         code,
+                const char *words)
+{
+  GError *error = NULL;
+  StvaDb *db = stva_db_open (path, STVA_DB_OPEN_EXISTING, &error);
+  g_assert_null (db);
+  g_assert_error (error, STVA_DB_ERROR, code);
+  g_assert_nonnull (strstr (error->message, path));
+  if (strstr (error->message, words) == NULL)
+    g_error ("'%s' does not say '%s'", error->message, words);
+  g_error_free (error);
+}
+
+static void
+test_refuse (void)
+{
+  g_autofree char *dir = dbt_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "p.stva", NULL);
+  GError *error = NULL;
+
+  expect_refused (path, STVA_DB_ERROR_NOT_FOUND, "no such project");
+  expect_refused (dir, STVA_DB_ERROR_NOT_PROJECT, "folder");
+
+  StvaDb *db = stva_db_open (path, STVA_DB_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  stva_db_close (db);
+  exec_sql (path, "PRAGMA user_version = 99");
+  expect_refused (path, STVA_DB_ERROR_VERSION, "version 99");
+  /* create does not override the refusal either */
+  g_assert_null (stva_db_open (path, STVA_DB_OPEN_CREATE, &error));
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_VERSION);
+  g_clear_error (&error);
+
+  g_autofree char *other = g_build_filename (dir, "other.db", NULL);
+  exec_sql (other, "CREATE TABLE t (x); INSERT INTO t VALUES (1)");
+  expect_refused (other, STVA_DB_ERROR_NOT_PROJECT, "not a Sync-TVA project");
+  g_assert_null (stva_db_open (other, STVA_DB_OPEN_CREATE, &error));
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_PROJECT);
+  g_clear_error (&error);
+  g_assert_cmpint (dbt_query_int (other, "SELECT count(*) FROM t"), ==, 1);   /* untouched */
+
+  /* our id, but tables dropped */
+  g_autofree char *damaged = g_build_filename (dir, "damaged.stva", NULL);
+  db = stva_db_open (damaged, STVA_DB_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  stva_db_close (db);
+  exec_sql (damaged, "PRAGMA foreign_keys = OFF; DROP TABLE prediction");
+  expect_refused (damaged, STVA_DB_ERROR_NOT_PROJECT, "'prediction' is missing");
+
+  g_autofree char *garbage = g_build_filename (dir, "garbage.stva", NULL);
+  GString *junk = g_string_new (NULL);
+  for (int i = 0; i < 5000; i++)
+    g_string_append_c (junk, (char) (i * 7919 % 251));
+  g_file_set_contents (garbage, junk->str, (gssize) junk->len, NULL);
+  g_string_free (junk, TRUE);
+  expect_refused (garbage, STVA_DB_ERROR_NOT_PROJECT, "not a Sync-TVA project");
+
+  g_autofree char *empty = g_build_filename (dir, "empty.stva", NULL);
+  g_file_set_contents (empty, "", 0, NULL);
+  expect_refused (empty, STVA_DB_ERROR_NOT_PROJECT, "empty");
+  dbt_rm_rf (dir);
+}
+
+/* A project cut short at many lengths: opening or checking fails with an error, never a crash. */
+static void
+test_truncated (void)
+{
+  g_autofree char *dir = dbt_tmpdir ();
+  g_autofree char *corpus = g_build_filename (dir, "corpus", NULL);
+  dbt_write_meld (corpus);
+  g_autofree char *path = g_build_filename (dir, "full.stva", NULL);
+  GError *error = NULL;
+  StvaDb *db = stva_db_open (path, STVA_DB_OPEN_CREATE, &error);
+  g_assert_true (stva_db_import_meld (db, corpus, NULL, &error));
+  g_assert_no_error (error);
+  stva_db_close (db);   /* checkpoints the WAL into the file */
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+
+  gchar *data = NULL;
+  gsize size = 0;
+  g_assert_true (g_file_get_contents (path, &data, &size, NULL));
+  g_autofree char *cut = g_build_filename (dir, "cut.stva", NULL);
+  int n_refused = 0, n_tried = 0;
+  for (gsize len = 0; len < size; len += size / 23 + 1)
+    {
+      g_unlink (cut);
+      g_file_set_contents (cut, data, (gssize) len, NULL);
+      n_tried++;
+      db = stva_db_open (cut, STVA_DB_OPEN_EXISTING, &error);
+      gboolean ok = db != NULL && stva_db_check (db, &error);
+      if (ok)
+        {
+          g_autoptr (GPtrArray) d = stva_db_dialogues (db, 1, &error);
+          ok = d != NULL;
+        }
+      if (!ok)
+        {
+          g_assert_nonnull (error);
+          g_assert_nonnull (strstr (error->message, cut));
+          n_refused++;
+        }
+      g_clear_error (&error);
+      stva_db_close (db);
+      g_autofree char *cut_wal = g_strconcat (cut, "-wal", NULL);
+      g_unlink (cut_wal);
+      g_autofree char *cut_shm = g_strconcat (cut, "-shm", NULL);
+      g_unlink (cut_shm);
+    }
+  g_assert_cmpint (n_refused, ==, n_tried);   /* every cut loses pages; each must be noticed */
+  g_free (data);
+  dbt_rm_rf (dir);
+}
+
+static void
+test_attention (void)
+{
+  float a[6] = { 0.1f, 0.2f, 0.7f, 0.5f, 0.25f, 0.25f }, b[2] = { 1.0f, -0.0f };
+  StvaDbAttnMap maps[2] = {
+    { .name = (char *) "caf.T<-A", .rows = 2, .cols = 3, .data = a },
+    { .name = (char *) "graph.TV.l0", .rows = 1, .cols = 2, .data = b },
+  };
+  g_autoptr (GBytes) blob = stva_db_attention_pack (maps, 2);
+  gsize n;
+  const guint8 *data = g_bytes_get_data (blob, &n);
+  g_assert_cmpuint (n, ==, 12 + (2 + 8 + 8 + 24) + (2 + 11 + 8 + 8));
+  g_assert_cmpmem (data, 4, "SATN", 4);
+  GError *error = NULL;
+  g_autoptr (GPtrArray) back = stva_db_attention_unpack (data, n, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, 2);
+  StvaDbAttnMap *m = g_ptr_array_index (back, 0);
+  g_assert_cmpstr (m->name, ==, "caf.T<-A");
+  g_assert_cmpuint (m->rows, ==, 2);
+  g_assert_cmpmem (m->data, sizeof a, a, sizeof a);
+  /* every shorter blob and a longer one are refused */
+  for (gsize len = 0; len < n; len++)
+    {
+      GPtrArray *bad = stva_db_attention_unpack (data, len, &error);
+      g_assert_null (bad);
+      g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID);
+      g_clear_error (&error);
+    }
+  g_autofree guint8 *longer = g_malloc0 (n + 1);
+  memcpy (longer, data, n);
+  g_assert_null (stva_db_attention_unpack (longer, n + 1, &error));
+  g_clear_error (&error);
+  /* a huge declared shape is refused before any allocation */
+  guint8 huge[12 + 2 + 1 + 8] = "SATN\1\0\0\0\1\0\0\0\1\0x\xff\xff\xff\x7f\xff\xff\xff\x7f";
+  g_assert_null (stva_db_attention_unpack (huge, sizeof huge, &error));
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID);
+  g_clear_error (&error);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/db/open/create", test_create);
+  g_test_add_func ("/db/open/refuse", test_refuse);
+  g_test_add_func ("/db/open/truncated", test_truncated);
+  g_test_add_func ("/db/migrate/each-version", test_migrate_each);
+  g_test_add_func ("/db/migrate/atomic", test_migrate_atomic);
+  g_test_add_func ("/db/attention/blob", test_attention);
+  return g_test_run ();
+}
