@@ -14,6 +14,20 @@
 static const char usage[] =
   "synctva make-demo [--size small|default] [--seed N] [--jobs N] [--dialogues N] [--json] DIR";
 
+static const char help[] =
+  "Generates the synthetic MELD-style demo corpus into DIR: three MELD CSVs, one MP4 clip per\n"
+  "utterance in MELD's split folders, one MP4 per dialogue in dialogues/, and a hidden\n"
+  "manifest (.manifest.tsv) of every cue planted in text, audio and video.\n"
+  "\n"
+  "  --size small|default  about 40 or 300 dialogues (default: small)\n"
+  "  --seed N              the corpus is a function of the seed (default 1)\n"
+  "  --jobs N              worker threads (default: the number of cores)\n"
+  "  --dialogues N         override the number of dialogues\n"
+  "  --json                print the summary as one JSON object\n"
+  "\n"
+  "DIR must be empty, missing, or an earlier demo corpus (which is replaced).\n"
+  "Ctrl-C stops cleanly.\n";
+
 static volatile sig_atomic_t interrupted;
 
 static void
@@ -45,6 +59,11 @@ stva_cli_make_demo (int    argc,
       const char *a = argv[i];
       long long v;
       bool has_value = i + 1 < argc;
+      if (strcmp (a, "--help") == 0 || strcmp (a, "-h") == 0)
+        {
+          printf ("usage: %s\n\n%s", usage, help);
+          return STVA_EXIT_OK;
+        }
       if (strcmp (a, "--size") == 0 && has_value)
         {
           const char *s = argv[++i];
