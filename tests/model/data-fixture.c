@@ -129,7 +129,7 @@ fixture_assert_equal (const StvaDataset *a,
               for (int f = 0; f < a->F[m]; f++)
                 {
                   float u = x->x[m][t * a->F[m] + f], v = y->x[m][t * a->F[m] + f];
-                  if (memcmp (&u, &v, sizeof u) != 0)
+                  if (u != v)   /* exact; -0 == 0 (numpy computes 0 where C has -0) */
                     g_error ("dialogue %d utterance %d modality %d feature %d: %.9g vs %.9g", d,
                              t, m, f, (double) u, (double) v);
                 }
