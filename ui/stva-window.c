@@ -19,7 +19,7 @@
 #include "stva-resources.h"
 
 #define N_SPLITS 3
-#define TICK_MS 40      /* the demo corpus's frame period; the player shows every frame */
+#define DEFAULT_FRAME_MS 40   /* until a video says its own frame period */
 
 typedef struct
 {
@@ -54,6 +54,7 @@ struct _StvaWindow
   double           position_s;
   double           stop_s;          /* playback pauses here (< 0: at the end) */
   guint            tick_id;
+  guint            frame_ms;     /* the open video's frame period: the player shows every frame */
   guint            frames_shown;
 };
 
@@ -153,7 +154,8 @@ start_playback (StvaWindow *self)
 {
   if (self->reader == NULL || self->tick_id != 0)
     return;
-  self->tick_id = g_timeout_add (TICK_MS, on_tick, self);
+  self->tick_id = g_timeout_add (self->frame_ms ? self->frame_ms : DEFAULT_FRAME_MS, on_tick,
+                                 self);
   gtk_button_set_icon_name (self->play_button, "media-playback-pause-symbolic");
 }
 
@@ -550,6 +552,8 @@ stva_window_select_dialogue (StvaWindow *self,
         {
           const StvaMediaInfo *info = stva_media_reader_info (self->reader);
           d->duration_s = info->duration_s;
+          self->frame_ms = info->fps > 1.0 && info->fps < 200.0
+                           ? (guint) lround (1000.0 / info->fps) : DEFAULT_FRAME_MS;
           g_free (self->rgb);
           self->rgb = g_malloc ((gsize) info->width * info->height * 3);
           show_next_frame (self);
@@ -598,4 +602,12 @@ stva_window_get_frames_shown (StvaWindow *self)
 {
   g_return_val_if_fail (STVA_IS_WINDOW (self), 0);
   return self->frames_shown;
+}
+
+/* The open video's frame period in seconds (what playback advances by per frame). */
+double
+stva_window_get_frame_period (StvaWindow *self)
+{
+  g_return_val_if_fail (STVA_IS_WINDOW (self), 0.0);
+  return (self->frame_ms ? self->frame_ms : DEFAULT_FRAME_MS) / 1000.0;
 }

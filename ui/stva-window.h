@@ -22,5 +22,6 @@ void        stva_window_play_utterance         (StvaWindow *self, guint index);
 double      stva_window_get_position           (StvaWindow *self);
 gboolean    stva_window_is_playing             (StvaWindow *self);
 guint       stva_window_get_frames_shown       (StvaWindow *self);
+double      stva_window_get_frame_period       (StvaWindow *self);
 
 G_END_DECLS

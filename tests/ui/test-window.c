@@ -91,7 +91,7 @@ test_window (void)
   g_assert_cmpfloat (start, >, 0.3);   /* the first utterance and a pause come before it */
   g_assert_cmpfloat (end, >, start + 0.5);
   g_assert_cmpuint (stva_window_get_frames_shown (window) - before, >=,
-                    (guint) floor ((end - start) / 0.04));
+                    (guint) floor ((end - start) / stva_window_get_frame_period (window)));
 
   /* A folder that is not a corpus: a clear error naming it, and the window keeps its corpus. */
   g_autoptr (GError) bad = NULL;

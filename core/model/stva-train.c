@@ -1,0 +1,506 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The training loop (stva-train.h): epochs of shuffled mini-batches, a small pthread pool per
+ * batch (one workspace and one gradient block per worker), AdamW with warm-up and cosine decay,
+ * clipping, early stopping on validation weighted F1 with the best parameters kept.
+ */
+#include <assert.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "stva-nn.h"
+#include "stva-train.h"
+
+/* ---- types ---- */
+
+typedef struct
+{
+  const StvaModel    *model;
+  const StvaDataset  *ds;
+  StvaModelWorkspace *ws;        /* owned */
+  float              *grad;      /* owned (n_floats) */
+  const int          *batch;     /* dataset indices of the batch */
+  int                 n_batch;
+  int                 worker;
+  int                 n_workers;
+  const float        *class_w;
+  float               scale;
+  uint64_t            epoch;
+  bool                train;     /* false: evaluation, predictions into pred */
+  int                *pred;      /* evaluation: per dialogue of the batch, at offsets */
+  const size_t       *pred_off;
+  double              loss;      /* out */
+  StvaStatus          status;    /* out */
+  StvaError           error;     /* out */
+} Worker;
+
+/* ---- helpers ---- */
+
+static double
+now_s (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
+}
+
+static void *
+worker_thread (void *data)
+{
+  Worker *w = data;
+  w->loss = 0.0;
+  w->status = STVA_OK;
+  if (w->train)
+    memset (w->grad, 0, w->model->params.n_floats * sizeof (float));
+  for (int j = w->worker; j < w->n_batch; j += w->n_workers)
+    {
+      int d = w->batch[j];
+      const StvaDialogue *dlg = &w->ds->dialogues[d];
+      StvaRng rng;
+      stva_rng_derive (&rng, w->model->config.seed, (w->epoch << 32) ^ (uint64_t) d);
+      StvaForwardOptions options = { .train = w->train, .rng = &rng };
+      w->status = stva_model_forward (w->ws, w->model, w->model->params.values, dlg, &options,
+                                      &w->error);
+      if (w->status != STVA_OK)
+        return NULL;
+      if (w->train)
+        w->loss += stva_model_backward (w->ws, w->model, w->model->params.values, w->class_w,
+                                        w->scale, w->grad);
+      else
+        {
+          const float *probs = stva_model_workspace_probs (w->ws);
+          int K = w->model->config.K;
+          for (int i = 0; i < dlg->T; i++)
+            {
+              int best = 0;
+              for (int k = 1; k < K; k++)
+                if (probs[(size_t) i * K + k] > probs[(size_t) i * K + best])
+                  best = k;
+              w->pred[w->pred_off[j] + (size_t) i] = best;
+            }
+        }
+    }
+  return NULL;
+}
+
+/* Runs workers[0 .. n) over one batch: workers 1.. on threads, worker 0 here. */
+static StvaStatus
+run_workers (Worker    *workers,
+             int        n,
+             StvaError *error)
+{
+  pthread_t threads[256];
+  bool started[256] = { false };
+  for (int t = 1; t < n; t++)
+    started[t] = pthread_create (&threads[t], NULL, worker_thread, &workers[t]) == 0;
+  worker_thread (&workers[0]);
+  for (int t = 1; t < n; t++)
+    if (started[t])
+      pthread_join (threads[t], NULL);
+    else
+      worker_thread (&workers[t]);   /* no thread: run it here, same result */
+  for (int t = 0; t < n; t++)
+    if (workers[t].status != STVA_OK)
+      {
+        if (error != NULL)
+          *error = workers[t].error;
+        return workers[t].status;
+      }
+  return STVA_OK;
+}
+
+static StvaStatus
+make_workers (Worker            **out,
+              int                 n,
+              const StvaModel    *model,
+              const StvaDataset  *ds,
+              StvaError          *error)
+{
+  Worker *w = calloc ((size_t) n, sizeof (Worker));
+  if (w == NULL)
+    return stva_error_set (error, STVA_ERR_NOMEM, "training: out of memory");
+  *out = w;
+  for (int t = 0; t < n; t++)
+    {
+      w[t] = (Worker) { .model = model, .ds = ds, .worker = t, .n_workers = n };
+      w[t].ws = stva_model_workspace_new (&model->config);
+      w[t].grad = calloc (model->params.n_floats, sizeof (float));
+      if (w[t].ws == NULL || w[t].grad == NULL)
+        return stva_error_set (error, STVA_ERR_NOMEM, "training: out of memory");
+    }
+  return STVA_OK;
+}
+
+static void
+free_workers (Worker *w,
+              int     n)
+{
+  if (w == NULL)
+    return;
+  for (int t = 0; t < n; t++)
+    {
+      stva_model_workspace_free (w[t].ws);
+      free (w[t].grad);
+    }
+  free (w);
+}
+
+/* ---- public API ---- */
+
+StvaStatus
+stva_model_fit_normalisation (StvaModel         *model,
+                              const StvaDataset *ds,
+                              const int         *dialogues,
+                              int                n,
+                              StvaError         *error)
+{
+  for (int m = 0; m < STVA_N_MOD; m++)
+    {
+      size_t F = (size_t) model->config.F[m];
+      if (!stva_model_config_active (&model->config, m))
+        continue;
+      if (ds->F[m] != (int) F)
+        return stva_error_set (error, STVA_ERR_INVALID,
+                               "normalisation: modality %c has width %d in the data, %zu in the "
+                               "model", "TAV"[m], ds->F[m], F);
+      double *sum = calloc (F, sizeof (double)), *sq = calloc (F, sizeof (double));
+      float *mean = malloc (F * sizeof (float)), *std = malloc (F * sizeof (float));
+      if (sum == NULL || sq == NULL || mean == NULL || std == NULL)
+        {
+          free (sum);
+          free (sq);
+          free (mean);
+          free (std);
+          return stva_error_set (error, STVA_ERR_NOMEM, "normalisation: out of memory");
+        }
+      double count = 0.0;
+      for (int k = 0; k < n; k++)
+        {
+          const StvaDialogue *dlg = &ds->dialogues[dialogues[k]];
+          for (int i = 0; i < dlg->T; i++)
+            {
+              if (!dlg->mask[m][i])
+                continue;
+              const float *x = dlg->x[m] + (size_t) i * F;
+              for (size_t f = 0; f < F; f++)
+                sum[f] += x[f];
+              count += 1.0;
+            }
+        }
+      for (size_t f = 0; f < F; f++)
+        sum[f] = count > 0.0 ? sum[f] / count : 0.0;
+      for (int k = 0; k < n; k++)   /* second pass: no cancellation in the variance */
+        {
+          const StvaDialogue *dlg = &ds->dialogues[dialogues[k]];
+          for (int i = 0; i < dlg->T; i++)
+            {
+              if (!dlg->mask[m][i])
+                continue;
+              const float *x = dlg->x[m] + (size_t) i * F;
+              for (size_t f = 0; f < F; f++)
+                sq[f] += (x[f] - sum[f]) * (x[f] - sum[f]);
+            }
+        }
+      for (size_t f = 0; f < F; f++)
+        {
+          mean[f] = (float) sum[f];
+          std[f] = count > 0.0 ? (float) sqrt (sq[f] / count) : 1.0f;
+        }
+      StvaStatus status = stva_model_set_normalisation (model, m, mean, std, error);
+      free (sum);
+      free (sq);
+      free (mean);
+      free (std);
+      if (status != STVA_OK)
+        return status;
+    }
+  return STVA_OK;
+}
+
+StvaStatus
+stva_model_evaluate (const StvaModel   *model,
+                     const StvaDataset *ds,
+                     const int         *dialogues,
+                     int                n,
+                     int               *pred,
+                     int               *gold,
+                     StvaMetrics       *metrics,
+                     StvaError         *error)
+{
+  size_t total = 0;
+  size_t *off = malloc ((size_t) (n > 0 ? n : 1) * sizeof (size_t));
+  if (off == NULL)
+    return stva_error_set (error, STVA_ERR_NOMEM, "evaluate: out of memory");
+  for (int k = 0; k < n; k++)
+    {
+      off[k] = total;
+      total += (size_t) ds->dialogues[dialogues[k]].T;
+    }
+  int *p = malloc ((total > 0 ? total : 1) * sizeof (int));
+  int *g = malloc ((total > 0 ? total : 1) * sizeof (int));
+  int n_workers = model->config.threads;
+  Worker *workers = NULL;
+  StvaStatus status = p == NULL || g == NULL
+                        ? stva_error_set (error, STVA_ERR_NOMEM, "evaluate: out of memory")
+                        : make_workers (&workers, n_workers, model, ds, error);
+  if (status == STVA_OK)
+    {
+      for (int t = 0; t < n_workers; t++)
+        {
+          workers[t].batch = dialogues;
+          workers[t].n_batch = n;
+          workers[t].train = false;
+          workers[t].pred = p;
+          workers[t].pred_off = off;
+        }
+      status = run_workers (workers, n_workers, error);
+    }
+  if (status == STVA_OK)
+    {
+      for (int k = 0; k < n; k++)
+        {
+          const StvaDialogue *dlg = &ds->dialogues[dialogues[k]];
+          for (int i = 0; i < dlg->T; i++)
+            g[off[k] + (size_t) i] = dlg->label != NULL ? dlg->label[i] : -1;
+        }
+      if (pred != NULL)
+        memcpy (pred, p, total * sizeof (int));
+      if (gold != NULL)
+        memcpy (gold, g, total * sizeof (int));
+      if (metrics != NULL)
+        status = stva_metrics_compute (metrics, g, p, total, model->config.K, error);
+    }
+  free_workers (workers, n_workers);
+  free (off);
+  free (p);
+  free (g);
+  return status;
+}
+
+StvaStatus
+stva_train (StvaModel         *model,
+            const StvaDataset *ds,
+            const int         *train,
+            int                n_train,
+            const int         *dev,
+            int                n_dev,
+            StvaTrainCallback  callback,
+            void              *user_data,
+            StvaTrainResult   *result,
+            StvaError         *error)
+{
+  const StvaModelConfig *c = &model->config;
+  StvaParams *P = &model->params;
+  size_t nf = P->n_floats;
+  int *split_idx = NULL, *order = NULL, *labels = NULL;
+  float *m1 = NULL, *m2 = NULL, *best = NULL, *class_w = NULL;
+  StvaParamRange *ranges = NULL;
+  Worker *workers = NULL;
+  int n_workers = c->threads;
+  StvaStatus status = STVA_OK;
+  StvaTrainResult res = { .best_dev_weighted_f1 = NAN };
+
+  if (ds->K != c->K)
+    return stva_error_set (error, STVA_ERR_INVALID, "training: the data has %d classes, the "
+                           "model %d", ds->K, c->K);
+  if (train == NULL)
+    {
+      split_idx = malloc ((size_t) (ds->n_dialogues > 0 ? ds->n_dialogues : 1) * sizeof (int));
+      if (split_idx == NULL)
+        return stva_error_set (error, STVA_ERR_NOMEM, "training: out of memory");
+      n_train = n_dev = 0;
+      for (int d = 0; d < ds->n_dialogues; d++)
+        if (ds->dialogues[d].split == STVA_SPLIT_TRAIN)
+          split_idx[n_train++] = d;
+      int *dev_start = split_idx + n_train;
+      for (int d = 0; d < ds->n_dialogues; d++)
+        if (ds->dialogues[d].split == STVA_SPLIT_DEV)
+          dev_start[n_dev++] = d;
+      train = split_idx;
+      dev = dev_start;
+    }
+  if (n_train <= 0)
+    {
+      free (split_idx);
+      return stva_error_set (error, STVA_ERR_INVALID, "training: no training dialogues");
+    }
+
+  /* class weights from the training labels */
+  size_t n_labels = 0;
+  for (int k = 0; k < n_train; k++)
+    n_labels += (size_t) ds->dialogues[train[k]].T;
+  labels = malloc (n_labels * sizeof (int));
+  class_w = malloc ((size_t) c->K * sizeof (float));
+  order = malloc ((size_t) n_train * sizeof (int));
+  m1 = calloc (nf, sizeof (float));
+  m2 = calloc (nf, sizeof (float));
+  best = malloc (nf * sizeof (float));
+  ranges = malloc ((size_t) P->n_tensors * sizeof (StvaParamRange));
+  if (labels == NULL || class_w == NULL || order == NULL || m1 == NULL || m2 == NULL
+      || best == NULL || ranges == NULL)
+    {
+      status = stva_error_set (error, STVA_ERR_NOMEM, "training: out of memory");
+      goto out;
+    }
+  n_labels = 0;
+  for (int k = 0; k < n_train; k++)
+    {
+      const StvaDialogue *dlg = &ds->dialogues[train[k]];
+      for (int i = 0; i < dlg->T; i++)
+        labels[n_labels++] = dlg->label != NULL ? dlg->label[i] : -1;
+    }
+  stva_loss_class_weights (class_w, labels, n_labels, (size_t) c->K, c->class_weight_power);
+  stva_params_ranges (P, ranges);
+
+  if (model->mean[STVA_MOD_T] == NULL && model->mean[STVA_MOD_A] == NULL
+      && model->mean[STVA_MOD_V] == NULL)
+    {
+      status = stva_model_fit_normalisation (model, ds, train, n_train, error);
+      if (status != STVA_OK)
+        goto out;
+    }
+  status = make_workers (&workers, n_workers, model, ds, error);
+  if (status != STVA_OK)
+    goto out;
+
+  StvaAdamwConfig adamw = { .beta1 = c->beta1, .beta2 = c->beta2, .eps = 1e-8f,
+                            .weight_decay = c->weight_decay };
+  int B = c->batch_size;
+  uint64_t steps_per_epoch = (uint64_t) ((n_train + B - 1) / B);
+  uint64_t total_steps = steps_per_epoch * (uint64_t) c->max_epochs;
+  uint64_t warmup = (uint64_t) floor ((double) c->warmup_frac * (double) total_steps);
+  uint64_t step = 0;
+  int since_best = 0;
+  memcpy (best, P->values, nf * sizeof (float));
+  for (int k = 0; k < n_train; k++)
+    order[k] = train[k];
+
+  for (int epoch = 1; epoch <= c->max_epochs; epoch++)
+    {
+      double t0 = now_s (), loss_sum = 0.0, weight_sum = 0.0, lr = 0.0, norm = 0.0;
+      StvaRng shuffle;
+      stva_rng_derive (&shuffle, c->seed, 0x5348554600000000ull + (uint64_t) epoch);   /* SHUF */
+      stva_rng_shuffle (&shuffle, order, (size_t) n_train);
+
+      for (int b0 = 0; b0 < n_train; b0 += B)
+        {
+          int nb = n_train - b0 < B ? n_train - b0 : B;
+          double wtot = 0.0;
+          for (int j = 0; j < nb; j++)
+            {
+              const StvaDialogue *dlg = &ds->dialogues[order[b0 + j]];
+              if (dlg->label != NULL)
+                wtot += stva_loss_weight_total (dlg->label, class_w, (size_t) dlg->T);
+            }
+          if (wtot <= 0.0)
+            continue;   /* nothing labelled in this batch */
+          int nw = n_workers < nb ? n_workers : nb;
+          for (int t = 0; t < nw; t++)
+            {
+              workers[t].batch = order + b0;
+              workers[t].n_batch = nb;
+              workers[t].n_workers = nw;
+              workers[t].class_w = class_w;
+              workers[t].scale = (float) (1.0 / wtot);
+              workers[t].epoch = (uint64_t) epoch;
+              workers[t].train = true;
+            }
+          status = run_workers (workers, nw, error);
+          if (status != STVA_OK)
+            goto out;
+          memcpy (P->grads, workers[0].grad, nf * sizeof (float));
+          double batch_loss = workers[0].loss;
+          for (int t = 1; t < nw; t++)
+            {
+              stva_add_into (P->grads, workers[t].grad, nf);
+              batch_loss += workers[t].loss;
+            }
+          for (int t = 0; t < n_workers; t++)
+            workers[t].n_workers = n_workers;
+          loss_sum += batch_loss * wtot;
+          weight_sum += wtot;
+
+          norm = stva_clip_grad_norm (P->grads, nf, c->clip_norm > 0.0f ? c->clip_norm
+                                                                         : INFINITY);
+          if (!isfinite (norm))
+            {
+              status = stva_error_set (error, STVA_ERR_NUMERIC,
+                                       "training diverged: gradient norm %g at epoch %d", norm,
+                                       epoch);
+              goto out;
+            }
+          lr = stva_lr_warmup_cosine (c->lr, c->min_lr, step, warmup, total_steps);
+          step++;
+          stva_adamw_step (P->values, m1, m2, P->grads, ranges, (size_t) P->n_tensors, &adamw,
+                           (float) lr, step);
+        }
+
+      StvaTrainProgress progress = {
+        .epoch = epoch,
+        .max_epochs = c->max_epochs,
+        .train_loss = weight_sum > 0.0 ? loss_sum / weight_sum : 0.0,
+        .dev_weighted_f1 = NAN,
+        .dev_accuracy = NAN,
+        .lr = lr,
+        .grad_norm = norm,
+      };
+      res.epochs_run = epoch;
+      res.final_train_loss = progress.train_loss;
+      if (n_dev > 0)
+        {
+          StvaMetrics metrics = { 0 };
+          status = stva_model_evaluate (model, ds, dev, n_dev, NULL, NULL, &metrics, error);
+          if (status != STVA_OK)
+            goto out;
+          progress.dev_weighted_f1 = metrics.weighted_f1;
+          progress.dev_accuracy = metrics.accuracy;
+          stva_metrics_clear (&metrics);
+          if (res.best_epoch == 0 || progress.dev_weighted_f1 > res.best_dev_weighted_f1)
+            {
+              res.best_epoch = epoch;
+              res.best_dev_weighted_f1 = progress.dev_weighted_f1;
+              memcpy (best, P->values, nf * sizeof (float));
+              since_best = 0;
+            }
+          else
+            since_best++;
+        }
+      else
+        {
+          res.best_epoch = epoch;
+          memcpy (best, P->values, nf * sizeof (float));
+        }
+      progress.best_epoch = res.best_epoch;
+      progress.best_dev_weighted_f1 = res.best_dev_weighted_f1;
+      progress.seconds = now_s () - t0;
+      if (callback != NULL && !callback (&progress, user_data))
+        {
+          status = stva_error_set (error, STVA_ERR_CANCELLED, "training cancelled after epoch %d",
+                                   epoch);
+          break;
+        }
+      if (n_dev > 0 && since_best >= c->patience)
+        {
+          res.stopped_early = true;
+          break;
+        }
+    }
+  memcpy (P->values, best, nf * sizeof (float));
+
+out:
+  if (result != NULL)
+    *result = res;
+  free_workers (workers, n_workers);
+  free (split_idx);
+  free (order);
+  free (labels);
+  free (class_w);
+  free (m1);
+  free (m2);
+  free (best);
+  free (ranges);
+  return status;
+}
