@@ -40,3 +40,4 @@ double stva_cli_now_s (void);
 bool stva_cli_parse_int (const char *s, long long lo, long long hi, long long *out);
 
 int stva_cli_make_demo (int argc, char **argv);
+int stva_cli_model     (int argc, char **argv);   /* model info: stva-cli-model.c */

@@ -32,7 +32,7 @@ static const Command commands[] = {
   { "figure", NULL, "draw a figure to PNG, SVG or PDF", "the studio views" },
   { "stats", NULL, "counts, label distribution and agreement", "the project store (issue #5)" },
   { "merge", NULL, "merge projects made apart", "the project store (issue #5)" },
-  { "model", NULL, "model info FILE: describe a model file", "the Sync-TVA core (issue #3)" },
+  { "model", stva_cli_model, "model info FILE: describe a model file", NULL },
 };
 
 static void
