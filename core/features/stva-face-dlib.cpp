@@ -85,6 +85,17 @@ load_grey (StvaFaceDlib        *det,
     }
 }
 
+/* det->scaled = det->grey resized by scale (bilinear). */
+static void
+resize_grey (StvaFaceDlib *det,
+             double        scale)
+{
+  long h = std::max (1L, std::lround (det->grey.nr () * scale));
+  long w = std::max (1L, std::lround (det->grey.nc () * scale));
+  det->scaled.set_size (h, w);
+  dlib::resize_image (det->grey, det->scaled);
+}
+
 /* Runs the detector on det->grey resized by scale; det->found gets the detections sorted by
  * area, largest first, in scaled pixels. */
 static void
@@ -96,10 +107,7 @@ run_detector (StvaFaceDlib *det,
     det->detector (det->grey, det->found);
   else
     {
-      long h = std::max (1L, std::lround (det->grey.nr () * scale));
-      long w = std::max (1L, std::lround (det->grey.nc () * scale));
-      det->scaled.set_size (h, w);
-      dlib::resize_image (det->grey, det->scaled);
+      resize_grey (det, scale);
       det->detector (det->scaled, det->found);
     }
   std::stable_sort (det->found.begin (), det->found.end (),
@@ -309,6 +317,7 @@ StvaStatus
 stva_face_dlib_landmarks (StvaFaceDlib        *det,
                           const StvaFaceImage *image,
                           const StvaFaceBox   *box,
+                          double               scale,
                           float               *landmarks,
                           StvaError           *error)
 {
@@ -317,13 +326,21 @@ stva_face_dlib_landmarks (StvaFaceDlib        *det,
     return status;
   if (!box || !(box->width >= 1.0f && box->height >= 1.0f))
     return stva_error_set (error, STVA_ERR_INVALID, "face landmarks: empty box");
+  if (!(scale >= MIN_SCALE && scale <= MAX_SCALE))
+    return stva_error_set (error, STVA_ERR_INVALID, "face landmarks: scale %g", scale);
   try
     {
       load_grey (det, image);
-      dlib::rectangle r (std::lround (box->left), std::lround (box->top),
-                         std::lround (box->left + box->width) - 1,
-                         std::lround (box->top + box->height) - 1);
-      predict (det, det->grey, r, 1.0, landmarks);
+      dlib::rectangle r (std::lround (box->left * scale), std::lround (box->top * scale),
+                         std::lround ((box->left + box->width) * scale) - 1,
+                         std::lround ((box->top + box->height) * scale) - 1);
+      if (scale == 1.0)
+        predict (det, det->grey, r, 1.0, landmarks);
+      else
+        {
+          resize_grey (det, scale);
+          predict (det, det->scaled, r, scale, landmarks);
+        }
     }
   catch (std::bad_alloc &)
     {

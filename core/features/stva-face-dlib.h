@@ -99,10 +99,12 @@ StvaStatus stva_face_dlib_largest (StvaFaceDlib        *det,
                                    StvaError           *error);
 
 /* Places the 68 landmarks in a box given by the caller (from a detection, or tracked from the
- * previous frame).  landmarks: (STVA_FACE_N_LANDMARKS, 2). */
+ * previous frame), on the image resized by scale (2 gives small faces finer pixels; the box and
+ * the landmarks stay in input pixels).  landmarks: (STVA_FACE_N_LANDMARKS, 2). */
 StvaStatus stva_face_dlib_landmarks (StvaFaceDlib        *det,
                                      const StvaFaceImage *image,
                                      const StvaFaceBox   *box,
+                                     double               scale,
                                      float               *landmarks,
                                      StvaError           *error);
 

@@ -240,8 +240,14 @@ test_grey_and_box (void)
   for (int i = 0; i < 2 * STVA_FACE_N_LANDMARKS; i++)
     g_assert_cmpfloat (lm_rgb[i], ==, lm_grey[i]);
 
-  /* landmarks placed in the detected box at the frame's own size agree within a few pixels */
-  g_assert_cmpint (stva_face_dlib_landmarks (det, &image, &box_rgb, lm_box, &error), ==, STVA_OK);
+  /* landmarks placed in the detected box at the same scale agree with largest's to rounding,
+   * and at the frame's own size within a few pixels */
+  g_assert_cmpint (stva_face_dlib_landmarks (det, &image, &box_rgb, 2.0, lm_box, &error), ==,
+                   STVA_OK);
+  for (int i = 0; i < 2 * STVA_FACE_N_LANDMARKS; i++)
+    g_assert_cmpfloat (fabsf (lm_box[i] - lm_rgb[i]), <, 1.0f);
+  g_assert_cmpint (stva_face_dlib_landmarks (det, &image, &box_rgb, 1.0, lm_box, &error), ==,
+                   STVA_OK);
   double worst = 0.0;
   for (int i = 0; i < STVA_FACE_N_LANDMARKS; i++)
     worst = fmax (worst, hypot (lm_box[2 * i] - lm_rgb[2 * i],
