@@ -211,12 +211,14 @@ test_idf (void)
       g_assert_cmpint (stva_text_encoder_load (&bad, bytes, cut, &error), ==, STVA_ERR_FORMAT);
       g_assert_null (bad);
     }
+  StvaTextEncoder *bad = NULL;
   bytes[n_bytes / 2] ^= 0x10;
-  g_assert_cmpint (stva_text_encoder_load (&back, bytes, n_bytes, &error), ==, STVA_ERR_FORMAT);
+  g_assert_cmpint (stva_text_encoder_load (&bad, bytes, n_bytes, &error), ==, STVA_ERR_FORMAT);
   g_assert_nonnull (strstr (error.message, "checksum"));
   bytes[n_bytes / 2] ^= 0x10;
   bytes[4] = 9;
-  g_assert_cmpint (stva_text_encoder_load (&back, bytes, n_bytes, &error), ==, STVA_ERR_VERSION);
+  g_assert_cmpint (stva_text_encoder_load (&bad, bytes, n_bytes, &error), ==, STVA_ERR_VERSION);
+  g_assert_null (bad);
   free (bytes);
   stva_text_encoder_free (back);
   stva_text_encoder_free (words);
