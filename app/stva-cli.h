@@ -40,4 +40,9 @@ double stva_cli_now_s (void);
 bool stva_cli_parse_int (const char *s, long long lo, long long hi, long long *out);
 
 int stva_cli_make_demo (int argc, char **argv);
+/* The project commands (stva-cli-db.c). */
+int stva_cli_init      (int argc, char **argv);
+int stva_cli_import    (int argc, char **argv);
+int stva_cli_export    (int argc, char **argv);
+int stva_cli_stats     (int argc, char **argv);
 int stva_cli_model     (int argc, char **argv);   /* model info: stva-cli-model.c */

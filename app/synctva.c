@@ -21,16 +21,15 @@ typedef struct
 
 static const Command commands[] = {
   { "make-demo", stva_cli_make_demo, "generate the synthetic MELD-style demo corpus", NULL },
-  { "init", NULL, "create a project database", "the project store (issue #5)" },
-  { "import", NULL, "import a corpus, subtitles, annotations or features",
-    "the project store (issue #5)" },
+  { "init", stva_cli_init, "create a project database", NULL },
+  { "import", stva_cli_import, "import a corpus, subtitles, annotations or features", NULL },
   { "extract", NULL, "extract text, audio and visual features", "media and features (issue #4)" },
   { "train", NULL, "train a Sync-TVA model", "the Sync-TVA core (issue #3)" },
   { "eval", NULL, "evaluate a model on a split", "the Sync-TVA core (issue #3)" },
   { "predict", NULL, "predict emotions with a model", "the Sync-TVA core (issue #3)" },
-  { "export", NULL, "export labels, predictions or datasets", "the project store (issue #5)" },
+  { "export", stva_cli_export, "export labels, predictions or datasets", NULL },
   { "figure", NULL, "draw a figure to PNG, SVG or PDF", "the studio views" },
-  { "stats", NULL, "counts, label distribution and agreement", "the project store (issue #5)" },
+  { "stats", stva_cli_stats, "counts, label distribution and agreement", NULL },
   { "merge", NULL, "merge projects made apart", "the project store (issue #5)" },
   { "model", stva_cli_model, "model info FILE: describe a model file", NULL },
 };

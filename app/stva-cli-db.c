@@ -1,0 +1,507 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The project commands of synctva: `init`, `import KIND PATH`, `export KIND OUT` and `stats`.
+ * Argument parsing, finding the project (--project, $SYNCTVA_PROJECT, or the single *.stva in
+ * the current folder) and printing; the work is in db/.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <json-glib/json-glib.h>
+
+#include "stva-cli.h"
+#include "stva-db.h"
+
+/* ---- shared ------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *project;      /* --project */
+  const char *label_set;    /* --label-set */
+  long long   model_id;     /* --model */
+  bool        json;
+  bool        no_gold;
+  bool        model_rater;
+  const char *pos[4];       /* positional arguments */
+  int         n_pos;
+} Args;
+
+/* Parses the options every project command shares; returns false after printing usage. */
+static bool
+parse_args (int         argc,
+            char      **argv,
+            const char *usage,
+            int         max_pos,
+            Args       *args,
+            int        *status)
+{
+  memset (args, 0, sizeof *args);
+  for (int i = 1; i < argc; i++)
+    {
+      const char *a = argv[i];
+      bool has_value = i + 1 < argc;
+      if (strcmp (a, "--project") == 0 && has_value)
+        args->project = argv[++i];
+      else if (strcmp (a, "--label-set") == 0 && has_value)
+        args->label_set = argv[++i];
+      else if (strcmp (a, "--model") == 0 && has_value)
+        {
+          if (!stva_cli_parse_int (argv[++i], 1, INT64_MAX, &args->model_id))
+            {
+              *status = stva_cli_usage (usage, "--model takes a model id");
+              return false;
+            }
+        }
+      else if (strcmp (a, "--json") == 0)
+        args->json = true;
+      else if (strcmp (a, "--no-gold") == 0)
+        args->no_gold = true;
+      else if (strcmp (a, "--model-rater") == 0)
+        args->model_rater = true;
+      else if (strcmp (a, "--help") == 0 || strcmp (a, "-h") == 0)
+        {
+          printf ("usage: %s\n", usage);
+          *status = STVA_EXIT_OK;
+          return false;
+        }
+      else if (a[0] == '-' && a[1] != '\0')
+        {
+          *status = stva_cli_usage (usage, "unknown or incomplete option '%s'", a);
+          return false;
+        }
+      else if (args->n_pos < max_pos)
+        args->pos[args->n_pos++] = a;
+      else
+        {
+          *status = stva_cli_usage (usage, "too many arguments ('%s')", a);
+          return false;
+        }
+    }
+  return true;
+}
+
+/* The project file: --project, else $SYNCTVA_PROJECT, else the single *.stva here. */
+static char *
+find_project (const char  *option,
+              GError     **error)
+{
+  if (option != NULL)
+    return g_strdup (option);
+  const char *env = g_getenv ("SYNCTVA_PROJECT");
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  g_autoptr (GDir) dir = g_dir_open (".", 0, error);
+  if (dir == NULL)
+    return NULL;
+  char *found = NULL;
+  int n = 0;
+  const char *name;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".stva") && g_file_test (name, G_FILE_TEST_IS_REGULAR))
+      {
+        if (n++ == 0)
+          found = g_strdup (name);
+      }
+  if (n == 1)
+    return found;
+  g_free (found);
+  g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND,
+               n == 0 ? "no project: give --project FILE, set SYNCTVA_PROJECT, or run in a "
+                        "folder with one *.stva file (synctva init creates one)"
+                      : "%d *.stva files here: choose one with --project FILE", n);
+  return NULL;
+}
+
+static StvaDb *
+open_project (const Args  *args,
+              GError     **error)
+{
+  g_autofree char *path = find_project (args->project, error);
+  if (path == NULL)
+    return NULL;
+  return stva_db_open (path, STVA_DB_OPEN_EXISTING, error);
+}
+
+static int
+fail_error (GError *error)
+{
+  int status = stva_cli_fail ("%s", error->message);
+  g_error_free (error);
+  return status;
+}
+
+/* ---- init --------------------------------------------------------------------------------- */
+
+static const char init_usage[] = "synctva init [--project FILE | FILE]";
+
+int
+stva_cli_init (int    argc,
+               char **argv)
+{
+  Args args;
+  int status;
+  if (!parse_args (argc, argv, init_usage, 1, &args, &status))
+    return status;
+  if (args.project != NULL && args.n_pos > 0)
+    return stva_cli_usage (init_usage, "give the project file once");
+  const char *path = args.project ? args.project : args.n_pos ? args.pos[0]
+                                                             : g_getenv ("SYNCTVA_PROJECT");
+  if (path == NULL || *path == '\0')
+    path = "project.stva";
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return stva_cli_fail ("%s: already exists; init makes a new project", path);
+  GError *error = NULL;
+  g_autoptr (StvaDb) db = stva_db_open (path, STVA_DB_OPEN_CREATE, &error);
+  if (db == NULL)
+    return fail_error (error);
+  if (args.json)
+    printf ("{\"project\": \"%s\", \"schema_version\": %d}\n", path,
+            stva_db_schema_version (db));
+  else
+    printf ("Created project %s (schema version %d)\n", path, stva_db_schema_version (db));
+  return STVA_EXIT_OK;
+}
+
+/* ---- import ------------------------------------------------------------------------------- */
+
+static const char import_usage[] = "synctva import meld DIR [--project FILE] [--json]";
+
+/* Kinds issue #5 plans that this build does not read yet. */
+static const char *const planned_imports[] = {
+  "iemocap", "srt", "vtt", "webvtt", "eaf", "elan", "textgrid", "csv", "npz",
+};
+
+int
+stva_cli_import (int    argc,
+                 char **argv)
+{
+  Args args;
+  int status;
+  if (!parse_args (argc, argv, import_usage, 2, &args, &status))
+    return status;
+  if (args.n_pos != 2)
+    return stva_cli_usage (import_usage, "import needs a KIND and a PATH");
+  const char *kind = args.pos[0], *path = args.pos[1];
+  if (strcmp (kind, "meld") != 0)
+    {
+      for (size_t i = 0; i < G_N_ELEMENTS (planned_imports); i++)
+        if (strcmp (kind, planned_imports[i]) == 0)
+          return stva_cli_fail ("importing '%s' is not built yet (issue #5); this build "
+                                "imports meld", kind);
+      return stva_cli_usage (import_usage, "unknown import kind '%s'", kind);
+    }
+  GError *error = NULL;
+  g_autoptr (StvaDb) db = open_project (&args, &error);
+  if (db == NULL)
+    return fail_error (error);
+  double t0 = stva_cli_now_s ();
+  StvaDbImportReport report;
+  if (!stva_db_import_meld (db, path, &report, &error))
+    return fail_error (error);
+  double elapsed = stva_cli_now_s () - t0;
+  guint n_warn = report.warnings->len;
+  for (guint i = 0; i < n_warn && i < 10; i++)
+    fprintf (stderr, "synctva: warning: %s\n", (char *) g_ptr_array_index (report.warnings, i));
+  if (n_warn > 10)
+    fprintf (stderr, "synctva: warning: ... and %u more (synctva stats counts them)\n",
+             n_warn - 10);
+  if (args.json)
+    printf ("{\"project\": \"%s\", \"kind\": \"meld\", \"dialogues\": %d, \"utterances\": %d, "
+            "\"clips\": %d, \"dialogue_videos\": %d, \"warnings\": %u, \"seconds\": %.3f}\n",
+            stva_db_path (db), report.n_dialogues, report.n_utterances, report.n_clips,
+            report.n_dialogue_videos, n_warn, elapsed);
+  else
+    printf ("Imported %d dialogues, %d utterances, %d clips, %d dialogue videos into %s "
+            "in %.2f s (%u warnings)\n", report.n_dialogues, report.n_utterances,
+            report.n_clips, report.n_dialogue_videos, stva_db_path (db), elapsed, n_warn);
+  stva_db_import_report_clear (&report);
+  return STVA_EXIT_OK;
+}
+
+/* ---- export ------------------------------------------------------------------------------- */
+
+static const char export_usage[] =
+  "synctva export csv|jsonl|meld OUT [--label-set NAME] [--model ID] [--project FILE]";
+
+static StvaDbLabelSet *
+pick_label_set (StvaDb      *db,
+                const Args  *args,
+                GError     **error)
+{
+  return stva_db_label_set (db, args->label_set ? args->label_set : STVA_DB_MELD_SET, error);
+}
+
+int
+stva_cli_export (int    argc,
+                 char **argv)
+{
+  Args args;
+  int status;
+  if (!parse_args (argc, argv, export_usage, 2, &args, &status))
+    return status;
+  if (args.n_pos != 2)
+    return stva_cli_usage (export_usage, "export needs a KIND and an output path");
+  const char *kind = args.pos[0], *out = args.pos[1];
+  bool csv = strcmp (kind, "csv") == 0, jsonl = strcmp (kind, "jsonl") == 0,
+       meld = strcmp (kind, "meld") == 0;
+  if (!csv && !jsonl && !meld)
+    {
+      if (strcmp (kind, "eaf") == 0 || strcmp (kind, "textgrid") == 0
+          || strcmp (kind, "npz") == 0)
+        return stva_cli_fail ("exporting '%s' is not built yet (issue #5); this build exports "
+                              "csv, jsonl and meld", kind);
+      return stva_cli_usage (export_usage, "unknown export kind '%s'", kind);
+    }
+  GError *error = NULL;
+  g_autoptr (StvaDb) db = open_project (&args, &error);
+  if (db == NULL)
+    return fail_error (error);
+  gboolean ok;
+  if (meld)
+    ok = stva_db_export_meld (db, out, &error);
+  else
+    {
+      g_autoptr (StvaDbLabelSet) set = pick_label_set (db, &args, &error);
+      if (set == NULL)
+        return fail_error (error);
+      ok = csv ? stva_db_export_csv (db, set->id, args.model_id, out, &error)
+               : stva_db_export_jsonl (db, set->id, args.model_id, out, &error);
+    }
+  if (!ok)
+    return fail_error (error);
+  if (!args.json)
+    printf ("Exported %s to %s\n", kind, out);
+  else
+    printf ("{\"kind\": \"%s\", \"out\": \"%s\"}\n", kind, out);
+  return STVA_EXIT_OK;
+}
+
+/* ---- stats -------------------------------------------------------------------------------- */
+
+static const char stats_usage[] =
+  "synctva stats [--label-set NAME] [--model ID] [--no-gold] [--model-rater] [--json] "
+  "[--project FILE]";
+
+static void
+add_double (JsonBuilder *b,
+            const char  *name,
+            double       v)
+{
+  json_builder_set_member_name (b, name);
+  if (isnan (v))
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_double_value (b, v);
+}
+
+static void
+print_value (const char *name,
+             double      v)
+{
+  if (isnan (v))
+    printf ("  %-26s %8s\n", name, "n/a");
+  else
+    printf ("  %-26s %8.3f\n", name, v);
+}
+
+int
+stva_cli_stats (int    argc,
+                char **argv)
+{
+  Args args;
+  int status;
+  if (!parse_args (argc, argv, stats_usage, 0, &args, &status))
+    return status;
+  GError *error = NULL;
+  g_autoptr (StvaDb) db = open_project (&args, &error);
+  if (db == NULL)
+    return fail_error (error);
+  g_autoptr (StvaDbLabelSet) set = pick_label_set (db, &args, &error);
+  if (set == NULL)
+    return fail_error (error);
+  StvaDbCounts c;
+  if (!stva_db_counts (db, &c, &error))
+    return fail_error (error);
+  g_autoptr (GPtrArray) classes = stva_db_class_stats (db, set->id, args.model_id, &error);
+  g_autoptr (GPtrArray) annotators = classes ? stva_db_annotator_stats (db, set->id,
+                                                                        args.model_id, &error)
+                                             : NULL;
+  g_autoptr (GPtrArray) dialogues = annotators ? stva_db_dialogues (db, set->id, &error) : NULL;
+  if (dialogues == NULL)
+    return fail_error (error);
+  gint64 rater_model = 0;
+  if (args.model_rater)
+    rater_model = args.model_id ? args.model_id : stva_db_latest_model (db, set->id, &error);
+  StvaDbAgreement ag;
+  if (error != NULL || !stva_db_agreement (db, set->id, !args.no_gold, rater_model, &ag, &error))
+    return fail_error (error);
+
+  int n_utts = 0, n_reviewed = 0, n_changed = 0;
+  for (guint i = 0; i < dialogues->len; i++)
+    {
+      StvaDbDialogue *d = g_ptr_array_index (dialogues, i);
+      n_utts += d->n_utterances;
+      n_reviewed += d->n_reviewed;
+      n_changed += d->n_changed;
+    }
+  static const char *const splits[4] = { "train", "dev", "test", "none" };
+
+  if (args.json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "project");
+      json_builder_add_string_value (b, stva_db_path (db));
+      json_builder_set_member_name (b, "label_set");
+      json_builder_add_string_value (b, set->name);
+      json_builder_set_member_name (b, "dialogues");
+      json_builder_begin_object (b);
+      for (int s = 0; s < 4; s++)
+        {
+          json_builder_set_member_name (b, splits[s]);
+          json_builder_add_int_value (b, c.n_dialogues[s]);
+        }
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "utterances");
+      json_builder_begin_object (b);
+      for (int s = 0; s < 4; s++)
+        {
+          json_builder_set_member_name (b, splits[s]);
+          json_builder_add_int_value (b, c.n_utterances[s]);
+        }
+      json_builder_end_object (b);
+#define INT_MEMBER(name, v) (json_builder_set_member_name (b, name), \
+                             json_builder_add_int_value (b, v))
+      INT_MEMBER ("media", c.n_media);
+      INT_MEMBER ("import_warnings", c.n_import_warnings);
+      INT_MEMBER ("annotators", c.n_annotators);
+      INT_MEMBER ("corrections", c.n_corrections);
+      INT_MEMBER ("models", c.n_models);
+      INT_MEMBER ("predictions", c.n_predictions);
+      INT_MEMBER ("features", c.n_features);
+      json_builder_set_member_name (b, "progress");
+      json_builder_begin_object (b);
+      INT_MEMBER ("reviewed", n_reviewed);
+      INT_MEMBER ("changed", n_changed);
+      INT_MEMBER ("total", n_utts);
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "labels");
+      json_builder_begin_object (b);
+      for (guint k = 0; k < classes->len; k++)
+        {
+          StvaDbClassStats *s = g_ptr_array_index (classes, k);
+          json_builder_set_member_name (b, s->name);
+          json_builder_begin_object (b);
+          INT_MEMBER ("gold", s->gold);
+          INT_MEMBER ("current", s->current);
+          INT_MEMBER ("predicted", s->predicted);
+          INT_MEMBER ("changed_from", s->changed_from);
+          INT_MEMBER ("changed_to", s->changed_to);
+          add_double (b, "alpha", ag.alpha_per_class[k]);
+          json_builder_end_object (b);
+        }
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "annotators_stats");
+      json_builder_begin_object (b);
+      for (guint a = 0; a < annotators->len; a++)
+        {
+          StvaDbAnnotatorStats *s = g_ptr_array_index (annotators, a);
+          json_builder_set_member_name (b, s->name);
+          json_builder_begin_object (b);
+          INT_MEMBER ("labels", s->n_labels);
+          INT_MEMBER ("events", s->n_events);
+          INT_MEMBER ("differ_gold", s->n_differ_gold);
+          INT_MEMBER ("differ_model", s->n_differ_model);
+          json_builder_end_object (b);
+        }
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "agreement");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "raters");
+      json_builder_begin_array (b);
+      for (guint r = 0; r < ag.n_raters; r++)
+        json_builder_add_string_value (b, ag.raters[r]);
+      json_builder_end_array (b);
+      INT_MEMBER ("units", ag.n_units);
+      INT_MEMBER ("units_complete", ag.n_units_complete);
+      add_double (b, "krippendorff_alpha", ag.alpha);
+      add_double (b, "fleiss_kappa", ag.fleiss);
+      add_double (b, "observed", ag.observed);
+      json_builder_set_member_name (b, "cohen_kappa");
+      json_builder_begin_array (b);
+      for (guint r = 0; r < ag.n_raters; r++)
+        for (guint q = r + 1; q < ag.n_raters; q++)
+          {
+            json_builder_begin_object (b);
+            json_builder_set_member_name (b, "a");
+            json_builder_add_string_value (b, ag.raters[r]);
+            json_builder_set_member_name (b, "b");
+            json_builder_add_string_value (b, ag.raters[q]);
+            add_double (b, "kappa", ag.cohen[r * ag.n_raters + q]);
+            json_builder_end_object (b);
+          }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+#undef INT_MEMBER
+      json_builder_end_object (b);
+      g_autoptr (JsonGenerator) gen = json_generator_new ();
+      g_autoptr (JsonNode) root = json_builder_get_root (b);
+      json_generator_set_root (gen, root);
+      g_autofree char *text = json_generator_to_data (gen, NULL);
+      printf ("%s\n", text);
+      stva_db_agreement_clear (&ag);
+      return STVA_EXIT_OK;
+    }
+
+  printf ("Project %s (label set %s)\n", stva_db_path (db), set->name);
+  printf ("  %-8s %9s %11s\n", "split", "dialogues", "utterances");
+  for (int s = 0; s < 4; s++)
+    if (c.n_dialogues[s] > 0 || s < 3)
+      printf ("  %-8s %9d %11d\n", splits[s], c.n_dialogues[s], c.n_utterances[s]);
+  printf ("  media files %d (%d import warnings), annotators %d, corrections %d, models %d, "
+          "predictions %d, features %d\n", c.n_media, c.n_import_warnings, c.n_annotators,
+          c.n_corrections, c.n_models, c.n_predictions, c.n_features);
+  printf ("  reviewed %d of %d utterances (%.1f%%), %d changed from gold\n", n_reviewed, n_utts,
+          n_utts ? 100.0 * n_reviewed / n_utts : 0.0, n_changed);
+  printf ("\n  %-10s %7s %8s %9s %8s %8s %7s\n", "label", "gold", "current", "predicted",
+          "changed-", "changed+", "alpha");
+  for (guint k = 0; k < classes->len; k++)
+    {
+      StvaDbClassStats *s = g_ptr_array_index (classes, k);
+      char alpha[16];
+      if (isnan (ag.alpha_per_class[k]))
+        g_strlcpy (alpha, "n/a", sizeof alpha);
+      else
+        g_snprintf (alpha, sizeof alpha, "%.3f", ag.alpha_per_class[k]);
+      printf ("  %-10s %7d %8d %9d %8d %8d %7s\n", s->name, s->gold, s->current, s->predicted,
+              s->changed_from, s->changed_to, alpha);
+    }
+  if (annotators->len > 0)
+    {
+      printf ("\n  %-16s %7s %7s %12s %13s\n", "annotator", "labels", "events", "differ-gold",
+              "differ-model");
+      for (guint a = 0; a < annotators->len; a++)
+        {
+          StvaDbAnnotatorStats *s = g_ptr_array_index (annotators, a);
+          printf ("  %-16s %7d %7d %12d %13d\n", s->name, s->n_labels, s->n_events,
+                  s->n_differ_gold, s->n_differ_model);
+        }
+    }
+  printf ("\n  agreement among %u raters:", ag.n_raters);
+  for (guint r = 0; r < ag.n_raters; r++)
+    printf (" %s", ag.raters[r]);
+  printf ("\n");
+  printf ("  %-26s %8u\n", "units rated twice or more", ag.n_units);
+  print_value ("Krippendorff's alpha", ag.alpha);
+  print_value ("Fleiss' kappa", ag.fleiss);
+  print_value ("observed agreement", ag.observed);
+  for (guint r = 0; r < ag.n_raters; r++)
+    for (guint q = r + 1; q < ag.n_raters; q++)
+      {
+        g_autofree char *name = g_strdup_printf ("Cohen's kappa %s/%s", ag.raters[r],
+                                                 ag.raters[q]);
+        print_value (name, ag.cohen[r * ag.n_raters + q]);
+      }
+  stva_db_agreement_clear (&ag);
+  return STVA_EXIT_OK;
+}
