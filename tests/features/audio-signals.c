@@ -79,17 +79,23 @@ float *
 sig_speech (const char *voice, int pitch, int range, const char *text, size_t *n)
 {
   StvaDemoProsody p = { .pitch = pitch, .range = range, .rate_wpm = 160, .gain = 1.0 };
+  return sig_speech_prosody (voice, &p, text, n);
+}
+
+float *
+sig_speech_prosody (const char *voice, const StvaDemoProsody *p, const char *text, size_t *n)
+{
   StvaError error = { 0 };
   float *raw = NULL;
   size_t n_raw = 0;
-  if (stva_demo_voice_speak (voice, &p, text, &raw, &n_raw, &error) != STVA_OK)
+  if (stva_demo_voice_speak (voice, p, text, &raw, &n_raw, &error) != STVA_OK)
     {
       g_printerr ("speech: %s\n", error.message);
       return NULL;
     }
   /* linear interpolation 22050 -> 16000 Hz: fine for F0, which sits far below both Nyquists */
   double step = (double) STVA_DEMO_VOICE_RATE_HZ / SIG_RATE_HZ;
-  size_t m = (size_t) ((double) (n_raw - 1) / step);
+  size_t m = n_raw > 1 ? (size_t) ((double) (n_raw - 1) / step) : 0;
   float *x = g_new (float, m ? m : 1);
   for (size_t i = 0; i < m; i++)
     {

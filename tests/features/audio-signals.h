@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "stva-demo-plan.h"
+
 #define SIG_RATE_HZ 16000
 
 /* n samples of amp·sin (2π f t). */
@@ -28,6 +30,10 @@ void sig_mix (float *a, const float *b, double scale, size_t n);
 /* espeak-ng speech (tools/demo voice) at espeak pitch 0..100, resampled to 16 kHz.
  * Returns NULL (and a message) when synthesis fails. */
 float *sig_speech (const char *voice, int pitch, int range, const char *text, size_t *n);
+
+/* The same with a full prosody (as the demo corpus plans it: tremor, strain, pauses). */
+float *sig_speech_prosody (const char *voice, const StvaDemoProsody *p, const char *text,
+                           size_t *n);
 
 /* Writes a 16-bit mono WAV at 16 kHz; returns 0 on success. */
 int sig_write_wav (const char *path, const float *x, size_t n);
