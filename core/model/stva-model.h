@@ -61,6 +61,19 @@ void       stva_model_clear (StvaModel *model);
 StvaStatus stva_model_set_normalisation (StvaModel *model, int m, const float *mean,
                                          const float *std, StvaError *error);
 
+/* Model files (stva-modelfile.h holds the container): every config key as text, the label
+ * names (model->labels, or "class0".. when NULL), feature names and normalisation when the
+ * model has them, and every parameter tensor by name and shape.  Loading refuses unknown config
+ * keys, a missing, extra or misshapen tensor, and feature widths that disagree with the config,
+ * naming the first problem; model is left cleared on failure. */
+StvaStatus stva_model_save (const StvaModel *model, const char *path, StvaError *error);
+StvaStatus stva_model_load (StvaModel *model, const char *path, StvaError *error);
+/* The same through memory (what save writes / load reads, as bytes). */
+StvaStatus stva_model_save_buffer (const StvaModel *model, uint8_t **out_buf, size_t *out_n,
+                                   StvaError *error);
+StvaStatus stva_model_load_buffer (StvaModel *model, const uint8_t *buf, size_t n,
+                                   StvaError *error);
+
 typedef struct StvaModelWorkspace StvaModelWorkspace;
 
 /* A workspace for models of this config; it grows to the longest dialogue it sees. */

@@ -1,0 +1,577 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The Sync-TVA model apart from its gradient: the config's key/value round trip, the parameter
+ * table, relation ids of the pair graphs checked by hand (model.md §3), what a prediction
+ * returns (probabilities, β, attention rows over exactly the graph's edges), causality with
+ * win_future = 0, thread independence of workspaces, and saving/loading through the model
+ * file container.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "stva-model.h"
+#include "stva-modelfile.h"
+
+enum { K = 4 };
+
+/* ---- fixtures ---- */
+
+static void
+tiny_config (StvaModelConfig *c)
+{
+  stva_model_config_init (c);
+  c->F[STVA_MOD_T] = 7;
+  c->F[STVA_MOD_A] = 5;
+  c->F[STVA_MOD_V] = 3;
+  c->K = K;
+  g_assert_cmpint (stva_model_config_preset (c, "tiny", NULL), ==, STVA_OK);
+  c->L = 2;
+  c->win_past = 3;
+  c->win_future = 2;
+  c->seed = 21;
+}
+
+typedef struct
+{
+  StvaDialogue dlg;
+  float       *x[STVA_N_MOD];
+  uint8_t     *mask[STVA_N_MOD];
+  int         *speaker;
+  int         *label;
+} Dialogue;
+
+static void
+dialogue_init (Dialogue              *d,
+               const StvaModelConfig *c,
+               int                    T,
+               uint64_t               seed)
+{
+  StvaRng rng;
+  stva_rng_init (&rng, seed);
+  memset (d, 0, sizeof *d);
+  d->speaker = g_new (int, T);
+  d->label = g_new (int, T);
+  for (int i = 0; i < T; i++)
+    {
+      d->speaker[i] = (int) stva_rng_below (&rng, 3);
+      d->label[i] = i % 5 == 1 ? -1 : (int) stva_rng_below (&rng, K);
+    }
+  d->dlg = (StvaDialogue) { .id = "d", .T = T, .speaker = d->speaker, .label = d->label };
+  for (int m = 0; m < STVA_N_MOD; m++)
+    {
+      int F = c->F[m];
+      d->x[m] = g_new0 (float, (size_t) T * F);
+      d->mask[m] = g_new (uint8_t, T);
+      for (int i = 0; i < T; i++)
+        {
+          d->mask[m][i] = stva_rng_uniform (&rng) < 0.25 ? 0 : 1;
+          for (int f = 0; f < F; f++)
+            d->x[m][i * F + f] = d->mask[m][i] ? (float) stva_rng_normal (&rng) : 0.0f;
+        }
+      d->dlg.x[m] = d->x[m];
+      d->dlg.mask[m] = d->mask[m];
+    }
+}
+
+static void
+dialogue_clear (Dialogue *d)
+{
+  for (int m = 0; m < STVA_N_MOD; m++)
+    {
+      g_free (d->x[m]);
+      g_free (d->mask[m]);
+    }
+  g_free (d->speaker);
+  g_free (d->label);
+}
+
+/* ---- config and parameters ---- */
+
+static void
+check_roundtrip (const StvaModelConfig *c)
+{
+  StvaModelConfig back;
+  stva_model_config_init (&back);
+  back.D = 3;   /* every field must be overwritten */
+  int n = stva_model_config_n_keys ();
+  for (int i = 0; i < n; i++)
+    {
+      char buf[64];
+      stva_model_config_format (c, i, buf, sizeof buf);
+      StvaError error = { 0 };
+      g_assert_cmpint (stva_model_config_set (&back, stva_model_config_key (i), buf, &error), ==,
+                       STVA_OK);
+    }
+  for (int i = 0; i < n; i++)
+    {
+      char a[64], b[64];
+      stva_model_config_format (c, i, a, sizeof a);
+      stva_model_config_format (&back, i, b, sizeof b);
+      g_assert_cmpstr (a, ==, b);
+    }
+  g_assert_cmpint (back.D, ==, c->D);
+  g_assert_true (back.lr == c->lr && back.seed == c->seed && back.loss == c->loss);
+}
+
+static void
+test_config_kv (void)
+{
+  static const char *presets[] = { "default", "meld", "iemocap", "tiny" };
+  static const char *ablations[] = { "no_msde", "no_graph", "no_cross", "causal",
+                                     "modalities=T,V" };
+  for (size_t p = 0; p < G_N_ELEMENTS (presets); p++)
+    {
+      StvaModelConfig c;
+      stva_model_config_init (&c);
+      c.F[0] = 10;
+      c.F[1] = 11;
+      c.F[2] = 12;
+      c.K = 5;
+      g_assert_cmpint (stva_model_config_preset (&c, presets[p], NULL), ==, STVA_OK);
+      g_assert_cmpint (stva_model_config_validate (&c, NULL), ==, STVA_OK);
+      check_roundtrip (&c);
+      for (size_t a = 0; a < G_N_ELEMENTS (ablations); a++)
+        {
+          StvaModelConfig d = c;
+          g_assert_cmpint (stva_model_config_ablation (&d, ablations[a], NULL), ==, STVA_OK);
+          check_roundtrip (&d);
+        }
+    }
+  StvaModelConfig c;
+  stva_model_config_init (&c);
+  g_assert_cmpint (c.D, ==, 256);
+  g_assert_cmpint (c.H, ==, 4);
+  g_assert_cmpint (c.L, ==, 2);
+  g_assert_cmpint (c.S, ==, 9);
+  g_assert_cmpint (c.win_past, ==, 10);
+  g_assert_cmpint (c.batch_size, ==, 16);
+  StvaError error = { 0 };
+  g_assert_cmpint (stva_model_config_set (&c, "nope", "1", &error), ==, STVA_ERR_FORMAT);
+  g_assert_nonnull (strstr (error.message, "nope"));
+  g_assert_cmpint (stva_model_config_set (&c, "D", "12x", &error), ==, STVA_ERR_FORMAT);
+  g_assert_cmpint (stva_model_config_set (&c, "modalities", "TX", &error), ==, STVA_ERR_FORMAT);
+  g_assert_cmpint (stva_model_config_ablation (&c, "no_everything", &error), ==,
+                   STVA_ERR_INVALID);
+  c.K = 3;
+  c.F[0] = 4;
+  c.H = 3;   /* 256 % 3 != 0 */
+  g_assert_cmpint (stva_model_config_validate (&c, &error), ==, STVA_ERR_INVALID);
+  g_assert_nonnull (strstr (error.message, "divisible"));
+}
+
+static void
+test_params_table (void)
+{
+  StvaModelConfig c;
+  stva_model_config_init (&c);
+  g_assert_cmpint (stva_model_config_preset (&c, "meld", NULL), ==, STVA_OK);
+  StvaParams p;
+  g_assert_cmpint (stva_params_init (&p, &c, NULL), ==, STVA_OK);
+  g_test_message ("meld preset: %d tensors, %zu parameters", p.n_tensors, stva_params_count (&p));
+  size_t end = 0;
+  for (int t = 0; t < p.n_tensors; t++)
+    {
+      const StvaParamTensor *pt = &p.tensors[t];
+      g_assert_cmpuint (pt->offset, >=, end);            /* in order, no overlap */
+      g_assert_cmpuint (pt->offset % 16, ==, 0);
+      end = pt->offset + pt->n;
+      g_assert_cmpint (stva_params_find (&p, pt->name), ==, t);   /* names unique */
+      g_assert_true (pt->decay == (pt->ndim == 2 && strcmp (pt->name, "spk.emb") != 0
+                                   && strstr (pt->name, "rel_bias") == NULL));
+    }
+  g_assert_cmpuint (end, <=, p.n_floats);
+  g_assert_cmpint (stva_params_find (&p, "proj.T.w"), >=, 0);
+  g_assert_cmpint (stva_params_find (&p, "msde.A.gate.w"), >=, 0);
+  g_assert_cmpint (stva_params_find (&p, "graph.TA.l0.wq.T.w"), >=, 0);
+  g_assert_cmpint (stva_params_find (&p, "graph.AV.l1.rel_bias"), >=, 0);
+  g_assert_cmpint (stva_params_find (&p, "caf.VA.wo.w"), >=, 0);
+  const StvaParamTensor *w = &p.tensors[stva_params_find (&p, "proj.A.w")];
+  g_assert_cmpint (w->shape[0], ==, 256);
+  g_assert_cmpint (w->shape[1], ==, 300);
+  stva_params_clear (&p);
+
+  /* ablations drop their tensors */
+  StvaModelConfig d = c;
+  stva_model_config_ablation (&d, "no_graph", NULL);
+  stva_model_config_ablation (&d, "modalities=T,A", NULL);
+  g_assert_cmpint (stva_params_init (&p, &d, NULL), ==, STVA_OK);
+  g_assert_cmpint (stva_params_find (&p, "graph.TA.l0.wq.T.w"), <, 0);
+  g_assert_cmpint (stva_params_find (&p, "proj.V.w"), <, 0);
+  g_assert_cmpint (stva_params_find (&p, "caf.TA.wq.w"), >=, 0);
+  g_assert_cmpint (stva_params_find (&p, "caf.TV.wq.w"), <, 0);
+  stva_params_clear (&p);
+}
+
+/* ---- graphs ---- */
+
+static void
+test_graph_relations (void)
+{
+  enum { N = 4 };
+  StvaModelConfig c;
+  stva_model_config_init (&c);
+  c.win_past = 10;
+  c.win_future = 10;
+  c.cross_window = 1;
+  bool pa[N] = { true, true, true, true }, pb[N] = { true, true, false, true };
+  int spk[N] = { 0, 1, 0, 0 };
+  int rel[2 * N * 2 * N];
+  stva_graph_build_pair (rel, N, pa, pb, spk, &c);
+#define R(v, u) rel[(v) * 2 * N + (u)]
+  /* target (utterance 1, T) */
+  g_assert_cmpint (R (1, 1), ==, 14);            /* self */
+  g_assert_cmpint (R (1, 0), ==, 1);             /* T past, other speaker */
+  g_assert_cmpint (R (1, 2), ==, 3);             /* T future, other speaker */
+  g_assert_cmpint (R (0, 2), ==, 2);             /* T future, same speaker */
+  g_assert_cmpint (R (3, 0), ==, 0);             /* T past, same speaker */
+  g_assert_cmpint (R (1, N + 1), ==, 8);         /* A -> T synchronous */
+  g_assert_cmpint (R (1, N + 0), ==, 10);        /* A -> T contextual, past */
+  g_assert_cmpint (R (0, N + 1), ==, 11);        /* A -> T contextual, future */
+  g_assert_cmpint (R (0, N + 3), ==, -1);        /* beyond W_x */
+  /* target (utterance 1, A) */
+  g_assert_cmpint (R (N + 1, N + 1), ==, 15);
+  g_assert_cmpint (R (N + 1, N + 0), ==, 4 + 1); /* A past, other speaker */
+  g_assert_cmpint (R (N + 3, N + 0), ==, 4);     /* A past, same speaker */
+  g_assert_cmpint (R (N + 1, 1), ==, 9);         /* T -> A synchronous */
+  g_assert_cmpint (R (N + 1, 0), ==, 12);        /* T -> A contextual, past */
+  g_assert_cmpint (R (N + 1, 2), ==, 13);        /* T -> A contextual, future */
+  g_assert_cmpint (R (N + 1, N + 3), ==, 4 + 2 + 1);   /* A future, other speaker */
+  g_assert_cmpint (R (N + 0, N + 3), ==, 4 + 2);       /* A future, same speaker */
+  /* the missing node (2, A) has no edge in or out */
+  for (int u = 0; u < 2 * N; u++)
+    {
+      g_assert_cmpint (R (N + 2, u), ==, -1);
+      g_assert_cmpint (R (u, N + 2), ==, -1);
+    }
+  /* causal: nothing from a later utterance */
+  c.win_future = 0;
+  stva_graph_build_pair (rel, N, pa, pb, spk, &c);
+  for (int v = 0; v < 2 * N; v++)
+    for (int u = 0; u < 2 * N; u++)
+      if (u % N > v % N)
+        g_assert_cmpint (R (v, u), ==, -1);
+  g_assert_cmpint (R (1, N + 0), ==, 10);
+  g_assert_cmpint (R (1, 0), ==, 1);
+#undef R
+  /* every relation name differs within a pair */
+  for (int p = 0; p < STVA_N_PAIRS; p++)
+    for (int r = 0; r < STVA_GRAPH_N_RELATIONS; r++)
+      for (int s = r + 1; s < STVA_GRAPH_N_RELATIONS; s++)
+        g_assert_cmpstr (stva_relation_name (p, r), !=, stva_relation_name (p, s));
+}
+
+/* ---- forward and prediction ---- */
+
+static void
+check_rows (const char  *what,
+            const float *alpha,
+            const int   *rel,
+            int          rows,
+            int          cols,
+            const bool  *row_live)
+{
+  for (int i = 0; i < rows; i++)
+    {
+      double sum = 0.0;
+      for (int j = 0; j < cols; j++)
+        {
+          float a = alpha[i * cols + j];
+          if (rel[i * cols + j] < 0 && a != 0.0f)
+            g_test_fail_printf ("%s: row %d column %d has weight %g and no edge", what, i, j, a);
+          g_assert_true (a >= 0.0f && a <= 1.0f);
+          sum += a;
+        }
+      double want = row_live[i] ? 1.0 : 0.0;
+      if (fabs (sum - want) > 1e-5)
+        g_test_fail_printf ("%s: row %d sums to %g, want %g", what, i, sum, want);
+    }
+}
+
+static void
+test_predict_outputs (void)
+{
+  StvaModelConfig c;
+  tiny_config (&c);
+  StvaModel model;
+  g_assert_cmpint (stva_model_init (&model, &c, NULL), ==, STVA_OK);
+  Dialogue d;
+  enum { T = 9 };
+  dialogue_init (&d, &c, T, 4);
+  StvaModelOutput out;
+  StvaError error = { 0 };
+  g_assert_cmpint (stva_model_predict (&model, NULL, &d.dlg, &out, &error), ==, STVA_OK);
+  g_assert_cmpint (out.T, ==, T);
+  for (int i = 0; i < T; i++)
+    {
+      double sum = 0.0;
+      int best = 0;
+      for (int k = 0; k < K; k++)
+        {
+          sum += out.probs[i * K + k];
+          if (out.probs[i * K + k] > out.probs[i * K + best])
+            best = k;
+        }
+      g_assert_cmpfloat (fabs (sum - 1.0), <, 1e-5);
+      g_assert_cmpint (out.pred[i], ==, best);
+      g_assert_cmpfloat (out.confidence[i], ==, out.probs[i * K + best]);
+      g_assert_true (out.margin[i] >= 0.0f && out.margin[i] <= out.confidence[i]);
+      g_assert_true (out.entropy[i] >= 0.0f && out.entropy[i] <= log (K) + 1e-5);
+      double bsum = 0.0;
+      int present = 0;
+      for (int m = 0; m < STVA_N_MOD; m++)
+        {
+          g_assert_cmpint (out.present[m * T + i], ==, d.mask[m][i]);
+          if (!d.mask[m][i])
+            g_assert_cmpfloat (out.beta[i * 3 + m], ==, 0.0f);
+          bsum += out.beta[i * 3 + m];
+          present += d.mask[m][i];
+        }
+      g_assert_cmpfloat (fabs (bsum - (present > 0 ? 1.0 : 0.0)), <, 1e-5);
+    }
+  /* graph attention: rows over exactly the edges, summing to 1 for present nodes */
+  for (int p = 0; p < STVA_N_PAIRS; p++)
+    {
+      g_assert_nonnull (out.graph_rel[p]);
+      bool live[2 * T];
+      for (int s = 0; s < 2; s++)
+        for (int i = 0; i < T; i++)
+          live[s * T + i] = d.mask[stva_pair_mod[p][s]][i];
+      for (int l = 0; l < c.L; l++)
+        for (int h = 0; h < c.H; h++)
+          check_rows ("graph", out.graph_alpha[p][l] + (size_t) h * 4 * T * T, out.graph_rel[p],
+                      2 * T, 2 * T, live);
+      g_assert_null (out.graph_alpha[p][c.L]);
+    }
+  /* CAF maps: a query row is live when it and some key in its window are present */
+  for (int m = 0; m < STVA_N_MOD; m++)
+    for (int m2 = 0; m2 < STVA_N_MOD; m2++)
+      {
+        if (m == m2)
+          {
+            g_assert_null (out.caf_alpha[m][m2]);
+            continue;
+          }
+        int rel[T * T];
+        bool live[T];
+        bool pq[T], pk[T];
+        for (int i = 0; i < T; i++)
+          {
+            pq[i] = d.mask[m][i];
+            pk[i] = d.mask[m2][i];
+          }
+        stva_graph_build_window (rel, T, pq, pk, -c.win_past, c.win_future);
+        for (int i = 0; i < T; i++)
+          live[i] = stva_graph_count_edges (rel + i * T, 1, T) > 0;
+        for (int h = 0; h < c.H; h++)
+          check_rows ("caf", out.caf_alpha[m][m2] + (size_t) h * T * T, rel, T, T, live);
+      }
+  stva_model_output_clear (&out);
+  dialogue_clear (&d);
+  stva_model_clear (&model);
+}
+
+/* with win_future = 0 the outputs of utterances <= i do not depend on later ones */
+static void
+test_forward_causal (void)
+{
+  for (int causal = 0; causal < 2; causal++)
+    {
+      StvaModelConfig c;
+      tiny_config (&c);
+      if (causal)
+        stva_model_config_ablation (&c, "causal", NULL);
+      StvaModel model;
+      g_assert_cmpint (stva_model_init (&model, &c, NULL), ==, STVA_OK);
+      enum { T = 8, CUT = 4 };
+      Dialogue a, b;
+      dialogue_init (&a, &c, T, 9);
+      dialogue_init (&b, &c, T, 9);
+      for (int m = 0; m < STVA_N_MOD; m++)   /* b differs from a after CUT */
+        for (int k = (CUT + 1) * c.F[m]; k < T * c.F[m]; k++)
+          b.x[m][k] += 0.5f;
+      StvaModelOutput oa, ob;
+      g_assert_cmpint (stva_model_predict (&model, NULL, &a.dlg, &oa, NULL), ==, STVA_OK);
+      g_assert_cmpint (stva_model_predict (&model, NULL, &b.dlg, &ob, NULL), ==, STVA_OK);
+      double diff = 0.0;
+      for (int k = 0; k < (CUT + 1) * K; k++)
+        diff = fmax (diff, fabs (oa.logits[k] - ob.logits[k]));
+      g_test_message ("%s: largest change of an early logit %g", causal ? "causal" : "full",
+                      diff);
+      if (causal)
+        g_assert_cmpfloat (diff, <, 1e-6);
+      else
+        g_assert_cmpfloat (diff, >, 1e-4);   /* the check above can see a leak */
+      stva_model_output_clear (&oa);
+      stva_model_output_clear (&ob);
+      dialogue_clear (&a);
+      dialogue_clear (&b);
+      stva_model_clear (&model);
+    }
+}
+
+typedef struct
+{
+  const StvaModel    *model;
+  const StvaDialogue *dlg;
+  float               logits[64 * K];
+} ThreadJob;
+
+static gpointer
+predict_thread (gpointer data)
+{
+  ThreadJob *job = data;
+  StvaModelWorkspace *ws = stva_model_workspace_new (&job->model->config);
+  for (int rep = 0; rep < 20; rep++)
+    {
+      StvaModelOutput out;
+      g_assert_cmpint (stva_model_predict (job->model, ws, job->dlg, &out, NULL), ==, STVA_OK);
+      memcpy (job->logits, out.logits, (size_t) job->dlg->T * K * sizeof (float));
+      stva_model_output_clear (&out);
+    }
+  stva_model_workspace_free (ws);
+  return NULL;
+}
+
+/* several threads on one model, each with its own workspace, agree with a lone run */
+static void
+test_forward_threads (void)
+{
+  StvaModelConfig c;
+  tiny_config (&c);
+  StvaModel model;
+  g_assert_cmpint (stva_model_init (&model, &c, NULL), ==, STVA_OK);
+  Dialogue d[2];
+  dialogue_init (&d[0], &c, 11, 1);
+  dialogue_init (&d[1], &c, 30, 2);
+  ThreadJob jobs[4];
+  GThread *threads[4];
+  for (int t = 0; t < 4; t++)
+    {
+      jobs[t] = (ThreadJob) { .model = &model, .dlg = &d[t % 2].dlg };
+      threads[t] = g_thread_new ("predict", predict_thread, &jobs[t]);
+    }
+  for (int t = 0; t < 4; t++)
+    g_thread_join (threads[t]);
+  for (int t = 0; t < 2; t++)
+    {
+      ThreadJob lone = { .model = &model, .dlg = &d[t].dlg };
+      predict_thread (&lone);
+      g_assert_cmpint (memcmp (lone.logits, jobs[t].logits, (size_t) d[t].dlg.T * K * 4), ==, 0);
+      g_assert_cmpint (memcmp (lone.logits, jobs[t + 2].logits, (size_t) d[t].dlg.T * K * 4), ==,
+                       0);
+      dialogue_clear (&d[t]);
+    }
+  stva_model_clear (&model);
+}
+
+/* ---- model files ---- */
+
+static void
+test_model_file (void)
+{
+  StvaModelConfig c;
+  tiny_config (&c);
+  stva_model_config_ablation (&c, "no_cross", NULL);
+  c.lr = 3.3e-4f;
+  StvaModel model;
+  g_assert_cmpint (stva_model_init (&model, &c, NULL), ==, STVA_OK);
+  StvaRng rng;
+  stva_rng_init (&rng, 8);
+  for (int m = 0; m < STVA_N_MOD; m++)
+    {
+      float mean[8], std[8];
+      for (int f = 0; f < c.F[m]; f++)
+        {
+          mean[f] = (float) stva_rng_normal (&rng);
+          std[f] = 0.5f + (float) stva_rng_uniform (&rng);
+        }
+      g_assert_cmpint (stva_model_set_normalisation (&model, m, mean, std, NULL), ==, STVA_OK);
+    }
+  model.labels = calloc (K, sizeof (char *));
+  for (int k = 0; k < K; k++)
+    {
+      char name[32];
+      snprintf (name, sizeof name, "emotion-%d", k);
+      model.labels[k] = strdup (name);
+    }
+
+  g_autofree char *dir = g_dir_make_tmp ("stva-model-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "m.stvm", NULL);
+  StvaError error = { 0 };
+  g_assert_cmpint (stva_model_save (&model, path, &error), ==, STVA_OK);
+  StvaModel back;
+  g_assert_cmpint (stva_model_load (&back, path, &error), ==, STVA_OK);
+  g_assert_cmpint (back.params.n_floats, ==, model.params.n_floats);
+  g_assert_cmpint (memcmp (back.params.values, model.params.values,
+                           model.params.n_floats * sizeof (float)), ==, 0);
+  g_assert_true (back.config.lr == c.lr && !back.config.use_cross && back.config.L == 2);
+  g_assert_cmpstr (back.labels[2], ==, "emotion-2");
+  g_assert_cmpint (memcmp (back.std[1], model.std[1], (size_t) c.F[1] * sizeof (float)), ==, 0);
+
+  Dialogue d;
+  dialogue_init (&d, &c, 7, 3);
+  StvaModelOutput oa, ob;
+  g_assert_cmpint (stva_model_predict (&model, NULL, &d.dlg, &oa, NULL), ==, STVA_OK);
+  g_assert_cmpint (stva_model_predict (&back, NULL, &d.dlg, &ob, NULL), ==, STVA_OK);
+  g_assert_cmpint (memcmp (oa.logits, ob.logits, 7 * K * sizeof (float)), ==, 0);
+  stva_model_output_clear (&oa);
+  stva_model_output_clear (&ob);
+  dialogue_clear (&d);
+
+  /* broken files: a tensor missing, a config that does not fit the tensors, an unknown key */
+  StvaModelFile mf;
+  g_assert_cmpint (stva_modelfile_read (path, &mf, &error), ==, STVA_OK);
+  uint8_t *buf = NULL;
+  size_t n = 0;
+  StvaModel bad;
+  mf.n_tensors--;
+  StvaNamedTensor last = mf.tensors[mf.n_tensors];
+  g_assert_cmpint (stva_modelfile_to_buffer (&mf, &buf, &n, &error), ==, STVA_OK);
+  g_assert_cmpint (stva_model_load_buffer (&bad, buf, n, &error), ==, STVA_ERR_FORMAT);
+  g_assert_nonnull (strstr (error.message, last.name));
+  free (buf);
+  mf.n_tensors++;
+  for (int i = 0; i < mf.n_config; i++)
+    if (strcmp (mf.config[i].key, "ffn_mult") == 0)
+      {
+        free (mf.config[i].value);
+        mf.config[i].value = strdup ("3");
+      }
+  g_assert_cmpint (stva_modelfile_to_buffer (&mf, &buf, &n, &error), ==, STVA_OK);
+  g_assert_cmpint (stva_model_load_buffer (&bad, buf, n, &error), ==, STVA_ERR_FORMAT);
+  g_assert_nonnull (strstr (error.message, "ffn1"));
+  free (buf);
+  free (mf.config[0].key);
+  mf.config[0].key = strdup ("colour");
+  g_assert_cmpint (stva_modelfile_to_buffer (&mf, &buf, &n, &error), ==, STVA_OK);
+  g_assert_cmpint (stva_model_load_buffer (&bad, buf, n, &error), ==, STVA_ERR_FORMAT);
+  g_assert_nonnull (strstr (error.message, "colour"));
+  free (buf);
+  stva_modelfile_free (&mf);
+
+  g_unlink (path);
+  g_rmdir (dir);
+  stva_model_clear (&back);
+  stva_model_clear (&model);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/model/config/kv", test_config_kv);
+  g_test_add_func ("/model/params/table", test_params_table);
+  g_test_add_func ("/model/graph/relations", test_graph_relations);
+  g_test_add_func ("/model/forward/predict", test_predict_outputs);
+  g_test_add_func ("/model/forward/causal", test_forward_causal);
+  g_test_add_func ("/model/forward/threads", test_forward_threads);
+  g_test_add_func ("/model/io/roundtrip", test_model_file);
+  return g_test_run ();
+}
