@@ -22,7 +22,9 @@ uniform (uint64_t *s)   /* xorshift64*, in [0, 1) */
 }
 
 float *
-sig_tone (double f_hz, double amp, size_t n)
+sig_tone (double f_hz,
+          double amp,
+          size_t n)
 {
   float *x = g_new (float, n ? n : 1);
   for (size_t i = 0; i < n; i++)
@@ -31,8 +33,14 @@ sig_tone (double f_hz, double amp, size_t n)
 }
 
 float *
-sig_harmonic (double f_hz, int first, int last, double amp, double period_jitter,
-              double amp_jitter, uint64_t seed, size_t n)
+sig_harmonic (double   f_hz,
+              int      first,
+              int      last,
+              double   amp,
+              double   period_jitter,
+              double   amp_jitter,
+              uint64_t seed,
+              size_t   n)
 {
   float *x = g_new (float, n ? n : 1);
   uint64_t s = seed | 1;
@@ -59,7 +67,9 @@ sig_harmonic (double f_hz, int first, int last, double amp, double period_jitter
 }
 
 float *
-sig_noise (double amp, uint64_t seed, size_t n)
+sig_noise (double   amp,
+           uint64_t seed,
+           size_t   n)
 {
   float *x = g_new (float, n ? n : 1);
   uint64_t s = seed | 1;
@@ -69,21 +79,31 @@ sig_noise (double amp, uint64_t seed, size_t n)
 }
 
 void
-sig_mix (float *a, const float *b, double scale, size_t n)
+sig_mix (float       *a,
+         const float *b,
+         double       scale,
+         size_t       n)
 {
   for (size_t i = 0; i < n; i++)
     a[i] += (float) (scale * b[i]);
 }
 
 float *
-sig_speech (const char *voice, int pitch, int range, const char *text, size_t *n)
+sig_speech (const char *voice,
+            int         pitch,
+            int         range,
+            const char *text,
+            size_t     *n)
 {
   StvaDemoProsody p = { .pitch = pitch, .range = range, .rate_wpm = 160, .gain = 1.0 };
   return sig_speech_prosody (voice, &p, text, n);
 }
 
 float *
-sig_speech_prosody (const char *voice, const StvaDemoProsody *p, const char *text, size_t *n)
+sig_speech_prosody (const char            *voice,
+                    const StvaDemoProsody *p,
+                    const char            *text,
+                    size_t                *n)
 {
   StvaError error = { 0 };
   float *raw = NULL;
@@ -110,21 +130,25 @@ sig_speech_prosody (const char *voice, const StvaDemoProsody *p, const char *tex
 }
 
 static void
-put16 (FILE *f, unsigned v)
+put16 (FILE     *f,
+       unsigned  v)
 {
   fputc (v & 0xff, f);
   fputc ((v >> 8) & 0xff, f);
 }
 
 static void
-put32 (FILE *f, unsigned v)
+put32 (FILE     *f,
+       unsigned  v)
 {
   put16 (f, v & 0xffff);
   put16 (f, v >> 16);
 }
 
 int
-sig_write_wav (const char *path, const float *x, size_t n)
+sig_write_wav (const char  *path,
+               const float *x,
+               size_t       n)
 {
   FILE *f = fopen (path, "wb");
   if (f == NULL)

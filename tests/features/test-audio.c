@@ -25,7 +25,8 @@ dim (const char *name)
 }
 
 static float *
-extract (const float *x, size_t n)
+extract (const float *x,
+         size_t       n)
 {
   float *v = g_new (float, STVA_AUDIO_DIM);
   StvaError error = { 0 };
@@ -251,7 +252,8 @@ test_speed (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/features/audio/dims", test_dims);

@@ -31,7 +31,8 @@ static const char *texts[] = {
 };
 
 static int
-cmp_double (const void *a, const void *b)
+cmp_double (const void *a,
+            const void *b)
 {
   double x = *(const double *) a, y = *(const double *) b;
   return (x > y) - (x < y);
@@ -40,7 +41,11 @@ cmp_double (const void *a, const void *b)
 /* Runs Praat's To Pitch (10 ms, 60–600 Hz) on wav; fills its mean and its value at each of our
  * frame centres (NAN when Praat calls the frame unvoiced).  Returns false when praat fails. */
 static gboolean
-praat_pitch (const char *dir, const char *wav, size_t n_frames, double *mean, double *f0)
+praat_pitch (const char *dir,
+             const char *wav,
+             size_t      n_frames,
+             double     *mean,
+             double     *f0)
 {
   g_autofree char *script = g_build_filename (dir, "pitch.praat", NULL);
   g_autoptr (GString) s = g_string_new (NULL);
@@ -76,7 +81,9 @@ praat_pitch (const char *dir, const char *wav, size_t n_frames, double *mean, do
 }
 
 static double
-correlation (const double *a, const double *b, size_t n)
+correlation (const double *a,
+             const double *b,
+             size_t        n)
 {
   double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0;
   for (size_t i = 0; i < n; i++)
@@ -101,7 +108,10 @@ typedef struct
 
 /* Tracks x with both trackers and records the utterance in c. */
 static void
-compare_utterance (Comparison *c, const float *x, size_t n, const char *label)
+compare_utterance (Comparison  *c,
+                   const float *x,
+                   size_t       n,
+                   const char  *label)
 {
   size_t nf = stva_pitch_n_frames (n);
   g_assert_cmpuint (nf, <=, MAX_FRAMES);
@@ -139,7 +149,8 @@ compare_utterance (Comparison *c, const float *x, size_t n, const char *label)
 }
 
 static void
-comparison_init (Comparison *c, size_t cap)
+comparison_init (Comparison *c,
+                 size_t      cap)
 {
   *c = (Comparison) { .cap = cap };
   c->dir = g_dir_make_tmp ("stva-praat-XXXXXX", NULL);
@@ -151,7 +162,8 @@ comparison_init (Comparison *c, size_t cap)
 
 /* Prints and checks the summary, then frees c. */
 static void
-comparison_finish (Comparison *c, const char *what)
+comparison_finish (Comparison *c,
+                   const char *what)
 {
   g_autofree char *script = g_build_filename (c->dir, "pitch.praat", NULL);
   g_remove (script);
@@ -237,7 +249,8 @@ test_praat_demo (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/features/pitch/praat-voices", test_praat_voices);

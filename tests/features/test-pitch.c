@@ -21,14 +21,16 @@ typedef struct
 } PitchStats;
 
 static int
-cmp_double (const void *a, const void *b)
+cmp_double (const void *a,
+            const void *b)
 {
   double x = *(const double *) a, y = *(const double *) b;
   return (x > y) - (x < y);
 }
 
 static double
-median (double *v, size_t m)
+median (double *v,
+        size_t  m)
 {
   if (m == 0)
     return 0;
@@ -37,7 +39,9 @@ median (double *v, size_t m)
 }
 
 static PitchStats
-track (const float *x, size_t n, double want_hz)
+track (const float *x,
+       size_t       n,
+       double       want_hz)
 {
   size_t nf = stva_pitch_n_frames (n);
   g_autofree StvaPitchFrame *fr = g_new0 (StvaPitchFrame, nf);
@@ -168,7 +172,8 @@ test_speech (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/features/pitch/tones", test_tones);

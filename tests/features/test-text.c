@@ -29,7 +29,8 @@ tokens_of (const char *text)
 }
 
 static void
-check_tokens (const char *text, const char *want)
+check_tokens (const char *text,
+              const char *want)
 {
   g_autofree char *got = tokens_of (text);
   if (strcmp (got, want) != 0)
@@ -101,7 +102,8 @@ test_hashing (void)
 }
 
 static float *
-encode (const StvaTextEncoder *enc, const char *text)
+encode (const StvaTextEncoder *enc,
+        const char            *text)
 {
   size_t dim = stva_text_encoder_dim (enc);
   float *v = g_new (float, dim);
@@ -112,7 +114,9 @@ encode (const StvaTextEncoder *enc, const char *text)
 }
 
 static double
-dot (const float *a, const float *b, size_t n)
+dot (const float *a,
+     const float *b,
+     size_t       n)
 {
   double s = 0;
   for (size_t i = 0; i < n; i++)
@@ -249,7 +253,9 @@ static const char *filler[] = {
 };
 
 static char *
-make_sentence (GRand *rng, int label, gboolean test_forms)
+make_sentence (GRand    *rng,
+               int       label,
+               gboolean  test_forms)
 {
   GString *s = g_string_new (NULL);
   int n = g_rand_int_range (rng, 8, 16), at = g_rand_int_range (rng, 0, n);
@@ -320,7 +326,8 @@ test_baseline (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/features/text/tokenizer", test_tokenizer);
