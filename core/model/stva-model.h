@@ -15,7 +15,10 @@
  *     classifier sees zeros for it.  An utterance with no modality at all gets the
  *     classifier's bias path.
  *   - MSDE's context attention has Q/K/V projections with biases and no output projection
- *     (W_e follows at once); its window is j - i in [-W_ctx, min (W_ctx, F)], self included.
+ *     (W_e follows at once), one head scaled by 1/sqrt (D); its window is j - i in
+ *     [-W_ctx, min (W_ctx, F)], self included.
+ *   - β's scoring weights w_β (D) and bias b_β are per modality ("each modality separately,
+ *     its own weights"; a shared b_β would cancel in the softmax).
  *   - The speaker embedding E_spk (S, D) is shared by the three modalities.
  *   - Graph layers share Wo, FFN and LayerNorms between the pair's two modalities; only Q, K,
  *     V are modality-specific (model.md §4).  Dropout after Wo and after the FFN.
@@ -24,6 +27,8 @@
  *   - CAF: per ordered pair (m <- m') Q, K, V and an output projection Wo, H heads, window
  *     j - i in [-P, F]; no dropout.  u_m = LayerNorm (z_m + Σ CA) · mask.
  *   - With --no-msde, β is reported as 1 / (modalities present) and not used.
+ *   - Every Linear has a bias; LayerNorm eps 1e-5; GELU is the exact erf form; graph and CAF
+ *     attention scale by 1/sqrt (D/H).
  *   - Modality dropout (training only): each utterance, with probability p, loses one of its
  *     present modalities chosen uniformly, unless it has only one.
  */

@@ -504,3 +504,63 @@ out:
   free (ranges);
   return status;
 }
+
+static int
+compare_int (const void *a,
+             const void *b)
+{
+  int x = *(const int *) a, y = *(const int *) b;
+  return (x > y) - (x < y);
+}
+
+StvaStatus
+stva_train_holdout (const StvaDataset *ds,
+                    double             fraction,
+                    uint64_t           seed,
+                    int              **train,
+                    int               *n_train,
+                    int              **dev,
+                    int               *n_dev,
+                    StvaError         *error)
+{
+  *train = *dev = NULL;
+  *n_train = *n_dev = 0;
+  if (!(fraction >= 0.0 && fraction < 1.0))
+    return stva_error_set (error, STVA_ERR_INVALID, "holdout fraction %g outside [0, 1)",
+                           fraction);
+  int n = 0;
+  for (int d = 0; d < ds->n_dialogues; d++)
+    n += ds->dialogues[d].split == STVA_SPLIT_TRAIN;
+  int *all = malloc ((size_t) (n > 0 ? n : 1) * sizeof (int));
+  int *t = malloc ((size_t) (n > 0 ? n : 1) * sizeof (int));
+  int *v = malloc ((size_t) (n > 0 ? n : 1) * sizeof (int));
+  if (all == NULL || t == NULL || v == NULL)
+    {
+      free (all);
+      free (t);
+      free (v);
+      return stva_error_set (error, STVA_ERR_NOMEM, "holdout: out of memory");
+    }
+  n = 0;
+  for (int d = 0; d < ds->n_dialogues; d++)
+    if (ds->dialogues[d].split == STVA_SPLIT_TRAIN)
+      all[n++] = d;
+  StvaRng rng;
+  stva_rng_derive (&rng, seed, 0x484f4c44ull);   /* "HOLD" */
+  stva_rng_shuffle (&rng, all, (size_t) n);
+  int nd = (int) floor (fraction * n + 0.5);
+  if (nd < 1 && n >= 2 && fraction > 0.0)
+    nd = 1;
+  if (nd >= n)
+    nd = n - 1 > 0 ? n - 1 : 0;
+  memcpy (v, all, (size_t) nd * sizeof (int));
+  memcpy (t, all + nd, (size_t) (n - nd) * sizeof (int));
+  qsort (v, (size_t) nd, sizeof (int), compare_int);
+  qsort (t, (size_t) (n - nd), sizeof (int), compare_int);
+  free (all);
+  *train = t;
+  *n_train = n - nd;
+  *dev = v;
+  *n_dev = nd;
+  return STVA_OK;
+}

@@ -62,6 +62,14 @@ StvaStatus stva_train (StvaModel *model, const StvaDataset *ds, const int *train
                        const int *dev, int n_dev, StvaTrainCallback callback, void *user_data,
                        StvaTrainResult *result, StvaError *error);
 
+/* model.md §7's convention where a corpus has no validation split (IEMOCAP): hold out
+ * round (fraction · n) of the dataset's training dialogues (at least one when there are two or
+ * more), picked by a shuffle seeded with seed, as validation.  *train and *dev are malloc'd
+ * index arrays in ascending order; free them. */
+StvaStatus stva_train_holdout (const StvaDataset *ds, double fraction, uint64_t seed,
+                               int **train, int *n_train, int **dev, int *n_dev,
+                               StvaError *error);
+
 /* Predicted class of every utterance of the given dialogues (evaluation mode), concatenated in
  * order into pred and their gold labels into gold (each sized by the sum of T; either may be
  * NULL), and, when metrics is not NULL, the metrics over them. */

@@ -230,6 +230,116 @@ test_train_early_stop (void)
   stva_dataset_free (ds);
 }
 
+/* Planted signal: each utterance's label shows in text OR audio (chosen at random), the other
+ * modalities carry noise.  A single modality can read about two thirds of the labels; the
+ * fused model must combine them.  First n_train dialogues train, next n_dev dev. */
+static StvaDataset *
+planted_dataset (int      n_train,
+                 int      n_dev,
+                 uint64_t seed)
+{
+  static const int F[STVA_N_MOD] = { 6, 5, 4 };
+  int n = n_train + n_dev;
+  StvaDataset *ds = random_dataset (n, n_train, seed);
+  StvaRng rng;
+  stva_rng_init (&rng, seed + 1000);
+  for (int d = 0; d < n; d++)
+    {
+      StvaDialogue *dlg = &ds->dialogues[d];
+      for (int i = 0; i < dlg->T; i++)
+        {
+          int y = dlg->label[i];
+          int src = stva_rng_uniform (&rng) < 0.5 ? STVA_MOD_T : STVA_MOD_A;
+          for (int m = 0; m < STVA_N_MOD; m++)
+            {
+              dlg->mask[m][i] = 1;
+              for (int f = 0; f < F[m]; f++)
+                dlg->x[m][i * F[m] + f] = (float) (0.5 * stva_rng_normal (&rng))
+                                          + (m == src && f == y ? 2.5f : 0.0f);
+            }
+        }
+    }
+  return ds;
+}
+
+static double
+planted_accuracy (const char *modalities)
+{
+  StvaDataset *ds = planted_dataset (40, 15, 21);
+  StvaModelConfig c;
+  small_config (&c);
+  c.batch_size = 4;
+  c.max_epochs = 25;
+  c.patience = 25;
+  c.lr = 5e-3f;
+  c.dropout = 0.1f;
+  if (modalities != NULL)
+    {
+      g_autofree char *a = g_strconcat ("modalities=", modalities, NULL);
+      g_assert_cmpint (stva_model_config_ablation (&c, a, NULL), ==, STVA_OK);
+    }
+  StvaModel model;
+  g_assert_cmpint (stva_model_init (&model, &c, NULL), ==, STVA_OK);
+  StvaError error = { 0 };
+  StvaTrainResult res;
+  g_assert_cmpint (stva_train (&model, ds, NULL, 0, NULL, 0, NULL, NULL, &res, &error), ==,
+                   STVA_OK);
+  int dev[15];
+  for (int k = 0; k < 15; k++)
+    dev[k] = 40 + k;
+  StvaMetrics metrics = { 0 };
+  g_assert_cmpint (stva_model_evaluate (&model, ds, dev, 15, NULL, NULL, &metrics, &error), ==,
+                   STVA_OK);
+  double acc = metrics.accuracy;
+  g_test_message ("modalities %s: dev accuracy %.3f (best epoch %d)",
+                  modalities != NULL ? modalities : "TAV", acc, res.best_epoch);
+  stva_metrics_clear (&metrics);
+  stva_model_clear (&model);
+  stva_dataset_free (ds);
+  return acc;
+}
+
+static void
+test_train_planted (void)
+{
+  double full = planted_accuracy (NULL);
+  double text = planted_accuracy ("T");
+  double audio = planted_accuracy ("A");
+  g_assert_cmpfloat (full, >, 0.85);
+  g_assert_cmpfloat (full, >, text + 0.1);
+  g_assert_cmpfloat (full, >, audio + 0.1);
+}
+
+static void
+test_train_holdout (void)
+{
+  StvaDataset *ds = random_dataset (20, 20, 15);
+  int *train = NULL, *dev = NULL, n_train = 0, n_dev = 0;
+  g_assert_cmpint (stva_train_holdout (ds, 0.1, 4, &train, &n_train, &dev, &n_dev, NULL), ==,
+                   STVA_OK);
+  g_assert_cmpint (n_dev, ==, 2);
+  g_assert_cmpint (n_train, ==, 18);
+  bool seen[20] = { false };
+  for (int k = 0; k < n_train; k++)
+    seen[train[k]] = true;
+  for (int k = 0; k < n_dev; k++)
+    {
+      g_assert_false (seen[dev[k]]);
+      seen[dev[k]] = true;
+    }
+  for (int k = 0; k < 20; k++)
+    g_assert_true (seen[k]);
+  int *train2 = NULL, *dev2 = NULL, n2 = 0, nd2 = 0;
+  g_assert_cmpint (stva_train_holdout (ds, 0.1, 4, &train2, &n2, &dev2, &nd2, NULL), ==,
+                   STVA_OK);
+  g_assert_cmpint (memcmp (dev, dev2, (size_t) n_dev * sizeof (int)), ==, 0);
+  free (train);
+  free (dev);
+  free (train2);
+  free (dev2);
+  stva_dataset_free (ds);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -239,5 +349,7 @@ main (int   argc,
   g_test_add_func ("/model/train/deterministic", test_train_deterministic);
   g_test_add_func ("/model/train/cancel", test_train_cancel);
   g_test_add_func ("/model/train/early-stop", test_train_early_stop);
+  g_test_add_func ("/model/train/planted", test_train_planted);
+  g_test_add_func ("/model/train/holdout", test_train_holdout);
   return g_test_run ();
 }
