@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Normalisation and tokenization for `text-v1` (rules in stva-text.h).  Text goes through code
- * points: decode (invalid bytes as Windows-1252), undo UTF-8-read-as-1252 mojibake, count the
- * cues that need the original case, map quotes, dashes and case, then split into tokens with
+ * points: decode (invalid bytes as Windows-1252), undo UTF-8-read-as-1252 mojibake, drop
+ * subtitle tags and decode HTML entities, count the cues that need the original case, map quotes, dashes and case, then split into tokens with
  * elisions expanded.
  */
 #include <stdbool.h>
@@ -194,6 +194,102 @@ repair_pass (Codepoints *t)
     }
   t->n = w;
   return changed;
+}
+
+static bool
+is_ascii_alpha (uint32_t c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Length of a subtitle tag at i ("<i>", "</font>", "<font color=...>", "{\an8}"), or 0.  An
+ * emoticon such as "<3" is no tag: a tag name starts with a letter. */
+static size_t
+tag_length (const Codepoints *t,
+            size_t            i)
+{
+  uint32_t open = t->cp[i], close = open == '<' ? '>' : '}';
+  size_t j = i + 1;
+  if (open == '<')
+    {
+      if (j < t->n && t->cp[j] == '/')
+        j++;
+      if (j >= t->n || !is_ascii_alpha (t->cp[j]))
+        return 0;
+    }
+  else if (open != '{' || j >= t->n || t->cp[j] != '\\')
+    return 0;
+  for (; j < t->n && j - i <= 64; j++)
+    {
+      if (t->cp[j] == close)
+        return j + 1 - i;
+      if (t->cp[j] == '<' || t->cp[j] == '{')
+        return 0;
+    }
+  return 0;
+}
+
+/* The character an HTML entity at i stands for (&amp; &quot; &apos; &lt; &gt; &nbsp; &#N;
+ * &#xN;), with its length in *len; 0 when there is none. */
+static uint32_t
+entity_at (const Codepoints *t,
+           size_t            i,
+           size_t           *len)
+{
+  static const struct
+  {
+    const char *name;
+    uint32_t    cp;
+  } named[] = {
+    { "amp", '&' }, { "quot", '"' }, { "apos", '\'' }, { "lt", '<' }, { "gt", '>' },
+    { "nbsp", ' ' }, { "hellip", 0x2026 }, { "rsquo", 0x2019 }, { "lsquo", 0x2018 },
+  };
+  char name[12];
+  size_t k = 0, j = i + 1;
+  for (; j < t->n && k + 1 < sizeof name && t->cp[j] != ';' && t->cp[j] < 0x80; j++)
+    name[k++] = (char) t->cp[j];
+  name[k] = '\0';
+  if (j >= t->n || t->cp[j] != ';' || k == 0)
+    return 0;
+  *len = j + 1 - i;
+  if (name[0] == '#')
+    {
+      bool hex = name[1] == 'x' || name[1] == 'X';
+      char *end;
+      unsigned long v = strtoul (name + (hex ? 2 : 1), &end, hex ? 16 : 10);
+      return *end == '\0' && end != name + (hex ? 2 : 1) && v > 0 && v <= 0x10FFFF
+               && !(v >= 0xD800 && v <= 0xDFFF) ? (uint32_t) v : 0;
+    }
+  for (size_t e = 0; e < sizeof named / sizeof *named; e++)
+    if (strcmp (name, named[e].name) == 0)
+      return named[e].cp;
+  return 0;
+}
+
+/* Removes subtitle markup and decodes HTML entities, in place. */
+static void
+strip_markup (Codepoints *t)
+{
+  size_t w = 0;
+  for (size_t i = 0; i < t->n;)
+    {
+      size_t len = 0;
+      uint32_t c = t->cp[i];
+      if ((c == '<' || c == '{') && (len = tag_length (t, i)) > 0)
+        {
+          t->cp[w++] = ' ';
+          i += len;
+          continue;
+        }
+      if (c == '&' && (c = entity_at (t, i, &len)) != 0)
+        {
+          t->cp[w++] = c;
+          i += len;
+          continue;
+        }
+      t->cp[w++] = t->cp[i++];
+    }
+  t->n = w;
 }
 
 static bool
@@ -544,6 +640,7 @@ _stva_text_tokenize_raw (const char     *text,
     return stva_error_set (error, STVA_ERR_NOMEM, "text: out of memory");
   for (int pass = 0; pass < MOJIBAKE_PASSES && repair_pass (&t); pass++)
     ;
+  strip_markup (&t);
   count_raw (&t, raw);
   bool ok = fold (&t) && tokenize_codepoints (&t, tokens, raw);
   free (t.cp);

@@ -4,7 +4,8 @@
  *
  * Normalisation: the text is decoded as UTF-8, bytes that are not valid UTF-8 read as
  * Windows-1252 (Latin-1 subtitle files); UTF-8 that was mis-decoded as Windows-1252 and
- * re-encoded ("donâ€™t", "cafÃ©") is repaired; curly quotes and apostrophes, primes and
+ * re-encoded ("donâ€™t", "cafÃ©") is repaired; subtitle tags ("<i>", "</font>", "{\an8}") are
+ * dropped and HTML entities (&amp; &#39; ...) decoded; curly quotes and apostrophes, primes and
  * accents become ' and ", dashes a space, "…" three dots; letters are lowercased (ASCII and
  * Latin-1).
  *

@@ -53,6 +53,9 @@ test_tokenizer (void)
   check_tokens ("She's here; they've left, we'll see, he'd go",
                 "she|'s|here|they|have|left|we|will|see|he|would|go");
   check_tokens ("http://x.org well-known", "http|x|org|well|known");
+  check_tokens ("<i>I can&#39;t</i> {\\an8}believe &quot;it&quot; &amp; <3",
+                "i|can|not|believe|it|<emo+>");
+  check_tokens ("a < b and c > d {not a tag}", "a|b|and|c|d|not|a|tag");
   check_tokens ("", "");
   check_tokens ("   ...   ", "...");
   check_tokens ("wow \xf0\x9f\x98\x80!", "wow|\xf0\x9f\x98\x80|!");
@@ -323,6 +326,20 @@ test_baseline (void)
           "keywords, %.3f on unseen inflected forms\n", same, variants);
   g_assert_cmpfloat (same, >, 0.9);
   g_assert_cmpfloat (variants, >, 0.6);
+
+  /* speed: encoding 1000 conversational lines */
+  g_autoptr (GRand) rng = g_rand_new_with_seed (3);
+  StvaTextEncoder *enc = stva_text_encoder_new (0);
+  size_t dim = stva_text_encoder_dim (enc);
+  g_autofree float *v = g_new (float, dim);
+  gint64 t0 = g_get_monotonic_time ();
+  for (int i = 0; i < 1000; i++)
+    {
+      g_autofree char *text = make_sentence (rng, i % N_CLASSES, FALSE);
+      g_assert_cmpint (stva_text_encode (enc, text, v, NULL), ==, STVA_OK);
+    }
+  printf ("# text-v1: %.1f us per utterance\n", (g_get_monotonic_time () - t0) / 1000.0);
+  stva_text_encoder_free (enc);
 }
 
 int
