@@ -232,6 +232,31 @@ test_idf (void)
   stva_text_encoder_free (enc);
 }
 
+/* Random byte strings (invalid UTF-8, stray markup characters, control bytes) tokenize and
+ * encode to finite vectors; under the sanitisers this is a small fuzz run. */
+static void
+test_random_bytes (void)
+{
+  static const char alphabet[] = "aZ '!?.<>{}&#;:()\\\xc3\xa2\x80\x99\xe2\xf0\x9f\xff\x01";
+  g_autoptr (GRand) rng = g_rand_new_with_seed (77);
+  StvaTextEncoder *enc = stva_text_encoder_new (64);
+  size_t dim = stva_text_encoder_dim (enc);
+  g_autofree float *v = g_new (float, dim);
+  char text[301];
+  for (int k = 0; k < 3000; k++)
+    {
+      int n = g_rand_int_range (rng, 0, 300);
+      for (int i = 0; i < n; i++)
+        text[i] = g_rand_boolean (rng) ? (char) g_rand_int_range (rng, 1, 256)
+                                       : alphabet[g_rand_int_range (rng, 0, sizeof alphabet - 1)];
+      text[n] = '\0';
+      g_assert_cmpint (stva_text_encode (enc, text, v, NULL), ==, STVA_OK);
+      for (size_t d = 0; d < dim; d++)
+        g_assert_true (isfinite (v[d]));
+    }
+  stva_text_encoder_free (enc);
+}
+
 /* ---- baseline -------------------------------------------------------------------------------- */
 
 #define N_CLASSES 4
@@ -351,6 +376,7 @@ main (int    argc,
   g_test_add_func ("/features/text/hashing", test_hashing);
   g_test_add_func ("/features/text/vectors", test_vectors);
   g_test_add_func ("/features/text/idf", test_idf);
+  g_test_add_func ("/features/text/random-bytes", test_random_bytes);
   g_test_add_func ("/features/text/baseline", test_baseline);
   return g_test_run ();
 }
