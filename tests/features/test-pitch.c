@@ -149,6 +149,33 @@ test_edges (void)
   g_assert_cmpint (stva_pitch_track (short_x, 10, &cfg, fr, &error), ==, STVA_ERR_INVALID);
 }
 
+/* A 100 Hz complex whose odd harmonics vanish for 300 ms: there the waveform repeats every
+ * 5 ms too and YIN's first dip says 200 Hz.  The octave guard keeps the utterance's contour. */
+static void
+test_octave_guard (void)
+{
+  const size_t n = SIG_RATE_HZ;
+  g_autofree float *x = g_new (float, n);
+  for (size_t i = 0; i < n; i++)
+    {
+      double t = (double) i / SIG_RATE_HZ, v = 0;
+      bool even_only = t > 0.35 && t < 0.65;
+      for (int k = 1; k <= 10; k++)
+        if (!even_only || k % 2 == 0)
+          v += sin (2 * G_PI * 100 * k * t) / k;
+      x[i] = (float) (0.3 * v);
+    }
+  size_t nf = stva_pitch_n_frames (n), near_100 = 0, voiced = 0;
+  g_autofree StvaPitchFrame *fr = g_new0 (StvaPitchFrame, nf);
+  g_assert_cmpint (stva_pitch_track (x, n, NULL, fr, NULL), ==, STVA_OK);
+  for (size_t i = 0; i < nf; i++)
+    if (fr[i].f0_hz > 0)
+      voiced++, near_100 += fabs (fr[i].f0_hz - 100) < 2;
+  g_test_message ("octave guard: %zu of %zu voiced frames at 100 Hz", near_100, voiced);
+  g_assert_cmpuint (voiced, >, nf * 9 / 10);
+  g_assert_cmpuint (near_100, >, voiced * 95 / 100);
+}
+
 static void
 test_speech (void)
 {
@@ -180,6 +207,7 @@ main (int    argc,
   g_test_add_func ("/features/pitch/harmonic", test_harmonic);
   g_test_add_func ("/features/pitch/unvoiced", test_unvoiced);
   g_test_add_func ("/features/pitch/edges", test_edges);
+  g_test_add_func ("/features/pitch/octave-guard", test_octave_guard);
   g_test_add_func ("/features/pitch/speech", test_speech);
   return g_test_run ();
 }
