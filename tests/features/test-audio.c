@@ -10,8 +10,10 @@
 #include <string.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "stva-audio.h"
+#include "stva-media-reader.h"
 #include "audio-signals.h"
 
 /* Index of the dimension called name (fails the test when there is none). */
@@ -229,6 +231,37 @@ test_speech (void)
   g_assert_cmpfloat (vl[dim ("f3_p50")], >, vl[dim ("f2_p50")]);
 }
 
+/* The same speech through a WAV file and core/media's reader gives the same features. */
+static void
+test_media_path (void)
+{
+  size_t n = 0;
+  g_autofree float *x = sig_speech ("en+f3", 60, 40, "Are you serious? That is great news!", &n);
+  g_assert_nonnull (x);
+  g_autofree char *dir = g_dir_make_tmp ("stva-audio-XXXXXX", NULL);
+  g_autofree char *wav = g_build_filename (dir, "utt.wav", NULL);
+  g_assert_cmpint (sig_write_wav (wav, x, n), ==, 0);
+  float *read = NULL;
+  size_t n_read = 0;
+  StvaError error = { 0 };
+  g_assert_cmpint (stva_media_read_audio (wav, 0, -1, &read, &n_read, &error), ==, STVA_OK);
+  g_assert_cmpuint (n_read, >, n - 160);
+  g_assert_cmpuint (n_read, <, n + 160);
+  g_autofree float *direct = extract (x, n);
+  g_autofree float *via = extract (read, n_read);
+  const char *names[] = { "f0_mean", "loudness_mean", "hnr_mean", "spectral_centroid_mean",
+                          "mfcc2_mean", "f1_p50", "voiced_ratio" };
+  for (size_t k = 0; k < G_N_ELEMENTS (names); k++)
+    {
+      double a = direct[dim (names[k])], b = via[dim (names[k])];
+      g_test_message ("%s: direct %.3f, via media %.3f", names[k], a, b);
+      g_assert_cmpfloat (fabs (a - b), <=, 0.03 * fabs (a) + 0.05);
+    }
+  free (read);
+  g_remove (wav);
+  g_rmdir (dir);
+}
+
 static void
 test_speed (void)
 {
@@ -263,6 +296,7 @@ main (int    argc,
   g_test_add_func ("/features/audio/glide", test_glide);
   g_test_add_func ("/features/audio/edges", test_edges);
   g_test_add_func ("/features/audio/speech", test_speech);
+  g_test_add_func ("/features/audio/media", test_media_path);
   g_test_add_func ("/features/audio/speed", test_speed);
   return g_test_run ();
 }
