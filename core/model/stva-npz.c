@@ -706,17 +706,25 @@ read_zip (const uint8_t *buf,
         return stva_error_set (error, STVA_ERR_FORMAT, "entry '%s.npy': %u bytes of data at byte "
                                "%zu run past the central directory at %u", name, csize, data,
                                cd_off);
-      uint8_t *bytes;
-      StvaStatus st = entry_bytes (buf + data, csize, usize, method, &bytes, error);
-      if (st != STVA_OK)
-        return stva_error_prefix (error, "entry '%s.npy': ", name);
-      if ((uint32_t) crc_of (bytes, usize) != crc)
+      /* stored entries are checked and parsed where they lie; deflated ones are inflated */
+      uint8_t *bytes = NULL;
+      if (method == 0 && csize != usize)
+        return stva_error_set (error, STVA_ERR_FORMAT, "entry '%s.npy': stored entry of %u "
+                               "bytes says %u uncompressed", name, csize, usize);
+      if (method != 0)
+        {
+          StvaStatus st = entry_bytes (buf + data, csize, usize, method, &bytes, error);
+          if (st != STVA_OK)
+            return stva_error_prefix (error, "entry '%s.npy': ", name);
+        }
+      const uint8_t *npy = bytes ? bytes : buf + data;
+      if ((uint32_t) crc_of (npy, usize) != crc)
         {
           free (bytes);
           return stva_error_set (error, STVA_ERR_FORMAT, "entry '%s.npy': CRC-32 mismatch", name);
         }
       StvaNpyArray *a = &out->arrays[out->n_arrays];
-      st = stva_npy_parse (bytes, usize, a, error);
+      StvaStatus st = stva_npy_parse (npy, usize, a, error);
       free (bytes);
       out->n_arrays++;      /* so a partly parsed array is freed too */
       a->name = strdup (name);
@@ -913,7 +921,7 @@ add_entry (StvaNpzWriter *w,
     {
       z_stream z;
       memset (&z, 0, sizeof z);
-      if (deflateInit2 (&z, 6, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+      if (deflateInit2 (&z, Z_BEST_SPEED, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         return stva_error_set (error, STVA_ERR_EXTERNAL, "%s: zlib deflateInit2 failed",
                                w->path);
       size_t bound = deflateBound (&z, (uLong) n);

@@ -102,7 +102,9 @@ double  stva_npy_get_f64 (const StvaNpyArray *a, int64_t i);
 int64_t stva_npy_get_i64 (const StvaNpyArray *a, int64_t i);
 
 /* Writer: entries go to "<path>.tmp" as they are added; close writes the central directory and
- * renames to path.  compress: deflate (np.savez_compressed) or store (np.savez). */
+ * renames to path.  compress: deflate (np.savez_compressed) at zlib level 1, as float features
+ * hardly compress at any level (random float32: 93% at level 1, 93% at numpy's level 6), or
+ * store (np.savez). */
 typedef struct StvaNpzWriter StvaNpzWriter;
 
 StvaStatus stva_npz_writer_open  (const char *path, bool compress, StvaNpzWriter **out,
