@@ -82,6 +82,14 @@ parse_int (const char *text,
   return TRUE;
 }
 
+/* g_int64_hash () keeps only the low 32 bits, which here are the utterance id alone: mix both. */
+static guint
+key_hash (gconstpointer v)
+{
+  guint64 k = *(const guint64 *) v;
+  return (guint) ((k >> 32) * 2654435761u) ^ (guint) k;
+}
+
 static int
 index_of (const char        *value,
           const char *const *set,
@@ -128,7 +136,7 @@ stva_meld_read (const char  *path,
     }
 
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (row_free);
-  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (key_hash, g_int64_equal, g_free, NULL);
   while (stva_csv_reader_next (reader, &fields, &local))
     {
       guint line = stva_csv_reader_line (reader);
