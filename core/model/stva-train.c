@@ -148,6 +148,24 @@ free_workers (Worker *w,
   free (w);
 }
 
+/* the dataset's shape against the model's config */
+static StvaStatus
+check_shape (const StvaModel   *model,
+             const StvaDataset *ds,
+             StvaError         *error)
+{
+  const StvaModelConfig *c = &model->config;
+  if (ds->K != c->K)
+    return stva_error_set (error, STVA_ERR_INVALID, "the data has %d classes, the model %d",
+                           ds->K, c->K);
+  for (int m = 0; m < STVA_N_MOD; m++)
+    if (stva_model_config_active (c, m) && ds->F[m] != c->F[m])
+      return stva_error_set (error, STVA_ERR_INVALID,
+                             "modality %c has %d features in the data, %d in the model",
+                             "TAV"[m], ds->F[m], c->F[m]);
+  return STVA_OK;
+}
+
 /* ---- public API ---- */
 
 StvaStatus
@@ -230,6 +248,9 @@ stva_model_evaluate (const StvaModel   *model,
                      StvaMetrics       *metrics,
                      StvaError         *error)
 {
+  StvaStatus shape = check_shape (model, ds, error);
+  if (shape != STVA_OK)
+    return shape;
   size_t total = 0;
   size_t *off = malloc ((size_t) (n > 0 ? n : 1) * sizeof (size_t));
   if (off == NULL)
@@ -303,9 +324,11 @@ stva_train (StvaModel         *model,
   StvaStatus status = STVA_OK;
   StvaTrainResult res = { .best_dev_weighted_f1 = NAN };
 
-  if (ds->K != c->K)
-    return stva_error_set (error, STVA_ERR_INVALID, "training: the data has %d classes, the "
-                           "model %d", ds->K, c->K);
+  status = check_shape (model, ds, error);
+  if (status == STVA_OK)
+    status = stva_dataset_validate (ds, STVA_MODEL_MAX_T, error);
+  if (status != STVA_OK)
+    return stva_error_prefix (error, "training: ");
   if (train == NULL)
     {
       split_idx = malloc ((size_t) (ds->n_dialogues > 0 ? ds->n_dialogues : 1) * sizeof (int));

@@ -30,6 +30,10 @@ random_dataset (int      n,
   ds->labels = calloc (K, sizeof (char *));
   for (int k = 0; k < K; k++)
     ds->labels[k] = strdup (k == 0 ? "neutral" : k == 1 ? "joy" : "anger");
+  ds->n_speakers = 2;
+  ds->speakers = calloc (2, sizeof (char *));
+  ds->speakers[0] = strdup ("Ross");
+  ds->speakers[1] = strdup ("Rachel");
   ds->n_dialogues = n;
   ds->dialogues = calloc ((size_t) n, sizeof (StvaDialogue));
   for (int d = 0; d < n; d++)
@@ -94,8 +98,8 @@ test_train_overfit (void)
   g_assert_cmpint (stva_model_init (&model, &c, &error), ==, STVA_OK);
   int idx[4] = { 0, 1, 2, 3 };
   StvaTrainResult res;
-  g_assert_cmpint (stva_train (&model, ds, idx, 4, idx, 4, NULL, NULL, &res, &error), ==,
-                   STVA_OK);
+  if (stva_train (&model, ds, idx, 4, idx, 4, NULL, NULL, &res, &error) != STVA_OK)
+    g_error ("%s", error.message);
   StvaMetrics metrics = { 0 };
   g_assert_cmpint (stva_model_evaluate (&model, ds, idx, 4, NULL, NULL, &metrics, &error), ==,
                    STVA_OK);
@@ -310,6 +314,31 @@ test_train_planted (void)
   g_assert_cmpfloat (full, >, audio + 0.1);
 }
 
+/* data that does not fit the model is refused, naming what */
+static void
+test_train_refuses (void)
+{
+  StvaDataset *ds = random_dataset (3, 3, 16);
+  StvaModelConfig c;
+  small_config (&c);
+  c.F[STVA_MOD_T] = 7;
+  StvaModel model;
+  g_assert_cmpint (stva_model_init (&model, &c, NULL), ==, STVA_OK);
+  StvaError error = { 0 };
+  g_assert_cmpint (stva_train (&model, ds, NULL, 0, NULL, 0, NULL, NULL, NULL, &error), ==,
+                   STVA_ERR_INVALID);
+  g_assert_nonnull (strstr (error.message, "modality T"));
+  stva_model_clear (&model);
+  small_config (&c);
+  g_assert_cmpint (stva_model_init (&model, &c, NULL), ==, STVA_OK);
+  ds->dialogues[1].label[0] = K;   /* out of range */
+  g_assert_cmpint (stva_train (&model, ds, NULL, 0, NULL, 0, NULL, NULL, NULL, &error), ==,
+                   STVA_ERR_INVALID);
+  g_test_message ("%s", error.message);
+  stva_model_clear (&model);
+  stva_dataset_free (ds);
+}
+
 static void
 test_train_holdout (void)
 {
@@ -351,5 +380,6 @@ main (int   argc,
   g_test_add_func ("/model/train/early-stop", test_train_early_stop);
   g_test_add_func ("/model/train/planted", test_train_planted);
   g_test_add_func ("/model/train/holdout", test_train_holdout);
+  g_test_add_func ("/model/train/refuses", test_train_refuses);
   return g_test_run ();
 }
