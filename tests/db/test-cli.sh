@@ -1,0 +1,66 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The project commands of synctva end to end: init, import meld, stats (table and --json),
+# export csv|jsonl|meld, project lookup (--project, $SYNCTVA_PROJECT, the single *.stva here),
+# and the exit codes (1 with "synctva: <message>" for user errors, 2 for bad usage).
+set -u
+synctva=$1
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+fail () { echo "FAIL: $*" >&2; exit 1; }
+expect () {   # expect STATUS COMMAND...: run, compare the exit status
+  want=$1; shift
+  "$@" >"$dir/out" 2>"$dir/err"; got=$?
+  [ "$got" = "$want" ] || { cat "$dir/out" "$dir/err" >&2; fail "'$*' exited $got, want $want"; }
+}
+
+mkdir -p "$dir/meld/train_splits" "$dir/work" "$dir/two"
+printf 'Sr No.,Utterance,Speaker,Emotion,Sentiment,Dialogue_ID,Utterance_ID,Season,Episode,StartTime,EndTime\r\n1,"Hi, you.",Ann,joy,positive,0,0,1,1,"00:00:00,000","00:00:01,000"\r\n2,No.,Bob,anger,negative,0,1,1,1,"00:00:01,500","00:00:02,250"\r\n' > "$dir/meld/train_sent_emo.csv"
+: > "$dir/meld/train_splits/dia0_utt0.mp4"
+cd "$dir/work" || exit 1
+
+expect 1 "$synctva" stats
+grep -q '^synctva: no project' "$dir/err" || fail "stats without a project: $(cat "$dir/err")"
+expect 0 "$synctva" init
+[ -f project.stva ] || fail "init made no project.stva"
+expect 1 "$synctva" init
+grep -q '^synctva: project.stva: already exists' "$dir/err" || fail "second init"
+expect 2 "$synctva" import
+expect 2 "$synctva" import nonsense x
+expect 1 "$synctva" import srt x.srt
+expect 2 "$synctva" stats --bogus
+
+expect 0 "$synctva" import meld ../meld
+grep -q 'Imported 1 dialogues, 2 utterances, 1 clips' "$dir/out" || fail "import: $(cat "$dir/out")"
+grep -q 'dia0_utt1.mp4: missing clip' "$dir/err" || fail "missing clip not reported"
+expect 1 "$synctva" import meld ../meld
+grep -q 'already in' "$dir/err" || fail "second import: $(cat "$dir/err")"
+expect 1 "$synctva" import meld ../nowhere
+
+expect 0 "$synctva" stats
+grep -q 'reviewed 0 of 2 utterances' "$dir/out" || fail "stats table: $(cat "$dir/out")"
+expect 0 "$synctva" stats --json
+grep -q '"utterances":{"train":2,"dev":0,"test":0,"none":0}' "$dir/out" || fail "stats json"
+grep -q '"joy":{"gold":1,"current":1' "$dir/out" || fail "stats json labels"
+
+expect 0 "$synctva" export meld ../exported
+cmp -s ../meld/train_sent_emo.csv ../exported/train_sent_emo.csv || fail "MELD export differs"
+expect 0 "$synctva" export csv ../exported.csv
+grep -q '"Hi, you."' ../exported.csv || fail "csv export"
+expect 0 "$synctva" export jsonl ../exported.jsonl
+[ "$(wc -l < ../exported.jsonl)" = 2 ] || fail "jsonl rows"
+expect 2 "$synctva" export pdf x
+expect 1 "$synctva" export csv ../exported.csv --label-set nope
+
+# project lookup: --project and $SYNCTVA_PROJECT from elsewhere; two *.stva here is ambiguous
+cd "$dir/two" || exit 1
+expect 0 "$synctva" stats --project ../work/project.stva
+SYNCTVA_PROJECT=../work/project.stva expect 0 "$synctva" stats
+expect 0 "$synctva" init a.stva
+expect 0 "$synctva" init --project b.stva
+expect 1 "$synctva" stats
+grep -q '2 \*.stva files here' "$dir/err" || fail "ambiguous project: $(cat "$dir/err")"
+printf 'garbage garbage garbage' > c.stva
+expect 1 "$synctva" stats --project c.stva
+grep -q '^synctva: c.stva: not a Sync-TVA project' "$dir/err" || fail "garbage: $(cat "$dir/err")"
+echo "ok"
