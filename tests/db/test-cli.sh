@@ -4,7 +4,7 @@
 # export csv|jsonl|meld, project lookup (--project, $SYNCTVA_PROJECT, the single *.stva here),
 # and the exit codes (1 with "synctva: <message>" for user errors, 2 for bad usage).
 set -u
-synctva=$1
+synctva=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")   # absolute: the test changes folder
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail () { echo "FAIL: $*" >&2; exit 1; }
