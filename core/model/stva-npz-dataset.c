@@ -10,6 +10,8 @@
 
 #include "stva-npz.h"
 
+#define STVA_NPZ_MAX_WIDTH (1 << 24)   /* feature width; bounds allocations when N = 0 */
+
 static const char *const x_names[STVA_N_MOD] = { "x_T", "x_A", "x_V" };
 static const char *const mask_names[STVA_N_MOD] = { "mask_T", "mask_A", "mask_V" };
 static const char *const fname_names[STVA_N_MOD] = { "feature_names_T", "feature_names_A",
@@ -232,7 +234,7 @@ stva_npz_to_dataset (const StvaNpz *npz,
       if (a_x[m] == NULL && (a_mask[m] || a_fname[m]))
         return stva_error_set (error, STVA_ERR_FORMAT, "%s: '%s' without '%s'", what,
                                a_mask[m] ? mask_names[m] : fname_names[m], x_names[m]);
-      if (a_x[m] && (F < 1 || F > INT32_MAX))
+      if (a_x[m] && (F < 1 || F > STVA_NPZ_MAX_WIDTH))
         return stva_error_set (error, STVA_ERR_FORMAT, "%s: '%s' has width %lld", what,
                                x_names[m], (long long) F);
     }
@@ -288,8 +290,8 @@ stva_npz_to_dataset (const StvaNpz *npz,
               nomem = true;
               break;
             }
-          if (a_x[m] == NULL)
-            continue;
+          if (a_x[m] == NULL || T == 0)
+            continue;                     /* no features (validate refuses empty dialogues) */
           size_t F = (size_t) ds->F[m];
           dia->x[m] = malloc (nT * F * sizeof (float));
           if (dia->x[m] == NULL)

@@ -305,6 +305,14 @@ test_bad_zip (void)
                    STVA_ERR_FORMAT);
   g_assert_nonnull (strstr (err.message, "4 elements of 4 bytes need 16 bytes, 4 left"));
   stva_npy_array_clear (&a);
+
+  /* zero-width strings would let a lying shape size an allocation: refused */
+  const char u0[] = "\x93NUMPY\x01\x00\x46\x00{'descr': '<U0', 'fortran_order': False, "
+                    "'shape': (1000000000000,), }\n";
+  g_assert_cmpint (stva_npy_parse ((const uint8_t *) u0, sizeof u0 - 1, &a, &err), ==,
+                   STVA_ERR_FORMAT);
+  g_assert_nonnull (strstr (err.message, "strings of width 0"));
+  stva_npy_array_clear (&a);
 }
 
 /* ---- dataset-level checks: arrays changed in memory after a good read --------------------------- */
