@@ -117,6 +117,15 @@ stva_model_config_init (StvaModelConfig *config)
   };
 }
 
+void
+stva_model_config_from_dataset (StvaModelConfig   *config,
+                                const StvaDataset *ds)
+{
+  for (int m = 0; m < STVA_N_MOD; m++)
+    config->F[m] = ds->F[m];
+  config->K = ds->K;
+}
+
 StvaStatus
 stva_model_config_preset (StvaModelConfig *config,
                           const char      *name,

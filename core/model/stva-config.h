@@ -72,6 +72,9 @@ typedef struct
 /* model.md's defaults; F and K are 0 until set from a dataset. */
 void        stva_model_config_init     (StvaModelConfig *config);
 
+/* Takes F and K from a dataset (other fields untouched). */
+void        stva_model_config_from_dataset (StvaModelConfig *config, const StvaDataset *ds);
+
 /* Presets: "default", "meld", "iemocap" (model.md §7b: widths of the standard features,
  * classes, windows, loss), "tiny" (D 8, H 2, L 1: tests). */
 StvaStatus  stva_model_config_preset   (StvaModelConfig *config, const char *name,

@@ -117,3 +117,24 @@ stva_graph_count_edges (const int *rel,
     n += rel[e] >= 0;
   return n;
 }
+
+void
+stva_graph_speaker_slots (int       *slot,      /* (T) */
+                          const int *speaker,   /* (T) */
+                          int        T,
+                          int        S)
+{
+  int n_seen = 0;
+  for (int i = 0; i < T; i++)
+    {
+      slot[i] = -1;
+      for (int j = 0; j < i; j++)
+        if (speaker[j] == speaker[i])
+          {
+            slot[i] = slot[j];
+            break;
+          }
+      if (slot[i] < 0)
+        slot[i] = n_seen++ < S - 1 ? n_seen - 1 : S - 1;
+    }
+}

@@ -46,5 +46,10 @@ void stva_graph_build_pair   (int *rel, int T, const bool *present_a, const bool
 void stva_graph_build_window (int *rel, int T, const bool *present_q, const bool *present_k,
                               int lo, int hi);
 
+/* Speaker slots of the speaker embedding (model.md §1): speakers numbered per dialogue in
+ * order of first appearance, the S-th and later all sharing slot S - 1.  slot (T) from
+ * speaker (T), any ids. */
+void stva_graph_speaker_slots (int *slot, const int *speaker, int T, int S);
+
 /* Edges of a relation matrix (n, n) (entries >= 0). */
 size_t stva_graph_count_edges (const int *rel, size_t n_rows, size_t n_cols);

@@ -81,34 +81,7 @@ prepare_inputs (StvaModelWorkspace       *ws,
     for (int i = 0; i < T; i++)
       ws->maskf[m][i] = ws->present[m][i] ? 1.0f : 0.0f;
 
-  /* speakers: slot = order of first appearance, the S-th and later share the last slot */
-  for (int i = 0; i < T; i++)
-    {
-      int slot = -1;
-      for (int j = 0; j < i; j++)
-        if (dlg->speaker[j] == dlg->speaker[i])
-          {
-            slot = ws->spk[j];
-            break;
-          }
-      if (slot < 0)
-        {
-          int seen = 0;
-          for (int j = 0; j < i; j++)
-            {
-              bool first = true;
-              for (int k = 0; k < j; k++)
-                if (dlg->speaker[k] == dlg->speaker[j])
-                  {
-                    first = false;
-                    break;
-                  }
-              seen += first;
-            }
-          slot = seen < c->S - 1 ? seen : c->S - 1;
-        }
-      ws->spk[i] = slot;
-    }
+  stva_graph_speaker_slots (ws->spk, dlg->speaker, T, c->S);
 
   for (int m = 0; m < STVA_N_MOD; m++)
     {

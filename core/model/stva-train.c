@@ -166,6 +166,42 @@ check_shape (const StvaModel   *model,
   return STVA_OK;
 }
 
+static char **
+dup_strings (char * const *v,
+             int           n)
+{
+  char **out = calloc ((size_t) (n > 0 ? n : 1), sizeof (char *));
+  if (out == NULL)
+    return NULL;
+  for (int i = 0; i < n; i++)
+    if ((out[i] = strdup (v[i] != NULL ? v[i] : "")) == NULL)
+      {
+        for (int j = 0; j < i; j++)
+          free (out[j]);
+        free (out);
+        return NULL;
+      }
+  return out;
+}
+
+/* label and feature names from the data, where the model has none, so its file describes
+ * itself */
+static StvaStatus
+adopt_names (StvaModel         *model,
+             const StvaDataset *ds,
+             StvaError         *error)
+{
+  if (model->labels == NULL && ds->labels != NULL
+      && (model->labels = dup_strings (ds->labels, ds->K)) == NULL)
+    return stva_error_set (error, STVA_ERR_NOMEM, "training: out of memory");
+  for (int m = 0; m < STVA_N_MOD; m++)
+    if (stva_model_config_active (&model->config, m) && model->feature_names[m] == NULL
+        && ds->feature_names[m] != NULL
+        && (model->feature_names[m] = dup_strings (ds->feature_names[m], ds->F[m])) == NULL)
+      return stva_error_set (error, STVA_ERR_NOMEM, "training: out of memory");
+  return STVA_OK;
+}
+
 /* ---- public API ---- */
 
 StvaStatus
@@ -329,6 +365,9 @@ stva_train (StvaModel         *model,
     status = stva_dataset_validate (ds, STVA_MODEL_MAX_T, error);
   if (status != STVA_OK)
     return stva_error_prefix (error, "training: ");
+  status = adopt_names (model, ds, error);
+  if (status != STVA_OK)
+    return status;
   if (train == NULL)
     {
       split_idx = malloc ((size_t) (ds->n_dialogues > 0 ? ds->n_dialogues : 1) * sizeof (int));

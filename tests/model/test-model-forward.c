@@ -259,6 +259,15 @@ test_graph_relations (void)
   g_assert_cmpint (R (1, N + 0), ==, 10);
   g_assert_cmpint (R (1, 0), ==, 1);
 #undef R
+  /* speaker slots: order of appearance, capped */
+  int ids[8] = { 40, 7, 40, 9, 12, 7, 33, 12 }, slots[8];
+  int want3[8] = { 0, 1, 0, 2, 2, 1, 2, 2 }, want9[8] = { 0, 1, 0, 2, 3, 1, 4, 3 };
+  stva_graph_speaker_slots (slots, ids, 8, 3);
+  for (int i = 0; i < 8; i++)
+    g_assert_cmpint (slots[i], ==, want3[i]);
+  stva_graph_speaker_slots (slots, ids, 8, 9);
+  for (int i = 0; i < 8; i++)
+    g_assert_cmpint (slots[i], ==, want9[i]);
   /* every relation name differs within a pair */
   for (int p = 0; p < STVA_N_PAIRS; p++)
     for (int r = 0; r < STVA_GRAPH_N_RELATIONS; r++)

@@ -108,6 +108,8 @@ test_train_overfit (void)
                   metrics.accuracy, metrics.n);
   g_assert_cmpfloat (metrics.accuracy, ==, 1.0);
   g_assert_cmpfloat (res.best_dev_weighted_f1, ==, 1.0);
+  g_assert_nonnull (model.labels);   /* taken from the data, for the model file */
+  g_assert_cmpstr (model.labels[1], ==, "joy");
   stva_metrics_clear (&metrics);
   stva_model_clear (&model);
   stva_dataset_free (ds);
@@ -321,6 +323,11 @@ test_train_refuses (void)
   StvaDataset *ds = random_dataset (3, 3, 16);
   StvaModelConfig c;
   small_config (&c);
+  StvaModelConfig from = c;
+  from.K = 0;
+  stva_model_config_from_dataset (&from, ds);
+  g_assert_cmpint (memcmp (&from.F, &c.F, sizeof c.F), ==, 0);
+  g_assert_cmpint (from.K, ==, K);
   c.F[STVA_MOD_T] = 7;
   StvaModel model;
   g_assert_cmpint (stva_model_init (&model, &c, NULL), ==, STVA_OK);
