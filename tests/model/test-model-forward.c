@@ -570,6 +570,44 @@ test_model_file (void)
   stva_model_clear (&model);
 }
 
+/* every ablation's parameter set survives the model file, and predicts the same */
+static void
+test_model_file_ablations (void)
+{
+  static const char *ablations[] = { "no_msde", "no_graph", "no_cross", "causal",
+                                     "modalities=A,V", "modalities=T" };
+  for (size_t a = 0; a < G_N_ELEMENTS (ablations); a++)
+    {
+      StvaModelConfig c;
+      tiny_config (&c);
+      g_assert_cmpint (stva_model_config_ablation (&c, ablations[a], NULL), ==, STVA_OK);
+      StvaModel model, back;
+      g_assert_cmpint (stva_model_init (&model, &c, NULL), ==, STVA_OK);
+      uint8_t *buf = NULL;
+      size_t n = 0;
+      StvaError error = { 0 };
+      g_assert_cmpint (stva_model_save_buffer (&model, &buf, &n, &error), ==, STVA_OK);
+      g_assert_cmpint (stva_model_load_buffer (&back, buf, n, &error), ==, STVA_OK);
+      free (buf);
+      g_assert_cmpint (back.params.n_tensors, ==, model.params.n_tensors);
+      g_assert_cmpint (memcmp (back.params.values, model.params.values,
+                               model.params.n_floats * sizeof (float)), ==, 0);
+      Dialogue d;
+      dialogue_init (&d, &c, 6, a);
+      StvaModelOutput oa, ob;
+      g_assert_cmpint (stva_model_predict (&model, NULL, &d.dlg, &oa, NULL), ==, STVA_OK);
+      g_assert_cmpint (stva_model_predict (&back, NULL, &d.dlg, &ob, NULL), ==, STVA_OK);
+      g_assert_cmpint (memcmp (oa.probs, ob.probs, 6 * K * sizeof (float)), ==, 0);
+      g_test_message ("%s: %d tensors, %zu parameters, %zu bytes", ablations[a],
+                      model.params.n_tensors, stva_params_count (&model.params), n);
+      stva_model_output_clear (&oa);
+      stva_model_output_clear (&ob);
+      dialogue_clear (&d);
+      stva_model_clear (&back);
+      stva_model_clear (&model);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -582,5 +620,6 @@ main (int   argc,
   g_test_add_func ("/model/forward/causal", test_forward_causal);
   g_test_add_func ("/model/forward/threads", test_forward_threads);
   g_test_add_func ("/model/io/roundtrip", test_model_file);
+  g_test_add_func ("/model/io/ablations", test_model_file_ablations);
   return g_test_run ();
 }
