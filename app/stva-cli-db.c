@@ -22,6 +22,9 @@ typedef struct
   bool        json;
   bool        no_gold;
   bool        model_rater;
+  const char *video;        /* --video */
+  const char *split;        /* --split */
+  long long   dialogue_id;  /* --dialogue */
   const char *pos[4];       /* positional arguments */
   int         n_pos;
 } Args;
@@ -49,6 +52,18 @@ parse_args (int         argc,
           if (!stva_cli_parse_int (argv[++i], 1, INT64_MAX, &args->model_id))
             {
               *status = stva_cli_usage (usage, "--model takes a model id");
+              return false;
+            }
+        }
+      else if (strcmp (a, "--video") == 0 && has_value)
+        args->video = argv[++i];
+      else if (strcmp (a, "--split") == 0 && has_value)
+        args->split = argv[++i];
+      else if (strcmp (a, "--dialogue") == 0 && has_value)
+        {
+          if (!stva_cli_parse_int (argv[++i], 1, INT64_MAX, &args->dialogue_id))
+            {
+              *status = stva_cli_usage (usage, "--dialogue takes a dialogue id");
               return false;
             }
         }
@@ -164,11 +179,12 @@ stva_cli_init (int    argc,
 
 /* ---- import ------------------------------------------------------------------------------- */
 
-static const char import_usage[] = "synctva import meld DIR [--project FILE] [--json]";
+static const char import_usage[] =
+  "synctva import meld DIR | srt|vtt FILE [--video FILE] [--split S]  [--project FILE] [--json]";
 
 /* Kinds issue #5 plans that this build does not read yet. */
 static const char *const planned_imports[] = {
-  "iemocap", "srt", "vtt", "webvtt", "eaf", "elan", "textgrid", "csv", "npz",
+  "iemocap", "eaf", "elan", "textgrid", "csv", "npz",
 };
 
 int
@@ -182,12 +198,14 @@ stva_cli_import (int    argc,
   if (args.n_pos != 2)
     return stva_cli_usage (import_usage, "import needs a KIND and a PATH");
   const char *kind = args.pos[0], *path = args.pos[1];
-  if (strcmp (kind, "meld") != 0)
+  bool subtitles = strcmp (kind, "srt") == 0 || strcmp (kind, "vtt") == 0
+                   || strcmp (kind, "webvtt") == 0;
+  if (strcmp (kind, "meld") != 0 && !subtitles)
     {
       for (size_t i = 0; i < G_N_ELEMENTS (planned_imports); i++)
         if (strcmp (kind, planned_imports[i]) == 0)
           return stva_cli_fail ("importing '%s' is not built yet (issue #5); this build "
-                                "imports meld", kind);
+                                "imports meld, srt and vtt", kind);
       return stva_cli_usage (import_usage, "unknown import kind '%s'", kind);
     }
   GError *error = NULL;
@@ -196,7 +214,24 @@ stva_cli_import (int    argc,
     return fail_error (error);
   double t0 = stva_cli_now_s ();
   StvaDbImportReport report;
-  if (!stva_db_import_meld (db, path, &report, &error))
+  g_autofree char *video = args.video ? g_strdup (args.video) : NULL;
+  if (subtitles && video == NULL)
+    {
+      /* the video beside the subtitles, with the same name */
+      g_autofree char *base = g_strdup (path);
+      char *dot = strrchr (base, '.');
+      if (dot != NULL && strchr (dot, '/') == NULL)
+        *dot = '\0';
+      static const char *const exts[] = { ".mp4", ".mkv", ".webm", ".avi", ".mov" };
+      for (size_t i = 0; i < G_N_ELEMENTS (exts) && video == NULL; i++)
+        {
+          g_autofree char *candidate = g_strconcat (base, exts[i], NULL);
+          if (g_file_test (candidate, G_FILE_TEST_IS_REGULAR))
+            video = g_steal_pointer (&candidate);
+        }
+    }
+  if (!(subtitles ? stva_db_import_subtitles (db, path, video, args.split, &report, &error)
+                  : stva_db_import_meld (db, path, &report, &error)))
     return fail_error (error);
   double elapsed = stva_cli_now_s () - t0;
   guint n_warn = report.warnings->len;
@@ -206,9 +241,9 @@ stva_cli_import (int    argc,
     fprintf (stderr, "synctva: warning: ... and %u more (synctva stats counts them)\n",
              n_warn - 10);
   if (args.json)
-    printf ("{\"project\": \"%s\", \"kind\": \"meld\", \"dialogues\": %d, \"utterances\": %d, "
+    printf ("{\"project\": \"%s\", \"kind\": \"%s\", \"dialogues\": %d, \"utterances\": %d, "
             "\"clips\": %d, \"dialogue_videos\": %d, \"warnings\": %u, \"seconds\": %.3f}\n",
-            stva_db_path (db), report.n_dialogues, report.n_utterances, report.n_clips,
+            stva_db_path (db), kind, report.n_dialogues, report.n_utterances, report.n_clips,
             report.n_dialogue_videos, n_warn, elapsed);
   else
     printf ("Imported %d dialogues, %d utterances, %d clips, %d dialogue videos into %s "
@@ -221,7 +256,8 @@ stva_cli_import (int    argc,
 /* ---- export ------------------------------------------------------------------------------- */
 
 static const char export_usage[] =
-  "synctva export csv|jsonl|meld OUT [--label-set NAME] [--model ID] [--project FILE]";
+  "synctva export csv|jsonl|meld OUT [--label-set NAME] [--model ID] | srt|vtt OUT --dialogue ID"
+  " [--project FILE]";
 
 static StvaDbLabelSet *
 pick_label_set (StvaDb      *db,
@@ -243,13 +279,16 @@ stva_cli_export (int    argc,
     return stva_cli_usage (export_usage, "export needs a KIND and an output path");
   const char *kind = args.pos[0], *out = args.pos[1];
   bool csv = strcmp (kind, "csv") == 0, jsonl = strcmp (kind, "jsonl") == 0,
-       meld = strcmp (kind, "meld") == 0;
-  if (!csv && !jsonl && !meld)
+       meld = strcmp (kind, "meld") == 0, srt = strcmp (kind, "srt") == 0,
+       vtt = strcmp (kind, "vtt") == 0;
+  if ((srt || vtt) && args.dialogue_id == 0)
+    return stva_cli_usage (export_usage, "export %s needs --dialogue ID", kind);
+  if (!csv && !jsonl && !meld && !srt && !vtt)
     {
       if (strcmp (kind, "eaf") == 0 || strcmp (kind, "textgrid") == 0
           || strcmp (kind, "npz") == 0)
         return stva_cli_fail ("exporting '%s' is not built yet (issue #5); this build exports "
-                              "csv, jsonl and meld", kind);
+                              "csv, jsonl, meld, srt and vtt", kind);
       return stva_cli_usage (export_usage, "unknown export kind '%s'", kind);
     }
   GError *error = NULL;
@@ -259,6 +298,8 @@ stva_cli_export (int    argc,
   gboolean ok;
   if (meld)
     ok = stva_db_export_meld (db, out, &error);
+  else if (srt || vtt)
+    ok = stva_db_export_subtitles (db, args.dialogue_id, vtt, out, &error);
   else
     {
       g_autoptr (StvaDbLabelSet) set = pick_label_set (db, &args, &error);

@@ -32,6 +32,7 @@
 #include "stva-csv.h"
 #include "stva-db-error.h"
 #include "stva-meld.h"
+#include "stva-subtitles.h"
 
 G_BEGIN_DECLS
 
@@ -127,6 +128,14 @@ void     stva_db_import_report_clear (StvaDbImportReport *report);
  * clips and CSVs are warnings in report (nullable). */
 gboolean stva_db_import_meld (StvaDb *db, const char *dir, StvaDbImportReport *report,
                               GError **error);
+
+/* Imports a dialogue video (nullable: subtitles alone) with SRT or WebVTT subtitles as one
+ * dialogue of corpus "subtitles" named after the video (or the subtitle file), in split
+ * (nullable: "none").  A cue is an utterance; its speaker comes from a voice tag or a "Name:"
+ * prefix ("" when neither is there).  One transaction. */
+gboolean stva_db_import_subtitles (StvaDb *db, const char *subtitles, const char *video,
+                                   const char *split, StvaDbImportReport *report,
+                                   GError **error);
 
 /* ---- corrections -------------------------------------------------------------------------- */
 
@@ -374,5 +383,9 @@ gboolean stva_db_export_jsonl (StvaDb *db, gint64 label_set_id, gint64 model_id,
 /* {train,dev,test}_sent_emo.csv in dir (created), MELD columns, Emotion = current label in
  * the "meld" set, the other columns as imported. */
 gboolean stva_db_export_meld  (StvaDb *db, const char *dir, GError **error);
+
+/* A dialogue's utterances as SRT (vtt FALSE) or WebVTT, speakers as "Name: " or voice tags. */
+gboolean stva_db_export_subtitles (StvaDb *db, gint64 dialogue_id, gboolean vtt,
+                                   const char *path, GError **error);
 
 G_END_DECLS

@@ -27,7 +27,7 @@ expect 1 "$synctva" init
 grep -q '^synctva: project.stva: already exists' "$dir/err" || fail "second init"
 expect 2 "$synctva" import
 expect 2 "$synctva" import nonsense x
-expect 1 "$synctva" import srt x.srt
+expect 1 "$synctva" import eaf x.eaf
 expect 2 "$synctva" stats --bogus
 
 expect 0 "$synctva" import meld ../meld
@@ -51,6 +51,16 @@ expect 0 "$synctva" export jsonl ../exported.jsonl
 [ "$(wc -l < ../exported.jsonl)" = 2 ] || fail "jsonl rows"
 expect 2 "$synctva" export pdf x
 expect 1 "$synctva" export csv ../exported.csv --label-set nope
+
+# subtitles with the video beside them
+printf '1\n00:00:01,000 --> 00:00:02,000\nAnn: Hello there.\n\n2\n00:00:02,500 --> 00:00:03,000\nBye.\n' > ../ep1.srt
+: > ../ep1.mp4
+expect 0 "$synctva" import srt ../ep1.srt --split test
+grep -q 'Imported 1 dialogues, 2 utterances, 0 clips, 1 dialogue videos' "$dir/out" || fail "srt: $(cat "$dir/out")"
+expect 1 "$synctva" import srt ../ep1.srt --split test
+expect 2 "$synctva" export vtt ../ep1.vtt
+expect 0 "$synctva" export vtt ../ep1.vtt --dialogue 2
+grep -q '<v Ann>Hello there.' ../ep1.vtt || fail "vtt export: $(cat ../ep1.vtt)"
 
 # project lookup: --project and $SYNCTVA_PROJECT from elsewhere; two *.stva here is ambiguous
 cd "$dir/two" || exit 1
