@@ -23,6 +23,8 @@ import subprocess
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+
 try:
     import numpy as np
     import torch
