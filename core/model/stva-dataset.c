@@ -47,7 +47,7 @@ stva_split_from_name (const char *name)
   return -1;
 }
 
-/* ---- life cycle --------------------------------------------------------------------------------- */
+/* ---- life cycle ------------------------------------------------------------------------------ */
 
 StvaDataset *
 stva_dataset_new (void)
@@ -92,7 +92,7 @@ stva_dataset_free (StvaDataset *ds)
   free (ds);
 }
 
-/* ---- validation ------------------------------------------------------------------------------- */
+/* ---- validation ------------------------------------------------------------------------------ */
 
 StvaStatus
 stva_dataset_validate (const StvaDataset *ds,
@@ -191,7 +191,7 @@ stva_dataset_validate (const StvaDataset *ds,
   return STVA_OK;
 }
 
-/* ---- counts ------------------------------------------------------------------------------------ */
+/* ---- counts ---------------------------------------------------------------------------------- */
 
 int64_t
 stva_dataset_n_utterances (const StvaDataset *ds,
@@ -226,7 +226,7 @@ stva_dataset_count_labels (const StvaDataset *ds,
   return n;
 }
 
-/* ---- normalisation ------------------------------------------------------------------------------ */
+/* ---- normalisation --------------------------------------------------------------------------- */
 
 StvaStatus
 stva_dataset_feature_stats (const StvaDataset *ds,

@@ -99,5 +99,6 @@ StvaStatus stva_dataset_feature_stats (const StvaDataset *ds, int m, int split, 
 
 /* x = (x - mean) / s in place on modality m's present rows of every dialogue, where
  * s = std when std >= STVA_STD_FLOOR and 1 otherwise (as sklearn does for zero variance: a
- * dimension constant on train must not blow up on test); missing rows stay 0.  mean, std: (F[m]). */
+ * dimension constant on train must not blow up on test); missing rows stay 0.
+ * mean, std: (F[m]). */
 void stva_dataset_standardise (StvaDataset *ds, int m, const float *mean, const float *std);

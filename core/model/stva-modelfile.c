@@ -101,7 +101,7 @@ put_f32s (OutBuf      *b,
 #endif
 }
 
-/* ---- helpers: checks shared by writer and reader ----------------------------------------------- */
+/* ---- helpers: checks shared by writer and reader --------------------------------------------- */
 
 static bool
 str_ok (const char *s)
@@ -226,7 +226,7 @@ check_for_write (const StvaModelFile *mf,
   return STVA_OK;
 }
 
-/* ---- public API: writing ----------------------------------------------------------------------- */
+/* ---- public API: writing --------------------------------------------------------------------- */
 
 int64_t
 stva_named_tensor_numel (const StvaNamedTensor *t)
@@ -367,7 +367,7 @@ out:
   return st;
 }
 
-/* ---- helpers: the bounds-checked cursor ---------------------------------------------------- */
+/* ---- helpers: the bounds-checked cursor ------------------------------------------------------ */
 
 typedef struct
 {
@@ -495,7 +495,7 @@ take_f32s (Cursor *c,
   return x;
 }
 
-/* ---- reading ----------------------------------------------------------------------------------- */
+/* ---- reading --------------------------------------------------------------------------------- */
 
 static StvaStatus
 read_features (Cursor        *c,
@@ -714,7 +714,7 @@ read_all (Cursor        *c,
   return STVA_OK;
 }
 
-/* ---- public API: reading ----------------------------------------------------------------------- */
+/* ---- public API: reading --------------------------------------------------------------------- */
 
 StvaStatus
 stva_modelfile_read_buffer (const uint8_t *buf,

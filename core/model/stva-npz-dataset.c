@@ -17,7 +17,7 @@ static const char *const mask_names[STVA_N_MOD] = { "mask_T", "mask_A", "mask_V"
 static const char *const fname_names[STVA_N_MOD] = { "feature_names_T", "feature_names_A",
                                                      "feature_names_V" };
 
-/* ---- reading ------------------------------------------------------------------------------------ */
+/* ---- reading --------------------------------------------------------------------------------- */
 
 typedef enum
 {
@@ -339,7 +339,7 @@ stva_npz_read_dataset (const char   *path,
   return st;
 }
 
-/* ---- writing ------------------------------------------------------------------------------------ */
+/* ---- writing --------------------------------------------------------------------------------- */
 
 StvaStatus
 stva_npz_write_dataset (const char        *path,

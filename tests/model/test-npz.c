@@ -65,7 +65,7 @@ run_helper (const char *cmd,
   return -1;
 }
 
-/* ---- C -> C ------------------------------------------------------------------------------------- */
+/* ---- C -> C ---------------------------------------------------------------------------------- */
 
 static void
 round_trip (bool compress,
@@ -146,7 +146,7 @@ test_arrays (void)
   stva_npz_free (&npz);
 }
 
-/* ---- numpy -------------------------------------------------------------------------------------- */
+/* ---- numpy ----------------------------------------------------------------------------------- */
 
 static bool
 need_numpy (void)
@@ -231,7 +231,7 @@ test_numpy_malformed (void)
   expect_numpy_error ("rows.npz", STVA_ERR_FORMAT, "array 'x_A' has 5 rows, not 6");
 }
 
-/* ---- malformed archives ----------------------------------------------------------------------- */
+/* ---- malformed archives ---------------------------------------------------------------------- */
 
 static uint8_t *
 fixture_bytes (bool    compress,
@@ -315,7 +315,7 @@ test_bad_zip (void)
   stva_npy_array_clear (&a);
 }
 
-/* ---- dataset-level checks: arrays changed in memory after a good read --------------------------- */
+/* ---- dataset-level checks: arrays changed in memory after a good read ------------------------ */
 
 typedef void (*Breaker) (StvaNpz *npz);
 
