@@ -23,7 +23,7 @@ static const Command commands[] = {
   { "make-demo", stva_cli_make_demo, "generate the synthetic MELD-style demo corpus", NULL },
   { "init", stva_cli_init, "create a project database", NULL },
   { "import", stva_cli_import, "import a corpus, subtitles, annotations or features", NULL },
-  { "extract", NULL, "extract text, audio and visual features", "media and features (issue #4)" },
+  { "extract", stva_cli_extract, "extract text, audio and visual features", NULL },
   { "train", NULL, "train a Sync-TVA model", "the Sync-TVA core (issue #3)" },
   { "eval", NULL, "evaluate a model on a split", "the Sync-TVA core (issue #3)" },
   { "predict", NULL, "predict emotions with a model", "the Sync-TVA core (issue #3)" },
