@@ -83,18 +83,24 @@ class ConvertError(Exception):
 
 def ordered(ids):
     """Split lists may be lists, sets or arrays; ids are compared as strings."""
-    return sorted(str(v) for v in ids)
+    return sorted(v.decode('latin1') if isinstance(v, bytes) else str(v) for v in ids)
+
+
+_keyed = {}
 
 
 def lookup(d, vid, field):
-    """d[vid], trying the id as given and as str (pickles keep ints, bytes or str ids)."""
-    for key in (vid, str(vid)):
-        if key in d:
-            return d[key]
-    for key in d:
-        if str(key) == vid:
-            return d[key]
-    raise ConvertError('dialogue %s: no %s' % (vid, field))
+    """d[vid] with the ids compared as str (pickles keep int, bytes or str ids)."""
+    if not isinstance(d, dict):
+        raise ConvertError('%s is a %s, not a dict keyed by dialogue id'
+                           % (field, type(d).__name__))
+    if id(d) not in _keyed:
+        _keyed[id(d)] = (d, {(k.decode('latin1') if isinstance(k, bytes) else str(k)): v
+                             for k, v in d.items()})
+    try:
+        return _keyed[id(d)][1][vid]
+    except KeyError:
+        raise ConvertError('dialogue %s: no %s' % (vid, field)) from None
 
 
 def matrix(rows, vid, field, T):
@@ -139,6 +145,20 @@ def speaker_names(raw, vid, T):
                 raise ConvertError('dialogue %s: empty speaker vector' % vid)
             names.append('slot%d' % int(np.argmax(v)))
     return names
+
+
+def utterance_ids(data, layout, vid, T):
+    """The videoIDs field's per-utterance ids when it has T of them (strings kept as they are,
+    anything else prefixed by the dialogue id), else '<dialogue id>_<index>'."""
+    if layout['ids'] != 'keys':
+        try:
+            raw = list(lookup(data[layout['ids']], vid, 'ids'))
+        except (ConvertError, TypeError):
+            raw = []
+        if len(raw) == T:
+            return [x.decode('latin1') if isinstance(x, bytes)
+                    else x if isinstance(x, str) else '%s_%s' % (vid, x) for x in raw]
+    return ['%s_%d' % (vid, t) for t in range(T)]
 
 
 def choose_dev(train, args):
@@ -207,7 +227,7 @@ def convert(data, layout, args):
                 raise ConvertError('dialogue %s: %d sentiments for %d utterances'
                                    % (vid, len(s), T))
             senti += s
-        utt += ['%s_%d' % (vid, t) for t in range(T)]
+        utt += utterance_ids(data, layout, vid, T)
         offsets.append(offsets[-1] + T)
         ids.append(vid)
         splits.append(split)

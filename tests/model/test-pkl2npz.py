@@ -43,6 +43,7 @@ def corpus(n_train, n_test, K, prefix, widths, n_text, seed, n_valid=0):
              'mf': ['M' if v else 'F' for v in rng.randint(0, 2, T)],
              'slot': [int(v) for v in rng.randint(0, 9, T)],
              'sent': ['utterance %d of %s' % (t, vid) for t in range(T)],
+             'utt': ['%s_%s%03d' % (vid, 'MF'[t % 2], t) for t in range(T)],
              'senti': [int(v) for v in rng.randint(0, 3, T)]}
         d['text'] = [rng.randint(-40, 40, (T, widths[0])) / 4.0 for _ in range(n_text)]
         d['audio'] = rng.randint(-40, 40, (T, widths[1])) / 4.0
@@ -63,7 +64,8 @@ def onehot(slots):
 
 
 def build(layout, dia, train, valid, test):
-    ids = field(dia, lambda d: None)
+    # IEMOCAP-style per-utterance ids (strings) for the iemocap layouts, MELD-style ints for meld
+    ids = field(dia, lambda d: d['utt'] if layout.startswith('iemocap') else list(range(d['T'])))
     spk_mf = field(dia, lambda d: d['mf'])
     spk_oh = field(dia, lambda d: onehot(d['slot']))
     lab = field(dia, lambda d: d['labels'])
@@ -119,7 +121,8 @@ def expected(layout, dia, train, valid, test, dev_fraction, seed, text_set, dev_
         xs = [xt, d['audio'] if has_av else None, d['visual'] if has_av else None]
         out.append({'id': vid, 'split': split, 'T': d['T'],
                     'speaker': [speakers.index(n) for n in names[vid]], 'label': d['labels'],
-                    'utt_id': ['%s_%d' % (vid, t) for t in range(d['T'])],
+                    'utt_id': (d['utt'] if layout in ('iemocap', 'iemocap-bert')
+                               else ['%s_%d' % (vid, t) for t in range(d['T'])]),
                     'x': [[] if x is None else [float(v) for v in
                                                 np.asarray(x, dtype=np.float32).ravel()]
                           for x in xs]})
