@@ -24,13 +24,13 @@ static const Command commands[] = {
   { "init", stva_cli_init, "create a project database", NULL },
   { "import", stva_cli_import, "import a corpus, subtitles, annotations or features", NULL },
   { "extract", stva_cli_extract, "extract text, audio and visual features", NULL },
-  { "train", NULL, "train a Sync-TVA model", "the Sync-TVA core (issue #3)" },
-  { "eval", NULL, "evaluate a model on a split", "the Sync-TVA core (issue #3)" },
-  { "predict", NULL, "predict emotions with a model", "the Sync-TVA core (issue #3)" },
+  { "train", stva_cli_train, "train a Sync-TVA model", NULL },
+  { "eval", stva_cli_eval, "evaluate a model on a split", NULL },
+  { "predict", stva_cli_predict, "predict emotions with a model", NULL },
   { "export", stva_cli_export, "export labels, predictions or datasets", NULL },
   { "figure", NULL, "draw a figure to PNG, SVG or PDF", "the studio views" },
   { "stats", stva_cli_stats, "counts, label distribution and agreement", NULL },
-  { "merge", NULL, "merge projects made apart", "the project store (issue #5)" },
+  { "merge", stva_cli_merge, "merge projects made apart", NULL },
   { "model", stva_cli_model, "model info FILE: describe a model file", NULL },
 };
 
