@@ -4,6 +4,7 @@
  * Argument parsing, finding the project (--project, $SYNCTVA_PROJECT, or the single *.stva in
  * the current folder) and printing; the work is in db/.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +26,8 @@ typedef struct
   const char *video;        /* --video */
   const char *split;        /* --split */
   long long   dialogue_id;  /* --dialogue */
+  long long   shard;        /* --shard i/n */
+  long long   n_shards;
   const char *pos[4];       /* positional arguments */
   int         n_pos;
 } Args;
@@ -64,6 +67,17 @@ parse_args (int         argc,
           if (!stva_cli_parse_int (argv[++i], 1, INT64_MAX, &args->dialogue_id))
             {
               *status = stva_cli_usage (usage, "--dialogue takes a dialogue id");
+              return false;
+            }
+        }
+      else if (strcmp (a, "--shard") == 0 && has_value)
+        {
+          g_auto (GStrv) parts = g_strsplit (argv[++i], "/", 2);
+          if (g_strv_length (parts) != 2
+              || !stva_cli_parse_int (parts[1], 1, 100000, &args->n_shards)
+              || !stva_cli_parse_int (parts[0], 0, args->n_shards - 1, &args->shard))
+            {
+              *status = stva_cli_usage (usage, "--shard takes i/n with 0 <= i < n");
               return false;
             }
         }
@@ -180,7 +194,8 @@ stva_cli_init (int    argc,
 /* ---- import ------------------------------------------------------------------------------- */
 
 static const char import_usage[] =
-  "synctva import meld DIR | srt|vtt FILE [--video FILE] [--split S]  [--project FILE] [--json]";
+  "synctva import meld DIR [--shard i/n] | srt|vtt FILE [--video FILE] [--split S] "
+  "[--project FILE] [--json]";
 
 /* Kinds issue #5 plans that this build does not read yet. */
 static const char *const planned_imports[] = {
@@ -231,7 +246,9 @@ stva_cli_import (int    argc,
         }
     }
   if (!(subtitles ? stva_db_import_subtitles (db, path, video, args.split, &report, &error)
-                  : stva_db_import_meld (db, path, &report, &error)))
+                  : stva_db_import_meld_shard (db, path, (guint) args.shard,
+                                               args.n_shards ? (guint) args.n_shards : 1,
+                                               &report, &error)))
     return fail_error (error);
   double elapsed = stva_cli_now_s () - t0;
   guint n_warn = report.warnings->len;
@@ -250,6 +267,79 @@ stva_cli_import (int    argc,
             "in %.2f s (%u warnings)\n", report.n_dialogues, report.n_utterances,
             report.n_clips, report.n_dialogue_videos, stva_db_path (db), elapsed, n_warn);
   stva_db_import_report_clear (&report);
+  return STVA_EXIT_OK;
+}
+
+/* ---- merge -------------------------------------------------------------------------------- */
+
+static const char merge_usage[] = "synctva merge OUT IN... [--json]";
+
+int
+stva_cli_merge (int    argc,
+                char **argv)
+{
+  bool json = false;
+  g_autoptr (GPtrArray) files = g_ptr_array_new ();
+  for (int i = 1; i < argc; i++)
+    {
+      if (strcmp (argv[i], "--json") == 0)
+        json = true;
+      else if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
+        {
+          printf ("usage: %s\n", merge_usage);
+          return STVA_EXIT_OK;
+        }
+      else if (argv[i][0] == '-' && argv[i][1] != '\0')
+        return stva_cli_usage (merge_usage, "unknown option '%s'", argv[i]);
+      else
+        g_ptr_array_add (files, argv[i]);
+    }
+  if (files->len < 2)
+    return stva_cli_usage (merge_usage, "merge needs an output and at least one input");
+  const char *out = g_ptr_array_index (files, 0);
+  if (g_file_test (out, G_FILE_TEST_EXISTS))
+    return stva_cli_fail ("%s: already exists; merge writes a new project", out);
+  /* built under a temporary name and renamed when whole, so a failed merge leaves nothing */
+  g_autofree char *tmp = g_strconcat (out, ".tmp", NULL);
+  static const char *const sidecars[] = { "", "-wal", "-shm" };
+  for (size_t i = 0; i < G_N_ELEMENTS (sidecars); i++)
+    {
+      g_autofree char *p = g_strconcat (tmp, sidecars[i], NULL);
+      remove (p);
+    }
+  GError *error = NULL;
+  StvaDb *db = stva_db_open (tmp, STVA_DB_OPEN_CREATE, &error);
+  StvaDbMergeReport report;
+  gboolean ok = db != NULL
+                && stva_db_merge (db, (const char *const *) files->pdata + 1, files->len - 1,
+                                  &report, &error);
+  stva_db_close (db);
+  if (ok && rename (tmp, out) != 0)
+    {
+      ok = FALSE;
+      g_set_error (&error, STVA_DB_ERROR, STVA_DB_ERROR_IO, "%s: %s", out, g_strerror (errno));
+    }
+  if (!ok)
+    {
+      for (size_t i = 0; i < G_N_ELEMENTS (sidecars); i++)
+        {
+          g_autofree char *p = g_strconcat (tmp, sidecars[i], NULL);
+          remove (p);
+        }
+      return fail_error (error);
+    }
+  for (guint i = 0; i < report.conflicts->len; i++)
+    fprintf (stderr, "synctva: conflict: %s\n", (char *) g_ptr_array_index (report.conflicts, i));
+  if (json)
+    printf ("{\"out\": \"%s\", \"inputs\": %u, \"utterances_added\": %d, \"events_added\": %d, "
+            "\"events_duplicate\": %d, \"conflicts\": %u}\n", out, report.n_inputs,
+            report.n_utterances_added, report.n_events_added, report.n_events_duplicate,
+            report.conflicts->len);
+  else
+    printf ("Merged %u projects into %s: %d utterances, %d corrections (%d already there), "
+            "%u conflicts\n", report.n_inputs, out, report.n_utterances_added,
+            report.n_events_added, report.n_events_duplicate, report.conflicts->len);
+  stva_db_merge_report_clear (&report);
   return STVA_EXIT_OK;
 }
 

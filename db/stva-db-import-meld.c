@@ -115,6 +115,8 @@ warn (StvaDbImportReport *report,
 static gboolean
 store_split (StvaDb              *db,
              Stmts               *s,
+             guint                shard,
+             guint                n_shards,
              const char          *dir,
              const MeldSplit     *split,
              GPtrArray           *rows,
@@ -133,6 +135,13 @@ store_split (StvaDb              *db,
     {
       const StvaMeldRow *first = g_ptr_array_index (rows, i);
       int dia = first->dialogue_id;
+      if ((guint) dia % n_shards != shard)
+        {
+          while (i < rows->len && ((StvaMeldRow *) g_ptr_array_index (rows, i))->dialogue_id
+                                    == dia)
+            i++;
+          continue;
+        }
       g_autofree char *name = g_strdup_printf ("dia%d", dia);
       g_autofree char *video_name = g_strdup_printf ("dia%d.mp4", dia);
       g_autofree char *video = g_build_filename (dir, "dialogues", split->split, video_name,
@@ -224,11 +233,23 @@ store_split (StvaDb              *db,
 
 gboolean
 stva_db_import_meld (StvaDb              *db,
-                     const char          *dir_in,
-                     StvaDbImportReport  *report_out,
+                     const char          *dir,
+                     StvaDbImportReport  *report,
                      GError             **error)
 {
+  return stva_db_import_meld_shard (db, dir, 0, 1, report, error);
+}
+
+gboolean
+stva_db_import_meld_shard (StvaDb              *db,
+                           const char          *dir_in,
+                           guint                shard,
+                           guint                n_shards,
+                           StvaDbImportReport  *report_out,
+                           GError             **error)
+{
   g_return_val_if_fail (db != NULL && dir_in != NULL, FALSE);
+  g_return_val_if_fail (n_shards >= 1 && shard < n_shards, FALSE);
   g_autofree char *dir = g_canonicalize_filename (dir_in, NULL);
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
@@ -305,8 +326,8 @@ stva_db_import_meld (StvaDb              *db,
   }
   for (int k = 0; k < 3; k++)
     if (rows[k] != NULL
-        && !store_split (db, &s, dir, &meld_splits[k], rows[k], set, report->import_id, report,
-                         error))
+        && !store_split (db, &s, shard, n_shards, dir, &meld_splits[k], rows[k], set,
+                         report->import_id, report, error))
       goto rollback;
   for (guint i = 0; i < report->warnings->len; i++)
     {

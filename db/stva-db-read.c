@@ -526,7 +526,7 @@ stva_db_counts (StvaDb        *db,
     db, "SELECT (SELECT count (*) FROM media), (SELECT count (*) FROM annotator), "
         "(SELECT count (*) FROM correction), (SELECT count (*) FROM model), "
         "(SELECT count (*) FROM prediction), (SELECT count (*) FROM feature), "
-        "(SELECT count (*) FROM import_warning)", error);
+        "(SELECT count (DISTINCT message) FROM import_warning)", error);
   if (rest == NULL || _stva_db_step (db, rest, error) != 1)
     return FALSE;
   c->n_media = sqlite3_column_int (rest, 0);

@@ -128,6 +128,10 @@ void     stva_db_import_report_clear (StvaDbImportReport *report);
  * clips and CSVs are warnings in report (nullable). */
 gboolean stva_db_import_meld (StvaDb *db, const char *dir, StvaDbImportReport *report,
                               GError **error);
+/* The same for the dialogues whose Dialogue_ID % n_shards == shard: a batch job split in
+ * n_shards parts whose projects stva_db_merge () puts together. */
+gboolean stva_db_import_meld_shard (StvaDb *db, const char *dir, guint shard, guint n_shards,
+                                    StvaDbImportReport *report, GError **error);
 
 /* Imports a dialogue video (nullable: subtitles alone) with SRT or WebVTT subtitles as one
  * dialogue of corpus "subtitles" named after the video (or the subtitle file), in split
@@ -311,7 +315,7 @@ typedef struct
   int n_models;
   int n_predictions;
   int n_features;
-  int n_import_warnings;
+  int n_import_warnings;  /* distinct messages over all imports */
 } StvaDbCounts;
 
 gboolean   stva_db_counts         (StvaDb *db, StvaDbCounts *counts, GError **error);
@@ -371,6 +375,27 @@ void     stva_db_agreement_clear (StvaDbAgreement *a);
  * predictions as raters when asked (model_id 0: no model). */
 gboolean stva_db_agreement (StvaDb *db, gint64 label_set_id, gboolean include_gold,
                             gint64 model_id, StvaDbAgreement *out, GError **error);
+
+/* ---- merging ----------------------------------------------------------------------------- */
+
+typedef struct
+{
+  guint      n_inputs;             /* inputs merged */
+  int        n_utterances_added;
+  int        n_events_added;
+  int        n_events_duplicate;   /* already there: not added again */
+  GPtrArray *conflicts;            /* owned, of owned strings: disagreements, first one kept */
+} StvaDbMergeReport;
+
+void     stva_db_merge_report_init  (StvaDbMergeReport *report);
+void     stva_db_merge_report_clear (StvaDbMergeReport *report);
+/* Merges the projects at inputs into db, matching rows by what they are (names, paths,
+ * dialogue and utterance positions, file hashes, event contents), never adding a row twice;
+ * events from all inputs are appended in time order.  Disagreements keep db's (or the first
+ * input's) version and are listed in report.  Each input is its own transaction: on error,
+ * discard db (merge into a new file). */
+gboolean stva_db_merge (StvaDb *db, const char *const *inputs, guint n_inputs,
+                        StvaDbMergeReport *report, GError **error);
 
 /* ---- exporting ---------------------------------------------------------------------------- */
 

@@ -73,4 +73,38 @@ grep -q '2 \*.stva files here' "$dir/err" || fail "ambiguous project: $(cat "$di
 printf 'garbage garbage garbage' > c.stva
 expect 1 "$synctva" stats --project c.stva
 grep -q '^synctva: c.stva: not a Sync-TVA project' "$dir/err" || fail "garbage: $(cat "$dir/err")"
+# a batch job in two shards run through GNU parallel, merged: equal to a single run
+if command -v parallel >/dev/null; then
+  mkdir -p ../big
+  {
+    printf 'Sr No.,Utterance,Speaker,Emotion,Sentiment,Dialogue_ID,Utterance_ID,Season,Episode,StartTime,EndTime\r\n'
+    n=1
+    for d in 0 1 2 3 4; do
+      for u in 0 1 2; do
+        printf '%d,"Line %d, dialogue %d.",S%d,%s,neutral,%d,%d,1,1,"00:00:0%d,000","00:00:0%d,500"\r\n' \
+          $n $u $d $u "$(echo joy anger fear | cut -d' ' -f$((u + 1)))" $d $u $u $u
+        n=$((n + 1))
+      done
+    done
+  } > ../big/train_sent_emo.csv
+  expect 0 "$synctva" init ../single.stva
+  expect 0 "$synctva" import meld ../big --project ../single.stva
+  parallel --will-cite "$synctva" init ../shard{}.stva ::: 0 1 >/dev/null || fail "parallel init"
+  parallel --will-cite "$synctva" import meld ../big --shard {}/2 --project ../shard{}.stva \
+    ::: 0 1 >/dev/null 2>&1 || fail "parallel import"
+  expect 0 "$synctva" stats --project ../shard1.stva --json
+  grep -q '"utterances":{"train":6,' "$dir/out" || fail "shard 1 of 2: $(cat "$dir/out")"
+  expect 0 "$synctva" merge ../merged.stva ../shard0.stva ../shard1.stva
+  grep -q 'Merged 2 projects into ../merged.stva: 15 utterances' "$dir/out" || fail "merge: $(cat "$dir/out")"
+  expect 1 "$synctva" merge ../merged.stva ../shard0.stva
+  expect 2 "$synctva" merge ../only.stva
+  expect 0 "$synctva" export meld ../e-single --project ../single.stva
+  expect 0 "$synctva" export meld ../e-merged --project ../merged.stva
+  cmp -s ../e-single/train_sent_emo.csv ../e-merged/train_sent_emo.csv || fail "merge differs"
+  "$synctva" stats --json --project ../single.stva | sed 's/"project":"[^"]*"//' > ../s1.json
+  "$synctva" stats --json --project ../merged.stva | sed 's/"project":"[^"]*"//' > ../s2.json
+  cmp -s ../s1.json ../s2.json || fail "stats of the merge differ from a single run"
+else
+  echo "GNU parallel not installed: sharded run skipped" >&2
+fi
 echo "ok"
