@@ -99,6 +99,80 @@ test_round_trip (void)
   round_trip (true, false);
 }
 
+/* A larger random dataset: 40 dialogues of 1 to 33 utterances, random masks (each utterance keeps
+ * at least one modality), widths 17/5/9, feature names on A only. */
+static StvaDataset *
+random_dataset (guint32 seed)
+{
+  GRand *rng = g_rand_new_with_seed (seed);
+  StvaDataset *ds = stva_dataset_new ();
+  const int F[3] = { 17, 5, 9 };
+  ds->K = 7;
+  ds->labels = malloc (7 * sizeof (char *));
+  for (int k = 0; k < 7; k++)
+    ds->labels[k] = g_strdup_printf ("class%d", k);
+  ds->n_speakers = 9;
+  ds->speakers = malloc (9 * sizeof (char *));
+  for (int k = 0; k < 9; k++)
+    ds->speakers[k] = g_strdup_printf ("speaker %d", k);
+  memcpy (ds->F, F, sizeof F);
+  ds->feature_names[STVA_MOD_A] = malloc (5 * sizeof (char *));
+  for (int f = 0; f < 5; f++)
+    ds->feature_names[STVA_MOD_A][f] = g_strdup_printf ("a%d", f);
+  ds->n_dialogues = 40;
+  ds->dialogues = calloc (40, sizeof (StvaDialogue));
+  for (int d = 0; d < 40; d++)
+    {
+      StvaDialogue *dia = &ds->dialogues[d];
+      int T = g_rand_int_range (rng, 1, 34);
+      dia->id = g_strdup_printf ("d%03d", d);
+      dia->split = g_rand_int_range (rng, 0, 3);
+      dia->T = T;
+      dia->speaker = malloc ((size_t) T * sizeof (int));
+      dia->label = malloc ((size_t) T * sizeof (int));
+      for (int m = 0; m < 3; m++)
+        {
+          dia->x[m] = calloc ((size_t) T * (size_t) F[m], sizeof (float));
+          dia->mask[m] = calloc ((size_t) T, 1);
+        }
+      for (int t = 0; t < T; t++)
+        {
+          dia->speaker[t] = g_rand_int_range (rng, 0, 9);
+          dia->label[t] = g_rand_int_range (rng, -1, 7);
+          int keep = g_rand_int_range (rng, 1, 8);      /* a non-empty subset of T, A, V */
+          for (int m = 0; m < 3; m++)
+            {
+              dia->mask[m][t] = (keep >> m) & 1;
+              for (int f = 0; dia->mask[m][t] && f < F[m]; f++)
+                dia->x[m][t * F[m] + f] = (float) g_rand_double_range (rng, -1e3, 1e3);
+            }
+        }
+    }
+  g_rand_free (rng);
+  return ds;
+}
+
+static void
+test_random_round_trip (void)
+{
+  for (guint32 seed = 1; seed <= 3; seed++)
+    for (int compress = 0; compress < 2; compress++)
+      {
+        StvaDataset *ds = random_dataset (seed);
+        g_autofree char *path = tmp_path ("random.npz");
+        StvaDataset *back = NULL;
+        StvaError err = { 0 };
+        g_assert_cmpint (stva_dataset_validate (ds, 33, &err), ==, STVA_OK);
+        g_assert_cmpint (stva_npz_write_dataset_full (path, ds, compress, &err), ==, STVA_OK);
+        if (stva_npz_read_dataset (path, &back, &err) != STVA_OK)
+          g_error ("seed %u: %s", seed, err.message);
+        fixture_assert_equal (ds, back);
+        g_assert_cmpint (stva_dataset_validate (back, 33, &err), ==, STVA_OK);
+        stva_dataset_free (back);
+        stva_dataset_free (ds);
+      }
+}
+
 static void
 test_arrays (void)
 {
@@ -428,6 +502,7 @@ main (int    argc,
     g_error ("npz-helper.py write failed (%d): %s", rc, out);
 
   g_test_add_func ("/model/npz/round-trip", test_round_trip);
+  g_test_add_func ("/model/npz/random-round-trip", test_random_round_trip);
   g_test_add_func ("/model/npz/arrays", test_arrays);
   g_test_add_func ("/model/npz/numpy-reads-c", test_numpy_reads_c);
   g_test_add_func ("/model/npz/c-reads-numpy", test_c_reads_numpy);
