@@ -218,6 +218,22 @@ test_arrays (void)
     g_assert_cmpstr (((char **) a->data)[i], ==, strs[i]);
   g_assert_null (stva_npz_find (&npz, "bad"));
   stva_npz_free (&npz);
+
+  /* an unwritable place is an I/O error naming the temporary file; abort leaves nothing */
+  g_assert_cmpint (stva_npz_writer_open ("/nonexistent-dir/x.npz", false, &w, &err), ==,
+                   STVA_ERR_IO);
+  g_assert_nonnull (strstr (err.message, "/nonexistent-dir/x.npz.tmp"));
+  g_assert_null (w);
+  g_autofree char *aborted = tmp_path ("aborted.npz");
+  g_autofree char *aborted_tmp = g_strconcat (aborted, ".tmp", NULL);
+  g_assert_cmpint (stva_npz_writer_open (aborted, false, &w, &err), ==, STVA_OK);
+  g_assert_true (g_file_test (aborted_tmp, G_FILE_TEST_EXISTS));
+  stva_npz_writer_abort (w);
+  g_assert_false (g_file_test (aborted_tmp, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (aborted, G_FILE_TEST_EXISTS));
+  StvaDataset *ds = fixture_dataset_new (false);
+  g_assert_cmpint (stva_npz_write_dataset ("/nonexistent-dir/x.npz", ds, &err), ==, STVA_ERR_IO);
+  stva_dataset_free (ds);
 }
 
 /* ---- numpy ----------------------------------------------------------------------------------- */
