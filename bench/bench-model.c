@@ -1,0 +1,446 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * bench-model: the C side of the speed comparison of issue #3 (bench/run-bench.sh runs it next
+ * to bench/bench_torch.py on the same data and prints the ratios).
+ *
+ *   bench-model gen DIR [--seed N]
+ *       writes DIR/meld-synth.npz, synthetic features of MELD's shapes (text 1024, audio 300,
+ *       visual 342; 7 classes in MELD's training proportions): 1038 train dialogues with 9989
+ *       utterances and 280 test dialogues with 2610 utterances, lengths drawn to resemble
+ *       MELD's (1 to 24 in train, 1 to 33 in test), up to 9 speakers per dialogue; and
+ *       DIR/model.stvm, a model of the default config (D 256, H 4, L 2) for those widths with
+ *       the normalisation of the train split.
+ *   bench-model run DIR [--workers N] [--repeat N]
+ *       times, on that data and model: one training epoch (stva_train, batches of 16,
+ *       N worker threads), predicting the test split with every attention map recorded
+ *       (stva_model_predict, N threads over dialogues), and the per-dialogue latency of
+ *       stva_model_predict called one dialogue at a time; reports the GEMM work of an epoch,
+ *       the GFLOP/s reached, cblas_sgemm's rate at the model's shapes and the peak memory.
+ *       Output is "key value" lines.
+ * OpenBLAS's own threads are set by the caller (OPENBLAS_NUM_THREADS).
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include <cblas.h>
+
+#include "stva-error.h"
+#include "stva-rng.h"
+#include "stva-npz.h"
+#include "stva-model.h"
+#include "stva-train.h"
+
+#define N_TRAIN 1038
+#define U_TRAIN 9989
+#define N_TEST 280
+#define U_TEST 2610
+
+static const int MELD_F[3] = { 1024, 300, 342 };
+/* MELD train label counts: neutral surprise fear sadness joy disgust anger */
+static const double MELD_LABELS[7] = { 4710, 1205, 268, 683, 1743, 271, 1109 };
+static const char *const MELD_NAMES[7] = { "neutral", "surprise", "fear", "sadness", "joy",
+                                           "disgust", "anger" };
+
+/* ---- helpers ---- */
+
+static double
+now_s (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
+}
+
+static int
+fail (const char      *what,
+      const StvaError *error)
+{
+  fprintf (stderr, "bench-model: %s: %s\n", what, error->message);
+  return 1;
+}
+
+/* n lengths in [1, max_T] summing to total: a gamma-like draw (shape 2, MELD's mean), then
+ * single steps up or down on random dialogues until the sum is exact. */
+static void
+draw_lengths (StvaRng *rng,
+              int     *len,
+              int      n,
+              int      total,
+              int      max_T)
+{
+  double mean = (double) total / n;
+  int sum = 0;
+  for (int d = 0; d < n; d++)
+    {
+      /* sum of two exponentials: gamma(2, mean/2) */
+      double g = -0.5 * mean * (log (1.0 - stva_rng_uniform (rng))
+                                + log (1.0 - stva_rng_uniform (rng)));
+      int T = 1 + (int) floor (g);
+      len[d] = T < 1 ? 1 : T > max_T ? max_T : T;
+      sum += len[d];
+    }
+  while (sum != total)
+    {
+      int d = (int) stva_rng_below (rng, (uint32_t) n);
+      if (sum < total && len[d] < max_T)
+        {
+          len[d]++;
+          sum++;
+        }
+      else if (sum > total && len[d] > 1)
+        {
+          len[d]--;
+          sum--;
+        }
+    }
+}
+
+static StvaDataset *
+make_dataset (uint64_t seed)
+{
+  StvaRng rng;
+  stva_rng_init (&rng, seed);
+  StvaDataset *ds = stva_dataset_new ();
+  int n = N_TRAIN + N_TEST;
+  int *len = malloc ((size_t) n * sizeof (int));
+  draw_lengths (&rng, len, N_TRAIN, U_TRAIN, 24);
+  draw_lengths (&rng, len + N_TRAIN, N_TEST, U_TEST, 33);
+  ds->K = 7;
+  ds->labels = calloc (7, sizeof (char *));
+  for (int k = 0; k < 7; k++)
+    ds->labels[k] = strdup (MELD_NAMES[k]);
+  ds->n_speakers = 260;
+  ds->speakers = calloc ((size_t) ds->n_speakers, sizeof (char *));
+  for (int s = 0; s < ds->n_speakers; s++)
+    {
+      char buf[32];
+      snprintf (buf, sizeof buf, "speaker%d", s);
+      ds->speakers[s] = strdup (buf);
+    }
+  for (int m = 0; m < STVA_N_MOD; m++)
+    ds->F[m] = MELD_F[m];
+  ds->n_dialogues = n;
+  ds->dialogues = calloc ((size_t) n, sizeof (StvaDialogue));
+  for (int d = 0; d < n; d++)
+    {
+      StvaDialogue *dlg = &ds->dialogues[d];
+      int T = len[d];
+      char buf[32];
+      snprintf (buf, sizeof buf, "dia%d", d);
+      dlg->id = strdup (buf);
+      dlg->split = d < N_TRAIN ? STVA_SPLIT_TRAIN : STVA_SPLIT_TEST;
+      dlg->T = T;
+      dlg->speaker = malloc ((size_t) T * sizeof (int));
+      dlg->label = malloc ((size_t) T * sizeof (int));
+      int cast[9], n_cast = 1 + (int) stva_rng_below (&rng, 9);
+      for (int s = 0; s < n_cast; s++)
+        cast[s] = (int) stva_rng_below (&rng, (uint32_t) ds->n_speakers);
+      for (int i = 0; i < T; i++)
+        {
+          dlg->speaker[i] = cast[stva_rng_below (&rng, (uint32_t) n_cast)];
+          dlg->label[i] = (int) stva_rng_pick (&rng, MELD_LABELS, 7);
+        }
+      for (int m = 0; m < STVA_N_MOD; m++)
+        {
+          size_t F = (size_t) MELD_F[m];
+          dlg->x[m] = malloc ((size_t) T * F * sizeof (float));
+          dlg->mask[m] = malloc ((size_t) T);
+          memset (dlg->mask[m], 1, (size_t) T);
+          for (size_t k = 0; k < (size_t) T * F; k++)
+            dlg->x[m][k] = (float) stva_rng_normal (&rng) + 0.5f * (float) dlg->label[k / F];
+        }
+    }
+  free (len);
+  return ds;
+}
+
+static int
+cmd_gen (const char *dir,
+         uint64_t    seed)
+{
+  StvaError error = { 0 };
+  char path[4096];
+  StvaDataset *ds = make_dataset (seed);
+  snprintf (path, sizeof path, "%s/meld-synth.npz", dir);
+  if (stva_npz_write_dataset_full (path, ds, false, &error) != STVA_OK)
+    return fail ("write data", &error);
+
+  StvaModelConfig c;
+  stva_model_config_init (&c);
+  for (int m = 0; m < STVA_N_MOD; m++)
+    c.F[m] = MELD_F[m];
+  c.K = 7;
+  c.seed = seed;
+  StvaModel model = { 0 };
+  if (stva_model_init (&model, &c, &error) != STVA_OK)
+    return fail ("model", &error);
+  int *train = malloc (N_TRAIN * sizeof (int));
+  for (int d = 0; d < N_TRAIN; d++)
+    train[d] = d;
+  int rc = 0;
+  snprintf (path, sizeof path, "%s/model.stvm", dir);
+  if (stva_model_fit_normalisation (&model, ds, train, N_TRAIN, &error) != STVA_OK
+      || stva_model_save (&model, path, &error) != STVA_OK)
+    rc = fail ("model", &error);
+  printf ("data %s/meld-synth.npz: %d train dialogues (%d utterances), %d test (%d)\n", dir,
+          N_TRAIN, U_TRAIN, N_TEST, U_TEST);
+  printf ("model %s: %zu parameters\n", path, stva_params_count (&model.params));
+  free (train);
+  stva_model_clear (&model);
+  stva_dataset_free (ds);
+  return rc;
+}
+
+/* GEMM floating-point operations of one dialogue's forward pass (2·m·n·k per product):
+ * linear layers and attention products, as model.md lays them out. */
+static double
+forward_flops (const StvaModelConfig *c,
+               int                    T)
+{
+  double D = c->D, t = T, f = 0.0, fD = (double) c->ffn_mult * D;
+  int M = stva_model_config_n_active (c);
+  for (int m = 0; m < STVA_N_MOD; m++)
+    if (stva_model_config_active (c, m))
+      {
+        f += 2 * t * D * c->F[m];                                   /* projection */
+        if (c->use_msde)
+          f += 2 * t * D * D * 4 + 2 * t * 2 * D * D + 2 * 2 * t * t * D;   /* qkv enh, gate, attn */
+      }
+  int pairs = c->use_graph && M >= 2 ? M * (M - 1) / 2 : 0;
+  double n2 = 2 * t;
+  f += pairs * c->L * (2 * n2 * D * D * 4 + 2 * n2 * D * fD * 2 + 2 * 2 * n2 * n2 * D);
+  if (pairs > 0)
+    f += M * 2 * t * (M - 1) * D * D;                               /* combine */
+  if (c->use_cross && M >= 2)
+    f += M * (M - 1) * (2 * t * D * D * 4 + 2 * 2 * t * t * D);     /* CAF */
+  f += 2 * t * M * D * D + 2 * t * D * c->K;                        /* classifier */
+  return f;
+}
+
+/* cblas_sgemm's rate at (m, n, k), C = A·Bᵀ as a linear layer computes it, in GFLOP/s */
+static double
+sgemm_rate (int m,
+            int n,
+            int k)
+{
+  float *a = calloc ((size_t) m * k, sizeof (float)), *b = calloc ((size_t) n * k, sizeof (float));
+  float *y = calloc ((size_t) m * n, sizeof (float));
+  for (size_t i = 0; i < (size_t) m * k; i++)
+    a[i] = (float) (i % 7) * 0.1f;
+  for (size_t i = 0; i < (size_t) n * k; i++)
+    b[i] = (float) (i % 5) * 0.1f;
+  double flops = 2.0 * m * n * k, t0 = now_s (), t;
+  long reps = 0;
+  do
+    {
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0f, a, k, b, k, 0.0f, y,
+                   n);
+      reps++;
+      t = now_s () - t0;
+    }
+  while (t < 0.3);
+  free (a);
+  free (b);
+  free (y);
+  return flops * (double) reps / t * 1e-9;
+}
+
+typedef struct
+{
+  const StvaModel   *model;
+  const StvaDataset *ds;
+  const int         *dialogues;
+  int                n;
+  int                worker, n_workers;
+  StvaStatus         status;
+  StvaError          error;
+  double             checksum;
+} PredictJob;
+
+static void *
+predict_thread (void *data)
+{
+  PredictJob *job = data;
+  StvaModelWorkspace *ws = stva_model_workspace_new (&job->model->config);
+  job->status = STVA_OK;
+  for (int j = job->worker; j < job->n && job->status == STVA_OK; j += job->n_workers)
+    {
+      StvaModelOutput out = { 0 };
+      job->status = stva_model_predict (job->model, ws, &job->ds->dialogues[job->dialogues[j]],
+                                        &out, &job->error);
+      if (job->status == STVA_OK)
+        job->checksum += out.confidence[0];
+      stva_model_output_clear (&out);
+    }
+  stva_model_workspace_free (ws);
+  return NULL;
+}
+
+static bool
+epoch_cb (const StvaTrainProgress *p,
+          void                    *user_data)
+{
+  *(double *) user_data = p->seconds;
+  return true;
+}
+
+static int
+cmd_run (const char *dir,
+         int         workers,
+         int         repeat)
+{
+  StvaError error = { 0 };
+  char path[4096];
+  StvaModel model = { 0 };
+  StvaDataset *ds = NULL;
+  snprintf (path, sizeof path, "%s/model.stvm", dir);
+  if (stva_model_load (&model, path, &error) != STVA_OK)
+    return fail ("model", &error);
+  snprintf (path, sizeof path, "%s/meld-synth.npz", dir);
+  if (stva_npz_read_dataset (path, &ds, &error) != STVA_OK)
+    return fail ("data", &error);
+  model.config.threads = workers;
+  model.config.max_epochs = 1;
+  model.params.config.threads = workers;
+  model.params.config.max_epochs = 1;
+
+  int train[N_TRAIN + N_TEST], test[N_TRAIN + N_TEST], n_train = 0, n_test = 0;
+  double epoch_flops = 0.0, test_flops = 0.0;
+  for (int d = 0; d < ds->n_dialogues; d++)
+    if (ds->dialogues[d].split == STVA_SPLIT_TRAIN)
+      {
+        train[n_train++] = d;
+        epoch_flops += 3.0 * forward_flops (&model.config, ds->dialogues[d].T);
+      }
+    else if (ds->dialogues[d].split == STVA_SPLIT_TEST)
+      {
+        test[n_test++] = d;
+        test_flops += forward_flops (&model.config, ds->dialogues[d].T);
+      }
+  printf ("workers %d\n", workers);
+  printf ("train_dialogues %d\ntest_dialogues %d\n", n_train, n_test);
+  printf ("epoch_gflop %.1f\n", epoch_flops * 1e-9);
+  printf ("test_gflop %.2f\n", test_flops * 1e-9);
+
+  /* cblas_sgemm at the shapes of the big products: a mean dialogue of 10 utterances */
+  const int D = model.config.D;
+  struct { const char *what; int m, n, k; } shapes[] = {
+    { "proj_T", 10, D, 1024 }, { "graph_qkvo", 20, D, D }, { "graph_ffn1", 20, 2 * D, D },
+    { "graph_ffn2", 20, D, 2 * D }, { "batch_160_DxD", 160, D, D },
+  };
+  for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+    printf ("sgemm_gflops_%s %.1f\n", shapes[s].what,
+            sgemm_rate (shapes[s].m, shapes[s].n, shapes[s].k));
+
+  /* one training epoch, best of repeat (the parameters move on: speed does not care) */
+  double best_epoch = INFINITY;
+  for (int r = 0; r < repeat; r++)
+    {
+      double seconds = NAN;
+      StvaTrainResult result;
+      if (stva_train (&model, ds, train, n_train, NULL, 0, epoch_cb, &seconds, &result, &error)
+          != STVA_OK)
+        return fail ("train", &error);
+      printf ("train_epoch_s_run%d %.3f (loss %.4f)\n", r, seconds, result.final_train_loss);
+      if (seconds < best_epoch)
+        best_epoch = seconds;
+    }
+  printf ("train_epoch_s %.3f\n", best_epoch);
+  printf ("train_gflops %.1f\n", epoch_flops * 1e-9 / best_epoch);
+  struct rusage ru;
+  getrusage (RUSAGE_SELF, &ru);
+  printf ("peak_rss_mb %.1f\n", (double) ru.ru_maxrss / 1024.0);
+
+  /* the test set, every attention map recorded, workers threads over dialogues */
+  double best_infer = INFINITY;
+  for (int r = 0; r < repeat; r++)
+    {
+      PredictJob jobs[64];
+      pthread_t threads[64];
+      double t0 = now_s ();
+      for (int w = 0; w < workers; w++)
+        {
+          jobs[w] = (PredictJob) { .model = &model, .ds = ds, .dialogues = test, .n = n_test,
+                                   .worker = w, .n_workers = workers };
+          if (w > 0)
+            pthread_create (&threads[w], NULL, predict_thread, &jobs[w]);
+        }
+      predict_thread (&jobs[0]);
+      for (int w = 1; w < workers; w++)
+        pthread_join (threads[w], NULL);
+      double t = now_s () - t0;
+      for (int w = 0; w < workers; w++)
+        if (jobs[w].status != STVA_OK)
+          return fail ("predict", &jobs[w].error);
+      if (t < best_infer)
+        best_infer = t;
+    }
+  printf ("infer_test_s %.4f\n", best_infer);
+  printf ("infer_gflops %.1f\n", test_flops * 1e-9 / best_infer);
+
+  /* latency: one dialogue per call, a fresh output each time, the workspace reused (the
+   * studio keeps one); mean and median over the test dialogues */
+  StvaModelWorkspace *ws = stva_model_workspace_new (&model.config);
+  double *lat = malloc ((size_t) n_test * sizeof (double)), sum = 0.0;
+  for (int j = 0; j < n_test; j++)
+    {
+      StvaModelOutput out = { 0 };
+      double t0 = now_s ();
+      if (stva_model_predict (&model, ws, &ds->dialogues[test[j]], &out, &error) != STVA_OK)
+        return fail ("predict", &error);
+      lat[j] = now_s () - t0;
+      sum += lat[j];
+      stva_model_output_clear (&out);
+    }
+  for (int i = 1; i < n_test; i++)   /* insertion sort for the median */
+    for (int j = i; j > 0 && lat[j] < lat[j - 1]; j--)
+      {
+        double x = lat[j];
+        lat[j] = lat[j - 1];
+        lat[j - 1] = x;
+      }
+  printf ("latency_ms_mean %.3f\n", 1e3 * sum / n_test);
+  printf ("latency_ms_median %.3f\n", 1e3 * lat[n_test / 2]);
+  free (lat);
+  stva_model_workspace_free (ws);
+  stva_model_clear (&model);
+  stva_dataset_free (ds);
+  return 0;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  if (argc < 3)
+    {
+      fprintf (stderr, "usage: bench-model gen DIR [--seed N] | run DIR [--workers N] "
+               "[--repeat N]\n");
+      return 2;
+    }
+  uint64_t seed = 1;
+  int workers = 1, repeat = 1;
+  for (int i = 3; i + 1 < argc; i += 2)
+    if (strcmp (argv[i], "--seed") == 0)
+      seed = strtoull (argv[i + 1], NULL, 10);
+    else if (strcmp (argv[i], "--workers") == 0)
+      workers = atoi (argv[i + 1]);
+    else if (strcmp (argv[i], "--repeat") == 0)
+      repeat = atoi (argv[i + 1]);
+  if (workers < 1 || workers > 64 || repeat < 1)
+    {
+      fprintf (stderr, "bench-model: --workers 1..64, --repeat >= 1\n");
+      return 2;
+    }
+  if (strcmp (argv[1], "gen") == 0)
+    return cmd_gen (argv[2], seed);
+  if (strcmp (argv[1], "run") == 0)
+    return cmd_run (argv[2], workers, repeat);
+  fprintf (stderr, "bench-model: unknown command '%s'\n", argv[1]);
+  return 2;
+}

@@ -1,0 +1,74 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# The speed comparison of issue #3: the C model (bench-model) against the same model in PyTorch
+# (bench_torch.py) on the same generated MELD-sized data and model file, in one run, with
+# ratios C time / torch time (below 1 = C faster).
+#
+#   bench/run-bench.sh BUILDDIR [THREADS [REPEAT]]
+#
+# THREADS (default 2, the cores of this machine class) is both torch.set_num_threads and ours.
+# C runs twice: THREADS worker threads with single-threaded OpenBLAS, and one worker with
+# THREADS OpenBLAS threads; each measure takes the better of the two.  PyTorch runs with
+# OMP_WAIT_POLICY=passive.  The data (~85 MB) goes to a temporary directory, removed at exit
+# (set BENCH_DIR to keep it).  Not a test: nothing registers it.
+set -eu
+
+build=${1:?usage: run-bench.sh BUILDDIR [THREADS [REPEAT]]}
+threads=${2:-2}
+repeat=${3:-1}
+here=$(cd "$(dirname "$0")" && pwd)
+python=/usr/bin/python3
+exe="$build/bench/bench-model"
+[ -x "$exe" ] || { echo "run-bench: $exe not built (ninja -C $build bench/bench-model)" >&2; exit 1; }
+
+if [ -n "${BENCH_DIR:-}" ]; then
+  dir=$BENCH_DIR
+  mkdir -p "$dir"
+else
+  dir=$(mktemp -d /tmp/stva-bench.XXXXXX)
+  trap 'rm -rf "$dir"' EXIT
+fi
+
+echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
+"$exe" gen "$dir"
+
+echo "== C: $threads workers, OPENBLAS_NUM_THREADS=1"
+OPENBLAS_NUM_THREADS=1 "$exe" run "$dir" --workers "$threads" --repeat "$repeat" | tee "$dir/c-workers.txt"
+echo "== C: 1 worker, OPENBLAS_NUM_THREADS=$threads"
+OPENBLAS_NUM_THREADS=$threads "$exe" run "$dir" --workers 1 --repeat "$repeat" | tee "$dir/c-blas.txt"
+echo "== PyTorch: $threads threads, OMP_WAIT_POLICY=passive, buckets of 16"
+OMP_WAIT_POLICY=passive "$python" "$here/bench_torch.py" "$dir" --threads "$threads" --repeat "$repeat" \
+  | tee "$dir/torch.txt"
+
+echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+"$python" - "$dir" <<'EOF'
+import sys
+d = sys.argv[1]
+def read(name):
+    out = {}
+    for line in open('%s/%s' % (d, name)):
+        parts = line.split()
+        if len(parts) >= 2:
+            try:
+                out[parts[0]] = float(parts[1])
+            except ValueError:
+                pass
+    return out
+cw, cb, t = read('c-workers.txt'), read('c-blas.txt'), read('torch.txt')
+print('\n%-22s %12s %12s %12s %10s %8s' % ('measure', 'C workers', 'C blas', 'PyTorch',
+                                            'C/torch', 'goal'))
+for key, label, goal in [('train_epoch_s', 'bench/train epoch (s)', 1 / 3),
+                         ('infer_test_s', 'bench/infer set (s)', 1 / 2),
+                         ('latency_ms_mean', 'latency mean (ms)', 1 / 10),
+                         ('latency_ms_median', 'latency median (ms)', 1 / 10)]:
+    best = min(cw[key], cb[key])
+    print('%-22s %12.3f %12.3f %12.3f %10.3f %8s' % (label, cw[key], cb[key], t[key],
+                                                     best / t[key], '<= %.2f' % goal))
+for name, c in [('workers', cw), ('blas', cb)]:
+    peak = max(v for k, v in c.items() if k.startswith('sgemm_gflops_'))
+    print('C %-8s epoch %.0f GFLOP at %.1f GFLOP/s (%.0f %% of the best cblas_sgemm rate at the '
+          'model\'s shapes, %.1f GFLOP/s); test set %.1f GFLOP/s; peak RSS %.0f MB'
+          % (name, c['epoch_gflop'], c['train_gflops'], 100 * c['train_gflops'] / peak, peak,
+             c['infer_gflops'], c['peak_rss_mb']))
+EOF
