@@ -498,3 +498,24 @@ stva_model_predict (const StvaModel    *model,
   stva_model_workspace_free (own);
   return STVA_OK;
 }
+
+size_t
+stva_model_output_graph_edges (const StvaModelOutput *out,
+                               int                    pair,
+                               StvaGraphEdge         *edges)
+{
+  if (pair < 0 || pair >= STVA_N_PAIRS || out->graph_rel[pair] == NULL)
+    return 0;
+  size_t N2 = 2 * (size_t) out->T, n = 0;
+  const int *rel = out->graph_rel[pair];
+  for (size_t v = 0; v < N2; v++)
+    for (size_t u = 0; u < N2; u++)
+      if (rel[v * N2 + u] >= 0)
+        {
+          if (edges != NULL)
+            edges[n] = (StvaGraphEdge) { .src = (int) u, .dst = (int) v,
+                                         .relation = rel[v * N2 + u] };
+          n++;
+        }
+  return n;
+}

@@ -93,7 +93,9 @@ typedef struct
 } StvaForwardOptions;
 
 /* Forward pass over one dialogue, with params (model->params.n_floats) as the parameter values
- * (normally model->params.values).  Checks the dialogue (sizes, labels in [-1, K)) and names
+ * (normally model->params.values).  dlg->x[m] must hold (T, config F_m) floats for every
+ * modality in use (a dialogue carries no widths: check the dataset's F against the config, as
+ * stva_train () and stva_model_evaluate () do).  Checks the dialogue (sizes, labels in [-1, K)) and names
  * the first problem.  Results stay in the workspace until its next forward; dlg is borrowed
  * until then too. */
 StvaStatus stva_model_forward  (StvaModelWorkspace *ws, const StvaModel *model,
@@ -141,3 +143,19 @@ StvaStatus stva_model_predict       (const StvaModel *model, StvaModelWorkspace 
                                      const StvaDialogue *dlg, StvaModelOutput *out,
                                      StvaError *error);
 void       stva_model_output_clear  (StvaModelOutput *out);
+
+/* An edge of a pair graph: node ids as in stva-graph.h (utterance i of the pair's first
+ * modality is node i, of its second T + i); the edge's weight in layer l, head h is
+ * out->graph_alpha[pair][l][(h · 2T + dst) · 2T + src]. */
+typedef struct
+{
+  int src;        /* the node attended to */
+  int dst;        /* the node attending */
+  int relation;   /* 0 .. 15, stva_relation_name () */
+} StvaGraphEdge;
+
+/* Lists the edges of pair graph `pair` in row-major order (by dst, then src) into edges (room
+ * for all of them, or NULL to count) and returns how many there are; 0 when the pair has no
+ * graph. */
+size_t     stva_model_output_graph_edges (const StvaModelOutput *out, int pair,
+                                          StvaGraphEdge *edges);

@@ -356,6 +356,22 @@ test_predict_outputs (void)
           check_rows ("graph", out.graph_alpha[p][l] + (size_t) h * 4 * T * T, out.graph_rel[p],
                       2 * T, 2 * T, live);
       g_assert_null (out.graph_alpha[p][c.L]);
+      /* the edge list names the same edges, and their weights of a node sum to 1 */
+      size_t n_edges = stva_model_output_graph_edges (&out, p, NULL);
+      g_assert_cmpuint (n_edges, ==, stva_graph_count_edges (out.graph_rel[p], 2 * T, 2 * T));
+      StvaGraphEdge *edges = g_new (StvaGraphEdge, n_edges);
+      g_assert_cmpuint (stva_model_output_graph_edges (&out, p, edges), ==, n_edges);
+      double sum[2 * T] = { 0 };
+      for (size_t k = 0; k < n_edges; k++)
+        {
+          g_assert_cmpint (edges[k].relation, ==,
+                           out.graph_rel[p][edges[k].dst * 2 * T + edges[k].src]);
+          sum[edges[k].dst] += out.graph_alpha[p][1][(size_t) (1 * 2 * T + edges[k].dst) * 2 * T
+                                                     + edges[k].src];
+        }
+      for (int v = 0; v < 2 * T; v++)
+        g_assert_cmpfloat (fabs (sum[v] - (live[v] ? 1.0 : 0.0)), <, 1e-5);
+      g_free (edges);
     }
   /* CAF maps: a query row is live when it and some key in its window are present */
   for (int m = 0; m < STVA_N_MOD; m++)
