@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <cblas.h>
+
 #include "stva-nn.h"
 #include "stva-train.h"
 
@@ -303,8 +305,10 @@ stva_model_evaluate (const StvaModel   *model,
   StvaStatus status = p == NULL || g == NULL
                         ? stva_error_set (error, STVA_ERR_NOMEM, "evaluate: out of memory")
                         : make_workers (&workers, n_workers, model, ds, error);
+  int blas_threads = openblas_get_num_threads ();
   if (status == STVA_OK)
     {
+      openblas_set_num_threads (1);   /* see stva-train.h */
       for (int t = 0; t < n_workers; t++)
         {
           workers[t].batch = dialogues;
@@ -314,6 +318,7 @@ stva_model_evaluate (const StvaModel   *model,
           workers[t].pred_off = off;
         }
       status = run_workers (workers, n_workers, error);
+      openblas_set_num_threads (blas_threads);
     }
   if (status == STVA_OK)
     {
@@ -359,6 +364,7 @@ stva_train (StvaModel         *model,
   int n_workers = c->threads;
   StvaStatus status = STVA_OK;
   StvaTrainResult res = { .best_dev_weighted_f1 = NAN };
+  int blas_threads = 0;   /* OpenBLAS's thread count to restore, 0 = untouched */
 
   status = check_shape (model, ds, error);
   if (status == STVA_OK)
@@ -427,6 +433,8 @@ stva_train (StvaModel         *model,
   status = make_workers (&workers, n_workers, model, ds, error);
   if (status != STVA_OK)
     goto out;
+  blas_threads = openblas_get_num_threads ();
+  openblas_set_num_threads (1);   /* see stva-train.h */
 
   StvaAdamwConfig adamw = { .beta1 = c->beta1, .beta2 = c->beta2, .eps = 1e-8f,
                             .weight_decay = c->weight_decay };
@@ -553,6 +561,8 @@ stva_train (StvaModel         *model,
   memcpy (P->values, best, nf * sizeof (float));
 
 out:
+  if (blas_threads > 0)
+    openblas_set_num_threads (blas_threads);
   if (result != NULL)
     *result = res;
   free_workers (workers, n_workers);
