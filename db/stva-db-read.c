@@ -16,6 +16,7 @@
 
 /* The current label of every utterance in :set, as a CTE named cur (utterance_id, label_id);
  * restricted to the utterances that :scope selects. */
+/* Only for small scopes (one dialogue): SQLite does not index the CTE. */
 #define CURRENT_CTE(scope)                                                                    \
   "WITH last AS (SELECT max (id) AS id FROM correction WHERE label_set_id = :set "            \
   "  AND utterance_id IN (" scope ") GROUP BY utterance_id, annotator_id), "                  \
@@ -53,20 +54,16 @@ stva_db_dialogues (StvaDb   *db,
                    GError  **error)
 {
   g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
-    db, CURRENT_CTE ("SELECT id FROM utterance")
-        "SELECT d.id, d.corpus, d.split, d.name, d.source_id, m.path, count (u.id), "
-        "  count (DISTINCT u.speaker), count (cur.utterance_id), "
-        "  sum (cur.label_id IS NOT NULL AND cur.label_id IS NOT g.label_id), max (u.end_ms) "
+    db, "SELECT d.id, d.corpus, d.split, d.name, d.source_id, m.path, count (u.id), "
+        "  count (DISTINCT u.speaker), max (u.end_ms) "
         "FROM dialogue d LEFT JOIN media m ON m.id = d.media_id "
         "LEFT JOIN utterance u ON u.dialogue_id = d.id "
-        "LEFT JOIN gold_label g ON g.utterance_id = u.id AND g.label_set_id = :set "
-        "LEFT JOIN cur ON cur.utterance_id = u.id "
         "GROUP BY d.id ORDER BY " SPLIT_ORDER ("d.split") ", d.source_id, d.name", error);
   if (stmt == NULL)
     return NULL;
-  _stva_bind_int64 (stmt, ":set", label_set_id);
   g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (
     (GDestroyNotify) stva_db_dialogue_free);
+  g_autoptr (GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
   int rc;
   while ((rc = _stva_db_step (db, stmt, error)) == 1)
     {
@@ -80,12 +77,63 @@ stva_db_dialogues (StvaDb   *db,
       d->media_path = _stva_column_dup (stmt, 5);
       d->n_utterances = sqlite3_column_int (stmt, 6);
       d->n_speakers = sqlite3_column_int (stmt, 7);
-      d->n_reviewed = sqlite3_column_int (stmt, 8);
-      d->n_changed = sqlite3_column_int (stmt, 9);
-      d->end_ms = sqlite3_column_int64 (stmt, 10);
+      d->end_ms = sqlite3_column_int64 (stmt, 8);
       g_ptr_array_add (out, d);
+      g_hash_table_insert (by_id, &d->id, d);
     }
-  return rc < 0 ? NULL : g_steal_pointer (&out);
+  if (rc < 0)
+    return NULL;
+
+  /* Progress from the log alone: each annotator's latest event per utterance, oldest first,
+   * so the last one holding a label decides the utterance's current label. */
+  g_autoptr (sqlite3_stmt) events = _stva_db_prepare (
+    db, "SELECT c.utterance_id, u.dialogue_id, c.new_label_id, g.label_id FROM correction c "
+        "JOIN utterance u ON u.id = c.utterance_id "
+        "LEFT JOIN gold_label g ON g.utterance_id = c.utterance_id AND g.label_set_id = :set "
+        "WHERE c.id IN (SELECT max (id) FROM correction WHERE label_set_id = :set "
+        "GROUP BY utterance_id, annotator_id) ORDER BY c.id", error);
+  if (events == NULL)
+    return NULL;
+  _stva_bind_int64 (events, ":set", label_set_id);
+  typedef struct
+  {
+    gint64 dialogue_id;
+    gint64 current;
+    gint64 gold;
+  } Held;
+  g_autoptr (GHashTable) held = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                       g_free);
+  while ((rc = _stva_db_step (db, events, error)) == 1)
+    {
+      gint64 label = sqlite3_column_int64 (events, 2);
+      if (label == 0)
+        continue;
+      gint64 utt = sqlite3_column_int64 (events, 0);
+      Held *h = g_hash_table_lookup (held, &utt);
+      if (h == NULL)
+        {
+          h = g_new (Held, 1);
+          g_hash_table_insert (held, g_memdup2 (&utt, sizeof utt), h);
+        }
+      h->dialogue_id = sqlite3_column_int64 (events, 1);
+      h->current = label;
+      h->gold = sqlite3_column_int64 (events, 3);
+    }
+  if (rc < 0)
+    return NULL;
+  GHashTableIter iter;
+  gpointer value;
+  g_hash_table_iter_init (&iter, held);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const Held *h = value;
+      StvaDbDialogue *d = g_hash_table_lookup (by_id, &h->dialogue_id);
+      if (d == NULL)
+        continue;
+      d->n_reviewed++;
+      d->n_changed += h->current != h->gold;
+    }
+  return g_steal_pointer (&out);
 }
 
 /* ---- utterances --------------------------------------------------------------------------- */
