@@ -126,7 +126,21 @@ from_modelfile (StvaModel           *model,
                              "%d", "TAV"[m], mf->F[m], c.F[m]);
   if (mf->K != c.K)
     return stva_error_set (error, STVA_ERR_FORMAT, "%d label names for K = %d", mf->K, c.K);
-  StvaStatus status = stva_model_init (model, &c, error);
+  /* the config must roughly describe the file's tensors before it sizes an allocation: a
+   * small file must not make us allocate gigabytes */
+  int n_tensors = 0;
+  size_t n_floats = 0, file_floats = 0;
+  StvaStatus status = stva_params_size (&c, &n_tensors, &n_floats, error);
+  if (status != STVA_OK)
+    return stva_error_prefix (error, "config: ");
+  for (int t = 0; t < mf->n_tensors; t++)
+    file_floats += (size_t) stva_named_tensor_numel (&mf->tensors[t]);
+  /* (slack: padding, and room for a small missing tensor to be named below) */
+  if (n_floats > file_floats + 16 * (size_t) n_tensors + ((size_t) 1 << 20))
+    return stva_error_set (error, STVA_ERR_FORMAT,
+                           "the config describes %d tensors of %zu floats, the file holds %d "
+                           "of %zu", n_tensors, n_floats, mf->n_tensors, file_floats);
+  status = stva_model_init (model, &c, error);
   if (status != STVA_OK)
     return stva_error_prefix (error, "config: ");
 

@@ -242,6 +242,23 @@ stva_params_init (StvaParams            *params,
   return STVA_OK;
 }
 
+StvaStatus
+stva_params_size (const StvaModelConfig *config,
+                  int                   *n_tensors,
+                  size_t                *n_floats,
+                  StvaError             *error)
+{
+  StvaStatus status = stva_model_config_validate (config, error);
+  if (status != STVA_OK)
+    return status;
+  Builder counter = { 0 };
+  StvaParamLayout scratch;
+  build (&counter, config, &scratch);
+  *n_tensors = counter.n;
+  *n_floats = counter.n_floats;
+  return STVA_OK;
+}
+
 void
 stva_params_clear (StvaParams *params)
 {

@@ -103,6 +103,10 @@ typedef struct
 /* Lays out the tensors of `config` (validated here) and allocates both blocks, zeroed. */
 StvaStatus stva_params_init   (StvaParams *params, const StvaModelConfig *config,
                                StvaError *error);
+/* Tensors and floats (padding included) config would have, without allocating: lets a model
+ * file reader check a config against the file's tensors before it allocates. */
+StvaStatus stva_params_size   (const StvaModelConfig *config, int *n_tensors, size_t *n_floats,
+                               StvaError *error);
 /* Frees everything; takes a cleared struct or one stva_params_init () failed on. */
 void       stva_params_clear  (StvaParams *params);
 

@@ -572,6 +572,22 @@ test_model_file (void)
   g_assert_cmpint (stva_model_load_buffer (&bad, buf, n, &error), ==, STVA_ERR_FORMAT);
   g_assert_nonnull (strstr (error.message, "ffn1"));
   free (buf);
+  for (int i = 0; i < mf.n_config; i++)   /* a config far bigger than the tensors */
+    if (strcmp (mf.config[i].key, "ffn_mult") == 0)
+      {
+        free (mf.config[i].value);
+        mf.config[i].value = strdup ("2");
+      }
+    else if (strcmp (mf.config[i].key, "D") == 0)
+      {
+        free (mf.config[i].value);
+        mf.config[i].value = strdup ("8192");
+      }
+  g_assert_cmpint (stva_modelfile_to_buffer (&mf, &buf, &n, &error), ==, STVA_OK);
+  g_assert_cmpint (stva_model_load_buffer (&bad, buf, n, &error), ==, STVA_ERR_FORMAT);
+  g_test_message ("%s", error.message);
+  g_assert_nonnull (strstr (error.message, "the file holds"));
+  free (buf);
   free (mf.config[0].key);
   mf.config[0].key = strdup ("colour");
   g_assert_cmpint (stva_modelfile_to_buffer (&mf, &buf, &n, &error), ==, STVA_OK);
