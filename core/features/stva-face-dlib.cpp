@@ -8,6 +8,12 @@
  * are doubled so that dlib's 80x80 scan window fits the faces); landmarks are placed on the
  * larger of the original and the resized grey image and returned in input pixels.
  */
+/* dlib is templates compiled here: at -O0 (debug and sanitizer builds) its HOG scan is a few
+ * hundred times slower, turning a test of seconds into an hour, so this file is always optimised */
+#if !defined(__OPTIMIZE__) && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize ("O2")
+#endif
+
 #include <dlib/image_processing.h>
 #include <dlib/image_processing/frontal_face_detector.h>
 #include <dlib/image_transforms.h>
