@@ -224,9 +224,21 @@ forward_flops (const StvaModelConfig *c,
 
 /* cblas_sgemm's rate at (m, n, k), C = A·Bᵀ as a linear layer computes it, in GFLOP/s */
 static double
-sgemm_rate (int m,
-            int n,
-            int k)
+cpu_s (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
+}
+
+/* cblas_sgemm's rate in GFLOP/s at (m, n, k): y (m, n) = a (m, k) · b (n, k)ᵀ as a linear
+ * layer's forward computes it, or, with grad_w, y (m, n) += a (k, m)ᵀ · b (k, n) as its weight
+ * gradient does (k is then the rows of the batch). */
+static double
+sgemm_rate (int  m,
+            int  n,
+            int  k,
+            bool grad_w)
 {
   float *a = calloc ((size_t) m * k, sizeof (float)), *b = calloc ((size_t) n * k, sizeof (float));
   float *y = calloc ((size_t) m * n, sizeof (float));
@@ -238,8 +250,12 @@ sgemm_rate (int m,
   long reps = 0;
   do
     {
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0f, a, k, b, k, 0.0f, y,
-                   n);
+      if (grad_w)
+        cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, m, n, k, 1.0f, a, m, b, n, 1.0f,
+                     y, n);
+      else
+        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0f, a, k, b, k, 0.0f,
+                     y, n);
       reps++;
       t = now_s () - t0;
     }
@@ -327,26 +343,33 @@ cmd_run (const char *dir,
   printf ("epoch_gflop %.1f\n", epoch_flops * 1e-9);
   printf ("test_gflop %.2f\n", test_flops * 1e-9);
 
-  /* cblas_sgemm at the shapes of the big products: a mean dialogue of 10 utterances */
+  /* cblas_sgemm at the shapes of the big products: rows of a mean dialogue (10 utterances, 20
+   * graph nodes), and of a batch of 16 such dialogues stacked (160, 320) for comparison */
   const int D = model.config.D;
-  struct { const char *what; int m, n, k; } shapes[] = {
-    { "proj_T", 10, D, 1024 }, { "graph_qkvo", 20, D, D }, { "graph_ffn1", 20, 2 * D, D },
-    { "graph_ffn2", 20, D, 2 * D }, { "batch_160_DxD", 160, D, D },
+  struct { const char *what; int m, n, k; bool grad_w; } shapes[] = {
+    { "proj_T_10", 10, D, 1024, false }, { "graph_qkvo_20", 20, D, D, false },
+    { "graph_ffn1_20", 20, 2 * D, D, false }, { "graph_ffn2_20", 20, D, 2 * D, false },
+    { "dW_DxD_20", D, D, 20, true }, { "dW_proj_T_10", D, 1024, 10, true },
+    { "proj_T_160", 160, D, 1024, false }, { "graph_qkvo_320", 320, D, D, false },
+    { "dW_DxD_320", D, D, 320, true },
   };
   for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
     printf ("sgemm_gflops_%s %.1f\n", shapes[s].what,
-            sgemm_rate (shapes[s].m, shapes[s].n, shapes[s].k));
+            sgemm_rate (shapes[s].m, shapes[s].n, shapes[s].k, shapes[s].grad_w));
 
   /* one training epoch, best of repeat (the parameters move on: speed does not care) */
   double best_epoch = INFINITY;
   for (int r = 0; r < repeat; r++)
     {
-      double seconds = NAN;
+      double seconds = NAN, c0 = cpu_s ();
       StvaTrainResult result;
       if (stva_train (&model, ds, train, n_train, NULL, 0, epoch_cb, &seconds, &result, &error)
           != STVA_OK)
         return fail ("train", &error);
-      printf ("train_epoch_s_run%d %.3f (loss %.4f)\n", r, seconds, result.final_train_loss);
+      printf ("train_epoch_s_run%d %.3f (cpu %.1f s, loss %.4f)\n", r, seconds, cpu_s () - c0,
+              result.final_train_loss);
+      if (r == 0)
+        printf ("train_epoch_cpu_s %.3f\n", cpu_s () - c0);
       if (seconds < best_epoch)
         best_epoch = seconds;
     }
@@ -362,7 +385,7 @@ cmd_run (const char *dir,
     {
       PredictJob jobs[64];
       pthread_t threads[64];
-      double t0 = now_s ();
+      double t0 = now_s (), c0 = cpu_s ();
       for (int w = 0; w < workers; w++)
         {
           jobs[w] = (PredictJob) { .model = &model, .ds = ds, .dialogues = test, .n = n_test,
@@ -374,6 +397,8 @@ cmd_run (const char *dir,
       for (int w = 1; w < workers; w++)
         pthread_join (threads[w], NULL);
       double t = now_s () - t0;
+      if (r == 0)
+        printf ("infer_test_cpu_s %.4f\n", cpu_s () - c0);
       for (int w = 0; w < workers; w++)
         if (jobs[w].status != STVA_OK)
           return fail ("predict", &jobs[w].error);
@@ -423,6 +448,7 @@ main (int    argc,
                "[--repeat N]\n");
       return 2;
     }
+  setvbuf (stdout, NULL, _IOLBF, 0);   /* progress shows through tee */
   uint64_t seed = 1;
   int workers = 1, repeat = 1;
   for (int i = 3; i + 1 < argc; i += 2)

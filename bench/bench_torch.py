@@ -109,6 +109,8 @@ def main():
         t = time.perf_counter() - t0
         print('train_epoch_s_run%d %.3f (cpu %.1f s, mean batch loss %.4f)'
               % (r, t, time.process_time() - c0, total / len(train_batches)))
+        if r == 0:
+            print('train_epoch_cpu_s %.3f' % (time.process_time() - c0))
         best = min(best, t)
     print('train_epoch_s %.3f' % best)
 
@@ -117,12 +119,15 @@ def main():
     with torch.inference_mode():
         for r in range(repeat):
             t0 = time.perf_counter()
+            c0 = time.process_time()
             kept = 0
             for x, mask, slot, valid, y, spk in test_batches:
                 logits, rec = model(x, mask, slot, valid, spk, record=True)
                 probs = torch.softmax(logits, -1)
                 kept += probs.shape[0] + len(rec['graph_alpha']) + len(rec['caf_alpha'])
             best = min(best, time.perf_counter() - t0)
+            if r == 0:
+                print('infer_test_cpu_s %.4f' % (time.process_time() - c0))
         print('infer_test_s %.4f' % best)
 
         lat = []
