@@ -25,6 +25,7 @@ typedef struct
   bool        model_rater;
   const char *video;        /* --video */
   const char *split;        /* --split */
+  const char *tier;         /* --tier */
   long long   dialogue_id;  /* --dialogue */
   long long   shard;        /* --shard i/n */
   long long   n_shards;
@@ -62,6 +63,8 @@ parse_args (int         argc,
         args->video = argv[++i];
       else if (strcmp (a, "--split") == 0 && has_value)
         args->split = argv[++i];
+      else if (strcmp (a, "--tier") == 0 && has_value)
+        args->tier = argv[++i];
       else if (strcmp (a, "--dialogue") == 0 && has_value)
         {
           if (!stva_cli_parse_int (argv[++i], 1, INT64_MAX, &args->dialogue_id))
@@ -194,12 +197,12 @@ stva_cli_init (int    argc,
 /* ---- import ------------------------------------------------------------------------------- */
 
 static const char import_usage[] =
-  "synctva import meld DIR [--shard i/n] | srt|vtt FILE [--video FILE] [--split S] "
-  "[--project FILE] [--json]";
+  "synctva import meld DIR [--shard i/n] | srt|vtt FILE [--video FILE] [--split S] | "
+  "eaf FILE [--tier NAME] [--split S]  [--project FILE] [--json]";
 
 /* Kinds issue #5 plans that this build does not read yet. */
 static const char *const planned_imports[] = {
-  "iemocap", "eaf", "elan", "textgrid", "csv", "npz",
+  "iemocap", "textgrid", "csv", "npz",
 };
 
 int
@@ -215,12 +218,13 @@ stva_cli_import (int    argc,
   const char *kind = args.pos[0], *path = args.pos[1];
   bool subtitles = strcmp (kind, "srt") == 0 || strcmp (kind, "vtt") == 0
                    || strcmp (kind, "webvtt") == 0;
-  if (strcmp (kind, "meld") != 0 && !subtitles)
+  bool eaf = strcmp (kind, "eaf") == 0 || strcmp (kind, "elan") == 0;
+  if (strcmp (kind, "meld") != 0 && !subtitles && !eaf)
     {
       for (size_t i = 0; i < G_N_ELEMENTS (planned_imports); i++)
         if (strcmp (kind, planned_imports[i]) == 0)
           return stva_cli_fail ("importing '%s' is not built yet (issue #5); this build "
-                                "imports meld, srt and vtt", kind);
+                                "imports meld, srt, vtt and eaf", kind);
       return stva_cli_usage (import_usage, "unknown import kind '%s'", kind);
     }
   GError *error = NULL;
@@ -245,7 +249,8 @@ stva_cli_import (int    argc,
             video = g_steal_pointer (&candidate);
         }
     }
-  if (!(subtitles ? stva_db_import_subtitles (db, path, video, args.split, &report, &error)
+  if (!(eaf ? stva_db_import_eaf (db, path, args.tier, args.split, &report, &error)
+        : subtitles ? stva_db_import_subtitles (db, path, video, args.split, &report, &error)
                   : stva_db_import_meld_shard (db, path, (guint) args.shard,
                                                args.n_shards ? (guint) args.n_shards : 1,
                                                &report, &error)))
@@ -346,8 +351,8 @@ stva_cli_merge (int    argc,
 /* ---- export ------------------------------------------------------------------------------- */
 
 static const char export_usage[] =
-  "synctva export csv|jsonl|meld OUT [--label-set NAME] [--model ID] | srt|vtt OUT --dialogue ID"
-  " [--project FILE]";
+  "synctva export csv|jsonl|meld OUT [--label-set NAME] [--model ID] | srt|vtt|eaf OUT "
+  "--dialogue ID [--label-set NAME] [--model ID]  [--project FILE]";
 
 static StvaDbLabelSet *
 pick_label_set (StvaDb      *db,
@@ -370,15 +375,15 @@ stva_cli_export (int    argc,
   const char *kind = args.pos[0], *out = args.pos[1];
   bool csv = strcmp (kind, "csv") == 0, jsonl = strcmp (kind, "jsonl") == 0,
        meld = strcmp (kind, "meld") == 0, srt = strcmp (kind, "srt") == 0,
-       vtt = strcmp (kind, "vtt") == 0;
-  if ((srt || vtt) && args.dialogue_id == 0)
+       vtt = strcmp (kind, "vtt") == 0, eaf = strcmp (kind, "eaf") == 0;
+  if ((srt || vtt || eaf) && args.dialogue_id == 0)
     return stva_cli_usage (export_usage, "export %s needs --dialogue ID", kind);
-  if (!csv && !jsonl && !meld && !srt && !vtt)
+  if (!csv && !jsonl && !meld && !srt && !vtt && !eaf)
     {
-      if (strcmp (kind, "eaf") == 0 || strcmp (kind, "textgrid") == 0
+      if (strcmp (kind, "textgrid") == 0
           || strcmp (kind, "npz") == 0)
         return stva_cli_fail ("exporting '%s' is not built yet (issue #5); this build exports "
-                              "csv, jsonl, meld, srt and vtt", kind);
+                              "csv, jsonl, meld, srt, vtt and eaf", kind);
       return stva_cli_usage (export_usage, "unknown export kind '%s'", kind);
     }
   GError *error = NULL;
@@ -396,7 +401,9 @@ stva_cli_export (int    argc,
       if (set == NULL)
         return fail_error (error);
       ok = csv ? stva_db_export_csv (db, set->id, args.model_id, out, &error)
-               : stva_db_export_jsonl (db, set->id, args.model_id, out, &error);
+           : jsonl ? stva_db_export_jsonl (db, set->id, args.model_id, out, &error)
+                   : stva_db_export_eaf (db, args.dialogue_id, set->id, args.model_id, out,
+                                         &error);
     }
   if (!ok)
     return fail_error (error);

@@ -141,6 +141,14 @@ gboolean stva_db_import_subtitles (StvaDb *db, const char *subtitles, const char
                                    const char *split, StvaDbImportReport *report,
                                    GError **error);
 
+/* Imports an ELAN EAF file as one dialogue of corpus "eaf" named after the file: utterances
+ * from every top-level time-alignable tier whose type has no controlled vocabulary (speaker:
+ * the tier's PARTICIPANT, else its id), gold labels from the tier called label_tier (NULL:
+ * "Emotion-gold"; "": none) in the label set named by its vocabulary (else "meld").  Times
+ * must be in milliseconds.  One transaction. */
+gboolean stva_db_import_eaf (StvaDb *db, const char *path, const char *label_tier,
+                             const char *split, StvaDbImportReport *report, GError **error);
+
 /* ---- corrections -------------------------------------------------------------------------- */
 
 typedef struct
@@ -412,5 +420,12 @@ gboolean stva_db_export_meld  (StvaDb *db, const char *dir, GError **error);
 /* A dialogue's utterances as SRT (vtt FALSE) or WebVTT, speakers as "Name: " or voice tags. */
 gboolean stva_db_export_subtitles (StvaDb *db, gint64 dialogue_id, gboolean vtt,
                                    const char *path, GError **error);
+
+/* A dialogue as ELAN EAF 3.0: a tier per speaker (transcripts), "Emotion-gold" and
+ * "Emotion-current" tiers, and when model_id (0: newest) predicted it, "Emotion-pred" with a
+ * Symbolic Association child "Emotion-pred-confidence"; label tiers use a controlled vocabulary
+ * named after the label set. */
+gboolean stva_db_export_eaf (StvaDb *db, gint64 dialogue_id, gint64 label_set_id,
+                             gint64 model_id, const char *path, GError **error);
 
 G_END_DECLS

@@ -27,7 +27,7 @@ expect 1 "$synctva" init
 grep -q '^synctva: project.stva: already exists' "$dir/err" || fail "second init"
 expect 2 "$synctva" import
 expect 2 "$synctva" import nonsense x
-expect 1 "$synctva" import eaf x.eaf
+expect 1 "$synctva" import textgrid x.TextGrid
 expect 2 "$synctva" stats --bogus
 
 expect 0 "$synctva" import meld ../meld
@@ -61,6 +61,13 @@ expect 1 "$synctva" import srt ../ep1.srt --split test
 expect 2 "$synctva" export vtt ../ep1.vtt
 expect 0 "$synctva" export vtt ../ep1.vtt --dialogue 2
 grep -q '<v Ann>Hello there.' ../ep1.vtt || fail "vtt export: $(cat ../ep1.vtt)"
+
+# ELAN: export a dialogue, import it back under another split
+expect 0 "$synctva" export eaf ../d1.eaf --dialogue 1
+grep -q 'CONTROLLED_VOCABULARY CV_ID="meld"' ../d1.eaf || fail "eaf export"
+expect 0 "$synctva" import eaf ../d1.eaf --split dev
+grep -q 'Imported 1 dialogues, 2 utterances' "$dir/out" || fail "eaf import: $(cat "$dir/out")"
+expect 1 "$synctva" import eaf ../ep1.srt
 
 # project lookup: --project and $SYNCTVA_PROJECT from elsewhere; two *.stva here is ambiguous
 cd "$dir/two" || exit 1
