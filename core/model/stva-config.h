@@ -76,7 +76,9 @@ void        stva_model_config_init     (StvaModelConfig *config);
 void        stva_model_config_from_dataset (StvaModelConfig *config, const StvaDataset *ds);
 
 /* Presets: "default", "meld", "iemocap" (model.md §7b: widths of the standard features,
- * classes, windows, loss), "tiny" (D 8, H 2, L 1: tests). */
+ * classes, windows, loss), "tiny" (D 8, H 2, L 1: tests).  "meld" and "iemocap" set F and K
+ * to the standard features' widths; call stva_model_config_from_dataset () afterwards for
+ * other data.  "default" and "tiny" keep F and K. */
 StvaStatus  stva_model_config_preset   (StvaModelConfig *config, const char *name,
                                         StvaError *error);
 

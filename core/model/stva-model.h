@@ -45,7 +45,8 @@
 #include "stva-params.h"
 #include "stva-graph.h"
 
-#define STVA_MODEL_MAX_T 4096   /* utterances per dialogue the model accepts */
+#define STVA_MODEL_MAX_T 1024   /* utterances per dialogue the model accepts: the dense pair
+                                 * graphs keep H·(2T)² attention weights per layer */
 
 typedef struct
 {

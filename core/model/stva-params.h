@@ -84,7 +84,8 @@ typedef struct
   int64_t shape[2];
   size_t  offset;      /* first float in the blocks */
   size_t  n;           /* floats */
-  bool    decay;       /* AdamW weight decay: matrices only */
+  bool    decay;       /* AdamW weight decay: the weight matrices of linear layers only (not
+                        * biases, LayerNorm, the speaker embedding or relation biases) */
   int     init;        /* StvaInitKind */
   size_t  fan_in;
 } StvaParamTensor;
