@@ -13,6 +13,14 @@
 
 static char *tmp;
 
+/* g_ptr_array_sort () hands the comparator pointers to the elements */
+static gint
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
 static GPtrArray *
 list_files (const char *root)
 {
@@ -39,7 +47,7 @@ list_files (const char *root)
       g_free (rel);
     }
   g_ptr_array_unref (stack);
-  g_ptr_array_sort (files, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (files, compare_paths);
   return files;
 }
 

@@ -51,6 +51,7 @@ typedef struct
   pthread_cond_t  changed;
   int           next;        /* next dialogue to take */
   int           done;        /* dialogues finished */
+  int           speech_turn; /* the dialogue whose speech may be synthesised now */
   atomic_bool   stop;        /* an error or a cancel: workers stop taking work */
   StvaError     error;       /* the first error */
   double        media_s;
@@ -362,9 +363,29 @@ make_dialogue (Run              *run,
   const StvaDemoPlan *plan = run->plan;
   char path[PATH_MAX_LEN];
   StvaDemoWriter *full = NULL, *clip = NULL;
-  Line line = { 0 };
+  Line *lines = calloc ((size_t) d->n_utts, sizeof *lines);
   float *gap_audio = NULL;
-  StvaStatus status;
+  StvaStatus status = STVA_OK;
+
+  /* espeak-ng keeps state from one call to the next, so its output depends on what it said
+   * before.  Dialogues take their turn to speak in plan order (workers take dialogues in that
+   * order too, so the wait is one dialogue's synthesis at most): the same corpus whatever the
+   * number of threads. */
+  int index = (int) (d - plan->dialogues);
+  pthread_mutex_lock (&run->lock);
+  while (run->speech_turn != index && !run->stop)
+    pthread_cond_wait (&run->changed, &run->lock);
+  pthread_mutex_unlock (&run->lock);
+  if (lines == NULL)
+    status = stva_error_set (error, STVA_ERR_NOMEM, "out of memory");
+  for (int u = 0; u < d->n_utts && status == STVA_OK && !run->stop; u++)
+    status = line_make (&lines[u], &d->utts[u], &plan->characters[d->utts[u].speaker], error);
+  pthread_mutex_lock (&run->lock);
+  run->speech_turn = index + 1;
+  pthread_cond_broadcast (&run->changed);
+  pthread_mutex_unlock (&run->lock);
+  if (status != STVA_OK)
+    goto out;
 
   snprintf (path, sizeof path, "%s/dialogues/%s/dia%d.mp4", run->dir,
             STVA_DEMO_SPLIT_NAMES[d->split], d->dialogue_id);
@@ -384,8 +405,7 @@ make_dialogue (Run              *run,
         }
       StvaDemoUtterance *utt = &d->utts[u];
       const StvaDemoCharacter *character = &plan->characters[utt->speaker];
-      if ((status = line_make (&line, utt, character, error)) != STVA_OK)
-        goto out;
+      Line *line = &lines[u];
       StvaRng frng;
       stva_rng_init (&frng, utt->seed);
       double phase = 2.0 * M_PI * stva_rng_uniform (&frng);
@@ -422,17 +442,17 @@ make_dialogue (Run              *run,
       if ((status = stva_demo_writer_open_clip (&clip, path, full, error))
           != STVA_OK)
         goto out;
-      for (int f = 0; f < line.n_frames && status == STVA_OK; f++)
+      for (int f = 0; f < line->n_frames && status == STVA_OK; f++)
         {
           StvaDemoExpr expr;
-          frame_expression (&expr, utt, &line, f, &mouth, &frng, phase, &blink_at);
+          frame_expression (&expr, utt, line, f, &mouth, &frng, phase, &blink_at);
           status = draw_and_write (canvas, character, &expr, full, error);
         }
-      size_t n = (size_t) line.n_frames * SAMPLES_PER_FRAME;
+      size_t n = (size_t) line->n_frames * SAMPLES_PER_FRAME;
       if (status == STVA_OK)
-        status = stva_demo_writer_audio (clip, line.audio, n, error);
+        status = stva_demo_writer_audio (clip, line->audio, n, error);
       if (status == STVA_OK)
-        status = stva_demo_writer_audio (full, line.audio, n, error);
+        status = stva_demo_writer_audio (full, line->audio, n, error);
       if (status == STVA_OK)
         status = stva_demo_writer_close (clip, error);
       stva_demo_writer_free (clip);
@@ -441,16 +461,18 @@ make_dialogue (Run              *run,
         goto out;
 
       utt->start_ms = frame_at * 1000 / FPS;
-      utt->end_ms = (frame_at + line.n_frames) * 1000 / FPS;
-      utt->speech_s = line.speech_s;
-      frame_at += line.n_frames;
-      *media_s += (double) line.n_frames / FPS;
-      line_clear (&line);
+      utt->end_ms = (frame_at + line->n_frames) * 1000 / FPS;
+      utt->speech_s = line->speech_s;
+      frame_at += line->n_frames;
+      *media_s += (double) line->n_frames / FPS;
+      line_clear (line);
     }
   status = stva_demo_writer_close (full, error);
 
 out:
-  line_clear (&line);
+  for (int u = 0; lines != NULL && u < d->n_utts; u++)
+    line_clear (&lines[u]);
+  free (lines);
   free (gap_audio);
   stva_demo_writer_free (clip);
   stva_demo_writer_free (full);
