@@ -354,6 +354,24 @@ stva_train (StvaModel         *model,
             StvaTrainResult   *result,
             StvaError         *error)
 {
+  StvaTrainHooks hooks = { .on_epoch = callback, .user_data = user_data };
+  return stva_train_with_hooks (model, ds, train, n_train, dev, n_dev, &hooks, result, error);
+}
+
+StvaStatus
+stva_train_with_hooks (StvaModel            *model,
+                       const StvaDataset    *ds,
+                       const int            *train,
+                       int                   n_train,
+                       const int            *dev,
+                       int                   n_dev,
+                       const StvaTrainHooks *hooks,
+                       StvaTrainResult      *result,
+                       StvaError            *error)
+{
+  StvaTrainCallback callback = hooks != NULL ? hooks->on_epoch : NULL;
+  void *user_data = hooks != NULL ? hooks->user_data : NULL;
+  bool cancelled = false;
   const StvaModelConfig *c = &model->config;
   StvaParams *P = &model->params;
   size_t nf = P->n_floats;
@@ -506,6 +524,18 @@ stva_train (StvaModel         *model,
           step++;
           stva_adamw_step (P->values, m1, m2, P->grads, ranges, (size_t) P->n_tensors, &adamw,
                            (float) lr, step);
+          if (hooks != NULL && hooks->on_step != NULL
+              && !hooks->on_step (epoch, b0 / B + 1, (int) steps_per_epoch, hooks->user_data))
+            {
+              cancelled = true;
+              break;
+            }
+        }
+      if (cancelled)
+        {
+          status = stva_error_set (error, STVA_ERR_CANCELLED, "training cancelled in epoch %d",
+                                   epoch);
+          break;
         }
 
       StvaTrainProgress progress = {

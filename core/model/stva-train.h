@@ -56,6 +56,18 @@ typedef struct
   bool   stopped_early;          /* patience ran out */
 } StvaTrainResult;
 
+/* Finer-grained hooks: on_epoch as stva_train ()'s callback, and on_step after every optimiser
+ * step (epoch 1-based, step 1 .. n_steps within the epoch), returning false to stop within an
+ * epoch (STVA_ERR_CANCELLED; the model then holds the best parameters of the finished epochs,
+ * or its initial ones before the first).  Either may be NULL; both get user_data.  A GUI cancels
+ * through on_step, so it need not wait for the end of an epoch. */
+typedef struct
+{
+  StvaTrainCallback on_epoch;
+  bool            (*on_step) (int epoch, int step, int n_steps, void *user_data);
+  void             *user_data;
+} StvaTrainHooks;
+
 /* Standardisation of each modality from the present rows of the given dialogues (mean and
  * population std per dimension, in double), stored in the model. */
 StvaStatus stva_model_fit_normalisation (StvaModel *model, const StvaDataset *ds,
@@ -68,6 +80,12 @@ StvaStatus stva_model_fit_normalisation (StvaModel *model, const StvaDataset *ds
 StvaStatus stva_train (StvaModel *model, const StvaDataset *ds, const int *train, int n_train,
                        const int *dev, int n_dev, StvaTrainCallback callback, void *user_data,
                        StvaTrainResult *result, StvaError *error);
+
+/* stva_train () with hooks (NULL = none). */
+StvaStatus stva_train_with_hooks (StvaModel *model, const StvaDataset *ds, const int *train,
+                                  int n_train, const int *dev, int n_dev,
+                                  const StvaTrainHooks *hooks, StvaTrainResult *result,
+                                  StvaError *error);
 
 /* model.md §7's convention where a corpus has no validation split (IEMOCAP): hold out
  * round (fraction · n) of the dataset's training dialogues (at least one when there are two or

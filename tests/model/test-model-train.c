@@ -187,6 +187,42 @@ test_train_cancel (void)
   stva_dataset_free (ds);
 }
 
+static bool
+stop_at_step_three (int   epoch,
+                    int   step,
+                    int   n_steps,
+                    void *user_data)
+{
+  int *steps = user_data;
+  (*steps)++;
+  g_assert_cmpint (n_steps, ==, 3);   /* 6 dialogues in batches of 2 */
+  g_assert_cmpint (step, ==, (*steps - 1) % 3 + 1);
+  return !(epoch == 2 && step == 2);
+}
+
+/* a step hook stops within an epoch */
+static void
+test_train_cancel_step (void)
+{
+  StvaDataset *ds = random_dataset (8, 6, 13);
+  StvaModelConfig c;
+  small_config (&c);
+  c.max_epochs = 10;
+  StvaModel model;
+  g_assert_cmpint (stva_model_init (&model, &c, NULL), ==, STVA_OK);
+  int steps = 0;
+  StvaTrainHooks hooks = { .on_step = stop_at_step_three, .user_data = &steps };
+  StvaError error = { 0 };
+  StvaTrainResult res;
+  g_assert_cmpint (stva_train_with_hooks (&model, ds, NULL, 0, NULL, 0, &hooks, &res, &error),
+                   ==, STVA_ERR_CANCELLED);
+  g_assert_cmpint (steps, ==, 5);
+  g_assert_cmpint (res.epochs_run, ==, 1);
+  g_assert_cmpint (res.best_epoch, ==, 1);
+  stva_model_clear (&model);
+  stva_dataset_free (ds);
+}
+
 typedef struct
 {
   double best;
@@ -384,6 +420,7 @@ main (int   argc,
   g_test_add_func ("/model/train/overfit", test_train_overfit);
   g_test_add_func ("/model/train/deterministic", test_train_deterministic);
   g_test_add_func ("/model/train/cancel", test_train_cancel);
+  g_test_add_func ("/model/train/cancel-step", test_train_cancel_step);
   g_test_add_func ("/model/train/early-stop", test_train_early_stop);
   g_test_add_func ("/model/train/planted", test_train_planted);
   g_test_add_func ("/model/train/holdout", test_train_holdout);
