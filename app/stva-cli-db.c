@@ -198,11 +198,11 @@ stva_cli_init (int    argc,
 
 static const char import_usage[] =
   "synctva import meld DIR [--shard i/n] | srt|vtt FILE [--video FILE] [--split S] | "
-  "eaf FILE [--tier NAME] [--split S]  [--project FILE] [--json]";
+  "eaf|textgrid FILE [--tier NAME] [--label-set NAME] [--split S]  [--project FILE] [--json]";
 
 /* Kinds issue #5 plans that this build does not read yet. */
 static const char *const planned_imports[] = {
-  "iemocap", "textgrid", "csv", "npz",
+  "iemocap", "csv", "npz",
 };
 
 int
@@ -219,12 +219,13 @@ stva_cli_import (int    argc,
   bool subtitles = strcmp (kind, "srt") == 0 || strcmp (kind, "vtt") == 0
                    || strcmp (kind, "webvtt") == 0;
   bool eaf = strcmp (kind, "eaf") == 0 || strcmp (kind, "elan") == 0;
-  if (strcmp (kind, "meld") != 0 && !subtitles && !eaf)
+  bool textgrid = g_ascii_strcasecmp (kind, "textgrid") == 0;
+  if (strcmp (kind, "meld") != 0 && !subtitles && !eaf && !textgrid)
     {
       for (size_t i = 0; i < G_N_ELEMENTS (planned_imports); i++)
         if (strcmp (kind, planned_imports[i]) == 0)
           return stva_cli_fail ("importing '%s' is not built yet (issue #5); this build "
-                                "imports meld, srt, vtt and eaf", kind);
+                                "imports meld, srt, vtt, eaf and textgrid", kind);
       return stva_cli_usage (import_usage, "unknown import kind '%s'", kind);
     }
   GError *error = NULL;
@@ -249,7 +250,9 @@ stva_cli_import (int    argc,
             video = g_steal_pointer (&candidate);
         }
     }
-  if (!(eaf ? stva_db_import_eaf (db, path, args.tier, args.split, &report, &error)
+  if (!(textgrid ? stva_db_import_textgrid (db, path, args.tier, args.label_set, args.split,
+                                            &report, &error)
+        : eaf ? stva_db_import_eaf (db, path, args.tier, args.split, &report, &error)
         : subtitles ? stva_db_import_subtitles (db, path, video, args.split, &report, &error)
                   : stva_db_import_meld_shard (db, path, (guint) args.shard,
                                                args.n_shards ? (guint) args.n_shards : 1,
@@ -351,7 +354,7 @@ stva_cli_merge (int    argc,
 /* ---- export ------------------------------------------------------------------------------- */
 
 static const char export_usage[] =
-  "synctva export csv|jsonl|meld OUT [--label-set NAME] [--model ID] | srt|vtt|eaf OUT "
+  "synctva export csv|jsonl|meld OUT [--label-set NAME] [--model ID] | srt|vtt|eaf|textgrid OUT "
   "--dialogue ID [--label-set NAME] [--model ID]  [--project FILE]";
 
 static StvaDbLabelSet *
@@ -375,15 +378,15 @@ stva_cli_export (int    argc,
   const char *kind = args.pos[0], *out = args.pos[1];
   bool csv = strcmp (kind, "csv") == 0, jsonl = strcmp (kind, "jsonl") == 0,
        meld = strcmp (kind, "meld") == 0, srt = strcmp (kind, "srt") == 0,
-       vtt = strcmp (kind, "vtt") == 0, eaf = strcmp (kind, "eaf") == 0;
-  if ((srt || vtt || eaf) && args.dialogue_id == 0)
+       vtt = strcmp (kind, "vtt") == 0, eaf = strcmp (kind, "eaf") == 0,
+       textgrid = g_ascii_strcasecmp (kind, "textgrid") == 0;
+  if ((srt || vtt || eaf || textgrid) && args.dialogue_id == 0)
     return stva_cli_usage (export_usage, "export %s needs --dialogue ID", kind);
-  if (!csv && !jsonl && !meld && !srt && !vtt && !eaf)
+  if (!csv && !jsonl && !meld && !srt && !vtt && !eaf && !textgrid)
     {
-      if (strcmp (kind, "textgrid") == 0
-          || strcmp (kind, "npz") == 0)
+      if (strcmp (kind, "npz") == 0)
         return stva_cli_fail ("exporting '%s' is not built yet (issue #5); this build exports "
-                              "csv, jsonl, meld, srt, vtt and eaf", kind);
+                              "csv, jsonl, meld, srt, vtt, eaf and textgrid", kind);
       return stva_cli_usage (export_usage, "unknown export kind '%s'", kind);
     }
   GError *error = NULL;
@@ -402,6 +405,8 @@ stva_cli_export (int    argc,
         return fail_error (error);
       ok = csv ? stva_db_export_csv (db, set->id, args.model_id, out, &error)
            : jsonl ? stva_db_export_jsonl (db, set->id, args.model_id, out, &error)
+           : textgrid ? stva_db_export_textgrid (db, args.dialogue_id, set->id, args.model_id,
+                                                 out, &error)
                    : stva_db_export_eaf (db, args.dialogue_id, set->id, args.model_id, out,
                                          &error);
     }

@@ -33,6 +33,7 @@
 #include "stva-db-error.h"
 #include "stva-meld.h"
 #include "stva-subtitles.h"
+#include "stva-textgrid.h"
 
 G_BEGIN_DECLS
 
@@ -148,6 +149,15 @@ gboolean stva_db_import_subtitles (StvaDb *db, const char *subtitles, const char
  * must be in milliseconds.  One transaction. */
 gboolean stva_db_import_eaf (StvaDb *db, const char *path, const char *label_tier,
                              const char *split, StvaDbImportReport *report, GError **error);
+
+/* Imports a Praat TextGrid as one dialogue of corpus "textgrid" named after the file: every
+ * non-empty interval of an interval tier not named "emotion-*" is an utterance (speaker: the
+ * tier's name); gold labels come from the tier called label_tier (NULL: "emotion-gold"; "":
+ * none), each utterance taking the label interval overlapping it most, in label_set (NULL:
+ * "meld").  One transaction. */
+gboolean stva_db_import_textgrid (StvaDb *db, const char *path, const char *label_tier,
+                                  const char *label_set, const char *split,
+                                  StvaDbImportReport *report, GError **error);
 
 /* ---- corrections -------------------------------------------------------------------------- */
 
@@ -427,5 +437,11 @@ gboolean stva_db_export_subtitles (StvaDb *db, gint64 dialogue_id, gboolean vtt,
  * named after the label set. */
 gboolean stva_db_export_eaf (StvaDb *db, gint64 dialogue_id, gint64 label_set_id,
                              gint64 model_id, const char *path, GError **error);
+
+/* A dialogue as a TextGrid (long format): an interval tier per speaker with the transcripts and
+ * "emotion-gold", "emotion-current", "emotion-pred" tiers; gaps are empty intervals, and an
+ * utterance overlapping the one before it in the same tier starts where that one ends. */
+gboolean stva_db_export_textgrid (StvaDb *db, gint64 dialogue_id, gint64 label_set_id,
+                                  gint64 model_id, const char *path, GError **error);
 
 G_END_DECLS

@@ -27,7 +27,7 @@ expect 1 "$synctva" init
 grep -q '^synctva: project.stva: already exists' "$dir/err" || fail "second init"
 expect 2 "$synctva" import
 expect 2 "$synctva" import nonsense x
-expect 1 "$synctva" import textgrid x.TextGrid
+expect 1 "$synctva" import iemocap x
 expect 2 "$synctva" stats --bogus
 
 expect 0 "$synctva" import meld ../meld
@@ -68,6 +68,11 @@ grep -q 'CONTROLLED_VOCABULARY CV_ID="meld"' ../d1.eaf || fail "eaf export"
 expect 0 "$synctva" import eaf ../d1.eaf --split dev
 grep -q 'Imported 1 dialogues, 2 utterances' "$dir/out" || fail "eaf import: $(cat "$dir/out")"
 expect 1 "$synctva" import eaf ../ep1.srt
+
+# Praat: the same
+expect 0 "$synctva" export textgrid ../d1.TextGrid --dialogue 1
+expect 0 "$synctva" import textgrid ../d1.TextGrid --split test
+grep -q 'Imported 1 dialogues, 2 utterances' "$dir/out" || fail "textgrid import: $(cat "$dir/out")"
 
 # project lookup: --project and $SYNCTVA_PROJECT from elsewhere; two *.stva here is ambiguous
 cd "$dir/two" || exit 1
