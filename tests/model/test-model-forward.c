@@ -440,6 +440,47 @@ test_forward_causal (void)
     }
 }
 
+/* one-utterance dialogues, with and without any modality: finite outputs and gradients */
+static void
+test_forward_single (void)
+{
+  StvaModelConfig c;
+  tiny_config (&c);
+  c.dropout = 0.2f;
+  c.modality_dropout = 0.5f;
+  StvaModel model;
+  g_assert_cmpint (stva_model_init (&model, &c, NULL), ==, STVA_OK);
+  StvaModelWorkspace *ws = stva_model_workspace_new (&c);
+  float *grad = g_new0 (float, model.params.n_floats);
+  for (int none = 0; none < 2; none++)
+    {
+      Dialogue d;
+      dialogue_init (&d, &c, 1, 5);
+      d.label[0] = 2;
+      for (int m = 0; m < STVA_N_MOD; m++)
+        d.mask[m][0] = !none;
+      StvaRng rng;
+      stva_rng_init (&rng, 3);
+      StvaForwardOptions options = { .train = true, .rng = &rng };
+      StvaError error = { 0 };
+      g_assert_cmpint (stva_model_forward (ws, &model, model.params.values, &d.dlg, &options,
+                                           &error), ==, STVA_OK);
+      double loss = stva_model_backward (ws, &model, model.params.values, NULL, 1.0f, grad);
+      g_assert_true (isfinite (loss) && loss > 0.0);
+      for (size_t k = 0; k < model.params.n_floats; k++)
+        g_assert_true (isfinite (grad[k]));
+      StvaModelOutput out;
+      g_assert_cmpint (stva_model_predict (&model, ws, &d.dlg, &out, &error), ==, STVA_OK);
+      g_assert_cmpfloat (fabs (out.probs[0] + out.probs[1] + out.probs[2] + out.probs[3] - 1.0),
+                         <, 1e-5);
+      stva_model_output_clear (&out);
+      dialogue_clear (&d);
+    }
+  g_free (grad);
+  stva_model_workspace_free (ws);
+  stva_model_clear (&model);
+}
+
 typedef struct
 {
   const StvaModel    *model;
@@ -651,6 +692,7 @@ main (int   argc,
   g_test_add_func ("/model/forward/predict", test_predict_outputs);
   g_test_add_func ("/model/forward/causal", test_forward_causal);
   g_test_add_func ("/model/forward/threads", test_forward_threads);
+  g_test_add_func ("/model/forward/single", test_forward_single);
   g_test_add_func ("/model/io/roundtrip", test_model_file);
   g_test_add_func ("/model/io/ablations", test_model_file_ablations);
   return g_test_run ();
