@@ -26,6 +26,8 @@
  *     with one modality there is no graph and z = n.
  *   - CAF: per ordered pair (m <- m') Q, K, V and an output projection Wo, H heads, window
  *     j - i in [-P, F]; no dropout.  u_m = LayerNorm (z_m + Σ CA) · mask.
+ *   - Dropout (model.md §4, §6) only after Wo and after the FFN of each graph layer and after
+ *     the classifier's GELU; none on attention weights, MSDE, CAF or the projections.
  *   - With --no-msde, β is reported as 1 / (modalities present) and not used.
  *   - Every Linear has a bias; LayerNorm eps 1e-5; GELU is the exact erf form; graph and CAF
  *     attention scale by 1/sqrt (D/H).
