@@ -30,6 +30,7 @@
 
 #include "stva-agreement.h"
 #include "stva-csv.h"
+#include "stva-dataset.h"
 #include "stva-db-error.h"
 #include "stva-meld.h"
 #include "stva-subtitles.h"
@@ -252,6 +253,14 @@ gboolean stva_db_put_feature (StvaDb *db, gint64 utterance_id, const char *modal
  * error unset. */
 GArray  *stva_db_feature     (StvaDb *db, gint64 utterance_id, const char *modality,
                               GError **error);
+
+/* (transfer full) The project's train, dev and test dialogues as core's dataset, freed with
+ * stva_dataset_free (): labels are the current ones (current_labels) or the gold ones, as
+ * class indices of the set (-1: none); features per modality from extractors[m] (NULL or
+ * NULL entries: the extractor with the most vectors), with masks marking the utterances that
+ * have one; speakers numbered over the project; utt_id the project's utterance ids. */
+StvaDataset *stva_db_dataset (StvaDb *db, gint64 label_set_id, gboolean current_labels,
+                              const char *const *extractors, GError **error);
 
 /* ---- reading for the studio --------------------------------------------------------------- */
 
