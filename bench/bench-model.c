@@ -411,7 +411,7 @@ cmd_run (const char *dir,
   /* latency: one dialogue per call, a fresh output each time, the workspace reused (the
    * studio keeps one); mean and median over the test dialogues */
   StvaModelWorkspace *ws = stva_model_workspace_new (&model.config);
-  double *lat = malloc ((size_t) n_test * sizeof (double)), sum = 0.0;
+  double *lat = malloc ((size_t) n_test * sizeof (double)), sum = 0.0, c0 = cpu_s ();
   for (int j = 0; j < n_test; j++)
     {
       StvaModelOutput out = { 0 };
@@ -422,6 +422,7 @@ cmd_run (const char *dir,
       sum += lat[j];
       stva_model_output_clear (&out);
     }
+  printf ("latency_cpu_ms_mean %.3f\n", 1e3 * (cpu_s () - c0) / n_test);
   for (int i = 1; i < n_test; i++)   /* insertion sort for the median */
     for (int j = i; j > 0 && lat[j] < lat[j - 1]; j--)
       {

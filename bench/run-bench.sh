@@ -63,6 +63,7 @@ for key, label, goal in [('train_epoch_s', 'bench/train epoch (s)', 1 / 3),
                          ('infer_test_s', 'bench/infer set (s)', 1 / 2),
                          ('infer_test_cpu_s', '  same, CPU time (s)', 1 / 2),
                          ('latency_ms_mean', 'latency mean (ms)', 1 / 10),
+                         ('latency_cpu_ms_mean', '  same, CPU time (ms)', 1 / 10),
                          ('latency_ms_median', 'latency median (ms)', 1 / 10)]:
     best = min(cw[key], cb[key])
     print('%-22s %12.3f %12.3f %12.3f %10.3f %8s' % (label, cw[key], cb[key], t[key],
