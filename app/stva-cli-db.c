@@ -26,6 +26,8 @@ typedef struct
   const char *video;        /* --video */
   const char *split;        /* --split */
   const char *tier;         /* --tier */
+  const char *extractor;    /* --extractor */
+  bool        gold;         /* --gold */
   long long   dialogue_id;  /* --dialogue */
   long long   shard;        /* --shard i/n */
   long long   n_shards;
@@ -65,6 +67,10 @@ parse_args (int         argc,
         args->split = argv[++i];
       else if (strcmp (a, "--tier") == 0 && has_value)
         args->tier = argv[++i];
+      else if (strcmp (a, "--extractor") == 0 && has_value)
+        args->extractor = argv[++i];
+      else if (strcmp (a, "--gold") == 0)
+        args->gold = true;
       else if (strcmp (a, "--dialogue") == 0 && has_value)
         {
           if (!stva_cli_parse_int (argv[++i], 1, INT64_MAX, &args->dialogue_id))
@@ -198,11 +204,12 @@ stva_cli_init (int    argc,
 
 static const char import_usage[] =
   "synctva import meld DIR [--shard i/n] | srt|vtt FILE [--video FILE] [--split S] | "
-  "eaf|textgrid FILE [--tier NAME] [--label-set NAME] [--split S]  [--project FILE] [--json]";
+  "eaf|textgrid FILE [--tier NAME] [--label-set NAME] [--split S] | npz FILE [--extractor NAME]"
+  "  [--project FILE] [--json]";
 
 /* Kinds issue #5 plans that this build does not read yet. */
 static const char *const planned_imports[] = {
-  "iemocap", "csv", "npz",
+  "iemocap", "csv",
 };
 
 int
@@ -219,13 +226,13 @@ stva_cli_import (int    argc,
   bool subtitles = strcmp (kind, "srt") == 0 || strcmp (kind, "vtt") == 0
                    || strcmp (kind, "webvtt") == 0;
   bool eaf = strcmp (kind, "eaf") == 0 || strcmp (kind, "elan") == 0;
-  bool textgrid = g_ascii_strcasecmp (kind, "textgrid") == 0;
-  if (strcmp (kind, "meld") != 0 && !subtitles && !eaf && !textgrid)
+  bool textgrid = g_ascii_strcasecmp (kind, "textgrid") == 0, npz = strcmp (kind, "npz") == 0;
+  if (strcmp (kind, "meld") != 0 && !subtitles && !eaf && !textgrid && !npz)
     {
       for (size_t i = 0; i < G_N_ELEMENTS (planned_imports); i++)
         if (strcmp (kind, planned_imports[i]) == 0)
           return stva_cli_fail ("importing '%s' is not built yet (issue #5); this build "
-                                "imports meld, srt, vtt, eaf and textgrid", kind);
+                                "imports meld, srt, vtt, eaf, textgrid and npz", kind);
       return stva_cli_usage (import_usage, "unknown import kind '%s'", kind);
     }
   GError *error = NULL;
@@ -250,7 +257,8 @@ stva_cli_import (int    argc,
             video = g_steal_pointer (&candidate);
         }
     }
-  if (!(textgrid ? stva_db_import_textgrid (db, path, args.tier, args.label_set, args.split,
+  if (!(npz ? stva_db_import_npz_features (db, path, args.extractor, &report, &error)
+        : textgrid ? stva_db_import_textgrid (db, path, args.tier, args.label_set, args.split,
                                             &report, &error)
         : eaf ? stva_db_import_eaf (db, path, args.tier, args.split, &report, &error)
         : subtitles ? stva_db_import_subtitles (db, path, video, args.split, &report, &error)
@@ -270,6 +278,10 @@ stva_cli_import (int    argc,
             "\"clips\": %d, \"dialogue_videos\": %d, \"warnings\": %u, \"seconds\": %.3f}\n",
             stva_db_path (db), kind, report.n_dialogues, report.n_utterances, report.n_clips,
             report.n_dialogue_videos, n_warn, elapsed);
+  else if (npz)
+    printf ("Imported %d feature vectors for %d utterances of %d dialogues into %s in %.2f s "
+            "(%u warnings)\n", report.n_clips, report.n_utterances, report.n_dialogues,
+            stva_db_path (db), elapsed, n_warn);
   else
     printf ("Imported %d dialogues, %d utterances, %d clips, %d dialogue videos into %s "
             "in %.2f s (%u warnings)\n", report.n_dialogues, report.n_utterances,
@@ -355,7 +367,8 @@ stva_cli_merge (int    argc,
 
 static const char export_usage[] =
   "synctva export csv|jsonl|meld OUT [--label-set NAME] [--model ID] | srt|vtt|eaf|textgrid OUT "
-  "--dialogue ID [--label-set NAME] [--model ID]  [--project FILE]";
+  "--dialogue ID [--label-set NAME] [--model ID] | npz OUT [--label-set NAME] [--gold]"
+  "  [--project FILE]";
 
 static StvaDbLabelSet *
 pick_label_set (StvaDb      *db,
@@ -379,14 +392,11 @@ stva_cli_export (int    argc,
   bool csv = strcmp (kind, "csv") == 0, jsonl = strcmp (kind, "jsonl") == 0,
        meld = strcmp (kind, "meld") == 0, srt = strcmp (kind, "srt") == 0,
        vtt = strcmp (kind, "vtt") == 0, eaf = strcmp (kind, "eaf") == 0,
-       textgrid = g_ascii_strcasecmp (kind, "textgrid") == 0;
+       textgrid = g_ascii_strcasecmp (kind, "textgrid") == 0, npz = strcmp (kind, "npz") == 0;
   if ((srt || vtt || eaf || textgrid) && args.dialogue_id == 0)
     return stva_cli_usage (export_usage, "export %s needs --dialogue ID", kind);
-  if (!csv && !jsonl && !meld && !srt && !vtt && !eaf && !textgrid)
+  if (!csv && !jsonl && !meld && !srt && !vtt && !eaf && !textgrid && !npz)
     {
-      if (strcmp (kind, "npz") == 0)
-        return stva_cli_fail ("exporting '%s' is not built yet (issue #5); this build exports "
-                              "csv, jsonl, meld, srt, vtt, eaf and textgrid", kind);
       return stva_cli_usage (export_usage, "unknown export kind '%s'", kind);
     }
   GError *error = NULL;
@@ -405,6 +415,7 @@ stva_cli_export (int    argc,
         return fail_error (error);
       ok = csv ? stva_db_export_csv (db, set->id, args.model_id, out, &error)
            : jsonl ? stva_db_export_jsonl (db, set->id, args.model_id, out, &error)
+           : npz ? stva_db_export_npz (db, set->id, !args.gold, out, &error)
            : textgrid ? stva_db_export_textgrid (db, args.dialogue_id, set->id, args.model_id,
                                                  out, &error)
                    : stva_db_export_eaf (db, args.dialogue_id, set->id, args.model_id, out,

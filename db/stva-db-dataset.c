@@ -2,7 +2,8 @@
  *
  * The bridge to core: a project's dialogues as the StvaDataset core trains and predicts on
  * (features per modality with presence masks, speakers, labels, splits).  Labels are the
- * current ones (corrections applied) or the gold ones; the utterance ids of the dataset are the
+ * current ones (corrections applied) or the gold ones; dialogue ids are "<split>/<name>"; the
+ * utterance ids of the dataset are the
  * project's utterance ids in decimal, so predictions find their way back
  * (stva_db_put_prediction).  Arrays are malloc'd, as stva_dataset_free () expects.
  */
@@ -121,7 +122,8 @@ stva_db_dataset (StvaDb             *db,
           continue;
         }
       StvaDialogue *d = &ds->dialogues[ds->n_dialogues++];
-      d->id = strdup (first->dialogue);
+      g_autofree char *id = g_strdup_printf ("%s/%s", first->split, first->dialogue);
+      d->id = strdup (id);   /* names repeat across splits (MELD's dia0): keep ids unique */
       d->split = split;
       d->T = (int) (end - i);
       d->speaker = calloc ((size_t) d->T, sizeof (int));

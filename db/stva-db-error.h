@@ -7,6 +7,8 @@
 
 #include <glib.h>
 
+#include "stva-error.h"
+
 G_BEGIN_DECLS
 
 #define STVA_DB_ERROR (stva_db_error_quark ())
@@ -23,5 +25,12 @@ typedef enum
   STVA_DB_ERROR_INVALID = 7,   /* an argument the store refuses (unknown label, bad blob) */
   STVA_DB_ERROR_CONFLICT = 8,  /* the data is already there (a dialogue imported twice) */
 } StvaDbError;
+
+/* core's errors on the GLib side: the code is the StvaStatus, the message core's. */
+#define STVA_CORE_ERROR (stva_core_error_quark ())
+GQuark  stva_core_error_quark (void);
+
+/* (transfer full) A GError in STVA_CORE_ERROR from a filled StvaError. */
+GError *stva_error_to_gerror  (const StvaError *error);
 
 G_END_DECLS

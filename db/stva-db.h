@@ -160,6 +160,13 @@ gboolean stva_db_import_textgrid (StvaDb *db, const char *path, const char *labe
                                   const char *label_set, const char *split,
                                   StvaDbImportReport *report, GError **error);
 
+/* Imports the features of an npz file in core's dataset layout (core/model/stva-npz.h) as
+ * extractor (NULL: "npz:<file name>"), matching its dialogues to the project's by name, split
+ * and length and utterances by position; dialogues that do not match are warnings.  Reports
+ * vectors stored in n_clips.  One transaction. */
+gboolean stva_db_import_npz_features (StvaDb *db, const char *path, const char *extractor,
+                                      StvaDbImportReport *report, GError **error);
+
 /* ---- corrections -------------------------------------------------------------------------- */
 
 typedef struct
@@ -258,7 +265,8 @@ GArray  *stva_db_feature     (StvaDb *db, gint64 utterance_id, const char *modal
  * stva_dataset_free (): labels are the current ones (current_labels) or the gold ones, as
  * class indices of the set (-1: none); features per modality from extractors[m] (NULL or
  * NULL entries: the extractor with the most vectors), with masks marking the utterances that
- * have one; speakers numbered over the project; utt_id the project's utterance ids. */
+ * have one; speakers numbered over the project; dialogue ids "<split>/<name>"; utt_id the
+ * project's utterance ids. */
 StvaDataset *stva_db_dataset (StvaDb *db, gint64 label_set_id, gboolean current_labels,
                               const char *const *extractors, GError **error);
 
@@ -452,5 +460,10 @@ gboolean stva_db_export_eaf (StvaDb *db, gint64 dialogue_id, gint64 label_set_id
  * utterance overlapping the one before it in the same tier starts where that one ends. */
 gboolean stva_db_export_textgrid (StvaDb *db, gint64 dialogue_id, gint64 label_set_id,
                                   gint64 model_id, const char *path, GError **error);
+
+/* The project (train, dev, test) in core's npz dataset layout: features, labels (current or
+ * gold), speakers, splits (stva_db_dataset () then stva_npz_write_dataset ()). */
+gboolean stva_db_export_npz (StvaDb *db, gint64 label_set_id, gboolean current_labels,
+                             const char *path, GError **error);
 
 G_END_DECLS

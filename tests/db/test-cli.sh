@@ -74,6 +74,11 @@ expect 0 "$synctva" export textgrid ../d1.TextGrid --dialogue 1
 expect 0 "$synctva" import textgrid ../d1.TextGrid --split test
 grep -q 'Imported 1 dialogues, 2 utterances' "$dir/out" || fail "textgrid import: $(cat "$dir/out")"
 
+# npz: the dataset layout core reads
+expect 0 "$synctva" export npz ../data.npz
+[ -s ../data.npz ] || fail "npz export"
+expect 1 "$synctva" import npz ../data.npz
+
 # project lookup: --project and $SYNCTVA_PROJECT from elsewhere; two *.stva here is ambiguous
 cd "$dir/two" || exit 1
 expect 0 "$synctva" stats --project ../work/project.stva

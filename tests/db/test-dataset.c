@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "db-test.h"
+#include "stva-npz.h"
 
 static void
 test_dataset (void)
@@ -43,7 +44,7 @@ test_dataset (void)
       g_assert_cmpint (ds->F[STVA_MOD_A], ==, 2);
       g_assert_cmpint (ds->F[STVA_MOD_V], ==, 0);
       const StvaDialogue *d0 = &ds->dialogues[0];
-      g_assert_cmpstr (d0->id, ==, "dia0");
+      g_assert_cmpstr (d0->id, ==, "train/dia0");
       g_assert_cmpint (d0->split, ==, STVA_SPLIT_TRAIN);
       g_assert_cmpint (d0->T, ==, 3);
       g_assert_cmpint (ds->dialogues[2].split, ==, STVA_SPLIT_DEV);
@@ -70,11 +71,73 @@ test_dataset (void)
   dbt_rm_rf (dir);
 }
 
+/* Export as npz, import the features into another project made from the same corpus: the two
+ * datasets agree value for value. */
+static void
+test_npz (void)
+{
+  g_autofree char *dir = dbt_tmpdir ();
+  g_autofree char *corpus = g_build_filename (dir, "meld", NULL);
+  dbt_write_meld (corpus);
+  StvaDb *db = dbt_open (dir, "p"), *db2 = dbt_open (dir, "q");
+  GError *error = NULL;
+  g_assert_true (stva_db_import_meld (db, corpus, NULL, &error));
+  g_assert_true (stva_db_import_meld (db2, corpus, NULL, &error));
+  for (gint64 id = 1; id <= 9; id++)
+    {
+      float x[3] = { (float) id, 0.25f * (float) id, -1 };
+      g_assert_true (stva_db_put_feature (db, id, "visual", "face", "2", x, 3, &error));
+    }
+  g_autofree char *npz = g_build_filename (dir, "data.npz", NULL);
+  g_assert_true (stva_db_export_npz (db, 1, TRUE, npz, &error));
+  g_assert_no_error (error);
+  StvaDataset *read = NULL;
+  StvaError err = { 0 };
+  if (stva_npz_read_dataset (npz, &read, &err) != STVA_OK)
+    g_error ("%s", err.message);
+  g_assert_cmpint (read->n_dialogues, ==, 4);
+  g_assert_cmpint (read->F[STVA_MOD_V], ==, 3);
+  g_assert_cmpint (read->dialogues[3].label[0], ==, 6);   /* fear */
+  stva_dataset_free (read);
+
+  StvaDbImportReport report;
+  g_assert_true (stva_db_import_npz_features (db2, npz, "face-from-npz", &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (report.n_dialogues, ==, 4);
+  g_assert_cmpint (report.n_clips, ==, 9);
+  stva_db_import_report_clear (&report);
+  StvaDataset *a = stva_db_dataset (db, 1, TRUE, NULL, &error);
+  StvaDataset *b = stva_db_dataset (db2, 1, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (b->F[STVA_MOD_V], ==, 3);
+  for (int d = 0; d < a->n_dialogues; d++)
+    g_assert_cmpmem (a->dialogues[d].x[STVA_MOD_V], a->dialogues[d].T * 3 * sizeof (float),
+                     b->dialogues[d].x[STVA_MOD_V], b->dialogues[d].T * 3 * sizeof (float));
+  stva_dataset_free (a);
+  stva_dataset_free (b);
+
+  /* a project with other dialogues: nothing matches, nothing written */
+  StvaDb *empty = dbt_open (dir, "empty");
+  g_assert_false (stva_db_import_npz_features (empty, npz, NULL, NULL, &error));
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_FORMAT);
+  g_clear_error (&error);
+  g_autofree char *junk = g_build_filename (dir, "junk.npz", NULL);
+  g_file_set_contents (junk, "PK\3\4 not really", -1, NULL);
+  g_assert_false (stva_db_import_npz_features (db2, junk, NULL, NULL, &error));
+  g_assert_error (error, STVA_CORE_ERROR, STVA_ERR_FORMAT);
+  g_clear_error (&error);
+  stva_db_close (empty);
+  stva_db_close (db2);
+  stva_db_close (db);
+  dbt_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/db/dataset/build", test_dataset);
+  g_test_add_func ("/db/dataset/npz", test_npz);
   return g_test_run ();
 }
