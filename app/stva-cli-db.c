@@ -203,13 +203,13 @@ stva_cli_init (int    argc,
 /* ---- import ------------------------------------------------------------------------------- */
 
 static const char import_usage[] =
-  "synctva import meld DIR [--shard i/n] | srt|vtt FILE [--video FILE] [--split S] | "
+  "synctva import meld DIR [--shard i/n] | iemocap DIR [--label-set iemocap-4] | srt|vtt FILE [--video FILE] [--split S] | "
   "eaf|textgrid FILE [--tier NAME] [--label-set NAME] [--split S] | npz FILE [--extractor NAME]"
   "  [--project FILE] [--json]";
 
 /* Kinds issue #5 plans that this build does not read yet. */
 static const char *const planned_imports[] = {
-  "iemocap", "csv",
+  "csv",
 };
 
 int
@@ -227,12 +227,13 @@ stva_cli_import (int    argc,
                    || strcmp (kind, "webvtt") == 0;
   bool eaf = strcmp (kind, "eaf") == 0 || strcmp (kind, "elan") == 0;
   bool textgrid = g_ascii_strcasecmp (kind, "textgrid") == 0, npz = strcmp (kind, "npz") == 0;
-  if (strcmp (kind, "meld") != 0 && !subtitles && !eaf && !textgrid && !npz)
+  bool iemocap = strcmp (kind, "iemocap") == 0;
+  if (strcmp (kind, "meld") != 0 && !subtitles && !eaf && !textgrid && !npz && !iemocap)
     {
       for (size_t i = 0; i < G_N_ELEMENTS (planned_imports); i++)
         if (strcmp (kind, planned_imports[i]) == 0)
           return stva_cli_fail ("importing '%s' is not built yet (issue #5); this build "
-                                "imports meld, srt, vtt, eaf, textgrid and npz", kind);
+                                "imports meld, iemocap, srt, vtt, eaf, textgrid and npz", kind);
       return stva_cli_usage (import_usage, "unknown import kind '%s'", kind);
     }
   GError *error = NULL;
@@ -257,7 +258,8 @@ stva_cli_import (int    argc,
             video = g_steal_pointer (&candidate);
         }
     }
-  if (!(npz ? stva_db_import_npz_features (db, path, args.extractor, &report, &error)
+  if (!(iemocap ? stva_db_import_iemocap (db, path, args.label_set, &report, &error)
+        : npz ? stva_db_import_npz_features (db, path, args.extractor, &report, &error)
         : textgrid ? stva_db_import_textgrid (db, path, args.tier, args.label_set, args.split,
                                             &report, &error)
         : eaf ? stva_db_import_eaf (db, path, args.tier, args.split, &report, &error)

@@ -83,7 +83,7 @@ stva_db_current_label (StvaDb   *db,
         "  (SELECT c.new_label_id FROM correction c WHERE c.id IN "
         "     (SELECT max (id) FROM correction WHERE utterance_id = :utterance "
         "      AND label_set_id = :set GROUP BY annotator_id) "
-        "   AND c.new_label_id IS NOT NULL ORDER BY c.id DESC LIMIT 1),"
+        "   AND c.new_label_id IS NOT NULL AND c.kind != 'import' ORDER BY c.id DESC LIMIT 1),"
         "  (SELECT label_id FROM gold_label WHERE utterance_id = :utterance "
         "   AND label_set_id = :set))", error);
   if (stmt == NULL)

@@ -70,6 +70,7 @@ typedef struct
   gint64  current;
   gint64 *annotator_labels;   /* (n_annotators of the table) */
   gint64  annotator_last_event;  /* id of the latest event that decided current, 0 none */
+  gboolean reviewed;   /* a studio event (not an import) holds a label */
   gint64  predicted;
   float  *probs;       /* (K) or NULL */
 } StvaDbRow;

@@ -21,7 +21,7 @@
   "WITH last AS (SELECT max (id) AS id FROM correction WHERE label_set_id = :set "            \
   "  AND utterance_id IN (" scope ") GROUP BY utterance_id, annotator_id), "                  \
   "held AS (SELECT c.utterance_id, c.new_label_id AS label_id, c.id FROM correction c "       \
-  "  JOIN last ON last.id = c.id WHERE c.new_label_id IS NOT NULL), "                         \
+  "  JOIN last ON last.id = c.id WHERE c.new_label_id IS NOT NULL AND c.kind != 'import'), "  \
   "cur AS (SELECT utterance_id, label_id, n FROM (SELECT utterance_id, label_id, "            \
   "  count (*) OVER (PARTITION BY utterance_id) AS n, "                                       \
   "  row_number () OVER (PARTITION BY utterance_id ORDER BY id DESC) AS rn FROM held) "       \
@@ -91,7 +91,7 @@ stva_db_dialogues (StvaDb   *db,
         "JOIN utterance u ON u.id = c.utterance_id "
         "LEFT JOIN gold_label g ON g.utterance_id = c.utterance_id AND g.label_set_id = :set "
         "WHERE c.id IN (SELECT max (id) FROM correction WHERE label_set_id = :set "
-        "GROUP BY utterance_id, annotator_id) ORDER BY c.id", error);
+        "GROUP BY utterance_id, annotator_id) AND c.kind != 'import' ORDER BY c.id", error);
   if (events == NULL)
     return NULL;
   _stva_bind_int64 (events, ":set", label_set_id);
@@ -388,7 +388,8 @@ _stva_db_table (StvaDb   *db,
   /* each annotator's latest event per utterance, oldest first, so the newest holder wins */
   {
     g_autoptr (sqlite3_stmt) c = _stva_db_prepare (
-      db, "SELECT c.utterance_id, c.annotator_id, c.new_label_id, c.id FROM correction c "
+      db, "SELECT c.utterance_id, c.annotator_id, c.new_label_id, c.id, c.kind != 'import' "
+          "FROM correction c "
           "WHERE c.id IN (SELECT max (id) FROM correction WHERE label_set_id = :set "
           "GROUP BY utterance_id, annotator_id) ORDER BY c.id", error);
     if (c == NULL)
@@ -405,9 +406,10 @@ _stva_db_table (StvaDb   *db,
         for (guint a = 0; a < t->n_annotators; a++)
           if (t->annotator_ids[a] == annotator)
             row->annotator_labels[a] = label;
-        if (label != 0)
+        if (label != 0 && sqlite3_column_int (c, 4))   /* imported ratings are not reviews */
           {
             row->current = label;
+            row->reviewed = TRUE;
             row->annotator_last_event = sqlite3_column_int64 (c, 3);
           }
       }
@@ -463,16 +465,6 @@ compare_items (gconstpointer a,
   return x->utterance_id < y->utterance_id ? -1 : x->utterance_id > y->utterance_id;
 }
 
-static gboolean
-reviewed (const StvaDbTable *t,
-          const StvaDbRow   *row)
-{
-  for (guint a = 0; a < t->n_annotators; a++)
-    if (row->annotator_labels[a] != 0)
-      return TRUE;
-  return FALSE;
-}
-
 GArray *
 stva_db_review_queue (StvaDb            *db,
                       gint64             label_set_id,
@@ -490,7 +482,7 @@ stva_db_review_queue (StvaDb            *db,
   for (guint i = 0; i < t->rows->len; i++)
     {
       const StvaDbRow *row = g_ptr_array_index (t->rows, i);
-      if (unreviewed_only && reviewed (t, row))
+      if (unreviewed_only && row->reviewed)
         continue;
       double score = 0.0;
       gboolean keep = TRUE;

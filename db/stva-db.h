@@ -11,6 +11,8 @@
  * new_label_id of their latest event there (NULL after an undo back to nothing).  The current
  * label of an utterance is the label of the annotator who acted on it last among those who
  * still have one, else the gold label.  An utterance is reviewed when some human has a label.
+ * Labels imported from a corpus's evaluators (events of kind "import") are annotators' labels
+ * (agreement, exports) but neither reviews nor current labels.
  *
  * Attention blob layout (prediction.attention), all little-endian:
  *   offset 0   4 bytes  magic "SATN"
@@ -166,6 +168,14 @@ gboolean stva_db_import_textgrid (StvaDb *db, const char *path, const char *labe
  * vectors stored in n_clips.  One transaction. */
 gboolean stva_db_import_npz_features (StvaDb *db, const char *path, const char *extractor,
                                       StvaDbImportReport *report, GError **error);
+
+/* Imports an IEMOCAP release: Session{1..5}/dialog/transcriptions/NAME.txt (utterances, times),
+ * EmoEvaluation/NAME.txt (majority label as gold; each evaluator's first categorical label as
+ * an "import" event of annotator "IEMOCAP C-E2" etc.), avi/DivX/NAME.avi (video).  Speakers
+ * are "Ses01_F"...; sessions 1-4 train, 5 test.  label_set: "iemocap-6" (NULL) or "iemocap-4"
+ * (exc merged into hap); labels outside the set are left out.  One transaction. */
+gboolean stva_db_import_iemocap (StvaDb *db, const char *root, const char *label_set,
+                                 StvaDbImportReport *report, GError **error);
 
 /* ---- corrections -------------------------------------------------------------------------- */
 
