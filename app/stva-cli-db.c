@@ -203,9 +203,10 @@ stva_cli_init (int    argc,
 /* ---- import ------------------------------------------------------------------------------- */
 
 static const char import_usage[] =
-  "synctva import meld DIR [--shard i/n] | iemocap DIR [--label-set iemocap-4] | srt|vtt FILE [--video FILE] [--split S] | "
-  "eaf|textgrid FILE [--tier NAME] [--label-set NAME] [--split S] | npz FILE [--extractor NAME]"
-  "  [--project FILE] [--json]";
+  "synctva import meld DIR [--shard i/n] | iemocap DIR [--label-set iemocap-4] |\n"
+  "       srt|vtt FILE [--video FILE] [--split S] |\n"
+  "       eaf|textgrid FILE [--tier NAME] [--label-set NAME] [--split S] |\n"
+  "       npz FILE [--extractor NAME]   [--project FILE] [--json]";
 
 /* Kinds issue #5 plans that this build does not read yet. */
 static const char *const planned_imports[] = {
