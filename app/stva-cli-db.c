@@ -27,6 +27,7 @@ typedef struct
   const char *split;        /* --split */
   const char *tier;         /* --tier */
   const char *extractor;    /* --extractor */
+  const char *columns;      /* --columns */
   bool        gold;         /* --gold */
   long long   dialogue_id;  /* --dialogue */
   long long   shard;        /* --shard i/n */
@@ -69,6 +70,8 @@ parse_args (int         argc,
         args->tier = argv[++i];
       else if (strcmp (a, "--extractor") == 0 && has_value)
         args->extractor = argv[++i];
+      else if (strcmp (a, "--columns") == 0 && has_value)
+        args->columns = argv[++i];
       else if (strcmp (a, "--gold") == 0)
         args->gold = true;
       else if (strcmp (a, "--dialogue") == 0 && has_value)
@@ -206,11 +209,12 @@ static const char import_usage[] =
   "synctva import meld DIR [--shard i/n] | iemocap DIR [--label-set iemocap-4] |\n"
   "       srt|vtt FILE [--video FILE] [--split S] |\n"
   "       eaf|textgrid FILE [--tier NAME] [--label-set NAME] [--split S] |\n"
-  "       npz FILE [--extractor NAME]   [--project FILE] [--json]";
+  "       npz FILE [--extractor NAME] | csv FILE --columns field=column,...\n"
+  "       [--project FILE] [--json]";
 
 /* Kinds issue #5 plans that this build does not read yet. */
 static const char *const planned_imports[] = {
-  "csv",
+  "pickle",
 };
 
 int
@@ -228,13 +232,14 @@ stva_cli_import (int    argc,
                    || strcmp (kind, "webvtt") == 0;
   bool eaf = strcmp (kind, "eaf") == 0 || strcmp (kind, "elan") == 0;
   bool textgrid = g_ascii_strcasecmp (kind, "textgrid") == 0, npz = strcmp (kind, "npz") == 0;
-  bool iemocap = strcmp (kind, "iemocap") == 0;
-  if (strcmp (kind, "meld") != 0 && !subtitles && !eaf && !textgrid && !npz && !iemocap)
+  bool iemocap = strcmp (kind, "iemocap") == 0, csv = strcmp (kind, "csv") == 0;
+  if (strcmp (kind, "meld") != 0 && !subtitles && !eaf && !textgrid && !npz && !iemocap && !csv)
     {
       for (size_t i = 0; i < G_N_ELEMENTS (planned_imports); i++)
         if (strcmp (kind, planned_imports[i]) == 0)
           return stva_cli_fail ("importing '%s' is not built yet (issue #5); this build "
-                                "imports meld, iemocap, srt, vtt, eaf, textgrid and npz", kind);
+                                "imports meld, iemocap, srt, vtt, eaf, textgrid, npz and csv",
+                                kind);
       return stva_cli_usage (import_usage, "unknown import kind '%s'", kind);
     }
   GError *error = NULL;
@@ -259,7 +264,10 @@ stva_cli_import (int    argc,
             video = g_steal_pointer (&candidate);
         }
     }
-  if (!(iemocap ? stva_db_import_iemocap (db, path, args.label_set, &report, &error)
+  if (csv && args.columns == NULL)
+    return stva_cli_usage (import_usage, "import csv needs --columns field=column,...");
+  if (!(csv ? stva_db_import_csv (db, path, args.columns, args.label_set, &report, &error)
+        : iemocap ? stva_db_import_iemocap (db, path, args.label_set, &report, &error)
         : npz ? stva_db_import_npz_features (db, path, args.extractor, &report, &error)
         : textgrid ? stva_db_import_textgrid (db, path, args.tier, args.label_set, args.split,
                                             &report, &error)

@@ -177,6 +177,13 @@ gboolean stva_db_import_npz_features (StvaDb *db, const char *path, const char *
 gboolean stva_db_import_iemocap (StvaDb *db, const char *root, const char *label_set,
                                  StvaDbImportReport *report, GError **error);
 
+/* Imports a generic CSV with a column mapping "field=column,...": dialogue and text required;
+ * speaker, split, index, start/end (seconds or HH:MM:SS,mmm), start_ms/end_ms, label (in
+ * label_set, NULL: "meld") optional.  Dialogues of corpus "csv" by (split, dialogue), in index
+ * order (else file order).  One transaction; errors name file, line and column. */
+gboolean stva_db_import_csv (StvaDb *db, const char *path, const char *mapping,
+                             const char *label_set, StvaDbImportReport *report, GError **error);
+
 /* ---- corrections -------------------------------------------------------------------------- */
 
 typedef struct

@@ -27,7 +27,8 @@ expect 1 "$synctva" init
 grep -q '^synctva: project.stva: already exists' "$dir/err" || fail "second init"
 expect 2 "$synctva" import
 expect 2 "$synctva" import nonsense x
-expect 1 "$synctva" import csv x.csv
+expect 1 "$synctva" import pickle x.pkl
+expect 2 "$synctva" import csv x.csv
 expect 2 "$synctva" stats --bogus
 
 expect 0 "$synctva" import meld ../meld

@@ -238,6 +238,63 @@ test_meld_round_trip (Fixture       *f,
   stva_db_close (db2);
 }
 
+/* The flat CSV export read back through the generic CSV importer with a column mapping. */
+static void
+test_csv_round_trip (Fixture       *f,
+                     gconstpointer  data)
+{
+  GError *error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "flat.csv", NULL);
+  g_assert_true (stva_db_export_csv (f->db, f->set->id, 0, path, &error));
+  StvaDb *db2 = dbt_open (f->dir, "from-csv");
+  StvaDbImportReport report;
+  g_assert_true (stva_db_import_csv (db2, path, "dialogue=dialogue,split=split,index=source_id,"
+                                     "speaker=speaker,text=text,start_ms=start_ms,"
+                                     "end_ms=end_ms,label=current", NULL, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (report.n_dialogues, ==, 4);
+  g_assert_cmpint (report.n_utterances, ==, 9);
+  stva_db_import_report_clear (&report);
+  g_autoptr (GPtrArray) da = stva_db_dialogues (f->db, f->set->id, &error);
+  g_autoptr (GPtrArray) db = stva_db_dialogues (db2, f->set->id, &error);
+  g_assert_cmpuint (da->len, ==, db->len);
+  for (guint d = 0; d < da->len; d++)
+    {
+      StvaDbDialogue *x = da->pdata[d], *y = db->pdata[d];
+      g_assert_cmpstr (x->split, ==, y->split);
+      g_assert_cmpstr (x->name, ==, y->name);
+      g_autoptr (GPtrArray) ua = stva_db_utterances (f->db, x->id, f->set->id, 0, &error);
+      g_autoptr (GPtrArray) ub = stva_db_utterances (db2, y->id, f->set->id, 0, &error);
+      g_assert_cmpuint (ua->len, ==, ub->len);
+      for (guint i = 0; i < ua->len; i++)
+        {
+          StvaDbUtterance *p = ua->pdata[i], *q = ub->pdata[i];
+          g_assert_cmpstr (p->speaker, ==, q->speaker);
+          g_assert_cmpstr (p->transcript, ==, q->transcript);
+          g_assert_cmpint (p->start_ms, ==, q->start_ms);
+          g_assert_cmpint (p->end_ms, ==, q->end_ms);
+          g_assert_cmpint (p->current_label_id, ==, q->gold_label_id);
+        }
+    }
+  /* mapping and data errors */
+  g_assert_false (stva_db_import_csv (db2, path, "dialogue=dialogue", NULL, NULL, &error));
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (stva_db_import_csv (db2, path, "dialogue=nope,text=text", NULL, NULL, &error));
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "no column 'nope'"));
+  g_clear_error (&error);
+  g_assert_false (stva_db_import_csv (db2, path, "dialogue=dialogue,text=text,label=speaker",
+                                      NULL, NULL, &error));
+  g_assert_nonnull (strstr (error->message, ":2: column 'speaker' (label): 'Monica'"));
+  g_clear_error (&error);
+  g_assert_false (stva_db_import_csv (db2, path, "dialogue=dialogue,text=text,start=speaker",
+                                      NULL, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "is not a time"));
+  g_clear_error (&error);
+  stva_db_close (db2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -245,6 +302,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/db/export/csv", Fixture, NULL, fixture_setup, test_csv, fixture_teardown);
   g_test_add ("/db/export/jsonl", Fixture, NULL, fixture_setup, test_jsonl, fixture_teardown);
+  g_test_add ("/db/export/csv-round-trip", Fixture, NULL, fixture_setup, test_csv_round_trip,
+              fixture_teardown);
   g_test_add ("/db/export/meld-round-trip", Fixture, NULL, fixture_setup, test_meld_round_trip,
               fixture_teardown);
   return g_test_run ();
