@@ -46,7 +46,8 @@ typedef struct
   double           prev_iod;
   double           grid_mean_sum[N_CELLS];
   double           grid_std_sum[N_CELLS];
-  uint32_t        *cell_sum;        /* owned scratch for the thumbnail, (N_THUMB) */
+  double           step_s;          /* nominal time between samples */
+  uint64_t        *cell_sum;        /* owned scratch for the thumbnail, (N_THUMB) */
   uint32_t        *cell_count;
 } Accumulator;
 
@@ -147,12 +148,12 @@ make_thumb (Accumulator   *acc,
     {
       int ty = (int) ((int64_t) y * STVA_VISUAL_THUMB_H / h);
       const uint8_t *row = rgb + (size_t) y * w * 3;
-      uint32_t *sum = acc->cell_sum + ty * STVA_VISUAL_THUMB_W;
+      uint64_t *sum = acc->cell_sum + ty * STVA_VISUAL_THUMB_W;
       uint32_t *count = acc->cell_count + ty * STVA_VISUAL_THUMB_W;
       for (int x = 0; x < w; x++)
         {
           int tx = (int) ((int64_t) x * STVA_VISUAL_THUMB_W / w);
-          sum[tx] += (uint32_t) (77 * row[3 * x] + 150 * row[3 * x + 1] + 29 * row[3 * x + 2]);
+          sum[tx] += (uint64_t) (77 * row[3 * x] + 150 * row[3 * x + 1] + 29 * row[3 * x + 2]);
           count[tx]++;
         }
     }
@@ -163,7 +164,7 @@ make_thumb (Accumulator   *acc,
       if (acc->cell_count[i] == 0)
         acc->thumb[i] = i > 0 ? acc->thumb[i - 1] : 0.0f;
       else
-        acc->thumb[i] = (float) (acc->cell_sum[i] / (256.0 * 255.0 * acc->cell_count[i]));
+        acc->thumb[i] = (float) ((double) acc->cell_sum[i] / (256.0 * 255.0 * acc->cell_count[i]));
       mean += acc->thumb[i];
     }
   mean /= N_THUMB;
@@ -341,7 +342,7 @@ add_frame (StvaVisualExtractor *ex,
   fr->time_s = time_s;
   double dt = prev ? time_s - prev->time_s : 0.0;
   if (prev && !(dt > 1e-6))
-    dt = 1e-6;   /* two samples at one time: keep rates finite */
+    dt = acc->step_s;   /* two samples at one time (a broken timestamp): the nominal step */
 
   make_thumb (acc, rgb, fr->frame);
   if (prev)
@@ -527,11 +528,13 @@ static StvaStatus
 accumulator_init (Accumulator *acc,
                   int          width,
                   int          height,
+                  double       step_s,
                   StvaError   *error)
 {
   memset (acc, 0, sizeof *acc);
   acc->width = width;
   acc->height = height;
+  acc->step_s = step_s;
   acc->cell_sum = calloc (N_THUMB, sizeof *acc->cell_sum);
   acc->cell_count = calloc (N_THUMB, sizeof *acc->cell_count);
   if (!acc->cell_sum || !acc->cell_count)
@@ -548,7 +551,7 @@ accumulator_clear (Accumulator *acc)
   memset (acc, 0, sizeof *acc);
 }
 
-#define MAX_SIDE 8192   /* as the dlib bridge; also keeps the luma sums inside uint32 */
+#define MAX_SIDE 8192   /* as the dlib bridge */
 
 static StvaStatus
 check_size (int        width,
@@ -655,7 +658,7 @@ stva_visual_extract_frames (StvaVisualExtractor *ex,
     return stva_error_set (error, STVA_ERR_INVALID, "visual features: no frames");
 
   Accumulator acc;
-  status = accumulator_init (&acc, width, height, error);
+  status = accumulator_init (&acc, width, height, 1.0 / fps, error);
   size_t frame_bytes = (size_t) width * (size_t) height * 3;
   for (size_t i = 0; status == STVA_OK && i < n_frames; i++)
     status = add_frame (ex, &acc, rgb + i * frame_bytes, (double) i / fps, error);
@@ -710,7 +713,7 @@ stva_visual_extract_file (StvaVisualExtractor *ex,
                                info->height);
       goto out;
     }
-  status = accumulator_init (&acc, info->width, info->height, error);
+  status = accumulator_init (&acc, info->width, info->height, 1.0 / ex->opts.sample_fps, error);
   acc_ready = true;
   if (status == STVA_OK && start_s > 0.0)
     status = stva_media_reader_seek (reader, start_s, error);
