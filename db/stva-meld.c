@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,27 +43,33 @@ gboolean
 stva_meld_parse_time (const char *text,
                       gint64     *ms)
 {
-  unsigned h, m, s, frac;
-  char sep, tail;
-  int frac_digits = 0;
-  if (text == NULL || sscanf (text, "%u:%2u:%2u%c", &h, &m, &s, &sep) != 4)
+  /* by hand rather than sscanf: it runs twice for each of MELD's 13,708 rows */
+  if (text == NULL)
     return FALSE;
-  if ((sep != ',' && sep != '.') || m > 59 || s > 59 || h > 999)
-    return FALSE;
-  const char *f = strchr (text, sep);
-  f++;
-  frac = 0;
-  while (*f >= '0' && *f <= '9' && frac_digits < 3)
+  const char *p = text;
+  guint64 f[3] = { 0, 0, 0 };
+  for (int k = 0; k < 3; k++)
     {
-      frac = frac * 10 + (unsigned) (*f - '0');
-      f++;
-      frac_digits++;
+      int n = 0;
+      while (g_ascii_isdigit (*p) && n < (k == 0 ? 3 : 2))
+        f[k] = f[k] * 10 + (guint64) (*p++ - '0'), n++;
+      if (n == 0 || (k > 0 && n != 2) || *p != (k < 2 ? ':' : *p) || g_ascii_isdigit (*p))
+        return FALSE;
+      if (k < 2)
+        p++;
     }
-  if (frac_digits == 0 || sscanf (f, "%c", &tail) == 1)
+  if ((*p != ',' && *p != '.') || f[1] > 59 || f[2] > 59)
     return FALSE;
-  while (frac_digits++ < 3)
+  p++;
+  guint64 frac = 0;
+  int digits = 0;
+  while (g_ascii_isdigit (*p) && digits < 3)
+    frac = frac * 10 + (guint64) (*p++ - '0'), digits++;
+  if (digits == 0 || *p != '\0')
+    return FALSE;
+  while (digits++ < 3)
     frac *= 10;
-  *ms = ((gint64) h * 3600 + m * 60 + s) * 1000 + frac;
+  *ms = (gint64) ((f[0] * 3600 + f[1] * 60 + f[2]) * 1000 + frac);
   return TRUE;
 }
 

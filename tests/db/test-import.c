@@ -163,11 +163,37 @@ test_malformed (void)
   dbt_rm_rf (dir);
 }
 
+static void
+test_times (void)
+{
+  static const struct { const char *text; gint64 ms; } ok[] = {
+    { "00:00:01,000", 1000 }, { "0:00:01.5", 1500 }, { "123:59:59,999", 446399999 },
+    { "00:01:02,34", 62340 },
+  };
+  static const char *const bad[] = {
+    "", "00:00", "00:60:00,000", "00:00:01", "00:00:01,", "00:00:01,0000", "1234:00:00,000",
+    "00:0:01,000", "a0:00:01,000", "00:00:01,000x", "00:00:61,000", "-1:00:00,000",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (ok); i++)
+    {
+      gint64 ms = -1;
+      g_assert_true (stva_meld_parse_time (ok[i].text, &ms));
+      g_assert_cmpint (ms, ==, ok[i].ms);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      gint64 ms;
+      if (stva_meld_parse_time (bad[i], &ms))
+        g_error ("'%s' read as a time", bad[i]);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/db/import/times", test_times);
   g_test_add_func ("/db/import/meld", test_meld);
   g_test_add_func ("/db/import/malformed", test_malformed);
   return g_test_run ();
