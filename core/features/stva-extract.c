@@ -191,13 +191,16 @@ cache_write (char        *path,
   free (buf);
 }
 
+/* A modality of an item could not be read: keeps the message; count_item once per item. */
 static void
 note_failure (Run        *run,
-              const char *message)
+              const char *message,
+              bool        count_item)
 {
   pthread_mutex_lock (&run->lock);
   StvaExtractReport *r = run->report;
-  r->n_failed++;
+  if (count_item)
+    r->n_failed++;
   if (r->n_messages < STVA_EXTRACT_MAX_MESSAGES)
     snprintf (r->messages[r->n_messages++], STVA_ERROR_MESSAGE_MAX, "%s", message);
   pthread_mutex_unlock (&run->lock);
@@ -298,8 +301,8 @@ extract_thread (void *data)
       const StvaExtractItem *item = &run->items[i];
       if (in_shard (run->opts, item))
         {
+          /* each modality on its own: a video without audio still gives its visual row */
           bool failed = false;
-          StvaError error = { 0 };
           for (int m = STVA_MOD_A; m <= STVA_MOD_V; m++)
             {
               if (!run->opts->modality[m] || run->out[m] == NULL)
@@ -310,12 +313,13 @@ extract_thread (void *data)
                   count (run, &run->report->n_missing[m]);
                   continue;
                 }
-              bool ok = !failed && media_row (w, i, m, &error);
+              StvaError error = { 0 };
+              bool ok = media_row (w, i, m, &error);
               run->mask[m][i] = ok;
-              if (!ok && !failed)
+              if (!ok)
                 {
+                  note_failure (run, error.message, !failed);
                   failed = true;
-                  note_failure (run, error.message);
                 }
             }
         }

@@ -5,8 +5,10 @@
  *   T  text-v1 (stva-text.h) from the transcript, with an encoder fitted by the caller
  *   A  audio-v1 (stva-audio.h) from the media's audio between start and end
  *   V  visual-v1 (stva-visual.h) from the media's video between start and end
- * A broken or missing media file does not stop the run: that utterance's A and V are marked
- * missing (mask 0, zero row) and the report counts it and keeps the first messages.
+ * A broken or missing media file does not stop the run: the modality that cannot be read
+ * (both, for a file that does not open; the audio only, for a video without sound) is marked
+ * missing for that utterance (mask 0, zero row), and the report counts the file and keeps the
+ * first messages.
  *
  * The cache: one file per (item, modality) under cache_dir/<extractor version>/, named by a
  * 64-bit hash of the media path, its size and modification time, the time range and the
@@ -62,7 +64,7 @@ typedef struct
   size_t n_computed[STVA_N_MOD];         /* computed now */
   size_t n_cached[STVA_N_MOD];           /* taken from the cache */
   size_t n_missing[STVA_N_MOD];          /* no input (no text, no media, no face is NOT this) */
-  size_t n_failed;                       /* media that could not be read */
+  size_t n_failed;                       /* items with a modality that could not be read */
   int    n_messages;
   char   messages[STVA_EXTRACT_MAX_MESSAGES][STVA_ERROR_MESSAGE_MAX];   /* the first failures */
 } StvaExtractReport;
