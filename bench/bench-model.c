@@ -10,7 +10,7 @@
  *       MELD's (1 to 24 in train, 1 to 33 in test), up to 9 speakers per dialogue; and
  *       DIR/model.stvm, a model of the default config (D 256, H 4, L 2) for those widths with
  *       the normalisation of the train split.
- *   bench-model run DIR [--workers N] [--repeat N]
+ *   bench-model run DIR [--workers N] [--repeat N] [--no-train]
  *       times, on that data and model: one training epoch (stva_train, batches of 16,
  *       N worker threads), predicting the test split with every attention map recorded
  *       (stva_model_predict, N threads over dialogues), and the per-dialogue latency of
@@ -308,7 +308,8 @@ epoch_cb (const StvaTrainProgress *p,
 static int
 cmd_run (const char *dir,
          int         workers,
-         int         repeat)
+         int         repeat,
+         bool        train_too)
 {
   StvaError error = { 0 };
   char path[4096];
@@ -359,7 +360,7 @@ cmd_run (const char *dir,
 
   /* one training epoch, best of repeat (the parameters move on: speed does not care) */
   double best_epoch = INFINITY;
-  for (int r = 0; r < repeat; r++)
+  for (int r = 0; r < repeat && train_too; r++)
     {
       double seconds = NAN, c0 = cpu_s ();
       StvaTrainResult result;
@@ -446,14 +447,20 @@ main (int    argc,
   if (argc < 3)
     {
       fprintf (stderr, "usage: bench-model gen DIR [--seed N] | run DIR [--workers N] "
-               "[--repeat N]\n");
+               "[--repeat N] [--no-train]\n");
       return 2;
     }
   setvbuf (stdout, NULL, _IOLBF, 0);   /* progress shows through tee */
   uint64_t seed = 1;
   int workers = 1, repeat = 1;
+  bool train_too = true;
+  for (int i = 3; i < argc; i++)
+    if (strcmp (argv[i], "--no-train") == 0)
+      train_too = false;
   for (int i = 3; i + 1 < argc; i += 2)
-    if (strcmp (argv[i], "--seed") == 0)
+    if (strcmp (argv[i], "--no-train") == 0)
+      i--;
+    else if (strcmp (argv[i], "--seed") == 0)
       seed = strtoull (argv[i + 1], NULL, 10);
     else if (strcmp (argv[i], "--workers") == 0)
       workers = atoi (argv[i + 1]);
@@ -467,7 +474,7 @@ main (int    argc,
   if (strcmp (argv[1], "gen") == 0)
     return cmd_gen (argv[2], seed);
   if (strcmp (argv[1], "run") == 0)
-    return cmd_run (argv[2], workers, repeat);
+    return cmd_run (argv[2], workers, repeat, train_too);
   fprintf (stderr, "bench-model: unknown command '%s'\n", argv[1]);
   return 2;
 }
