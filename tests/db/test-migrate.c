@@ -219,6 +219,21 @@ test_refuse (void)
   exec_sql (damaged, "PRAGMA foreign_keys = OFF; DROP TABLE prediction");
   expect_refused (damaged, STVA_DB_ERROR_NOT_PROJECT, "'prediction' is missing");
 
+  /* our id and all tables, but a column gone: statements fail with the file named */
+  g_autofree char *altered = g_build_filename (dir, "altered.stva", NULL);
+  db = stva_db_open (altered, STVA_DB_OPEN_CREATE, &error);
+  stva_db_close (db);
+  exec_sql (altered, "ALTER TABLE utterance DROP COLUMN sentiment");
+  db = stva_db_open (altered, STVA_DB_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  g_autofree char *out = g_build_filename (dir, "out.csv", NULL);
+  g_assert_false (stva_db_export_csv (db, 1, 0, out, &error));
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_SQLITE);
+  g_assert_nonnull (strstr (error->message, altered));
+  g_assert_nonnull (strstr (error->message, "sentiment"));
+  g_clear_error (&error);
+  stva_db_close (db);
+
   g_autofree char *garbage = g_build_filename (dir, "garbage.stva", NULL);
   GString *junk = g_string_new (NULL);
   for (int i = 0; i < 5000; i++)
