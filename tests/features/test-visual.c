@@ -467,6 +467,67 @@ test_file (void)
   g_unlink (audio_only);
 }
 
+/* Extractors in two threads sharing one model give what one thread gives, bit for bit. */
+typedef struct
+{
+  const uint8_t   *rgb;
+  size_t           n_frames;
+  StvaVisualResult result;
+  StvaStatus       status;
+} ThreadJob;
+
+static gpointer
+extract_thread (gpointer data)
+{
+  ThreadJob *job = data;
+  StvaVisualExtractor *own = NULL;
+  StvaError error = { 0 };
+  stva_visual_result_init (&job->result);
+  job->status = stva_visual_extractor_new (&own, model, NULL, &error);
+  if (job->status == STVA_OK)
+    job->status = stva_visual_extract_frames (own, job->rgb, job->n_frames, W, H, 5.0,
+                                              &job->result, &error);
+  stva_visual_extractor_free (own);
+  return NULL;
+}
+
+static void
+test_threads (void)
+{
+  enum { N = 3, N_THREADS = 2 };
+  g_autofree uint8_t *rgb = g_malloc ((size_t) N * 3 * W * H);
+  for (int i = 0; i < N; i++)
+    {
+      StvaDemoExpr e = { .eye_open = 1.0, .mouth_open = 0.3 * i, .mouth_curve = 0.4 };
+      draw_rgb (rgb + (size_t) i * 3 * W * H, 5, &e);
+    }
+  StvaVisualResult serial;
+  StvaError error = { 0 };
+  stva_visual_result_init (&serial);
+  g_assert_cmpint (stva_visual_extract_frames (ex, rgb, N, W, H, 5.0, &serial, &error), ==,
+                   STVA_OK);
+
+  ThreadJob jobs[N_THREADS];
+  GThread *threads[N_THREADS];
+  for (int t = 0; t < N_THREADS; t++)
+    {
+      jobs[t] = (ThreadJob) { .rgb = rgb, .n_frames = N };
+      threads[t] = g_thread_new ("visual", extract_thread, &jobs[t]);
+    }
+  for (int t = 0; t < N_THREADS; t++)
+    {
+      g_thread_join (threads[t]);
+      g_assert_cmpint (jobs[t].status, ==, STVA_OK);
+      g_assert_cmpmem (jobs[t].result.values, sizeof serial.values, serial.values,
+                       sizeof serial.values);
+      g_assert_cmpmem (jobs[t].result.mask, sizeof serial.mask, serial.mask, sizeof serial.mask);
+      g_assert_cmpmem (jobs[t].result.frames, N * sizeof (StvaVisualFrame), serial.frames,
+                       N * sizeof (StvaVisualFrame));
+      stva_visual_result_clear (&jobs[t].result);
+    }
+  stva_visual_result_clear (&serial);
+}
+
 static void
 test_bad_args (void)
 {
@@ -524,6 +585,7 @@ main (int    argc,
   g_test_add_func ("/features/visual/motion", test_motion);
   g_test_add_func ("/features/visual/turned-away", test_turned_away);
   g_test_add_func ("/features/visual/file", test_file);
+  g_test_add_func ("/features/visual/threads", test_threads);
   g_test_add_func ("/features/visual/bad-args", test_bad_args);
   int status = g_test_run ();
 
