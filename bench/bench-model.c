@@ -14,7 +14,9 @@
  *       times, on that data and model: one training epoch (stva_train, batches of 16,
  *       N worker threads), predicting the test split with every attention map recorded
  *       (stva_model_predict, N threads over dialogues), and the per-dialogue latency of
- *       stva_model_predict called one dialogue at a time; reports the GEMM work of an epoch,
+ *       stva_model_predict called one dialogue at a time; the forward pass's linear products
+ *       over the test set as cblas_sgemm calls, one per dialogue against 16 dialogues' rows
+ *       stacked (what batching would buy); reports the GEMM work of an epoch,
  *       the GFLOP/s reached, cblas_sgemm's rate at the model's shapes and the peak memory.
  *       Output is "key value" lines.
  * OpenBLAS's own threads are set by the caller (OPENBLAS_NUM_THREADS).
@@ -297,6 +299,80 @@ predict_thread (void *data)
   return NULL;
 }
 
+/* What stacking would buy: the forward pass's linear products over the test dialogues (the
+ * shapes of forward_flops (): every weight its own matrix, as in the model), once with one
+ * product per dialogue (rows = T or 2T, what the C model does) and once with the rows of 16
+ * dialogues in a row stacked into one product (no padding).  Wall and CPU seconds of each. */
+static void
+linear_products (const StvaModelConfig *c,
+                 const StvaDataset     *ds,
+                 const int             *dlg,
+                 int                    n,
+                 double                 seconds[2],
+                 double                 cpu_seconds[2])
+{
+  int D = c->D, fD = c->ffn_mult * D, K = c->K;
+  /* rows factor (1: T, 2: 2T), n_out, n_in, count; all three modalities, default switches */
+  const int prods[][4] = {
+    { 1, D, c->F[0], 1 }, { 1, D, c->F[1], 1 }, { 1, D, c->F[2], 1 },   /* projection */
+    { 1, D, D, 3 * 4 }, { 1, D, 2 * D, 3 },                                /* MSDE */
+    { 1, D, D, 3 * 2 * 6 }, { 2, D, D, 3 * 2 }, { 2, fD, D, 3 * 2 }, { 2, D, fD, 3 * 2 },   /* graphs, L 2 */
+    { 1, D, 2 * D, 3 },                                                    /* combine */
+    { 1, D, D, 6 * 4 },                                                    /* CAF */
+    { 1, D, 3 * D, 1 }, { 1, K, D, 1 },                                    /* classifier */
+  };
+  const int n_prods = (int) (sizeof prods / sizeof prods[0]);
+  size_t w_floats = 0, max_in = 0;
+  for (int p = 0; p < n_prods; p++)
+    {
+      w_floats += (size_t) prods[p][1] * (size_t) prods[p][2] * (size_t) prods[p][3];
+      if ((size_t) prods[p][2] > max_in)
+        max_in = (size_t) prods[p][2];
+    }
+  int max_rows = 0;
+  for (int b = 0; b < n; b += 16)
+    {
+      int rows = 0;
+      for (int j = b; j < n && j < b + 16; j++)
+        rows += ds->dialogues[dlg[j]].T;
+      if (rows > max_rows)
+        max_rows = rows;
+    }
+  size_t max_out = (size_t) (fD > 3 * D ? fD : 3 * D);
+  float *w = malloc (w_floats * sizeof (float));
+  float *x = malloc (2 * (size_t) max_rows * max_in * sizeof (float));
+  float *y = malloc (2 * (size_t) max_rows * max_out * sizeof (float));
+  for (size_t i = 0; i < w_floats; i++)
+    w[i] = (float) (i % 13) * 0.01f;
+  for (size_t i = 0; i < 2 * (size_t) max_rows * max_in; i++)
+    x[i] = (float) (i % 11) * 0.01f;
+  for (int pass = 0; pass < 2; pass++)
+    {
+      int group = pass == 0 ? 1 : 16;
+      double t0 = now_s (), c0 = cpu_s ();
+      for (int b = 0; b < n; b += group)
+        {
+          int T = 0;
+          for (int j = b; j < n && j < b + group; j++)
+            T += ds->dialogues[dlg[j]].T;
+          const float *wp = w;
+          for (int p = 0; p < n_prods; p++)
+            for (int k = 0; k < prods[p][3]; k++)
+              {
+                int rows = prods[p][0] * T, n_out = prods[p][1], n_in = prods[p][2];
+                cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, n_out, n_in, 1.0f, x,
+                             n_in, wp, n_in, 0.0f, y, n_out);
+                wp += (size_t) n_out * (size_t) n_in;
+              }
+        }
+      seconds[pass] = now_s () - t0;
+      cpu_seconds[pass] = cpu_s () - c0;
+    }
+  free (w);
+  free (x);
+  free (y);
+}
+
 static bool
 epoch_cb (const StvaTrainProgress *p,
           void                    *user_data)
@@ -434,6 +510,11 @@ cmd_run (const char *dir,
   printf ("latency_ms_mean %.3f\n", 1e3 * sum / n_test);
   printf ("latency_ms_median %.3f\n", 1e3 * lat[n_test / 2]);
   free (lat);
+
+  double lin_s[2] = { 0.0, 0.0 }, lin_cpu_s[2] = { 0.0, 0.0 };
+  linear_products (&model.config, ds, test, n_test, lin_s, lin_cpu_s);
+  printf ("test_linear_products_per_dialogue_s %.4f (cpu %.4f)\n", lin_s[0], lin_cpu_s[0]);
+  printf ("test_linear_products_stacked16_s %.4f (cpu %.4f)\n", lin_s[1], lin_cpu_s[1]);
   stva_model_workspace_free (ws);
   stva_model_clear (&model);
   stva_dataset_free (ds);

@@ -76,4 +76,7 @@ for name, c in [('workers', cw), ('blas', cb)]:
           % (name, c['epoch_gflop'], c['train_gflops'], 100 * c['train_gflops'] / peak, peak,
              c['infer_gflops'], c['peak_rss_mb']))
     print('  cblas_sgemm GFLOP/s by shape: ' + ', '.join('%s %.1f' % kv for kv in shapes.items()))
+    print('  the test set\'s linear products alone: %.2f s one dialogue per product, %.2f s with '
+          '16 dialogues\' rows stacked' % (c['test_linear_products_per_dialogue_s'],
+                                            c['test_linear_products_stacked16_s']))
 EOF
