@@ -33,10 +33,13 @@
 /* ---- types ------------------------------------------------------------------------------ */
 
 #define MAX_SIDE 16384     /* the largest frame width or height we decode */
+#define MAX_PIXELS (1 << 26)  /* and the largest area: 8K UHD fits; RGB24 at most 192 MiB */
 #define MAX_SEEK_TRIES 24  /* back-offs when a demuxer seeks past the target */
 #define AUDIO_PREROLL_S 0.25  /* decode this much before a range so AAC's overlap has settled */
 #define AUDIO_SLACK 320    /* 20 ms at 16 kHz: timestamps further off than this mean a gap */
 #define AUDIO_MAX_GAP (60 * STVA_AUDIO_RATE_HZ)  /* larger jumps are broken timestamps */
+#define MAX_CHANNELS 64     /* more audio channels than this is a broken header */
+#define MAX_RATE_HZ 768000  /* and so is a higher sample rate */
 #define MAX_BAD_PACKETS 16 /* corrupt packets in a row we skip before calling the stream bad */
 
 struct StvaMediaReader
@@ -196,6 +199,17 @@ out:
   return status;
 }
 
+/* FFmpeg reads single images (PNG, JPEG, ...) as one-frame videos through its image demuxers
+ * ("image2", "png_pipe", "jpeg_pipe", ...); a corpus file that is one is a mistake. */
+static bool
+is_still_image (const AVFormatContext *fmt)
+{
+  const char *name = fmt->iformat->name;
+  size_t n = strlen (name);
+
+  return strcmp (name, "image2") == 0 || (n > 5 && strcmp (name + n - 5, "_pipe") == 0);
+}
+
 /* Opens and probes path into *out (owned by the caller, avformat_close_input). */
 static StvaStatus
 open_input (const char       *path,
@@ -217,13 +231,22 @@ open_input (const char       *path,
       char text[AV_ERROR_MAX_STRING_SIZE] = "";
 
       av_strerror (ret, text, sizeof text);
-      return stva_error_set (error, is_io_error (ret) ? STVA_ERR_IO : STVA_ERR_MEDIA,
-                             "%s: cannot open: %s", path, text);
+      if (is_io_error (ret))
+        return stva_error_set (error, STVA_ERR_IO, "%s: cannot open: %s", path, text);
+      /* demuxers refuse bad headers with whatever code is at hand (EBUSY, EINVAL, ...) */
+      return stva_error_set (error, STVA_ERR_MEDIA, "%s: cannot open: not media FFmpeg can "
+                             "read, or a broken header (%s)", path, text);
     }
   ret = avformat_find_stream_info (fmt, NULL);
   if (ret < 0)
     {
       status = media_error (error, path, "cannot find the streams", ret);
+      goto out;
+    }
+  if (is_still_image (fmt))
+    {
+      status = stva_error_set (error, STVA_ERR_MEDIA, "%s: a still image (%s), not a video",
+                               path, fmt->iformat->name);
       goto out;
     }
   if (strstr (fmt->iformat->name, "mp4") != NULL)  /* "mov,mp4,m4a,3gp,3g2,mj2" */
@@ -312,6 +335,21 @@ stream_duration_s (const AVStream *st)
   return 0.0;
 }
 
+/* An audio stream we can resample: FFmpeg accepts headers claiming 0 channels or 0 Hz. */
+static StvaStatus
+check_audio (const AVStream *st,
+             const char     *path,
+             StvaError      *error)
+{
+  const AVCodecParameters *par = st->codecpar;
+
+  if (par->ch_layout.nb_channels <= 0 || par->ch_layout.nb_channels > MAX_CHANNELS
+      || par->sample_rate <= 0 || par->sample_rate > MAX_RATE_HZ)
+    return stva_error_set (error, STVA_ERR_MEDIA, "%s: audio stream with %d channels at %d Hz",
+                           path, par->ch_layout.nb_channels, par->sample_rate);
+  return STVA_OK;
+}
+
 static StvaStatus
 probe (StvaMediaReader *self,
        int              aindex,
@@ -322,6 +360,18 @@ probe (StvaMediaReader *self,
 
   if (self->vindex < 0 && aindex < 0)
     return stva_error_set (error, STVA_ERR_MEDIA, "%s: no audio or video stream", self->path);
+  if (aindex >= 0)
+    {
+      if (self->vindex < 0)
+        {
+          StvaStatus status = check_audio (fmt->streams[aindex], self->path, error);
+
+          if (status != STVA_OK)
+            return status;
+        }
+      else if (check_audio (fmt->streams[aindex], self->path, NULL) != STVA_OK)
+        aindex = -1;  /* the video is still good; read_audio says what is wrong */
+    }
 
   if (self->vindex >= 0)
     {
@@ -332,6 +382,9 @@ probe (StvaMediaReader *self,
       if (par->width <= 0 || par->height <= 0 || par->width > MAX_SIDE || par->height > MAX_SIDE)
         return stva_error_set (error, STVA_ERR_MEDIA, "%s: video frame size %dx%d is outside "
                                "1..%d", self->path, par->width, par->height, MAX_SIDE);
+      if ((int64_t) par->width * par->height > MAX_PIXELS)
+        return stva_error_set (error, STVA_ERR_MEDIA, "%s: video frame size %dx%d is more than "
+                               "%d pixels", self->path, par->width, par->height, MAX_PIXELS);
       if (rate.num <= 0 || rate.den <= 0)
         rate = st->r_frame_rate;
       info->has_video = true;
@@ -453,7 +506,7 @@ convert_frame (StvaMediaReader *self,
   struct SwsContext *sws;
 
   if (f->width <= 0 || f->height <= 0 || f->width > MAX_SIDE || f->height > MAX_SIDE
-      || f->format < 0)
+      || (int64_t) f->width * f->height > MAX_PIXELS || f->format < 0)
     return stva_error_set (error, STVA_ERR_MEDIA, "%s: decoded a %dx%d frame", self->path,
                            f->width, f->height);
 
@@ -895,6 +948,9 @@ stva_media_read_audio (const char  *path,
       goto out;
     }
   st = fmt->streams[aindex];
+  status = check_audio (st, path, error);
+  if (status != STVA_OK)
+    goto out;
   for (unsigned i = 0; i < fmt->nb_streams; i++)
     if ((int) i != aindex)
       fmt->streams[i]->discard = AVDISCARD_ALL;
