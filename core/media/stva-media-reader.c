@@ -706,12 +706,22 @@ stva_media_reader_open (StvaMediaReader **out,
                         const char       *path,
                         StvaError        *error)
 {
+  return stva_media_reader_open_threads (out, path, 0, error);
+}
+
+StvaStatus
+stva_media_reader_open_threads (StvaMediaReader **out,
+                                const char       *path,
+                                int               n_threads,
+                                StvaError        *error)
+{
   StvaMediaReader *self = NULL;
   StvaStatus status = STVA_OK;
   int aindex;
 
   assert (out != NULL);
   assert (path != NULL);
+  assert (n_threads >= 0);
   *out = NULL;
 
   self = calloc (1, sizeof *self);
@@ -744,7 +754,8 @@ stva_media_reader_open (StvaMediaReader **out,
     goto out;
   if (self->vindex >= 0)
     {
-      status = open_decoder (path, self->fmt->streams[self->vindex], 0, &self->vdec, error);
+      status = open_decoder (path, self->fmt->streams[self->vindex], n_threads, &self->vdec,
+                             error);
       if (status != STVA_OK)
         goto out;
       /* we only ever read video packets through this context */

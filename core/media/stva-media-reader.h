@@ -42,6 +42,13 @@ StvaStatus stva_media_reader_open (StvaMediaReader **out,
                                    const char       *path,
                                    StvaError        *error);
 
+/* As stva_media_reader_open, with n_threads video decoding threads (0: FFmpeg's choice, one
+ * per core, which is what stva_media_reader_open does). */
+StvaStatus stva_media_reader_open_threads (StvaMediaReader **out,
+                                           const char       *path,
+                                           int               n_threads,
+                                           StvaError        *error);
+
 void                 stva_media_reader_free (StvaMediaReader *reader);
 const StvaMediaInfo *stva_media_reader_info (const StvaMediaReader *reader);
 

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libavutil/log.h>
+
 #include "stva-demo-writer.h"
 
 #define W 32
@@ -113,6 +115,7 @@ main (int    argc,
   if (argc != 2)
     die ("usage: make-media-seeds DIR");
   dir = argv[1];
+  av_log_set_level (AV_LOG_ERROR);  /* no encoder statistics */
 
   clip ("av.mp4", true, true);
   clip ("video.mp4", true, false);
