@@ -72,6 +72,20 @@ check_image (const StvaFaceImage *image,
   return STVA_OK;
 }
 
+static StvaStatus
+check_scale (const StvaFaceImage *image,
+             double               scale,
+             StvaError           *error)
+{
+  if (!(scale >= MIN_SCALE && scale <= MAX_SCALE))
+    return stva_error_set (error, STVA_ERR_INVALID, "face detector: scale %g", scale);
+  if (image->width * scale > MAX_SIDE || image->height * scale > MAX_SIDE)
+    return stva_error_set (error, STVA_ERR_INVALID,
+                           "face detector: %dx%d pixels scaled by %g exceed %d", image->width,
+                           image->height, scale, MAX_SIDE);
+  return STVA_OK;
+}
+
 /* Copies the image into det->grey (BT.601 luma for RGB, in 8-bit fixed point). */
 static void
 load_grey (StvaFaceDlib        *det,
@@ -251,8 +265,9 @@ stva_face_dlib_detect (StvaFaceDlib        *det,
   StvaStatus status = check_image (image, error);
   if (status != STVA_OK)
     return status;
-  if (!(scale >= MIN_SCALE && scale <= MAX_SCALE))
-    return stva_error_set (error, STVA_ERR_INVALID, "face detector: scale %g", scale);
+  status = check_scale (image, scale, error);
+  if (status != STVA_OK)
+    return status;
   if (max_boxes < 0 || (max_boxes > 0 && !boxes))
     return stva_error_set (error, STVA_ERR_INVALID, "face detector: no room for the boxes");
   try
@@ -332,8 +347,9 @@ stva_face_dlib_landmarks (StvaFaceDlib        *det,
     return status;
   if (!box || !(box->width >= 1.0f && box->height >= 1.0f))
     return stva_error_set (error, STVA_ERR_INVALID, "face landmarks: empty box");
-  if (!(scale >= MIN_SCALE && scale <= MAX_SCALE))
-    return stva_error_set (error, STVA_ERR_INVALID, "face landmarks: scale %g", scale);
+  status = check_scale (image, scale, error);
+  if (status != STVA_OK)
+    return status;
   try
     {
       load_grey (det, image);

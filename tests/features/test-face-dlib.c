@@ -287,6 +287,12 @@ test_bad_input (void)
                    STVA_ERR_INVALID);
   g_assert_cmpint (stva_face_dlib_detect (det, &image, NAN, NULL, 0, &n, &error), ==,
                    STVA_ERR_INVALID);
+  g_autofree uint8_t *row = g_malloc0 (4000);
+  StvaFaceImage wide = { .pixels = row, .width = 4000, .height = 1, .stride = 4000,
+                         .format = STVA_FACE_GREY };
+  g_assert_cmpint (stva_face_dlib_detect (det, &wide, 4.0, NULL, 0, &n, &error), ==,
+                   STVA_ERR_INVALID);   /* 16000 pixels wide once scaled: refused */
+  g_assert_nonnull (strstr (error.message, "exceed"));
   image.stride = 5;
   g_assert_cmpint (stva_face_dlib_detect (det, &image, 1.0, NULL, 0, &n, &error), ==,
                    STVA_ERR_INVALID);
