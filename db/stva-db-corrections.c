@@ -55,19 +55,20 @@ stva_db_annotator_label (StvaDb   *db,
                          gint64   *label_id,
                          GError  **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
-    db, "SELECT new_label_id FROM correction WHERE utterance_id = :utterance "
-        "AND label_set_id = :set AND annotator_id = :annotator ORDER BY id DESC LIMIT 1", error);
+  sqlite3_stmt *stmt = _stva_db_cached (
+    db, STVA_STMT_ANNOTATOR_LABEL,
+    "SELECT new_label_id FROM correction WHERE utterance_id = :utterance "
+    "AND label_set_id = :set AND annotator_id = :annotator ORDER BY id DESC LIMIT 1", error);
   if (stmt == NULL)
     return FALSE;
   _stva_bind_int64 (stmt, ":utterance", utterance_id);
   _stva_bind_int64 (stmt, ":set", label_set_id);
   _stva_bind_int64 (stmt, ":annotator", annotator_id);
   int rc = _stva_db_step (db, stmt, error);
-  if (rc < 0)
-    return FALSE;
-  *label_id = rc == 1 ? sqlite3_column_int64 (stmt, 0) : 0;   /* NULL reads as 0 */
-  return TRUE;
+  if (rc >= 0)
+    *label_id = rc == 1 ? sqlite3_column_int64 (stmt, 0) : 0;   /* NULL reads as 0 */
+  sqlite3_reset (stmt);
+  return rc >= 0;
 }
 
 gboolean
@@ -78,8 +79,8 @@ stva_db_current_label (StvaDb   *db,
                        GError  **error)
 {
   /* The latest event of each annotator; among those still holding a label, the newest. */
-  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
-    db, "SELECT coalesce ("
+  sqlite3_stmt *stmt = _stva_db_cached (
+    db, STVA_STMT_CURRENT_LABEL, "SELECT coalesce ("
         "  (SELECT c.new_label_id FROM correction c WHERE c.id IN "
         "     (SELECT max (id) FROM correction WHERE utterance_id = :utterance "
         "      AND label_set_id = :set GROUP BY annotator_id) "
@@ -91,10 +92,10 @@ stva_db_current_label (StvaDb   *db,
   _stva_bind_int64 (stmt, ":utterance", utterance_id);
   _stva_bind_int64 (stmt, ":set", label_set_id);
   int rc = _stva_db_step (db, stmt, error);
-  if (rc < 0)
-    return FALSE;
-  *label_id = rc == 1 ? sqlite3_column_int64 (stmt, 0) : 0;
-  return TRUE;
+  if (rc >= 0)
+    *label_id = rc == 1 ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  return rc >= 0;
 }
 
 static gint64
@@ -112,8 +113,9 @@ append_event (StvaDb      *db,
   gint64 old = 0;
   if (!stva_db_annotator_label (db, utterance_id, label_set_id, annotator_id, &old, error))
     return 0;
-  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
-    db, "INSERT INTO correction (utterance_id, label_set_id, annotator_id, kind, old_label_id, "
+  sqlite3_stmt *stmt = _stva_db_cached (
+    db, STVA_STMT_APPEND_EVENT,
+    "INSERT INTO correction (utterance_id, label_set_id, annotator_id, kind, old_label_id, "
         "new_label_id, reverts_id, model_id, note, created_us) VALUES (:utterance, :set, "
         ":annotator, :kind, :old, :new, :reverts, :model, :note, :now)", error);
   if (stmt == NULL)
@@ -128,9 +130,9 @@ append_event (StvaDb      *db,
   _stva_bind_id (stmt, ":model", model_id);
   _stva_bind_text (stmt, ":note", note);
   _stva_bind_int64 (stmt, ":now", g_get_real_time ());
-  if (!_stva_db_step_done (db, stmt, error))
-    return 0;
-  return sqlite3_last_insert_rowid (db->handle);
+  gboolean ok = _stva_db_step_done (db, stmt, error);
+  sqlite3_reset (stmt);
+  return ok ? sqlite3_last_insert_rowid (db->handle) : 0;
 }
 
 /* Checks what the foreign keys cannot: the label belongs to the set, the ids exist. */
@@ -142,8 +144,8 @@ check_ids (StvaDb   *db,
            gint64    label_id,
            GError  **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
-    db, "SELECT (SELECT count(*) FROM utterance WHERE id = :utterance), "
+  sqlite3_stmt *stmt = _stva_db_cached (
+    db, STVA_STMT_CHECK_IDS, "SELECT (SELECT count(*) FROM utterance WHERE id = :utterance), "
         "(SELECT count(*) FROM annotator WHERE id = :annotator), "
         "(SELECT count(*) FROM label WHERE id = :label AND label_set_id = :set)", error);
   if (stmt == NULL)
@@ -153,7 +155,10 @@ check_ids (StvaDb   *db,
   _stva_bind_int64 (stmt, ":label", label_id);
   _stva_bind_int64 (stmt, ":set", label_set_id);
   if (_stva_db_step (db, stmt, error) != 1)
-    return FALSE;
+    {
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
   const char *what = NULL;
   if (sqlite3_column_int (stmt, 0) == 0)
     what = "no such utterance";
@@ -161,6 +166,7 @@ check_ids (StvaDb   *db,
     what = "no such annotator";
   else if (label_id != 0 && sqlite3_column_int (stmt, 2) == 0)
     what = "the label is not in the label set";
+  sqlite3_reset (stmt);
   if (what == NULL)
     return TRUE;
   g_set_error (error, STVA_DB_ERROR, what[0] == 'n' ? STVA_DB_ERROR_NOT_FOUND

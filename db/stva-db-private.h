@@ -11,17 +11,31 @@
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
+/* Hot statements, prepared once per connection (SQLITE_PREPARE_PERSISTENT). */
+typedef enum
+{
+  STVA_STMT_CHECK_IDS,
+  STVA_STMT_ANNOTATOR_LABEL,
+  STVA_STMT_CURRENT_LABEL,
+  STVA_STMT_APPEND_EVENT,
+  STVA_N_STMTS
+} StvaDbStmt;
+
 struct _StvaDb
 {
-  sqlite3 *handle;    /* owned */
-  char    *path;      /* owned */
-  int      version;   /* schema version after opening */
+  sqlite3      *handle;               /* owned */
+  char         *path;                 /* owned */
+  int           version;              /* schema version after opening */
+  sqlite3_stmt *stmts[STVA_N_STMTS];  /* owned, prepared on first use */
 };
 
 /* Sets error to "<path>: <what>: <sqlite3_errmsg>" and returns FALSE. */
 gboolean      _stva_db_fail     (StvaDb *db, GError **error, const char *what);
 /* (transfer full) A prepared statement, NULL with error set. */
 sqlite3_stmt *_stva_db_prepare  (StvaDb *db, const char *sql, GError **error);
+/* (transfer none) The cached statement id for sql, reset with its bindings cleared; NULL with
+ * error set.  Callers reset it again when done (sqlite3_reset) so it holds no lock. */
+sqlite3_stmt *_stva_db_cached   (StvaDb *db, StvaDbStmt id, const char *sql, GError **error);
 /* Runs SQL without results (several statements allowed; no parameters). */
 gboolean      _stva_db_exec     (StvaDb *db, const char *sql, GError **error);
 /* Steps a statement that returns no rows (SQLITE_DONE expected). */

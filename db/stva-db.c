@@ -46,6 +46,31 @@ _stva_db_prepare (StvaDb      *db,
   return stmt;
 }
 
+sqlite3_stmt *
+_stva_db_cached (StvaDb      *db,
+                 StvaDbStmt   id,
+                 const char  *sql,
+                 GError     **error)
+{
+  g_assert (id < STVA_N_STMTS);
+  sqlite3_stmt *stmt = db->stmts[id];
+  if (stmt == NULL)
+    {
+      if (sqlite3_prepare_v3 (db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL)
+          != SQLITE_OK)
+        {
+          _stva_db_fail (db, error, "preparing a statement");
+          sqlite3_finalize (stmt);
+          return NULL;
+        }
+      db->stmts[id] = stmt;
+    }
+  g_assert (strcmp (sqlite3_sql (stmt), sql) == 0);   /* one statement per id */
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return stmt;
+}
+
 gboolean
 _stva_db_exec (StvaDb      *db,
                const char  *sql,
@@ -378,6 +403,8 @@ stva_db_close (StvaDb *db)
 {
   if (db == NULL)
     return;
+  for (int i = 0; i < STVA_N_STMTS; i++)
+    sqlite3_finalize (db->stmts[i]);
   if (db->handle != NULL)
     sqlite3_close_v2 (db->handle);
   g_free (db->path);
