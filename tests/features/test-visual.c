@@ -467,6 +467,65 @@ test_file (void)
   g_unlink (audio_only);
 }
 
+/* A 1280x720 frame (scaled down for the detector) and a 320x240 one of the same face give the
+ * same normalised measures, and boxes in their own frame pixels. */
+static void
+test_large_frame (void)
+{
+  enum { BW = 1280, BH = 720 };
+  StvaDemoFace face;
+  StvaDemoExpr e = { .eye_open = 1.0, .mouth_open = 0.3, .brow_raise = 0.3 };
+  stva_demo_face_preset (0, &face);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, BW, BH);
+  cairo_t *cr = cairo_create (surface);
+  stva_demo_face_draw (cr, BW, BH, &face, &e);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  g_autofree uint8_t *big = g_malloc ((size_t) 3 * BW * BH);
+  const uint8_t *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  for (int y = 0; y < BH; y++)
+    for (int x = 0; x < BW; x++)
+      {
+        uint32_t px;
+        memcpy (&px, data + (size_t) y * stride + 4 * x, 4);
+        big[3 * ((size_t) y * BW + x)] = (px >> 16) & 0xff;
+        big[3 * ((size_t) y * BW + x) + 1] = (px >> 8) & 0xff;
+        big[3 * ((size_t) y * BW + x) + 2] = px & 0xff;
+      }
+  cairo_surface_destroy (surface);
+  g_autofree uint8_t *small = g_malloc (3 * W * H);
+  draw_rgb (small, 0, &e);
+
+  StvaVisualResult rb, rs;
+  StvaError error = { 0 };
+  stva_visual_result_init (&rb);
+  stva_visual_result_init (&rs);
+  g_assert_cmpint (stva_visual_extract_frames (ex, big, 1, BW, BH, 5.0, &rb, &error), ==,
+                   STVA_OK);
+  g_assert_cmpint (stva_visual_extract_frames (ex, small, 1, W, H, 5.0, &rs, &error), ==,
+                   STVA_OK);
+  g_assert_true (rb.frames[0].has_face && rs.frames[0].has_face);
+  /* the drawing scales with the frame height: 3x */
+  g_assert_cmpfloat (fabs (rb.frames[0].box.height / rs.frames[0].box.height - 3.0), <, 0.3);
+  g_assert_cmpfloat (rb.frames[0].landmarks[2 * 30], >, 0.4 * BW);   /* nose tip mid-frame */
+  g_assert_cmpfloat (rb.frames[0].landmarks[2 * 30], <, 0.6 * BW);
+  static const StvaVisualFace same[] = { STVA_VISUAL_MOUTH_OPEN, STVA_VISUAL_MOUTH_WIDTH,
+                                         STVA_VISUAL_BROW_HEIGHT, STVA_VISUAL_EYE_OPEN,
+                                         STVA_VISUAL_FACE_SIZE };
+  for (size_t k = 0; k < G_N_ELEMENTS (same); k++)
+    {
+      double a = rb.frames[0].face[same[k]], b = rs.frames[0].face[same[k]];
+      g_test_message ("%s: %.3f at 1280x720, %.3f at 320x240",
+                      stva_visual_dim_name (same[k] * STVA_VISUAL_N_FUNCTIONALS), a, b);
+      if (fabs (a - b) > 0.06)
+        g_error ("%s: %.3f at 1280x720 but %.3f at 320x240",
+                 stva_visual_dim_name (same[k] * STVA_VISUAL_N_FUNCTIONALS), a, b);
+    }
+  stva_visual_result_clear (&rb);
+  stva_visual_result_clear (&rs);
+}
+
 /* Extractors in two threads sharing one model give what one thread gives, bit for bit. */
 typedef struct
 {
@@ -585,6 +644,7 @@ main (int    argc,
   g_test_add_func ("/features/visual/motion", test_motion);
   g_test_add_func ("/features/visual/turned-away", test_turned_away);
   g_test_add_func ("/features/visual/file", test_file);
+  g_test_add_func ("/features/visual/large-frame", test_large_frame);
   g_test_add_func ("/features/visual/threads", test_threads);
   g_test_add_func ("/features/visual/bad-args", test_bad_args);
   int status = g_test_run ();
