@@ -53,12 +53,19 @@ void                 stva_media_reader_free (StvaMediaReader *reader);
 const StvaMediaInfo *stva_media_reader_info (const StvaMediaReader *reader);
 
 /* Decodes the next video frame into rgb (width * height * 3 bytes, rows packed) and its
- * presentation time in seconds.  Sets *eof and returns STVA_OK at the end of the stream. */
+ * presentation time in seconds.  Sets *eof and returns STVA_OK at the end of the stream.
+ * rgb NULL: the frame is decoded but not converted (a caller sampling frames by time skips
+ * the conversion of those it drops; stva_media_reader_convert gets it later). */
 StvaStatus stva_media_reader_next_frame (StvaMediaReader *reader,
                                          uint8_t         *rgb,
                                          double          *pts_s,
                                          bool            *eof,
                                          StvaError       *error);
+
+/* Converts the frame the last successful next_frame returned (not at the end) into rgb. */
+StvaStatus stva_media_reader_convert (StvaMediaReader *reader,
+                                      uint8_t         *rgb,
+                                      StvaError       *error);
 
 /* Seeks so that the next frame returned is the first with pts >= t_s (frame-accurate:
  * seeks to the key frame before and decodes forward). */

@@ -289,6 +289,36 @@ test_frames (void)
   stva_media_reader_free (reader);
 }
 
+/* Frames decoded without conversion, one converted afterwards: as if converted at once. */
+static void
+test_convert_later (void)
+{
+  g_autofree uint8_t *rgb = g_malloc (W * H * 3);
+  StvaError error = { 0 };
+  StvaMediaReader *reader = NULL;
+  double pts_s = -1.0;
+  bool eof = false;
+
+  g_assert_cmpint (stva_media_reader_open (&reader, clip_path, &error), ==, STVA_OK);
+  g_assert_cmpint (stva_media_reader_convert (reader, rgb, &error), ==, STVA_ERR_INVALID);
+  for (int i = 0; i < 7; i++)
+    {
+      g_assert_cmpint (stva_media_reader_next_frame (reader, NULL, &pts_s, &eof, &error), ==,
+                       STVA_OK);
+      g_assert_false (eof);
+      g_assert_cmpfloat_with_epsilon (pts_s, (double) i / FPS, 1e-6);
+    }
+  g_assert_cmpint (stva_media_reader_convert (reader, rgb, &error), ==, STVA_OK);
+  assert_shows_frame (rgb, 6);
+  g_assert_cmpint (stva_media_reader_seek (reader, 1.0, &error), ==, STVA_OK);
+  g_assert_cmpint (stva_media_reader_convert (reader, rgb, &error), ==, STVA_ERR_INVALID);
+  g_assert_cmpint (stva_media_reader_next_frame (reader, NULL, &pts_s, &eof, &error), ==,
+                   STVA_OK);
+  g_assert_cmpint (stva_media_reader_convert (reader, rgb, &error), ==, STVA_OK);
+  assert_shows_frame (rgb, FPS);
+  stva_media_reader_free (reader);
+}
+
 static void
 test_seek (void)
 {
@@ -617,6 +647,7 @@ main (int    argc,
 
   g_test_add_func ("/core/media/probe", test_probe);
   g_test_add_func ("/core/media/frames", test_frames);
+  g_test_add_func ("/core/media/convert-later", test_convert_later);
   g_test_add_func ("/core/media/seek", test_seek);
   g_test_add_func ("/core/media/audio", test_audio);
   g_test_add_func ("/core/media/deterministic", test_deterministic);
