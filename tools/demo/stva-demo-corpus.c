@@ -51,7 +51,6 @@ typedef struct
   pthread_cond_t  changed;
   int           next;        /* next dialogue to take */
   int           done;        /* dialogues finished */
-  int           speech_turn; /* the dialogue whose speech may be synthesised now */
   atomic_bool   stop;        /* an error or a cancel: workers stop taking work */
   StvaError     error;       /* the first error */
   double        media_s;
@@ -367,23 +366,20 @@ make_dialogue (Run              *run,
   float *gap_audio = NULL;
   StvaStatus status = STVA_OK;
 
-  /* espeak-ng keeps state from one call to the next, so its output depends on what it said
-   * before.  Dialogues take their turn to speak in plan order (workers take dialogues in that
-   * order too, so the wait is one dialogue's synthesis at most): the same corpus whatever the
-   * number of threads. */
-  int index = (int) (d - plan->dialogues);
-  pthread_mutex_lock (&run->lock);
-  while (run->speech_turn != index && !run->stop)
-    pthread_cond_wait (&run->changed, &run->lock);
-  pthread_mutex_unlock (&run->lock);
+  /* All lines of the dialogue in one speech session (see stva-demo-voice.h): espeak-ng keeps
+   * state between calls, and the session makes the dialogue's speech depend on nothing else,
+   * so the corpus is the same whatever the number of threads and whatever ran before. */
   if (lines == NULL)
     status = stva_error_set (error, STVA_ERR_NOMEM, "out of memory");
-  for (int u = 0; u < d->n_utts && status == STVA_OK && !run->stop; u++)
-    status = line_make (&lines[u], &d->utts[u], &plan->characters[d->utts[u].speaker], error);
-  pthread_mutex_lock (&run->lock);
-  run->speech_turn = index + 1;
-  pthread_cond_broadcast (&run->changed);
-  pthread_mutex_unlock (&run->lock);
+  else
+    status = stva_demo_voice_begin (error);
+  if (status == STVA_OK)
+    {
+      for (int u = 0; u < d->n_utts && status == STVA_OK && !run->stop; u++)
+        status = line_make (&lines[u], &d->utts[u], &plan->characters[d->utts[u].speaker],
+                            error);
+      stva_demo_voice_end ();
+    }
   if (status != STVA_OK)
     goto out;
 

@@ -316,7 +316,10 @@ stva_demo_plan_make (StvaDemoPlan *plan,
       c->rate_wpm = spec->rate_wpm;
       c->smile_bias = spec->smile_bias;
       memcpy (c->emotion_bias, spec->temperament, sizeof c->emotion_bias);
-      stva_demo_face_preset (i, &c->face);
+      /* faces that go with the names and voices: Maya long red hair, Theo short hair, Priya
+       * long black hair, Jonas curls, Lena grey with glasses, Omar bald with a beard */
+      static const int face_of[] = { 1, 0, 5, 3, 4, 2 };
+      stva_demo_face_preset (face_of[i % 6], &c->face);
     }
 
   /* Splits by dialogue, as MELD's 1038 / 114 / 280: about 72 / 8 / 20 %. */

@@ -177,3 +177,34 @@ stva_demo_voice_speak (const char            *voice,
   *n_samples = n;
   return STVA_OK;
 }
+
+/* Sessions: one at a time; what espeak-ng carries from call to call is set by the primer. */
+static pthread_mutex_t session_lock = PTHREAD_MUTEX_INITIALIZER;
+
+#define PRIMER_VOICE "en"
+#define PRIMER_TEXT "Well."
+
+StvaStatus
+stva_demo_voice_begin (StvaError *error)
+{
+  pthread_mutex_lock (&session_lock);
+  StvaDemoProsody neutral = { 0 };
+  neutral.pitch = 50;
+  neutral.range = 50;
+  neutral.rate_wpm = 175;
+  neutral.gain = 1.0;
+  float *samples = NULL;
+  size_t n = 0;
+  StvaStatus status = stva_demo_voice_speak (PRIMER_VOICE, &neutral, PRIMER_TEXT, &samples, &n,
+                                             error);
+  free (samples);
+  if (status != STVA_OK)
+    pthread_mutex_unlock (&session_lock);
+  return status;
+}
+
+void
+stva_demo_voice_end (void)
+{
+  pthread_mutex_unlock (&session_lock);
+}

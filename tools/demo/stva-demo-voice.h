@@ -24,3 +24,14 @@ StvaStatus stva_demo_voice_speak (const char            *voice,
                                   float                **samples,
                                   size_t                *n_samples,
                                   StvaError             *error);
+
+/* espeak-ng's output depends on what it said before (it keeps state from one call to the
+ * next, and espeak_Terminate () can hang in 1.51, so it cannot simply be restarted).  A session
+ * makes a run of lines independent of everything said before: begin takes the session lock
+ * (one session at a time, across threads) and speaks a fixed primer line, so the lines spoken
+ * until end sound the same whatever order threads run in.  Within one process the primer
+ * does not undo everything (the very first synthesis after espeak-ng starts differs by a few
+ * samples from later ones), so the promise is: one seed, one corpus, per process — what
+ * `synctva make-demo` gives. */
+StvaStatus stva_demo_voice_begin (StvaError *error);
+void       stva_demo_voice_end   (void);
