@@ -33,6 +33,7 @@
 /* ---- types ------------------------------------------------------------------------------ */
 
 #define MAX_SIDE 16384     /* the largest frame width or height we decode */
+#define SCRATCH_PAD 256    /* bytes past each converted row that swscale may write */
 #define MAX_PIXELS (1 << 26)  /* and the largest area: 8K UHD fits; RGB24 at most 192 MiB */
 #define MAX_SEEK_TRIES 24  /* back-offs when a demuxer seeks past the target */
 #define AUDIO_PREROLL_S 0.25  /* decode this much before a range so AAC's overlap has settled */
@@ -51,6 +52,8 @@ struct StvaMediaReader
   AVPacket          *pkt;          /* owned */
   AVFrame           *frame;        /* owned: the last decoded frame */
   struct SwsContext *sws;          /* owned: frame -> RGB24 at info.width x info.height */
+  uint8_t           *scratch;      /* owned (av_malloc): sws output rows, padded */
+  size_t             scratch_size;
   int                sws_colorspace;  /* what sws was last set up for */
   int                sws_range;
   double             origin_s;     /* the container's start time, subtracted from all pts */
@@ -502,8 +505,14 @@ convert_frame (StvaMediaReader *self,
                StvaError       *error)
 {
   AVFrame *f = self->frame;
-  uint8_t *dst[4] = { rgb, NULL, NULL, NULL };
-  int dst_stride[4] = { 3 * self->info.width, 0, 0, 0 };
+  size_t row = (size_t) 3 * (size_t) self->info.width;
+  /* swscale's SIMD paths write whole blocks of pixels past the end of a row (and of the last
+   * row: a 4x2 frame overflowed the caller's 24 bytes), so it writes into padded scratch rows
+   * that are then copied out packed */
+  size_t stride = (row + SCRATCH_PAD + 63) & ~(size_t) 63;
+  size_t need = stride * ((size_t) self->info.height + 2);
+  uint8_t *dst[4] = { NULL, NULL, NULL, NULL };
+  int dst_stride[4] = { (int) stride, 0, 0, 0 };
   struct SwsContext *sws;
 
   if (f->width <= 0 || f->height <= 0 || f->width > MAX_SIDE || f->height > MAX_SIDE
@@ -538,7 +547,23 @@ convert_frame (StvaMediaReader *self,
       self->sws_range = (int) f->color_range;
     }
   self->sws = sws;
-  sws_scale (sws, (const uint8_t *const *) f->data, f->linesize, 0, f->height, dst, dst_stride);
+  if (need > self->scratch_size)
+    {
+      av_freep (&self->scratch);
+      self->scratch_size = 0;
+      self->scratch = av_malloc (need);
+      if (self->scratch == NULL)
+        return stva_error_set (error, STVA_ERR_NOMEM, "%s: out of memory for a %dx%d frame",
+                               self->path, self->info.width, self->info.height);
+      self->scratch_size = need;
+    }
+  dst[0] = self->scratch;
+  if (sws_scale (sws, (const uint8_t *const *) f->data, f->linesize, 0, f->height, dst,
+                 dst_stride) != self->info.height)
+    return stva_error_set (error, STVA_ERR_MEDIA, "%s: cannot convert a %dx%d %s frame to RGB",
+                           self->path, f->width, f->height, av_get_pix_fmt_name (f->format));
+  for (int y = 0; y < self->info.height; y++)
+    memcpy (rgb + (size_t) y * row, self->scratch + (size_t) y * stride, row);
   return STVA_OK;
 }
 
@@ -780,6 +805,7 @@ stva_media_reader_free (StvaMediaReader *reader)
   if (reader == NULL)
     return;
   sws_freeContext (reader->sws);
+  av_free (reader->scratch);
   av_frame_free (&reader->frame);
   av_packet_free (&reader->pkt);
   avcodec_free_context (&reader->vdec);

@@ -532,6 +532,56 @@ test_absurd_size (void)
   g_remove (mp4);
 }
 
+/* Frames a few pixels wide: the RGB24 output must stay inside width * height * 3 bytes
+ * (swscale's SIMD paths write whole blocks; a 4x2 frame once corrupted the heap). */
+static void
+test_tiny_frames (void)
+{
+  g_autofree char *path = tmp_file ("tiny.y4m");
+  static const int sizes[][2] = { { 2, 2 }, { 4, 2 }, { 6, 2 }, { 10, 4 }, { 18, 2 }, { 34, 6 },
+                                  { 66, 2 } };
+
+  for (size_t i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      int w = sizes[i][0], h = sizes[i][1];
+      size_t n_frame = (size_t) (w * h + 2 * (w / 2) * (h / 2));
+      size_t n_rgb = (size_t) w * (size_t) h * 3;
+      g_autoptr (GString) y4m = g_string_new (NULL);
+      g_autofree uint8_t *rgb = g_malloc (n_rgb + 256);
+      StvaMediaReader *reader = NULL;
+      StvaError error = { 0 };
+      bool eof = false;
+      int n = 0;
+
+      g_string_printf (y4m, "YUV4MPEG2 W%d H%d F25:1 Ip A1:1 C420jpeg\n", w, h);
+      for (int f = 0; f < 2; f++)
+        {
+          g_string_append (y4m, "FRAME\n");
+          for (size_t k = 0; k < n_frame; k++)
+            g_string_append_c (y4m, (char) (k < (size_t) (w * h) ? 200 : 128));
+        }
+      write_bytes (path, y4m->str, y4m->len);
+      memset (rgb + n_rgb, 0xa5, 256);
+      g_assert_cmpint (stva_media_reader_open (&reader, path, &error), ==, STVA_OK);
+      for (;;)
+        {
+          g_assert_cmpint (stva_media_reader_next_frame (reader, rgb, NULL, &eof, &error), ==,
+                           STVA_OK);
+          if (eof)
+            break;
+          n++;
+          for (size_t k = 0; k < n_rgb; k++)
+            g_assert_cmpint (abs (rgb[k] - 214), <=, 3);  /* Y 200 of 16..235, neutral chroma */
+          for (size_t k = 0; k < 256; k++)
+            if (rgb[n_rgb + k] != 0xa5)
+              g_error ("%dx%d: byte %zu past the frame was written", w, h, k);
+        }
+      g_assert_cmpint (n, ==, 2);
+      stva_media_reader_free (reader);
+    }
+  g_remove (path);
+}
+
 static void
 test_corrupt_packets (void)
 {
@@ -582,6 +632,51 @@ test_corrupt_packets (void)
       exercise (path);
     }
   g_remove (path);
+}
+
+/* The committed corpus (tests/core/data, see its README): refuse-* are refused, any-* only
+ * must not crash.  Copied to the temporary folder so that messages name a path we know. */
+static void
+test_corpus (void)
+{
+  const char *data_dir = g_getenv ("STVA_BAD_MEDIA_DIR");
+  g_autoptr (GDir) dir = NULL;
+  g_autoptr (GError) gerror = NULL;
+  const char *name;
+  int n_refuse = 0, n_any = 0;
+
+  if (data_dir == NULL)
+    {
+      g_test_skip ("STVA_BAD_MEDIA_DIR is not set (meson test sets it)");
+      return;
+    }
+  dir = g_dir_open (data_dir, 0, &gerror);
+  g_assert_no_error (gerror);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *from = g_build_filename (data_dir, name, NULL);
+      g_autofree char *to = tmp_file (name);
+      g_autoptr (GBytes) bytes = NULL;
+
+      if (!g_str_has_prefix (name, "refuse-") && !g_str_has_prefix (name, "any-"))
+        continue;
+      bytes = read_bytes (from);
+      g_assert_cmpuint (g_bytes_get_size (bytes), <, 20000);
+      write_bytes (to, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      if (g_str_has_prefix (name, "refuse-"))
+        {
+          assert_refused (to, STVA_ERR_MEDIA, NULL);
+          n_refuse++;
+        }
+      else
+        {
+          exercise (to);
+          n_any++;
+        }
+      g_remove (to);
+    }
+  g_assert_cmpint (n_refuse, >=, 5);
+  g_assert_cmpint (n_any, >=, 4);
 }
 
 /* A batch of good and broken clips through the extraction runner (audio only: the visual
@@ -682,7 +777,9 @@ main (int    argc,
   g_test_add_func ("/core/bad-media/truncated", test_truncated);
   g_test_add_func ("/core/bad-media/one-stream", test_one_stream);
   g_test_add_func ("/core/bad-media/absurd-size", test_absurd_size);
+  g_test_add_func ("/core/bad-media/tiny-frames", test_tiny_frames);
   g_test_add_func ("/core/bad-media/corrupt-packets", test_corrupt_packets);
+  g_test_add_func ("/core/bad-media/corpus", test_corpus);
   g_test_add_func ("/core/bad-media/extract-batch", test_extract_batch);
   status = g_test_run ();
 

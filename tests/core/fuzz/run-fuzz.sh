@@ -23,6 +23,7 @@ clang $flags -o "$work/fuzz-media" "$root/tests/core/fuzz/fuzz-media.c" "$core/s
   "$core/media/stva-media-reader.c" $ffmpeg_libs -lm || exit 1
 
 "$make_seeds" "$work/seeds" || { echo "FAIL: make-media-seeds"; exit 1; }
+cp "$root"/tests/core/data/refuse-* "$root"/tests/core/data/any-* "$work/seeds/"
 ls -l "$work/seeds"
 
 echo "fuzzing media for ${seconds}s"
