@@ -461,7 +461,6 @@ test_absurd_size (void)
   g_autofree char *y4m = tmp_file ("huge.y4m");
   g_autofree char *pgm = tmp_file ("huge.mkv");
   g_autofree char *mp4 = tmp_file ("huge.mp4");
-  g_autoptr (GBytes) clip = NULL;
   static const char *const headers[] = {
     "YUV4MPEG2 W100000 H100000 F25:1 Ip A1:1 C420jpeg\nFRAME\n",
     "YUV4MPEG2 W16000 H16000 F25:1 Ip A1:1 C444\nFRAME\n",  /* each side fits, the area not */
@@ -500,7 +499,7 @@ test_absurd_size (void)
           n_patched++;
         }
     g_assert_cmpint (n_patched, >, 0);
-    for (size_t i = 0; i + 92 < size; i++)
+    for (size_t i = 4; i + 92 < size; i++)
       if (memcmp (b + i, "tkhd", 4) == 0)
         {
           /* version 0 tkhd: width and height, 16.16, are its last 8 bytes */
@@ -511,10 +510,9 @@ test_absurd_size (void)
             memset (b + i - 4 + box - 8, 0x7f, 8);
         }
     write_bytes (mp4, b, size);
-    clip = g_bytes_new_take (g_steal_pointer (&b), size);
   }
+  exercise (mp4);
   {
-    Outcome o = exercise (mp4);
     StvaMediaReader *reader = NULL;
     StvaError error = { 0 };
 
@@ -524,7 +522,6 @@ test_absurd_size (void)
         g_assert_cmpint (stva_media_reader_info (reader)->height, <=, H);
         stva_media_reader_free (reader);
       }
-    (void) o;
   }
 
   g_remove (y4m);
