@@ -214,6 +214,21 @@ is_still_image (const AVFormatContext *fmt)
   return strcmp (name, "image2") == 0 || (n > 5 && strcmp (name + n - 5, "_pipe") == 0);
 }
 
+/* True when path starts with an ISO BMFF 'ftyp' box: an MP4 or MOV, whatever its name. */
+static bool
+starts_like_mp4 (const char *path)
+{
+  uint8_t head[8];
+  FILE *f = fopen (path, "rb");
+  bool yes;
+
+  if (f == NULL)
+    return false;
+  yes = fread (head, 1, sizeof head, f) == sizeof head && memcmp (head + 4, "ftyp", 4) == 0;
+  fclose (f);
+  return yes;
+}
+
 /* Opens and probes path into *out (owned by the caller, avformat_close_input). */
 static StvaStatus
 open_input (const char       *path,
@@ -237,6 +252,10 @@ open_input (const char       *path,
       av_strerror (ret, text, sizeof text);
       if (is_io_error (ret))
         return stva_error_set (error, STVA_ERR_IO, "%s: cannot open: %s", path, text);
+      if (starts_like_mp4 (path))
+        return stva_error_set (error, STVA_ERR_MEDIA, "%s: cannot open: an MP4/MOV without a "
+                               "readable index (moov): truncated, damaged or still being "
+                               "written (%s)", path, text);
       /* demuxers refuse bad headers with whatever code is at hand (EBUSY, EINVAL, ...) */
       return stva_error_set (error, STVA_ERR_MEDIA, "%s: cannot open: not media FFmpeg can "
                              "read, or a broken header (%s)", path, text);

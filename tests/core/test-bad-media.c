@@ -402,6 +402,23 @@ test_truncated (void)
       write_bytes (path, data, cut);
       assert_refused (path, STVA_ERR_MEDIA, k >= 2 ? "truncated" : NULL);
     }
+
+  /* a recording cut before its index was written (moov last): the file type and the media
+   * data, cut anywhere after the file type box */
+  {
+    size_t ftyp_at = 0, ftyp_n = 0, mdat_at = 0, mdat_n = 0;
+    g_autoptr (GByteArray) b = g_byte_array_new ();
+
+    g_assert_true (find_box (data, size, "ftyp", &ftyp_at, &ftyp_n));
+    g_assert_true (find_box (data, size, "mdat", &mdat_at, &mdat_n));
+    g_byte_array_append (b, data + ftyp_at, (guint) ftyp_n);
+    g_byte_array_append (b, data + mdat_at, (guint) mdat_n);
+    for (size_t cut = ftyp_n + 8; cut <= b->len; cut += b->len / 7)
+      {
+        write_bytes (path, b->data, cut);
+        assert_refused (path, STVA_ERR_MEDIA, "without a readable index");
+      }
+  }
   g_remove (path);
 }
 
