@@ -10,9 +10,11 @@
  *                (also against ffmpeg converting to rgb24 too, which is what the reader does)
  * Times are CPU times (user + system, the child's for ffmpeg), medians over the repetitions;
  * wall-clock medians are printed beside them.  Without a clip argument the bench writes one
- * with the demo writer: a drawn face talking (640x360, 25 fps, H.264, voiced 16 kHz AAC).
+ * with the demo writer: a drawn face talking (640x360 unless --size, 25 fps, H.264, voiced
+ * 16 kHz AAC; the demo corpus is 320x240).
  * Lines starting with "RESULT" are for bench/run-media-bench.sh.
- * usage: bench-media [--seconds S] [--reps N] [--visual-seconds S] [--ffmpeg PATH] [CLIP]
+ * usage: bench-media [--seconds S] [--size WxH] [--reps N] [--visual-seconds S] [--ffmpeg PATH]
+ *                    [CLIP]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -40,8 +42,8 @@
 
 extern char **environ;
 
-#define W 640
-#define H 360
+static int W = 640;  /* the generated clip's size (--size) */
+static int H = 360;
 #define FPS 25
 #define RATE_HZ 16000
 #define UTTERANCE_S 3.0   /* audio-v1 runs per utterance; MELD's are 3 s on average */
@@ -290,6 +292,12 @@ main (int    argc,
     {
       if (strcmp (argv[i], "--seconds") == 0 && i + 1 < argc)
         seconds = atof (argv[++i]);
+      else if (strcmp (argv[i], "--size") == 0 && i + 1 < argc)
+        {
+          if (sscanf (argv[++i], "%dx%d", &W, &H) != 2 || W < 16 || H < 16 || W > 4096
+              || H > 4096 || W % 2 || H % 2)
+            die ("--size wants WxH, even, 16..4096");
+        }
       else if (strcmp (argv[i], "--visual-seconds") == 0 && i + 1 < argc)
         visual_seconds = atof (argv[++i]);
       else if (strcmp (argv[i], "--reps") == 0 && i + 1 < argc)
@@ -299,8 +307,8 @@ main (int    argc,
       else if (argv[i][0] != '-' && clip == NULL)
         clip = argv[i];
       else
-        die ("usage: bench-media [--seconds S] [--reps N] [--visual-seconds S] [--ffmpeg PATH] "
-             "[CLIP]");
+        die ("usage: bench-media [--seconds S] [--size WxH] [--reps N] [--visual-seconds S] "
+             "[--ffmpeg PATH] [CLIP]");
     }
   if (reps < 1 || reps > MAX_REPS || !(seconds > 0.0) || !(visual_seconds > 0.0))
     die ("bad --reps, --seconds or --visual-seconds");

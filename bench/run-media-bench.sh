@@ -3,8 +3,8 @@
 # Runs bench-media from an existing build (it builds nothing) and prints its ratios as a table.
 # The ratios compare contenders measured in the same run (CPU time, medians), so they hold on a
 # loaded machine better than absolute times do.
-# usage: bench/run-media-bench.sh [BUILDDIR] [bench-media options: --seconds S --reps N
-#        --visual-seconds S --ffmpeg PATH CLIP]
+# usage: bench/run-media-bench.sh [BUILDDIR] [bench-media options: --seconds S --size WxH
+#        --reps N --visual-seconds S --ffmpeg PATH CLIP]
 set -eu
 build=${1:-build}
 [ $# -gt 0 ] && shift

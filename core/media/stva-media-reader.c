@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/channel_layout.h>
+#include <libavutil/mem.h>
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 #include <libswresample/swresample.h>
@@ -33,6 +35,8 @@
 /* ---- types ------------------------------------------------------------------------------ */
 
 #define MAX_SIDE 16384     /* the largest frame width or height we decode */
+#define MAX_ALLOC_BYTES ((size_t) 768 << 20)  /* FFmpeg's largest single allocation, see
+                                                * limit_allocations () */
 #define SCRATCH_PAD 256    /* bytes past each converted row that swscale may write */
 #define MAX_PIXELS (1 << 26)  /* and the largest area: 8K UHD fits; RGB24 at most 192 MiB */
 #define MAX_SEEK_TRIES 24  /* back-offs when a demuxer seeks past the target */
@@ -214,6 +218,24 @@ is_still_image (const AVFormatContext *fmt)
   return strcmp (name, "image2") == 0 || (n > 5 && strcmp (name + n - 5, "_pipe") == 0);
 }
 
+static void
+set_max_alloc (void)
+{
+  av_max_alloc (MAX_ALLOC_BYTES);
+}
+
+/* A few damaged bytes in an MP4 index make FFmpeg's demuxer allocate what a count field says
+ * (the fuzzer found 1.7 GB for a 2 KB file) before it finds out the data is not there.  No
+ * media we accept needs one allocation near 768 MiB (the largest RGB frame is 192 MiB), so cap
+ * av_malloc there, for the whole process, once. */
+static void
+limit_allocations (void)
+{
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+  pthread_once (&once, set_max_alloc);
+}
+
 /* True when path starts with an ISO BMFF 'ftyp' box: an MP4 or MOV, whatever its name. */
 static bool
 starts_like_mp4 (const char *path)
@@ -244,6 +266,7 @@ open_input (const char       *path,
   if (status != STVA_OK)
     return status;
 
+  limit_allocations ();
   ret = avformat_open_input (&fmt, path, NULL, NULL);
   if (ret < 0)
     {

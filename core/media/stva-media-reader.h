@@ -37,7 +37,9 @@ typedef struct
 } StvaMediaInfo;
 
 /* Opens and probes `path`.  Errors name the file and the problem (STVA_ERR_IO when it cannot
- * be opened, STVA_ERR_MEDIA when FFmpeg cannot make sense of it). */
+ * be opened, STVA_ERR_MEDIA when FFmpeg cannot make sense of it).  The first call caps FFmpeg's
+ * single allocations at 768 MiB for the whole process (av_max_alloc), so that a damaged header
+ * cannot make the demuxer ask for gigabytes. */
 StvaStatus stva_media_reader_open (StvaMediaReader **out,
                                    const char       *path,
                                    StvaError        *error);
