@@ -723,12 +723,15 @@ stva_visual_extract_file (StvaVisualExtractor *ex,
     {
       double pts = 0.0;
       bool eof = false;
-      status = stva_media_reader_next_frame (reader, rgb, &pts, &eof, error);
+      /* frames between samples are decoded but not converted to RGB */
+      status = stva_media_reader_next_frame (reader, NULL, &pts, &eof, error);
       if (status != STVA_OK || eof || pts >= end_s - TIME_TOLERANCE_S)
         break;
       if (pts < next_s - TIME_TOLERANCE_S)
         continue;
-      status = add_frame (ex, &acc, rgb, pts, error);
+      status = stva_media_reader_convert (reader, rgb, error);
+      if (status == STVA_OK)
+        status = add_frame (ex, &acc, rgb, pts, error);
       if (status != STVA_OK)
         stva_error_prefix (error, "%s: ", path);
       /* the next sample time after this frame; a slow video gives each frame once */
