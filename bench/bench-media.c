@@ -12,7 +12,8 @@
  * wall-clock medians are printed beside them.  Without a clip argument the bench writes one
  * with the demo writer: a drawn face talking (640x360 unless --size, 25 fps, H.264, voiced
  * 16 kHz AAC; the demo corpus is 320x240).
- * Lines starting with "RESULT" are for bench/run-media-bench.sh.
+ * A CLIP that does not exist is written there (and kept).  Lines starting with "RESULT" are for
+ * bench/run-media-bench.sh.
  * usage: bench-media [--seconds S] [--size WxH] [--reps N] [--visual-seconds S] [--ffmpeg PATH]
  *                    [CLIP]
  */
@@ -314,14 +315,16 @@ main (int    argc,
     die ("bad --reps, --seconds or --visual-seconds");
   av_log_set_level (AV_LOG_ERROR);
 
-  if (clip == NULL)
+  if (clip == NULL || access (clip, F_OK) != 0)
     {
       double t0 = wall_s ();
 
-      snprintf (made, sizeof made, "%s/stva-bench-media-%ld.mp4",
-                getenv ("TMPDIR") != NULL ? getenv ("TMPDIR") : "/tmp", (long) getpid ());
-      write_clip (made, seconds);
-      clip = made;
+      if (clip == NULL)  /* a temporary clip, removed at the end */
+        snprintf (made, sizeof made, "%s/stva-bench-media-%ld.mp4",
+                  getenv ("TMPDIR") != NULL ? getenv ("TMPDIR") : "/tmp", (long) getpid ());
+      write_clip (clip != NULL ? clip : made, seconds);
+      if (clip == NULL)
+        clip = made;
       fprintf (stderr, "wrote %s (%.0f s of %dx%d at %d fps) in %.1f s\n", clip, seconds, W, H,
                FPS, wall_s () - t0);
     }

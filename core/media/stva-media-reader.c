@@ -549,8 +549,10 @@ convert_frame (StvaMediaReader *self,
   AVFrame *f = self->frame;
   size_t row = (size_t) 3 * (size_t) self->info.width;
   /* swscale's SIMD paths write whole blocks of pixels past the end of a row (and of the last
-   * row: a 4x2 frame overflowed the caller's 24 bytes), so it writes into padded scratch rows
-   * that are then copied out packed */
+   * row: a 4x2 frame overflowed the caller's 24 bytes), so unless rows are whole blocks (a
+   * width of 32 pixels times n, an even height: every common video size) it writes into padded
+   * scratch rows that are then copied out packed */
+  bool direct = self->info.width % 32 == 0 && self->info.height % 2 == 0;
   size_t stride = (row + SCRATCH_PAD + 63) & ~(size_t) 63;
   size_t need = stride * ((size_t) self->info.height + 2);
   uint8_t *dst[4] = { NULL, NULL, NULL, NULL };
@@ -589,6 +591,17 @@ convert_frame (StvaMediaReader *self,
       self->sws_range = (int) f->color_range;
     }
   self->sws = sws;
+  if (direct)
+    {
+      dst[0] = rgb;
+      dst_stride[0] = (int) row;
+      if (sws_scale (sws, (const uint8_t *const *) f->data, f->linesize, 0, f->height, dst,
+                     dst_stride) != self->info.height)
+        return stva_error_set (error, STVA_ERR_MEDIA, "%s: cannot convert a %dx%d %s frame to "
+                               "RGB", self->path, f->width, f->height,
+                               av_get_pix_fmt_name (f->format));
+      return STVA_OK;
+    }
   if (need > self->scratch_size)
     {
       av_freep (&self->scratch);

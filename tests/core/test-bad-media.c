@@ -547,13 +547,14 @@ test_absurd_size (void)
 }
 
 /* Frames a few pixels wide: the RGB24 output must stay inside width * height * 3 bytes
- * (swscale's SIMD paths write whole blocks; a 4x2 frame once corrupted the heap). */
+ * (swscale's SIMD paths write whole blocks; a 4x2 frame once corrupted the heap), through
+ * the padded scratch rows and through the direct path (widths of 32 pixels times n). */
 static void
 test_tiny_frames (void)
 {
   g_autofree char *path = tmp_file ("tiny.y4m");
   static const int sizes[][2] = { { 2, 2 }, { 4, 2 }, { 6, 2 }, { 10, 4 }, { 18, 2 }, { 34, 6 },
-                                  { 66, 2 } };
+                                  { 66, 2 }, { 32, 2 }, { 64, 4 }, { 96, 2 }, { 160, 6 } };
 
   for (size_t i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
