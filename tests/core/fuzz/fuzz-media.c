@@ -19,6 +19,7 @@
 
 #define MAX_FRAMES 8
 #define MAX_RGB_BYTES ((size_t) 64 << 20)  /* larger frames are opened but not decoded here */
+#define CANARY_BYTES 256
 
 static char path[256];
 
@@ -33,6 +34,17 @@ check (StvaStatus       status,
       fprintf (stderr, "error without the file name: %d '%s'\n", (int) status, error->message);
       abort ();
     }
+}
+
+static void
+check_canary (const uint8_t *canary)
+{
+  for (size_t i = 0; i < CANARY_BYTES; i++)
+    if (canary[i] != 0xa5)
+      {
+        fprintf (stderr, "the RGB conversion wrote byte %zu past the frame\n", i);
+        abort ();
+      }
 }
 
 static void
@@ -84,15 +96,18 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
       if (info->has_video && n_rgb > 0 && n_rgb <= MAX_RGB_BYTES)
         {
-          uint8_t *rgb = malloc (n_rgb);
+          /* FFmpeg is not instrumented: a canary after the frame catches its overruns */
+          uint8_t *rgb = malloc (n_rgb + CANARY_BYTES);
           bool eof = false;
           double pts_s;
 
           assert (rgb != NULL);
+          memset (rgb + n_rgb, 0xa5, CANARY_BYTES);
           for (int i = 0; i < MAX_FRAMES && !eof; i++)
             {
               status = stva_media_reader_next_frame (reader, rgb, &pts_s, &eof, &error);
               check (status, &error);
+              check_canary (rgb + n_rgb);
               if (status != STVA_OK)
                 break;
             }
@@ -102,6 +117,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
             {
               status = stva_media_reader_next_frame (reader, rgb, &pts_s, &eof, &error);
               check (status, &error);
+              check_canary (rgb + n_rgb);
             }
           free (rgb);
         }
