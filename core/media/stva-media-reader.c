@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * StvaMediaReader: FFmpeg demuxing and decoding for the rest of core.  Opening probes the file
- * and refuses what cannot be read whole (empty, not media, an index that points past the end
- * of a truncated file, absurd frame sizes).  Video frames are decoded with the send/receive
+ * and refuses what cannot be read whole (empty, not media, a still image, an index that
+ * points past the end of a truncated file, absurd frame sizes, audio headers claiming no
+ * channels or no rate; tests/core/test-bad-media.c has one of each).  Video frames are decoded with the send/receive
  * API and converted to packed RGB24 at the size the stream states, whatever size a frame
  * has; seeking goes to the key frame before the target and decodes forward, backing off
  * further when a demuxer lands after it.  Audio is read in one call, downmixed and resampled
