@@ -16,6 +16,7 @@
 
 #include "stva-audio.h"
 #include "stva-cli.h"
+#include "stva-cli-project.h"
 #include "stva-dataset.h"
 #include "stva-extract.h"
 #include "stva-meld.h"
@@ -25,7 +26,9 @@
 
 static const char usage[] =
   "synctva extract [--jobs N] [--shard I/N] [--modalities T,A,V] [--cache DIR]\n"
-  "                [--visual-fps F] [--out FILE.npz] [--json] CORPUS_DIR";
+  "                [--visual-fps F] [--out FILE.npz] [--json] CORPUS_DIR\n"
+  "       synctva extract [--project FILE] [--jobs N] [--shard I/N] [--modalities T,A,V]\n"
+  "                [--cache DIR] [--visual-fps F] [--json]";
 
 static const char help[] =
   "Extracts text-v1, audio-v1 and visual-v1 features for every utterance of a MELD-layout\n"
@@ -40,7 +43,13 @@ static const char help[] =
   "  --cache DIR       cache folder (default CORPUS_DIR/.synctva-cache)\n"
   "  --visual-fps F    frames sampled per second for faces (default 5)\n"
   "  --out FILE        the dataset (default CORPUS_DIR/features.npz)\n"
-  "  --json            print the summary as one JSON object\n";
+  "  --json            print the summary as one JSON object\n"
+  "\n"
+  "With --project FILE (or without CORPUS_DIR: $SYNCTVA_PROJECT, or the single *.stva here)\n"
+  "the utterances come from the project (their clip, else the dialogue video between their\n"
+  "start and end) and the vectors are stored in it, a transaction per batch of dialogues, so\n"
+  "an interrupted run keeps whole utterances only.  The text encoder is fitted on the\n"
+  "project's train split; the cache defaults to .synctva-cache next to the project.\n";
 
 static const struct
 {
@@ -119,11 +128,289 @@ dup_or_die (const char *s)
   return d;
 }
 
+static void
+json_print_string (const char *s)
+{
+  putchar ('"');
+  for (; *s != '\0'; s++)
+    {
+      unsigned char c = (unsigned char) *s;
+      if (c == '"' || c == '\\')
+        printf ("\\%c", c);
+      else if (c < 0x20)
+        printf ("\\u%04x", c);
+      else
+        putchar (c);
+    }
+  putchar ('"');
+}
+
+/* ---- project mode ------------------------------------------------------------------------- */
+
+#define PROJECT_BATCH 256   /* utterances per extraction call and per transaction, at least */
+
+typedef struct
+{
+  StvaCliProgress *progress;
+  size_t           offset;
+  size_t           total;
+} BatchProgress;
+
+static bool
+show_batch_progress (size_t done,
+                     size_t total,
+                     void  *user_data)
+{
+  BatchProgress *bp = user_data;
+  (void) total;
+  stva_cli_progress_update (bp->progress, (int64_t) (bp->offset + done), (int64_t) bp->total);
+  return !interrupted;
+}
+
+/* Stores the vectors of items [0, n) that have one, a transaction for the lot. */
+static gboolean
+store_batch (StvaDb                 *db,
+             GPtrArray              *utts,
+             size_t                  first,
+             size_t                  n,
+             const StvaExtractOptions *opts,
+             float                  *rows[STVA_N_MOD],
+             uint8_t                *masks[STVA_N_MOD],
+             size_t                  n_stored[STVA_N_MOD],
+             GError                **error)
+{
+  const char *extractor[STVA_N_MOD] = { stva_text_version (), stva_audio_version (),
+                                        STVA_VISUAL_VERSION };
+  if (!stva_db_begin (db, error))
+    return FALSE;
+  for (size_t i = 0; i < n; i++)
+    {
+      const StvaDbUtterance *u = g_ptr_array_index (utts, first + i);
+      for (int m = 0; m < STVA_N_MOD; m++)
+        {
+          if (!opts->modality[m] || masks[m][i] == 0)
+            continue;
+          size_t dim = stva_extract_dim (m, opts->text_encoder);
+          if (!stva_db_put_feature (db, u->id, stva_modality_name (m), extractor[m], "1",
+                                    rows[m] + i * dim, (guint) dim, error))
+            {
+              stva_db_rollback (db);
+              return FALSE;
+            }
+        }
+    }
+  if (!stva_db_commit (db, error))
+    {
+      stva_db_rollback (db);
+      return FALSE;
+    }
+  for (size_t i = 0; i < n; i++)
+    for (int m = 0; m < STVA_N_MOD; m++)
+      if (opts->modality[m] && masks[m][i] != 0)
+        n_stored[m]++;
+  return TRUE;
+}
+
+static int
+extract_project (const char         *project,
+                 StvaExtractOptions *opts,
+                 const char         *cache,
+                 bool                json)
+{
+  g_autoptr (GError) gerr = NULL;
+  g_autoptr (StvaDb) db = stva_cli_open_project (project, &gerr);
+  if (db == NULL)
+    return stva_cli_fail ("%s", gerr->message);
+  const char *path = stva_db_path (db);
+  g_autoptr (StvaDbLabelSet) set = stva_db_label_set (db, STVA_DB_MELD_SET, &gerr);
+  g_autoptr (GPtrArray) dialogues = set ? stva_db_dialogues (db, set->id, &gerr) : NULL;
+  if (dialogues == NULL)
+    return stva_cli_fail ("%s", gerr->message);
+
+  /* the items, a dialogue at a time; the utterances own the strings the items point to */
+  g_autoptr (GPtrArray) utts = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) stva_db_utterance_free);
+  g_autoptr (GArray) items = g_array_new (FALSE, TRUE, sizeof (StvaExtractItem));
+  g_autoptr (GArray) is_train = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  size_t n_no_media = 0;
+  for (guint d = 0; d < dialogues->len; d++)
+    {
+      const StvaDbDialogue *dlg = g_ptr_array_index (dialogues, d);
+      GPtrArray *us = stva_db_utterances (db, dlg->id, set->id, 0, &gerr);
+      if (us == NULL)
+        return stva_cli_fail ("%s", gerr->message);
+      for (guint k = 0; k < us->len; k++)
+        {
+          const StvaDbUtterance *u = g_ptr_array_index (us, k);
+          StvaExtractItem item = { .text = u->transcript, .dialogue = (int) d,
+                                   .start_s = 0.0, .end_s = -1.0 };
+          if (u->media_path != NULL)
+            item.media_path = u->media_path;
+          else if (dlg->media_path != NULL && u->end_ms > u->start_ms)
+            {
+              item.media_path = dlg->media_path;
+              item.start_s = (double) u->start_ms / 1000.0;
+              item.end_s = (double) u->end_ms / 1000.0;
+            }
+          else
+            n_no_media++;
+          gboolean train = strcmp (dlg->split, "train") == 0;
+          g_array_append_val (items, item);
+          g_array_append_val (is_train, train);
+        }
+      g_ptr_array_extend_and_steal (utts, us);
+    }
+  if (utts->len == 0)
+    return stva_cli_fail ("%s: the project has no utterances (synctva import adds some)", path);
+
+  /* the text encoder, fitted on the training split only */
+  StvaTextEncoder *enc = NULL;
+  opts->text_encoder = NULL;
+  if (opts->modality[STVA_MOD_T])
+    {
+      g_autoptr (GPtrArray) train_texts = g_ptr_array_new ();
+      for (guint i = 0; i < items->len; i++)
+        if (g_array_index (is_train, gboolean, i))
+          g_ptr_array_add (train_texts, (gpointer) g_array_index (items, StvaExtractItem,
+                                                                  i).text);
+      if (train_texts->len == 0)
+        return stva_cli_fail ("%s: no utterances in the train split to fit the text encoder "
+                              "on (or leave text out with --modalities A,V)", path);
+      StvaError error = { 0 };
+      enc = stva_text_encoder_new (0);
+      if (enc == NULL
+          || stva_text_encoder_fit (enc, (const char *const *) train_texts->pdata,
+                                    train_texts->len, &error) != STVA_OK)
+        {
+          stva_text_encoder_free (enc);
+          return stva_cli_fail ("%s: text encoder: %s", path,
+                                enc ? error.message : "out of memory");
+        }
+      opts->text_encoder = enc;
+    }
+
+  g_autofree char *project_dir = g_path_get_dirname (path);
+  g_autofree char *cache_default = g_build_filename (project_dir, ".synctva-cache", NULL);
+  opts->cache_dir = cache != NULL ? cache : cache_default;
+
+  StvaCliProgress progress;
+  stva_cli_progress_init (&progress, "extracting");
+  BatchProgress bp = { .progress = &progress, .total = items->len };
+  opts->progress = show_batch_progress;
+  opts->user_data = &bp;
+  struct sigaction sa = { .sa_handler = on_sigint }, old_sa;
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGINT, &sa, &old_sa);
+
+  StvaExtractReport total;
+  memset (&total, 0, sizeof total);
+  size_t n_stored[STVA_N_MOD] = { 0, 0, 0 };
+  float *rows[STVA_N_MOD] = { NULL, NULL, NULL };
+  uint8_t *masks[STVA_N_MOD] = { NULL, NULL, NULL };
+  StvaStatus status = STVA_OK;
+  StvaError error = { 0 };
+  int rc = STVA_EXIT_OK;
+  double t0 = stva_cli_now_s ();
+  for (size_t first = 0; first < items->len && status == STVA_OK;)
+    {
+      /* whole dialogues, at least PROJECT_BATCH utterances unless the project ends */
+      size_t end = first;
+      while (end < items->len
+             && (end - first < PROJECT_BATCH
+                 || g_array_index (items, StvaExtractItem, end).dialogue
+                      == g_array_index (items, StvaExtractItem, end - 1).dialogue))
+        end++;
+      size_t n = end - first;
+      for (int m = 0; m < STVA_N_MOD; m++)
+        if (opts->modality[m])
+          {
+            size_t dim = stva_extract_dim (m, enc);
+            rows[m] = g_malloc (n * dim * sizeof (float));
+            masks[m] = g_malloc (n);
+          }
+      StvaExtractReport report;
+      bp.offset = first;
+      status = stva_extract_run (&g_array_index (items, StvaExtractItem, first), n, opts, rows,
+                                 masks, &report, &error);
+      if (status == STVA_OK)
+        {
+          total.n_items += report.n_items;
+          total.n_failed += report.n_failed;
+          for (int m = 0; m < STVA_N_MOD; m++)
+            {
+              total.n_computed[m] += report.n_computed[m];
+              total.n_cached[m] += report.n_cached[m];
+              total.n_missing[m] += report.n_missing[m];
+            }
+          for (int k = 0; k < report.n_messages && total.n_messages < STVA_EXTRACT_MAX_MESSAGES;
+               k++)
+            memcpy (total.messages[total.n_messages++], report.messages[k],
+                    sizeof report.messages[k]);
+          if (!store_batch (db, utts, first, n, opts, rows, masks, n_stored, &gerr))
+            {
+              stva_cli_fail ("%s", gerr->message);
+              rc = STVA_EXIT_ERROR;
+              status = STVA_ERR_IO;
+            }
+        }
+      for (int m = 0; m < STVA_N_MOD; m++)
+        {
+          g_clear_pointer (&rows[m], g_free);
+          g_clear_pointer (&masks[m], g_free);
+        }
+      first = end;
+    }
+  double seconds = stva_cli_now_s () - t0;
+  stva_cli_progress_finish (&progress);
+  sigaction (SIGINT, &old_sa, NULL);
+  stva_text_encoder_free (enc);
+  opts->text_encoder = NULL;
+  if (rc != STVA_EXIT_OK)
+    return rc;
+  if (status == STVA_ERR_CANCELLED)
+    return stva_cli_fail ("%s: interrupted; the batches done are stored and the cache keeps "
+                          "the rest of the finished work: run extract again to go on", path);
+  if (status != STVA_OK)
+    return stva_cli_fail ("%s: %s", path, error.message);
+
+  for (int k = 0; k < total.n_messages; k++)
+    fprintf (stderr, "synctva: warning: %s\n", total.messages[k]);
+  if (total.n_failed > (size_t) total.n_messages)
+    fprintf (stderr, "synctva: warning: %zu more media files could not be read\n",
+             total.n_failed - (size_t) total.n_messages);
+  if (n_no_media > 0 && (opts->modality[STVA_MOD_A] || opts->modality[STVA_MOD_V]))
+    fprintf (stderr, "synctva: warning: %zu utterances have neither a clip nor a dialogue "
+             "video with times; their audio and video count as missing\n", n_no_media);
+  if (json)
+    {
+      printf ("{\"project\": ");
+      json_print_string (path);
+      printf (", \"dialogues\": %u, \"utterances\": %u, ", dialogues->len, utts->len);
+      if (opts->shard_count > 1)
+        printf ("\"shard\": \"%d/%d\", ", opts->shard_index, opts->shard_count);
+      printf ("\"stored\": {\"text\": %zu, \"audio\": %zu, \"visual\": %zu}, "
+              "\"computed_audio\": %zu, \"cached_audio\": %zu, \"computed_visual\": %zu, "
+              "\"cached_visual\": %zu, \"no_media\": %zu, \"failed\": %zu, \"seconds\": %.3f}\n",
+              n_stored[0], n_stored[1], n_stored[2], total.n_computed[STVA_MOD_A],
+              total.n_cached[STVA_MOD_A], total.n_computed[STVA_MOD_V],
+              total.n_cached[STVA_MOD_V], n_no_media, total.n_failed, seconds);
+    }
+  else
+    printf ("%s: %u dialogues, %u utterances%s; stored %zu text, %zu audio, %zu visual "
+            "vectors; audio %zu computed + %zu cached, visual %zu computed + %zu cached; %zu "
+            "without media, %zu unreadable; %.1f s\n", path, dialogues->len, utts->len,
+            opts->shard_count > 1 ? " (this shard's share)" : "", n_stored[0], n_stored[1],
+            n_stored[2], total.n_computed[STVA_MOD_A], total.n_cached[STVA_MOD_A],
+            total.n_computed[STVA_MOD_V], total.n_cached[STVA_MOD_V], n_no_media,
+            total.n_failed, seconds);
+  return STVA_EXIT_OK;
+}
+
 int
 stva_cli_extract (int    argc,
                   char **argv)
 {
-  const char *dir = NULL, *out_path = NULL, *cache = NULL;
+  const char *dir = NULL, *out_path = NULL, *cache = NULL, *project = NULL;
   bool json = false;
   StvaExtractOptions opts;
   stva_extract_options_init (&opts);
@@ -162,6 +449,8 @@ stva_cli_extract (int    argc,
         }
       else if (strcmp (a, "--cache") == 0 && has_value)
         cache = argv[++i];
+      else if (strcmp (a, "--project") == 0 && has_value)
+        project = argv[++i];
       else if (strcmp (a, "--out") == 0 && has_value)
         out_path = argv[++i];
       else if (strcmp (a, "--visual-fps") == 0 && has_value)
@@ -181,8 +470,17 @@ stva_cli_extract (int    argc,
       else
         dir = a;
     }
+  if (project != NULL && dir != NULL)
+    return stva_cli_usage (usage, "give a project or a corpus folder, not both");
+  if (project != NULL || (dir == NULL && stva_cli_has_default_project ()))
+    {
+      if (out_path != NULL)
+        return stva_cli_usage (usage, "--out is for a corpus folder: a project stores the "
+                               "features (synctva export npz writes them out)");
+      return extract_project (project, &opts, cache, json);
+    }
   if (dir == NULL)
-    return stva_cli_usage (usage, "extract needs a MELD-layout corpus folder");
+    return stva_cli_usage (usage, "extract needs a MELD-layout corpus folder or a project");
 
   /* the CSVs */
   GPtrArray *tables[3] = { NULL, NULL, NULL };
