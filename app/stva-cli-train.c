@@ -10,10 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
 #include "stva-cli.h"
+#include "stva-cli-project.h"
 #include "stva-dataset.h"
+#include "stva-graph.h"
 #include "stva-metrics.h"
 #include "stva-model.h"
+#include "stva-modelfile.h"
 #include "stva-npz.h"
 #include "stva-train.h"
 
@@ -92,6 +98,178 @@ check_labels (const StvaModel   *model,
                              model_path, model->config.F[m], stva_modality_name (m), data_path,
                              ds->F[m]);
   return STVA_OK;
+}
+
+/* ---- the data: an npz file or the project ------------------------------------------------- */
+
+typedef struct
+{
+  const char *data;          /* --data FILE.npz, or NULL: the project */
+  const char *project;       /* --project FILE, or NULL: the default project */
+  const char *label_set;     /* --label-set NAME (project) */
+  bool        gold;          /* --gold: gold labels instead of the current ones (project) */
+  StvaDb     *db;            /* the project, when one is used */
+  gint64      label_set_id;
+  char       *name;          /* the file or project error messages name */
+} Source;
+
+static void
+source_init (Source *src)
+{
+  memset (src, 0, sizeof *src);
+  src->label_set = STVA_DB_MELD_SET;
+}
+
+/* Takes the options naming the data; true when argv[*i] was one of them. */
+static bool
+source_option (Source  *src,
+               int      argc,
+               char   **argv,
+               int     *i)
+{
+  const char *a = argv[*i];
+  bool has_value = *i + 1 < argc;
+  if (strcmp (a, "--data") == 0 && has_value)
+    src->data = argv[++*i];
+  else if (strcmp (a, "--project") == 0 && has_value)
+    src->project = argv[++*i];
+  else if (strcmp (a, "--label-set") == 0 && has_value)
+    src->label_set = argv[++*i];
+  else if (strcmp (a, "--gold") == 0)
+    src->gold = true;
+  else
+    return false;
+  return true;
+}
+
+/* 0 when the options make sense, else the usage message. */
+static const char *
+source_check (const Source *src)
+{
+  if (src->data != NULL && src->project != NULL)
+    return "give --data or --project, not both";
+  if (src->data == NULL && src->project == NULL && !stva_cli_has_default_project ())
+    return "no data: give --data FILE.npz or --project FILE (or set SYNCTVA_PROJECT, or run "
+           "in a folder with one *.stva file)";
+  return NULL;
+}
+
+static bool
+source_uses_project (const Source *src)
+{
+  return src->data == NULL;
+}
+
+/* Loads the dataset; prints the failure and returns false. */
+static bool
+source_load (Source       *src,
+             StvaDataset **ds)
+{
+  StvaError error = { 0 };
+  *ds = NULL;
+  if (src->data != NULL)
+    {
+      src->name = g_strdup (src->data);
+      if (load_data (src->data, ds, &error) != STVA_OK)
+        {
+          stva_cli_fail ("%s", error.message);
+          return false;
+        }
+      return true;
+    }
+  g_autoptr (GError) gerr = NULL;
+  src->db = stva_cli_open_project (src->project, &gerr);
+  if (src->db == NULL)
+    {
+      stva_cli_fail ("%s", gerr->message);
+      return false;
+    }
+  src->name = g_strdup (stva_db_path (src->db));
+  g_autoptr (StvaDbLabelSet) set = stva_db_label_set (src->db, src->label_set, &gerr);
+  if (set == NULL)
+    {
+      stva_cli_fail ("%s", gerr->message);
+      return false;
+    }
+  src->label_set_id = set->id;
+  *ds = stva_db_dataset (src->db, set->id, !src->gold, NULL, &gerr);
+  if (*ds == NULL)
+    {
+      stva_cli_fail ("%s", gerr->message);
+      return false;
+    }
+  if (stva_dataset_validate (*ds, STVA_MODEL_MAX_T, &error) != STVA_OK)
+    {
+      stva_cli_fail ("%s: %s", src->name, error.message);
+      stva_dataset_free (*ds);
+      *ds = NULL;
+      return false;
+    }
+  return true;
+}
+
+static void
+source_clear (Source *src)
+{
+  if (src->db != NULL)
+    stva_db_close (src->db);
+  src->db = NULL;
+  g_clear_pointer (&src->name, g_free);
+}
+
+/* The model file's SHA-256 (transfer full), or NULL with the failure printed. */
+static char *
+file_sha256 (const char *path)
+{
+  g_autoptr (GError) gerr = NULL;
+  g_autofree char *bytes = NULL;
+  gsize n = 0;
+  if (!g_file_get_contents (path, &bytes, &n, &gerr))
+    {
+      stva_cli_fail ("%s", gerr->message);
+      return NULL;
+    }
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, n);
+}
+
+/* The model file's config as a JSON object (transfer full), "{}" when it cannot be read. */
+static char *
+model_config_json (const char *path)
+{
+  StvaModelFile mf;
+  StvaError error = { 0 };
+  if (stva_modelfile_read (path, &mf, &error) != STVA_OK)
+    return g_strdup ("{}");
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  for (int i = 0; i < mf.n_config; i++)
+    {
+      json_builder_set_member_name (b, mf.config[i].key);
+      json_builder_add_string_value (b, mf.config[i].value);
+    }
+  json_builder_end_object (b);
+  stva_modelfile_free (&mf);
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+/* Registers the model file in the project (again: the same id); 0 with the failure printed. */
+static gint64
+register_model (Source     *src,
+                const char *model_path,
+                const char *metrics_json)
+{
+  g_autofree char *hash = file_sha256 (model_path);
+  if (hash == NULL)
+    return 0;
+  g_autofree char *config = model_config_json (model_path);
+  g_autofree char *name = g_path_get_basename (model_path);
+  g_autoptr (GError) gerr = NULL;
+  gint64 id = stva_db_add_model (src->db, name, hash, src->label_set_id, config, metrics_json,
+                                 &gerr);
+  if (id == 0)
+    stva_cli_fail ("%s", gerr->message);
+  return id;
 }
 
 static void
@@ -213,7 +391,8 @@ print_metrics_json (const StvaMetrics *m,
 /* ---- train -------------------------------------------------------------------------------- */
 
 static const char train_usage[] =
-  "synctva train --data FILE.npz --out MODEL.stvm [--preset default|meld|iemocap|tiny]\n"
+  "synctva train (--data FILE.npz | --project FILE [--gold] [--label-set NAME])\n"
+  "              --out MODEL.stvm [--preset default|meld|iemocap|tiny]\n"
   "              [--no-msde] [--no-graph] [--no-cross] [--causal] [--modalities T,A,V]\n"
   "              [--loss ce|focal] [--epochs N] [--patience N] [--lr X] [--batch N]\n"
   "              [--threads N] [--seed N] [--set KEY=VALUE]... [--json]";
@@ -222,7 +401,12 @@ static const char train_help[] =
   "Trains a Sync-TVA model on the train split of an npz dataset, selecting the epoch by the\n"
   "weighted F1 on the dev split (never on test), and writes the best model.  A line per\n"
   "epoch goes to stderr; Ctrl-C stops and keeps the best model so far.  --set sets any\n"
-  "config key (see `synctva model info` of a model for the list).\n";
+  "config key (see `synctva model info` of a model for the list).\n"
+  "\n"
+  "With a project (--project FILE, $SYNCTVA_PROJECT or the single *.stva here, when no\n"
+  "--data is given) the dataset is the project's features with the current labels of the\n"
+  "label set (--gold: the gold labels), and the model is registered in the project with its\n"
+  "file hash, config and dev metrics.\n";
 
 typedef struct
 {
@@ -245,8 +429,10 @@ int
 stva_cli_train (int    argc,
                 char **argv)
 {
-  const char *data = NULL, *out = NULL, *preset = "default";
+  const char *out = NULL, *preset = "default";
   bool json = false;
+  Source src;
+  source_init (&src);
   const char *ablations[16];
   int n_ablations = 0;
   const char *sets[64];
@@ -262,8 +448,8 @@ stva_cli_train (int    argc,
           fputs (train_help, stdout);
           return STVA_EXIT_OK;
         }
-      else if (strcmp (a, "--data") == 0 && has_value)
-        data = argv[++i];
+      else if (source_option (&src, argc, argv, &i))
+        continue;
       else if (strcmp (a, "--out") == 0 && has_value)
         out = argv[++i];
       else if (strcmp (a, "--preset") == 0 && has_value)
@@ -296,8 +482,11 @@ stva_cli_train (int    argc,
       else
         return stva_cli_usage (train_usage, "unknown or incomplete option '%s'", a);
     }
-  if (data == NULL || out == NULL)
-    return stva_cli_usage (train_usage, "train needs --data and --out");
+  if (out == NULL)
+    return stva_cli_usage (train_usage, "train needs --out");
+  const char *bad = source_check (&src);
+  if (bad != NULL)
+    return stva_cli_usage (train_usage, "%s", bad);
 
   StvaError error = { 0 };
   StvaDataset *ds = NULL;
@@ -306,9 +495,16 @@ stva_cli_train (int    argc,
   StvaModelConfig config;
   int rc = STVA_EXIT_ERROR;
   int *train = NULL, *dev = NULL, n_train = 0, n_dev = 0;
+  StvaMetrics dev_metrics;
+  memset (&dev_metrics, 0, sizeof dev_metrics);
+  gint64 model_id = 0;
 
-  if (load_data (data, &ds, &error) != STVA_OK)
-    return stva_cli_fail ("%s", error.message);
+  if (!source_load (&src, &ds))
+    {
+      source_clear (&src);
+      return STVA_EXIT_ERROR;
+    }
+  const char *data = src.name;
 
   stva_model_config_init (&config);
   if (stva_model_config_preset (&config, preset, &error) != STVA_OK)
@@ -424,10 +620,36 @@ stva_cli_train (int    argc,
       stva_cli_fail ("%s", error.message);
       goto out;
     }
+  if (source_uses_project (&src))
+    {
+      if (n_dev > 0
+          && stva_model_evaluate (&model, ds, dev, n_dev, NULL, NULL, &dev_metrics, &error)
+               != STVA_OK)
+        {
+          stva_cli_fail ("%s: dev split: %s", data, error.message);
+          goto out;
+        }
+      g_autoptr (GString) metrics = g_string_new ("{\"labels\": ");
+      g_string_append_printf (metrics, "\"%s\", \"best_epoch\": %d, \"epochs_run\": %d",
+                              src.gold ? "gold" : "current", result.best_epoch,
+                              result.epochs_run);
+      if (n_dev > 0 && isfinite (dev_metrics.weighted_f1) && isfinite (dev_metrics.accuracy)
+          && isfinite (dev_metrics.macro_f1))
+        g_string_append_printf (metrics, ", \"dev\": {\"n\": %lld, \"accuracy\": %.6g, "
+                                "\"weighted_f1\": %.6g, \"macro_f1\": %.6g}",
+                                (long long) dev_metrics.n, dev_metrics.accuracy,
+                                dev_metrics.weighted_f1, dev_metrics.macro_f1);
+      g_string_append (metrics, "}");
+      model_id = register_model (&src, out, metrics->str);
+      if (model_id == 0)
+        goto out;
+    }
   if (json)
     {
       printf ("{\"model\": ");
       json_string (stdout, out);
+      if (model_id != 0)
+        printf (", \"model_id\": %" G_GINT64_FORMAT, model_id);
       printf (", \"epochs_run\": %d, \"best_epoch\": %d, \"best_dev_weighted_f1\": ",
               result.epochs_run, result.best_epoch);
       json_number (stdout, result.best_dev_weighted_f1);
@@ -436,30 +658,39 @@ stva_cli_train (int    argc,
               status == STVA_ERR_CANCELLED ? "true" : "false", seconds);
     }
   else
-    printf ("%s: best epoch %d of %d, dev weighted F1 %.4f%s; %.1f s\n", out, result.best_epoch,
-            result.epochs_run, result.best_dev_weighted_f1,
-            result.stopped_early ? " (stopped early)" : "", seconds);
+    {
+      printf ("%s: best epoch %d of %d, dev weighted F1 %.4f%s; %.1f s\n", out,
+              result.best_epoch, result.epochs_run, result.best_dev_weighted_f1,
+              result.stopped_early ? " (stopped early)" : "", seconds);
+      if (model_id != 0)
+        printf ("registered in %s as model %" G_GINT64_FORMAT "\n", data, model_id);
+    }
   rc = STVA_EXIT_OK;
 
 out:
   free (train);
   free (dev);
+  stva_metrics_clear (&dev_metrics);
   stva_model_clear (&model);
   stva_dataset_free (ds);
+  source_clear (&src);
   return rc;
 }
 
 /* ---- eval --------------------------------------------------------------------------------- */
 
 static const char eval_usage[] =
-  "synctva eval --model MODEL.stvm --data FILE.npz [--split test|dev|train] [--json]";
+  "synctva eval --model MODEL.stvm (--data FILE.npz | --project FILE [--gold]\n"
+  "             [--label-set NAME]) [--split test|dev|train] [--json]";
 
 int
 stva_cli_eval (int    argc,
                char **argv)
 {
-  const char *model_path = NULL, *data = NULL, *split_name = "test";
+  const char *model_path = NULL, *split_name = "test";
   bool json = false;
+  Source src;
+  source_init (&src);
   for (int i = 1; i < argc; i++)
     {
       const char *a = argv[i];
@@ -468,13 +699,14 @@ stva_cli_eval (int    argc,
         {
           printf ("usage: %s\n\nScores a model on one split of an npz dataset: accuracy, "
                   "weighted and macro F1,\nper-class precision/recall/F1 and the confusion "
-                  "matrix.\n", eval_usage);
+                  "matrix.\nWithout --data the project's features and current labels (--gold: "
+                  "gold) are scored.\n", eval_usage);
           return STVA_EXIT_OK;
         }
       else if (strcmp (a, "--model") == 0 && has_value)
         model_path = argv[++i];
-      else if (strcmp (a, "--data") == 0 && has_value)
-        data = argv[++i];
+      else if (source_option (&src, argc, argv, &i))
+        continue;
       else if (strcmp (a, "--split") == 0 && has_value)
         split_name = argv[++i];
       else if (strcmp (a, "--json") == 0)
@@ -482,8 +714,11 @@ stva_cli_eval (int    argc,
       else
         return stva_cli_usage (eval_usage, "unknown or incomplete option '%s'", a);
     }
-  if (model_path == NULL || data == NULL)
-    return stva_cli_usage (eval_usage, "eval needs --model and --data");
+  if (model_path == NULL)
+    return stva_cli_usage (eval_usage, "eval needs --model");
+  const char *bad = source_check (&src);
+  if (bad != NULL)
+    return stva_cli_usage (eval_usage, "%s", bad);
   int split = split_from_name (split_name);
   if (split < 0)
     return stva_cli_usage (eval_usage, "--split takes train, dev or test, not '%s'",
@@ -499,8 +734,10 @@ stva_cli_eval (int    argc,
   int rc = STVA_EXIT_ERROR;
   if (stva_model_load (&model, model_path, &error) != STVA_OK)
     return stva_cli_fail ("%s", error.message);
-  if (load_data (data, &ds, &error) != STVA_OK
-      || check_labels (&model, ds, model_path, data, &error) != STVA_OK)
+  if (!source_load (&src, &ds))
+    goto out;
+  const char *data = src.name;
+  if (check_labels (&model, ds, model_path, data, &error) != STVA_OK)
     {
       stva_cli_fail ("%s", error.message);
       goto out;
@@ -527,20 +764,116 @@ out:
   stva_metrics_clear (&metrics);
   stva_model_clear (&model);
   stva_dataset_free (ds);
+  source_clear (&src);
   return rc;
+}
+
+/* The attention of utterance t of a prediction as the SATN blob of stva-db.h: "msde.T" (1, T)
+ * its MSDE context row; "caf.T<-A" (H, T) its row of each head of cross-attention T <- A;
+ * "graph.TA.l0" (2H, 2T) each head's row of its first-modality node, then of its
+ * second-modality node, over the pair graph's 2T nodes. */
+static GBytes *
+attention_blob (const StvaModelOutput *pred,
+                int                    t)
+{
+  static const char L[STVA_N_MOD] = { 'T', 'A', 'V' };
+  int T = pred->T, H = pred->H;
+  StvaDbAttnMap maps[STVA_N_MOD + STVA_N_MOD * STVA_N_MOD + STVA_N_PAIRS * STVA_MODEL_MAX_LAYERS];
+  guint n = 0;
+  for (int m = 0; m < STVA_N_MOD; m++)
+    if (pred->msde_alpha[m] != NULL)
+      {
+        StvaDbAttnMap *map = &maps[n++];
+        map->name = g_strdup_printf ("msde.%c", L[m]);
+        map->rows = 1;
+        map->cols = (guint32) T;
+        map->data = g_memdup2 (pred->msde_alpha[m] + (size_t) t * (size_t) T,
+                               (gsize) T * sizeof (float));
+      }
+  for (int m = 0; m < STVA_N_MOD; m++)
+    for (int m2 = 0; m2 < STVA_N_MOD; m2++)
+      if (pred->caf_alpha[m][m2] != NULL)
+        {
+          StvaDbAttnMap *map = &maps[n++];
+          map->name = g_strdup_printf ("caf.%c<-%c", L[m], L[m2]);
+          map->rows = (guint32) H;
+          map->cols = (guint32) T;
+          map->data = g_new (float, (gsize) H * (gsize) T);
+          for (int h = 0; h < H; h++)
+            memcpy (map->data + (size_t) h * (size_t) T,
+                    pred->caf_alpha[m][m2] + ((size_t) h * (size_t) T + (size_t) t) * (size_t) T,
+                    (size_t) T * sizeof (float));
+        }
+  for (int p = 0; p < STVA_N_PAIRS; p++)
+    for (int l = 0; l < pred->L && l < STVA_MODEL_MAX_LAYERS; l++)
+      if (pred->graph_alpha[p][l] != NULL)
+        {
+          size_t N = 2 * (size_t) T;
+          StvaDbAttnMap *map = &maps[n++];
+          map->name = g_strdup_printf ("graph.%s.l%d", stva_pair_name (p), l);
+          map->rows = (guint32) (2 * H);
+          map->cols = (guint32) N;
+          map->data = g_new (float, 2 * (gsize) H * N);
+          for (int side = 0; side < 2; side++)
+            for (int h = 0; h < H; h++)
+              {
+                size_t node = (size_t) t + (size_t) side * (size_t) T;
+                memcpy (map->data + ((size_t) side * (size_t) H + (size_t) h) * N,
+                        pred->graph_alpha[p][l] + ((size_t) h * N + node) * N,
+                        N * sizeof (float));
+              }
+        }
+  GBytes *blob = n > 0 ? stva_db_attention_pack (maps, n) : NULL;
+  for (guint k = 0; k < n; k++)
+    {
+      g_free (maps[k].name);
+      g_free (maps[k].data);
+    }
+  return blob;
+}
+
+/* Stores a dialogue's predictions (inside the caller's transaction); false after printing. */
+static bool
+store_predictions (Source                *src,
+                   gint64                 model_id,
+                   const StvaDialogue    *dlg,
+                   const StvaModelOutput *pred)
+{
+  for (int t = 0; t < dlg->T; t++)
+    {
+      g_autoptr (GError) gerr = NULL;
+      char *end = NULL;
+      gint64 utt = dlg->utt_id != NULL ? g_ascii_strtoll (dlg->utt_id[t], &end, 10) : 0;
+      if (utt <= 0 || end == NULL || *end != '\0')
+        {
+          stva_cli_fail ("%s: dialogue %s has no utterance id at %d", src->name, dlg->id, t);
+          return false;
+        }
+      g_autoptr (GBytes) attention = attention_blob (pred, t);
+      if (!stva_db_put_prediction (src->db, model_id, utt, pred->probs + (size_t) t * pred->K,
+                                   (guint) pred->K, pred->beta + (size_t) t * 3, attention,
+                                   &gerr))
+        {
+          stva_cli_fail ("%s", gerr->message);
+          return false;
+        }
+    }
+  return true;
 }
 
 /* ---- predict ------------------------------------------------------------------------------ */
 
 static const char predict_usage[] =
-  "synctva predict --model MODEL.stvm --data FILE.npz [--split all|train|dev|test]\n"
-  "                [--out FILE.csv|FILE.jsonl]";
+  "synctva predict --model MODEL.stvm (--data FILE.npz | --project FILE [--gold]\n"
+  "                [--label-set NAME]) [--split all|train|dev|test] [--out FILE.csv|FILE.jsonl]";
 
 int
 stva_cli_predict (int    argc,
                   char **argv)
 {
-  const char *model_path = NULL, *data = NULL, *split_name = "all", *out_path = NULL;
+  const char *model_path = NULL, *split_name = "all", *out_path = NULL;
+  Source src;
+  source_init (&src);
   for (int i = 1; i < argc; i++)
     {
       const char *a = argv[i];
@@ -549,13 +882,17 @@ stva_cli_predict (int    argc,
         {
           printf ("usage: %s\n\nPredicts every utterance: label, confidence, entropy, margin,\n"
                   "modality strengths (beta) and class probabilities, as CSV (default, on\n"
-                  "stdout) or JSON lines (an --out name ending in .jsonl).\n", predict_usage);
+                  "stdout) or JSON lines (an --out name ending in .jsonl).\n"
+                  "Without --data the project's utterances are predicted and every prediction\n"
+                  "(probabilities, beta, attention) is stored in the project in one\n"
+                  "transaction, the model registered if it is not yet; a table is written\n"
+                  "only with --out.\n", predict_usage);
           return STVA_EXIT_OK;
         }
       else if (strcmp (a, "--model") == 0 && has_value)
         model_path = argv[++i];
-      else if (strcmp (a, "--data") == 0 && has_value)
-        data = argv[++i];
+      else if (source_option (&src, argc, argv, &i))
+        continue;
       else if (strcmp (a, "--split") == 0 && has_value)
         split_name = argv[++i];
       else if (strcmp (a, "--out") == 0 && has_value)
@@ -563,8 +900,11 @@ stva_cli_predict (int    argc,
       else
         return stva_cli_usage (predict_usage, "unknown or incomplete option '%s'", a);
     }
-  if (model_path == NULL || data == NULL)
-    return stva_cli_usage (predict_usage, "predict needs --model and --data");
+  if (model_path == NULL)
+    return stva_cli_usage (predict_usage, "predict needs --model");
+  const char *bad = source_check (&src);
+  if (bad != NULL)
+    return stva_cli_usage (predict_usage, "%s", bad);
   int split = strcmp (split_name, "all") == 0 ? -1 : split_from_name (split_name);
   if (split < 0 && strcmp (split_name, "all") != 0)
     return stva_cli_usage (predict_usage, "--split takes all, train, dev or test");
@@ -582,13 +922,33 @@ stva_cli_predict (int    argc,
   char *tmp = NULL;
   int rc = STVA_EXIT_ERROR;
 
+  FILE *null_out = NULL;
+  gint64 model_id = 0;
+  bool in_transaction = false, table = true;
+  long long n_stored = 0;
   if (stva_model_load (&model, model_path, &error) != STVA_OK)
     return stva_cli_fail ("%s", error.message);
-  if (load_data (data, &ds, &error) != STVA_OK
-      || check_labels (&model, ds, model_path, data, &error) != STVA_OK)
+  if (!source_load (&src, &ds))
+    goto out;
+  const char *data = src.name;
+  if (check_labels (&model, ds, model_path, data, &error) != STVA_OK)
     {
       stva_cli_fail ("%s", error.message);
       goto out;
+    }
+  if (source_uses_project (&src))
+    {
+      g_autoptr (GError) gerr = NULL;
+      model_id = register_model (&src, model_path, "{}");
+      if (model_id == 0)
+        goto out;
+      if (!stva_db_begin (src.db, &gerr))
+        {
+          stva_cli_fail ("%s", gerr->message);
+          goto out;
+        }
+      in_transaction = true;
+      table = out_path != NULL;
     }
   ws = stva_model_workspace_new (&model.config);
   if (ws == NULL)
@@ -607,6 +967,16 @@ stva_cli_predict (int    argc,
           f = stdout;
           goto out;
         }
+    }
+  if (!table)
+    {
+      null_out = fopen ("/dev/null", "w");
+      if (null_out == NULL)
+        {
+          stva_cli_fail ("/dev/null: cannot write");
+          goto out;
+        }
+      f = null_out;
     }
   if (!jsonl)
     {
@@ -628,6 +998,9 @@ stva_cli_predict (int    argc,
           stva_cli_fail ("%s: dialogue %s: %s", data, dlg->id, error.message);
           goto out;
         }
+      if (in_transaction && !store_predictions (&src, model_id, dlg, &pred))
+        goto out;
+      n_stored += in_transaction ? dlg->T : 0;
       for (int t = 0; t < dlg->T; t++)
         {
           const char *gold = dlg->label[t] >= 0 ? ds->labels[dlg->label[t]] : "";
@@ -684,6 +1057,25 @@ stva_cli_predict (int    argc,
       stva_cli_progress_update (&progress, d + 1, ds->n_dialogues);
     }
   stva_cli_progress_finish (&progress);
+  if (in_transaction)
+    {
+      g_autoptr (GError) gerr = NULL;
+      if (!stva_db_commit (src.db, &gerr))
+        {
+          stva_cli_fail ("%s", gerr->message);
+          goto out;
+        }
+      in_transaction = false;
+      fprintf (table && f == stdout ? stderr : stdout,
+               "%s: stored %lld predictions of model %" G_GINT64_FORMAT " (%s)\n", data,
+               n_stored, model_id, model_path);
+    }
+  if (null_out != NULL)
+    {
+      fclose (null_out);
+      null_out = NULL;
+      f = stdout;
+    }
   if (f != stdout)
     {
       bool ok = fclose (f) == 0;
@@ -697,6 +1089,13 @@ stva_cli_predict (int    argc,
   rc = STVA_EXIT_OK;
 
 out:
+  if (in_transaction)
+    stva_db_rollback (src.db);
+  if (null_out != NULL)
+    {
+      fclose (null_out);
+      f = stdout;
+    }
   if (f != stdout)
     {
       fclose (f);
@@ -707,5 +1106,6 @@ out:
   stva_model_workspace_free (ws);
   stva_model_clear (&model);
   stva_dataset_free (ds);
+  source_clear (&src);
   return rc;
 }
