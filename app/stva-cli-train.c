@@ -993,6 +993,7 @@ stva_cli_predict (int    argc,
       const StvaDialogue *dlg = &ds->dialogues[d];
       if (split >= 0 && dlg->split != split)
         continue;
+      stva_model_output_clear (&pred);   /* predict does not free an earlier output */
       if (stva_model_predict (&model, ws, dlg, &pred, &error) != STVA_OK)
         {
           stva_cli_fail ("%s: dialogue %s: %s", data, dlg->id, error.message);
