@@ -102,6 +102,30 @@ if command -v sqlite3 >/dev/null 2>&1; then
   [ "$n" = 56 ] || fail "predictions with beta and a SATN attention blob: $n"
 fi
 
+# the attention blobs follow the SATN layout of stva-db.h and hold softmax rows
+if command -v python3 >/dev/null 2>&1; then
+  python3 - p.stva <<'PY' || fail "attention blobs"
+import sqlite3, struct, sys
+db = sqlite3.connect(sys.argv[1])
+n = 0
+for (att,) in db.execute("SELECT attention FROM prediction"):
+    assert att[:4] == b"SATN", "magic"
+    version, n_maps = struct.unpack_from("<II", att, 4)
+    assert version == 1 and n_maps >= 1, (version, n_maps)
+    off = 12
+    for _ in range(n_maps):
+        (L,) = struct.unpack_from("<H", att, off); off += 2 + L
+        rows, cols = struct.unpack_from("<II", att, off); off += 8
+        vals = struct.unpack_from("<%df" % (rows * cols), att, off); off += 4 * rows * cols
+        for r in range(rows):
+            s = sum(vals[r * cols:(r + 1) * cols])
+            assert abs(s - 1) < 1e-3 or s == 0, s
+    assert off == len(att), "bytes after the last map"
+    n += 1
+assert n == 56, n
+PY
+fi
+
 # gold labels and an unknown label set
 expect 0 "$synctva" eval --model m.stvm --gold --split dev
 expect 1 "$synctva" eval --model m.stvm --label-set nope
