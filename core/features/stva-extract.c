@@ -316,11 +316,9 @@ extract_thread (void *data)
               StvaError error = { 0 };
               bool ok = media_row (w, i, m, &error);
               run->mask[m][i] = ok;
-              if (!ok)
-                {
-                  note_failure (run, error.message, !failed);
-                  failed = true;
-                }
+              if (!ok && !failed)   /* one message per file: the first thing that failed */
+                note_failure (run, error.message, true);
+              failed = failed || !ok;
             }
         }
       pthread_mutex_lock (&run->lock);
