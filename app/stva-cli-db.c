@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "stva-cli.h"
+#include "stva-cli-project.h"
 #include "stva-db.h"
 
 /* ---- shared ------------------------------------------------------------------------------- */
@@ -121,43 +122,11 @@ parse_args (int         argc,
   return true;
 }
 
-/* The project file: --project, else $SYNCTVA_PROJECT, else the single *.stva here. */
-static char *
-find_project (const char  *option,
-              GError     **error)
-{
-  if (option != NULL)
-    return g_strdup (option);
-  const char *env = g_getenv ("SYNCTVA_PROJECT");
-  if (env != NULL && *env != '\0')
-    return g_strdup (env);
-  g_autoptr (GDir) dir = g_dir_open (".", 0, error);
-  if (dir == NULL)
-    return NULL;
-  char *found = NULL;
-  int n = 0;
-  const char *name;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_suffix (name, ".stva") && g_file_test (name, G_FILE_TEST_IS_REGULAR))
-      {
-        if (n++ == 0)
-          found = g_strdup (name);
-      }
-  if (n == 1)
-    return found;
-  g_free (found);
-  g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND,
-               n == 0 ? "no project: give --project FILE, set SYNCTVA_PROJECT, or run in a "
-                        "folder with one *.stva file (synctva init creates one)"
-                      : "%d *.stva files here: choose one with --project FILE", n);
-  return NULL;
-}
-
 static StvaDb *
 open_project (const Args  *args,
               GError     **error)
 {
-  g_autofree char *path = find_project (args->project, error);
+  g_autofree char *path = stva_cli_find_project (args->project, error);
   if (path == NULL)
     return NULL;
   return stva_db_open (path, STVA_DB_OPEN_EXISTING, error);

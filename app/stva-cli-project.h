@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Finding the project for the commands that read or write one (extract, train, eval,
- * predict): --project FILE, else $SYNCTVA_PROJECT, else the single *.stva in the current
- * folder (the same rule as the project commands of stva-cli-db.c).
+ * Finding the project for every command that reads or writes one: --project FILE, else
+ * $SYNCTVA_PROJECT, else the single *.stva in the current folder.
  */
 #pragma once
 
