@@ -18,8 +18,10 @@ struct _StvaCsvReader
   gsize      pos;
   guint      line;        /* line of pos, 1-based */
   guint      record_line;
-  GPtrArray *fields;      /* owned, of owned strings */
-  GString   *field;       /* owned */
+  GString   *record;      /* owned: the record's fields, each ending in a NUL */
+  GArray    *starts;      /* owned, of gsize: where each field of record starts */
+  gsize      field_start; /* where the field being read starts in record */
+  GPtrArray *fields;      /* owned, of pointers into record */
 };
 
 G_DEFINE_QUARK (stva-db-error-quark, stva_db_error)
@@ -43,8 +45,9 @@ stva_csv_reader_new (const char  *path,
   self->data = g_mapped_file_get_contents (map);
   self->size = g_mapped_file_get_length (map);
   self->line = 1;
-  self->fields = g_ptr_array_new_with_free_func (g_free);
-  self->field = g_string_new (NULL);
+  self->record = g_string_sized_new (1024);
+  self->starts = g_array_new (FALSE, FALSE, sizeof (gsize));
+  self->fields = g_ptr_array_new ();
   if (self->size >= 3 && memcmp (self->data, "\xef\xbb\xbf", 3) == 0)
     self->pos = 3;   /* UTF-8 byte-order mark */
   return self;
@@ -58,7 +61,8 @@ stva_csv_reader_free (StvaCsvReader *self)
   g_free (self->path);
   g_clear_pointer (&self->map, g_mapped_file_unref);
   g_ptr_array_unref (self->fields);
-  g_string_free (self->field, TRUE);
+  g_array_unref (self->starts);
+  g_string_free (self->record, TRUE);
   g_free (self);
 }
 
@@ -74,31 +78,41 @@ stva_csv_reader_path (StvaCsvReader *self)
   return self->path;
 }
 
-/* A field as UTF-8: valid UTF-8 as it is, anything else read as Windows-1252. */
-static char *
-field_to_utf8 (GString *field)
-{
-  if (g_utf8_validate_len (field->str, field->len, NULL) && memchr (field->str, 0, field->len)
-      == NULL)
-    return g_strndup (field->str, field->len);
-  char *utf8 = g_convert_with_fallback (field->str, (gssize) field->len, "UTF-8", "WINDOWS-1252",
-                                        "?", NULL, NULL, NULL);
-  if (utf8 == NULL)   /* bytes CP1252 leaves undefined: keep the ASCII, mark the rest */
-    {
-      GString *s = g_string_sized_new (field->len);
-      for (gsize i = 0; i < field->len; i++)
-        g_string_append_c (s, (guchar) field->str[i] < 0x80 && field->str[i] ? field->str[i]
-                                                                              : '?');
-      return g_string_free (s, FALSE);
-    }
-  return utf8;
-}
-
+/* The field being read as UTF-8: valid UTF-8 as it is, anything else read as Windows-1252. */
 static void
 end_field (StvaCsvReader *self)
 {
-  g_ptr_array_add (self->fields, field_to_utf8 (self->field));
-  g_string_truncate (self->field, 0);
+  GString *r = self->record;
+  const char *field = r->str + self->field_start;
+  gsize n = r->len - self->field_start;
+  if (!g_utf8_validate_len (field, n, NULL) || memchr (field, 0, n) != NULL)
+    {
+      char *utf8 = g_convert_with_fallback (field, (gssize) n, "UTF-8", "WINDOWS-1252", "?",
+                                            NULL, NULL, NULL);
+      if (utf8 == NULL)   /* bytes CP1252 leaves undefined: keep the ASCII, mark the rest */
+        {
+          utf8 = g_malloc (n + 1);
+          for (gsize i = 0; i < n; i++)
+            utf8[i] = (guchar) field[i] < 0x80 && field[i] ? field[i] : '?';
+          utf8[n] = '\0';
+        }
+      g_string_truncate (r, self->field_start);
+      g_string_append (r, utf8);
+      g_free (utf8);
+    }
+  g_string_append_c (r, '\0');
+  g_array_append_val (self->starts, self->field_start);
+  self->field_start = r->len;
+}
+
+/* Points fields at the fields of a whole record (record no longer moves). */
+static GPtrArray *
+record_fields (StvaCsvReader *self)
+{
+  g_ptr_array_set_size (self->fields, 0);
+  for (guint i = 0; i < self->starts->len; i++)
+    g_ptr_array_add (self->fields, self->record->str + g_array_index (self->starts, gsize, i));
+  return self->fields;
 }
 
 gboolean
@@ -108,7 +122,9 @@ stva_csv_reader_next (StvaCsvReader  *self,
 {
   g_return_val_if_fail (self != NULL && fields != NULL, FALSE);
   g_ptr_array_set_size (self->fields, 0);
-  g_string_truncate (self->field, 0);
+  g_string_truncate (self->record, 0);
+  g_array_set_size (self->starts, 0);
+  self->field_start = 0;
   *fields = NULL;
 
   /* Blank lines between records are skipped (some exports end with several). */
@@ -124,29 +140,42 @@ stva_csv_reader_next (StvaCsvReader  *self,
 
   self->record_line = self->line;
   gboolean quoted = FALSE, was_quoted = FALSE;
+  const char *end = self->data + self->size;
   while (self->pos < self->size)
     {
-      char c = self->data[self->pos++];
+      /* Plain runs are copied whole; only the characters that matter are looked at alone. */
+      const char *p = self->data + self->pos;
       if (quoted)
         {
-          if (c == '"')
+          const char *q = memchr (p, '"', (size_t) (end - p));
+          const char *stop = q != NULL ? q : end;
+          for (const char *n = p; (n = memchr (n, '\n', (size_t) (stop - n))) != NULL; n++)
+            self->line++;
+          g_string_append_len (self->record, p, stop - p);
+          self->pos = (gsize) (stop - self->data);
+          if (q == NULL)
+            break;
+          self->pos++;
+          if (self->pos < self->size && self->data[self->pos] == '"')
             {
-              if (self->pos < self->size && self->data[self->pos] == '"')
-                {
-                  g_string_append_c (self->field, '"');
-                  self->pos++;
-                }
-              else
-                quoted = FALSE;
+              g_string_append_c (self->record, '"');
+              self->pos++;
             }
           else
-            {
-              if (c == '\n')
-                self->line++;
-              g_string_append_c (self->field, c);
-            }
+            quoted = FALSE;
           continue;
         }
+      const char *stop = p;
+      while (stop < end && *stop != ',' && *stop != '\r' && *stop != '\n' && *stop != '"')
+        stop++;
+      if (stop > p)
+        {
+          g_string_append_len (self->record, p, stop - p);
+          self->pos = (gsize) (stop - self->data);
+          if (stop == end)
+            break;
+        }
+      char c = self->data[self->pos++];
       if (c == ',')
         {
           end_field (self);
@@ -158,19 +187,19 @@ stva_csv_reader_next (StvaCsvReader  *self,
             self->pos++;
           self->line++;
           end_field (self);
-          *fields = self->fields;
+          *fields = record_fields (self);
           return TRUE;
         }
-      else if (c == '"' && self->field->len == 0 && !was_quoted)
+      else if (self->record->len == self->field_start && !was_quoted)
         quoted = was_quoted = TRUE;
-      else if (c == '"' && was_quoted)
+      else if (was_quoted)
         {
           g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_FORMAT,
                        "%s:%u: stray quote after a quoted field", self->path, self->line);
           return FALSE;
         }
       else
-        g_string_append_c (self->field, c);   /* a quote inside an unquoted field is data */
+        g_string_append_c (self->record, c);   /* a quote inside an unquoted field is data */
     }
   if (quoted)
     {
@@ -180,6 +209,6 @@ stva_csv_reader_next (StvaCsvReader  *self,
       return FALSE;
     }
   end_field (self);
-  *fields = self->fields;
+  *fields = record_fields (self);
   return TRUE;
 }

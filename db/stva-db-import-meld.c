@@ -51,6 +51,13 @@ compare_rows (gconstpointer a,
   return x->utterance_id < y->utterance_id ? -1 : x->utterance_id > y->utterance_id;
 }
 
+/* The parameters of the utterance insert, in its order. */
+enum
+{
+  UTT_DIALOGUE = 1, UTT_IDX, UTT_SOURCE_ID, UTT_SPEAKER, UTT_TRANSCRIPT, UTT_START_MS,
+  UTT_END_MS, UTT_MEDIA, UTT_SR_NO, UTT_SEASON, UTT_EPISODE, UTT_SENTIMENT
+};
+
 /* The statements of one import, prepared once and reused for every row. */
 typedef struct
 {
@@ -183,36 +190,42 @@ store_split (StvaDb              *db,
           const StvaMeldRow *row = g_ptr_array_index (rows, i);
           if (row->dialogue_id != dia)
             break;
-          g_autofree char *clip_name = g_strdup_printf ("dia%d_utt%d.mp4", dia,
-                                                        row->utterance_id);
-          g_autofree char *clip = g_build_filename (clip_dir, clip_name, NULL);
           gint64 clip_id = 0;
-          if (have_clip_dir && g_file_test (clip, G_FILE_TEST_IS_REGULAR))
+          if (have_clip_dir)
             {
-              if ((clip_id = media_id (db, s, clip, "clip", error)) == 0)
-                return FALSE;
-              report->n_clips++;
+              g_autofree char *clip = g_strdup_printf ("%s" G_DIR_SEPARATOR_S "dia%d_utt%d.mp4",
+                                                       clip_dir, dia, row->utterance_id);
+              if (g_file_test (clip, G_FILE_TEST_IS_REGULAR))
+                {
+                  if ((clip_id = media_id (db, s, clip, "clip", error)) == 0)
+                    return FALSE;
+                  report->n_clips++;
+                }
+              else
+                warn (report, "%s: missing clip (%s line %u)", clip, split->csv, row->line);
             }
-          else if (have_clip_dir)
-            warn (report, "%s: missing clip (%s line %u)", clip, split->csv, row->line);
 
+          /* the hot loop binds by position (UTT_* in the statement's order) */
           sqlite3_stmt *u = s->utterance;
           sqlite3_reset (u);
-          _stva_bind_int64 (u, ":dialogue", dialogue_id);
-          _stva_bind_int64 (u, ":idx", idx);
-          _stva_bind_int64 (u, ":source_id", row->utterance_id);
-          _stva_bind_text (u, ":speaker", row->speaker);
-          _stva_bind_text (u, ":transcript", row->utterance);
-          _stva_bind_int64 (u, ":start_ms", row->start_ms);
-          _stva_bind_int64 (u, ":end_ms", row->end_ms);
-          _stva_bind_id (u, ":media", clip_id);
-          if (row->sr_no >= 0)
-            _stva_bind_int64 (u, ":sr_no", row->sr_no);
+          sqlite3_bind_int64 (u, UTT_DIALOGUE, dialogue_id);
+          sqlite3_bind_int64 (u, UTT_IDX, idx);
+          sqlite3_bind_int64 (u, UTT_SOURCE_ID, row->utterance_id);
+          sqlite3_bind_text (u, UTT_SPEAKER, row->speaker, -1, SQLITE_STATIC);
+          sqlite3_bind_text (u, UTT_TRANSCRIPT, row->utterance, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (u, UTT_START_MS, row->start_ms);
+          sqlite3_bind_int64 (u, UTT_END_MS, row->end_ms);
+          if (clip_id > 0)
+            sqlite3_bind_int64 (u, UTT_MEDIA, clip_id);
           else
-            _stva_bind_text (u, ":sr_no", NULL);
-          _stva_bind_int64 (u, ":season", row->season);
-          _stva_bind_int64 (u, ":episode", row->episode);
-          _stva_bind_text (u, ":sentiment", row->sentiment);
+            sqlite3_bind_null (u, UTT_MEDIA);
+          if (row->sr_no >= 0)
+            sqlite3_bind_int64 (u, UTT_SR_NO, row->sr_no);
+          else
+            sqlite3_bind_null (u, UTT_SR_NO);
+          sqlite3_bind_int64 (u, UTT_SEASON, row->season);
+          sqlite3_bind_int64 (u, UTT_EPISODE, row->episode);
+          sqlite3_bind_text (u, UTT_SENTIMENT, row->sentiment, -1, SQLITE_STATIC);
           if (!_stva_db_step_done (db, u, error))
             return FALSE;
           gint64 utterance_id = sqlite3_last_insert_rowid (db->handle);
@@ -221,9 +234,9 @@ store_split (StvaDb              *db,
           const StvaDbLabel *label = stva_db_label_set_find (set, row->emotion);
           g_assert (label != NULL);   /* stva_meld_read () accepts only MELD's seven */
           sqlite3_reset (s->gold);
-          _stva_bind_int64 (s->gold, ":utterance", utterance_id);
-          _stva_bind_int64 (s->gold, ":set", set->id);
-          _stva_bind_int64 (s->gold, ":label", label->id);
+          sqlite3_bind_int64 (s->gold, 1, utterance_id);
+          sqlite3_bind_int64 (s->gold, 2, set->id);
+          sqlite3_bind_int64 (s->gold, 3, label->id);
           if (!_stva_db_step_done (db, s->gold, error))
             return FALSE;
         }
@@ -265,9 +278,7 @@ stva_db_import_meld_shard (StvaDb              *db,
   int n_csv = 0;
   gboolean ok = FALSE;
   Stmts s = { NULL };
-  g_autoptr (StvaDbLabelSet) set = stva_db_label_set (db, STVA_DB_MELD_SET, error);
-  if (set == NULL)
-    goto out;
+  g_autoptr (StvaDbLabelSet) set = NULL;
   for (int k = 0; k < 3; k++)
     {
       g_autofree char *csv = g_build_filename (dir, meld_splits[k].csv, NULL);
@@ -288,8 +299,11 @@ stva_db_import_meld_shard (StvaDb              *db,
       goto out;
     }
 
-  if (!stva_db_begin (db, error))
+  /* foreign-key checks off: every id written below is read in this transaction */
+  if (!_stva_db_begin_bulk (db, error))
     goto out;
+  if ((set = stva_db_label_set (db, STVA_DB_MELD_SET, error)) == NULL)
+    goto rollback;
   s.media = _stva_db_prepare (db, "INSERT INTO media (path, kind) VALUES (:path, :kind) "
                                   "ON CONFLICT (path) DO UPDATE SET kind = excluded.kind "
                                   "RETURNING id", error);
@@ -301,12 +315,11 @@ stva_db_import_meld_shard (StvaDb              *db,
         "VALUES ('meld', :split, :name, :source_id, :media, :import)", error) : NULL;
   s.utterance = s.dialogue ? _stva_db_prepare (
     db, "INSERT INTO utterance (dialogue_id, idx, source_id, speaker, transcript, start_ms, "
-        "end_ms, media_id, sr_no, season, episode, sentiment) VALUES (:dialogue, :idx, "
-        ":source_id, :speaker, :transcript, :start_ms, :end_ms, :media, :sr_no, :season, "
-        ":episode, :sentiment)", error) : NULL;
+        "end_ms, media_id, sr_no, season, episode, sentiment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+        "?7, ?8, ?9, ?10, ?11, ?12)", error) : NULL;
   s.gold = s.utterance ? _stva_db_prepare (
-    db, "INSERT INTO gold_label (utterance_id, label_set_id, label_id) "
-        "VALUES (:utterance, :set, :label)", error) : NULL;
+    db, "INSERT INTO gold_label (utterance_id, label_set_id, label_id) VALUES (?1, ?2, ?3)",
+    error) : NULL;
   s.warning = s.gold ? _stva_db_prepare (
     db, "INSERT INTO import_warning (import_id, seq, message) VALUES (:import, :seq, :message)",
     error) : NULL;
@@ -351,13 +364,13 @@ stva_db_import_meld_shard (StvaDb              *db,
   }
   stmts_clear (&s);
   memset (&s, 0, sizeof s);
-  ok = stva_db_commit (db, error);
+  ok = _stva_db_end_bulk (db, TRUE, error);
   goto out;
 
 rollback:
   stmts_clear (&s);
   memset (&s, 0, sizeof s);
-  stva_db_rollback (db);
+  _stva_db_end_bulk (db, FALSE, NULL);
 out:
   stmts_clear (&s);
   for (int k = 0; k < 3; k++)

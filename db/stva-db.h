@@ -40,7 +40,7 @@
 
 G_BEGIN_DECLS
 
-#define STVA_DB_SCHEMA_VERSION 2            /* the newest version this build writes */
+#define STVA_DB_SCHEMA_VERSION 3            /* the newest version this build writes */
 #define STVA_DB_APPLICATION_ID 0x53545641   /* PRAGMA application_id of a project: "STVA" */
 #define STVA_DB_MELD_SET "meld"             /* names of the built-in label sets */
 #define STVA_DB_IEMOCAP6_SET "iemocap-6"

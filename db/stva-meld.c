@@ -87,12 +87,21 @@ parse_int (const char *text,
   return TRUE;
 }
 
-/* g_int64_hash () keeps only the low 32 bits, which here are the utterance id alone: mix both. */
+/* Rows hashed and compared by (Dialogue_ID, Utterance_ID), so the set of seen pairs needs no
+ * key allocations of its own. */
 static guint
-key_hash (gconstpointer v)
+row_hash (gconstpointer v)
 {
-  guint64 k = *(const guint64 *) v;
-  return (guint) ((k >> 32) * 2654435761u) ^ (guint) k;
+  const StvaMeldRow *row = v;
+  return ((guint) row->dialogue_id * 2654435761u) ^ (guint) row->utterance_id;
+}
+
+static gboolean
+row_equal (gconstpointer a,
+           gconstpointer b)
+{
+  const StvaMeldRow *x = a, *y = b;
+  return x->dialogue_id == y->dialogue_id && x->utterance_id == y->utterance_id;
 }
 
 static int
@@ -141,7 +150,7 @@ stva_meld_read (const char  *path,
     }
 
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (row_free);
-  g_autoptr (GHashTable) seen = g_hash_table_new_full (key_hash, g_int64_equal, g_free, NULL);
+  g_autoptr (GHashTable) seen = g_hash_table_new (row_hash, row_equal);
   while (stva_csv_reader_next (reader, &fields, &local))
     {
       guint line = stva_csv_reader_line (reader);
@@ -203,8 +212,7 @@ stva_meld_read (const char  *path,
       row->utterance = g_strdup (FIELD (COL_UTTERANCE));
       row->speaker = g_strdup (FIELD (COL_SPEAKER));
 #undef FIELD
-      gint64 key = ((gint64) row->dialogue_id << 32) | (guint32) row->utterance_id;
-      if (!g_hash_table_add (seen, g_memdup2 (&key, sizeof key)))
+      if (!g_hash_table_add (seen, row))
         {
           g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_FORMAT,
                        "%s:%u: dialogue %d utterance %d appears twice", path, line,

@@ -139,6 +139,9 @@ test_migrate_each (void)
       g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM import_run"), ==, 0);
       g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM pragma_table_info('dialogue')"
                                             " WHERE name = 'import_id'"), ==, 1);
+      /* version 3 dropped the index no query used */
+      g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM sqlite_schema WHERE name = "
+                                            "'utterance_speaker'"), ==, 0);
       dbt_rm_rf (dir);
     }
 }
