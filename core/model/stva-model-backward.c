@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Backward pass of Sync-TVA over the dialogue of the last forward: the loss gradient goes back
+ * Backward pass of Sync-TVA over the pack of the last forward (stacked rows, attentions per
+ * dialogue, as in stva-model-forward.c): the loss gradient goes back
  * through the classifier, CAF, view combination, the pair graphs, MSDE and the projections,
  * adding every parameter gradient into the caller's block.  Activation gradients live in
  * workspace buffers; each is zeroed right before the layer that adds into it.
@@ -43,10 +44,8 @@ stva_model_loss (StvaModelWorkspace *ws,
                  float               scale)
 {
   const StvaModelConfig *c = &model->config;
-  const int *labels = ws->dlg->label;
-  if (labels == NULL)
-    return 0.0;
-  size_t T = (size_t) ws->T, K = (size_t) c->K;
+  const int *labels = ws->labels;
+  size_t T = (size_t) ws->N, K = (size_t) c->K;
   if (c->loss == STVA_LOSS_FOCAL)
     return stva_loss_focal (NULL, ws->logits, labels, class_w, T, K, c->focal_gamma, scale);
   return stva_loss_ce (NULL, ws->logits, labels, class_w, T, K, c->label_smoothing, scale);
@@ -59,7 +58,7 @@ backward_classifier (StvaModelWorkspace    *ws,
                      float                 *grad)
 {
   const StvaModelConfig *c = &ws->config;
-  size_t T = (size_t) ws->T, D = (size_t) c->D, M = (size_t) ws->n_active, K = (size_t) c->K;
+  size_t T = (size_t) ws->N, D = (size_t) c->D, M = (size_t) ws->n_active, K = (size_t) c->K;
   float *dcd = ws->dT_a, *dcg = ws->dT_b, *dc1 = ws->dT_c;
 
   zero (dcd, T * D);
@@ -95,7 +94,7 @@ backward_caf (StvaModelWorkspace    *ws,
               int                    m)
 {
   const StvaModelConfig *c = &ws->config;
-  size_t T = (size_t) ws->T, D = (size_t) c->D, H = (size_t) c->H;
+  size_t T = (size_t) ws->N, D = (size_t) c->D, H = (size_t) c->H;
   float *dupre = ws->dT_a, *dsum = ws->dT_b, *dcatt = ws->dT_c;
 
   zero (dupre, T * D);
@@ -113,9 +112,15 @@ backward_caf (StvaModelWorkspace    *ws,
       zero (ws->dq, T * D);
       zero (ws->dk, T * D);
       zero (ws->dv, T * D);
-      stva_attn_backward (ws->dq, ws->dk, ws->dv, NULL, dcatt, ws->calpha[m][m2],
-                          ws->cq[m][m2], ws->ck[m][m2], ws->cv[m][m2], ws->rel_caf[m][m2], T, T,
-                          D, H, 1, ws->attn_scratch);
+      for (int d = 0; d < ws->n_dlg; d++)
+        {
+          size_t r = (size_t) ws->row0[d] * D, Td = (size_t) ws->dlgs[d]->T;
+          stva_attn_backward (ws->dq + r, ws->dk + r, ws->dv + r, NULL, dcatt + r,
+                              ws->calpha[m][m2] + H * ws->sq1[d], ws->cq[m][m2] + r,
+                              ws->ck[m][m2] + r, ws->cv[m][m2] + r,
+                              ws->rel_caf[m][m2] + ws->sq1[d], Td, Td, D, H, 1,
+                              ws->attn_scratch);
+        }
       linear_back (ws->dz[m], grad, params, at->caf_q[m][m2], ws->dq, ws->z[m], T, D, D);
       linear_back (ws->dz[m2], grad, params, at->caf_k[m][m2], ws->dk, ws->z[m2], T, D, D);
       linear_back (ws->dz[m2], grad, params, at->caf_v[m][m2], ws->dv, ws->z[m2], T, D, D);
@@ -131,7 +136,7 @@ backward_combine (StvaModelWorkspace    *ws,
                   int                    m)
 {
   const StvaModelConfig *c = &ws->config;
-  size_t T = (size_t) ws->T, D = (size_t) c->D, nv = (size_t) ws->n_views;
+  size_t T = (size_t) ws->N, D = (size_t) c->D, nv = (size_t) ws->n_views;
   float *dcz = ws->dT_a, *dcl = ws->dT_b, *dcin = ws->dwide;
 
   zero (dcz, T * D);
@@ -163,7 +168,7 @@ backward_pair (StvaModelWorkspace    *ws,
                int                    p)
 {
   const StvaModelConfig *c = &ws->config;
-  size_t T = (size_t) ws->T, D = (size_t) c->D, N2 = 2 * T, H = (size_t) c->H;
+  size_t T = (size_t) ws->N, D = (size_t) c->D, N2 = 2 * T, H = (size_t) c->H;
   size_t fD = (size_t) c->ffn_mult * D;
   int mods[2] = { stva_pair_mod[p][0], stva_pair_mod[p][1] };
   const float *dout = ws->dpair[p];
@@ -208,11 +213,24 @@ backward_pair (StvaModelWorkspace    *ws,
         }
       zero (dy1, N2 * D);   /* reused as the gradient of att */
       linear_back (dy1, grad, params, g->o, do_, b->att, N2, D, D);
-      zero (ws->dq, N2 * D);
-      zero (ws->dk, N2 * D);
-      zero (ws->dv, N2 * D);
-      stva_attn_backward (ws->dq, ws->dk, ws->dv, G (g->rel), dy1, b->alpha, b->q, b->k, b->v,
-                          ws->rel_g[p], N2, N2, D, H, STVA_GRAPH_N_RELATIONS, ws->attn_scratch);
+      for (int d = 0; d < ws->n_dlg; d++)   /* each row belongs to one dialogue: no zeroing */
+        {
+          size_t r0 = (size_t) ws->row0[d], Td = (size_t) ws->dlgs[d]->T, n2 = 2 * Td * D;
+          _stva_gather_pair (ws->gout, dy1, T, r0, Td, D);
+          _stva_gather_pair (ws->gq, b->q, T, r0, Td, D);
+          _stva_gather_pair (ws->gk, b->k, T, r0, Td, D);
+          _stva_gather_pair (ws->gv, b->v, T, r0, Td, D);
+          zero (ws->gdq, n2);
+          zero (ws->gdk, n2);
+          zero (ws->gdv, n2);
+          stva_attn_backward (ws->gdq, ws->gdk, ws->gdv, G (g->rel), ws->gout,
+                              b->alpha + H * ws->sq2[d], ws->gq, ws->gk, ws->gv,
+                              ws->rel_g[p] + ws->sq2[d], 2 * Td, 2 * Td, D, H,
+                              STVA_GRAPH_N_RELATIONS, ws->attn_scratch);
+          _stva_scatter_pair (ws->dq, ws->gdq, T, r0, Td, D);
+          _stva_scatter_pair (ws->dk, ws->gdk, T, r0, Td, D);
+          _stva_scatter_pair (ws->dv, ws->gdv, T, r0, Td, D);
+        }
       for (int s = 0; s < 2; s++)
         {
           int m = mods[s];
@@ -235,7 +253,7 @@ backward_beta (StvaModelWorkspace    *ws,
                float                 *grad)
 {
   const StvaModelConfig *c = &ws->config;
-  size_t T = (size_t) ws->T, D = (size_t) c->D;
+  size_t T = (size_t) ws->N, D = (size_t) c->D;
   zero (ws->dbeta, 3 * T);
   for (int m = 0; m < STVA_N_MOD; m++)
     {
@@ -268,7 +286,7 @@ backward_msde (StvaModelWorkspace    *ws,
                int                    m)
 {
   const StvaModelConfig *c = &ws->config;
-  size_t T = (size_t) ws->T, D = (size_t) c->D;
+  size_t T = (size_t) ws->N, D = (size_t) c->D;
   float *dr = ws->dT_a, *dg = ws->dT_b, *det = ws->dT_c, *dc = ws->dq;
   float *dpre = ws->dk, *dgin = ws->dwide;
 
@@ -299,8 +317,13 @@ backward_msde (StvaModelWorkspace    *ws,
   zero (dmq, T * D);
   zero (dmk, T * D);
   zero (dmv, T * D);
-  stva_attn_backward (dmq, dmk, dmv, NULL, dc, ws->malpha[m], ws->mq[m], ws->mk[m], ws->mv[m],
-                      ws->rel_ctx[m], T, T, D, 1, 1, ws->attn_scratch);
+  for (int d = 0; d < ws->n_dlg; d++)
+    {
+      size_t r = (size_t) ws->row0[d] * D, Td = (size_t) ws->dlgs[d]->T;
+      stva_attn_backward (dmq + r, dmk + r, dmv + r, NULL, dc + r, ws->malpha[m] + ws->sq1[d],
+                          ws->mq[m] + r, ws->mk[m] + r, ws->mv[m] + r,
+                          ws->rel_ctx[m] + ws->sq1[d], Td, Td, D, 1, 1, ws->attn_scratch);
+    }
   linear_back (ws->dh[m], grad, params, at->msde_q[m], dmq, ws->h[m], T, D, D);
   linear_back (ws->dh[m], grad, params, at->msde_k[m], dmk, ws->h[m], T, D, D);
   linear_back (ws->dh[m], grad, params, at->msde_v[m], dmv, ws->h[m], T, D, D);
@@ -316,7 +339,7 @@ backward_projection (StvaModelWorkspace    *ws,
                      int                    m)
 {
   const StvaModelConfig *c = &ws->config;
-  size_t T = (size_t) ws->T, D = (size_t) c->D, F = (size_t) c->F[m];
+  size_t T = (size_t) ws->N, D = (size_t) c->D, F = (size_t) c->F[m];
   float *dp = ws->dT_a, *dlin = ws->dT_b;
   zero (dp, T * D);
   stva_rowscale_backward (NULL, dp, ws->dh[m], ws->maskf[m], ws->h[m], T, D);
@@ -350,11 +373,14 @@ stva_model_backward (StvaModelWorkspace *ws,
 {
   const StvaModelConfig *c = &ws->config;
   const StvaParamLayout *at = &model->params.at;
-  size_t T = (size_t) ws->T, D = (size_t) c->D, K = (size_t) c->K;
-  const int *labels = ws->dlg->label;
+  size_t T = (size_t) ws->N, D = (size_t) c->D, K = (size_t) c->K;
+  const int *labels = ws->labels;
 
   zero (ws->dlogits, T * K);
-  if (labels == NULL)
+  bool any = false;
+  for (size_t i = 0; i < T && !any; i++)
+    any = labels[i] != STVA_LABEL_NONE;
+  if (!any)
     return 0.0;
   double loss;
   if (c->loss == STVA_LOSS_FOCAL)

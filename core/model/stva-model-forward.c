@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Forward pass of Sync-TVA over one dialogue (model.md §1–§6; the choices model.md leaves open
- * are listed in stva-model.h).  Every intermediate the backward pass needs stays in the
- * workspace; the attention maps are kept for the studio.
+ * Forward pass of Sync-TVA over a pack of dialogues (model.md §1–§6; the choices model.md leaves
+ * open are listed in stva-model.h).  The dialogues' rows are stacked (stva-model-private.h), so
+ * every linear layer is one product over all of them; the attentions and graphs are per
+ * dialogue.  Each dialogue draws its dropout from its own RNG in the order a lone forward would,
+ * so a dialogue's result does not depend on the pack it is in.  Every intermediate the backward
+ * pass needs stays in the workspace; the attention maps are kept for the studio.
  */
 #include <assert.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "stva-nn.h"
@@ -50,57 +54,62 @@ check_dialogue (const StvaModelConfig *c,
   return STVA_OK;
 }
 
-/* masks after subsets and modality dropout; speaker slots in order of appearance */
+/* masks after subsets and modality dropout; speaker slots in order of appearance; labels */
 static void
 prepare_inputs (StvaModelWorkspace       *ws,
                 const StvaModel          *model,
-                const StvaDialogue       *dlg,
                 const StvaForwardOptions *options)
 {
   const StvaModelConfig *c = &ws->config;
-  int T = dlg->T;
-  for (int m = 0; m < STVA_N_MOD; m++)
+  for (int d = 0; d < ws->n_dlg; d++)
     {
-      bool on = stva_model_config_active (c, m);
-      for (int i = 0; i < T; i++)
-        ws->present[m][i] = on && dlg->mask[m][i] != 0;
-    }
-  if (options->train && c->modality_dropout > 0.0f)
-    for (int i = 0; i < T; i++)
-      {
-        if (stva_rng_uniform (options->rng) >= (double) c->modality_dropout)
-          continue;
-        int have[STVA_N_MOD], n = 0;
-        for (int m = 0; m < STVA_N_MOD; m++)
-          if (ws->present[m][i])
-            have[n++] = m;
-        if (n >= 2)
-          ws->present[have[stva_rng_below (options->rng, (uint32_t) n)]][i] = false;
-      }
-  for (int m = 0; m < STVA_N_MOD; m++)
-    for (int i = 0; i < T; i++)
-      ws->maskf[m][i] = ws->present[m][i] ? 1.0f : 0.0f;
-
-  stva_graph_speaker_slots (ws->spk, dlg->speaker, T, c->S);
-
-  for (int m = 0; m < STVA_N_MOD; m++)
-    {
-      if (!stva_model_config_active (c, m))
-        continue;
-      size_t F = (size_t) c->F[m];
-      for (int i = 0; i < T; i++)
+      const StvaDialogue *dlg = ws->dlgs[d];
+      int T = dlg->T, r0 = ws->row0[d];
+      for (int m = 0; m < STVA_N_MOD; m++)
         {
-          float *row = ws->xs[m] + (size_t) i * F;
-          const float *x = dlg->x[m] + (size_t) i * F;
-          if (!ws->present[m][i])
-            memset (row, 0, F * sizeof (float));
-          else if (model->mean[m] != NULL)
-            for (size_t k = 0; k < F; k++)
-              row[k] = (x[k] - model->mean[m][k]) / model->std[m][k];
-          else
-            memcpy (row, x, F * sizeof (float));
+          bool on = stva_model_config_active (c, m);
+          for (int i = 0; i < T; i++)
+            ws->present[m][r0 + i] = on && dlg->mask[m][i] != 0;
+        }
+      if (options->train && c->modality_dropout > 0.0f)
+        for (int i = 0; i < T; i++)
+          {
+            StvaRng *rng = &options->rng[d];
+            if (stva_rng_uniform (rng) >= (double) c->modality_dropout)
+              continue;
+            int have[STVA_N_MOD], n = 0;
+            for (int m = 0; m < STVA_N_MOD; m++)
+              if (ws->present[m][r0 + i])
+                have[n++] = m;
+            if (n >= 2)
+              ws->present[have[stva_rng_below (rng, (uint32_t) n)]][r0 + i] = false;
+          }
+      stva_graph_speaker_slots (ws->spk + r0, dlg->speaker, T, c->S);
+      for (int i = 0; i < T; i++)
+        ws->labels[r0 + i] = dlg->label != NULL ? dlg->label[i] : STVA_LABEL_NONE;
+
+      for (int m = 0; m < STVA_N_MOD; m++)
+        {
+          if (!stva_model_config_active (c, m))
+            continue;
+          size_t F = (size_t) c->F[m];
+          for (int i = 0; i < T; i++)
+            {
+              float *row = ws->xs[m] + (size_t) (r0 + i) * F;
+              const float *x = dlg->x[m] + (size_t) i * F;
+              if (!ws->present[m][r0 + i])
+                memset (row, 0, F * sizeof (float));
+              else if (model->mean[m] != NULL)
+                for (size_t k = 0; k < F; k++)
+                  row[k] = (x[k] - model->mean[m][k]) / model->std[m][k];
+              else
+                memcpy (row, x, F * sizeof (float));
+            }
         }
     }
+  for (int m = 0; m < STVA_N_MOD; m++)
+    for (int i = 0; i < ws->N; i++)
+      ws->maskf[m][i] = ws->present[m][i] ? 1.0f : 0.0f;
 }
 
 /* §1: h = (LayerNorm (W x + b) + E_spk[s]) · mask */
@@ -111,7 +120,7 @@ forward_projection (StvaModelWorkspace    *ws,
                     int                    m)
 {
   const StvaModelConfig *c = &ws->config;
-  size_t T = (size_t) ws->T, D = (size_t) c->D, F = (size_t) c->F[m];
+  size_t T = (size_t) ws->N, D = (size_t) c->D, F = (size_t) c->F[m];
   linear (ws->p_lin[m], ws->xs[m], params, at->proj[m], T, F, D);
   stva_layernorm_forward (ws->p_ln[m], ws->p_mean[m], ws->p_rstd[m], ws->p_lin[m],
                           W (at->proj_ln[m].g), W (at->proj_ln[m].b), T, D);
@@ -132,17 +141,22 @@ forward_msde (StvaModelWorkspace    *ws,
               int                    m)
 {
   const StvaModelConfig *c = &ws->config;
-  size_t T = (size_t) ws->T, D = (size_t) c->D;
+  size_t T = (size_t) ws->N, D = (size_t) c->D;
   int hi = c->ctx_window < c->win_future ? c->ctx_window : c->win_future;
   const float *h = ws->h[m];
 
-  stva_graph_build_window (ws->rel_ctx[m], ws->T, ws->present[m], ws->present[m],
-                           -c->ctx_window, hi);
   linear (ws->mq[m], h, params, at->msde_q[m], T, D, D);
   linear (ws->mk[m], h, params, at->msde_k[m], T, D, D);
   linear (ws->mv[m], h, params, at->msde_v[m], T, D, D);
-  stva_attn_forward (ws->c[m], ws->malpha[m], ws->mq[m], ws->mk[m], ws->mv[m], ws->rel_ctx[m],
-                     NULL, T, T, D, 1, 1);
+  for (int d = 0; d < ws->n_dlg; d++)
+    {
+      size_t r = (size_t) ws->row0[d] * D, Td = (size_t) ws->dlgs[d]->T;
+      int *rel = ws->rel_ctx[m] + ws->sq1[d];
+      const bool *present = ws->present[m] + ws->row0[d];
+      stva_graph_build_window (rel, (int) Td, present, present, -c->ctx_window, hi);
+      stva_attn_forward (ws->c[m] + r, ws->malpha[m] + ws->sq1[d], ws->mq[m] + r, ws->mk[m] + r,
+                         ws->mv[m] + r, rel, NULL, Td, Td, D, 1, 1);
+    }
   for (size_t i = 0; i < T; i++)
     {
       memcpy (ws->gin[m] + i * 2 * D, h + i * D, D * sizeof (float));
@@ -164,7 +178,7 @@ static void
 forward_beta (StvaModelWorkspace *ws)
 {
   const StvaModelConfig *c = &ws->config;
-  size_t T = (size_t) ws->T, D = (size_t) c->D;
+  size_t T = (size_t) ws->N, D = (size_t) c->D;
   for (size_t i = 0; i < T; i++)
     {
       float s[STVA_N_MOD];
@@ -199,6 +213,24 @@ forward_beta (StvaModelWorkspace *ws)
     }
 }
 
+/* dropout over a pair graph's (2N, D) x, each dialogue's rows with its own RNG (first modality,
+ * then second, as a lone dialogue's (2T, D) would draw) */
+static void
+dropout_pair (float                    *x,
+              bool                     *keep,
+              const StvaModelWorkspace *ws,
+              float                     p,
+              StvaRng                  *rngs)
+{
+  size_t N = (size_t) ws->N, D = (size_t) ws->config.D;
+  for (int d = 0; d < ws->n_dlg; d++)
+    for (size_t s = 0; s < 2; s++)
+      {
+        size_t off = (s * N + (size_t) ws->row0[d]) * D, n = (size_t) ws->dlgs[d]->T * D;
+        stva_dropout_forward (x + off, keep + off, x + off, n, p, &rngs[d]);
+      }
+}
+
 /* §3–4: one pair graph, L layers */
 static void
 forward_pair (StvaModelWorkspace       *ws,
@@ -208,15 +240,17 @@ forward_pair (StvaModelWorkspace       *ws,
               const StvaForwardOptions *options)
 {
   const StvaModelConfig *c = &ws->config;
-  size_t T = (size_t) ws->T, D = (size_t) c->D, N2 = 2 * T, H = (size_t) c->H;
+  size_t N = (size_t) ws->N, D = (size_t) c->D, N2 = 2 * N, H = (size_t) c->H;
   size_t fD = (size_t) c->ffn_mult * D;
   int ma = stva_pair_mod[p][0], mb = stva_pair_mod[p][1];
   int mods[2] = { ma, mb };
 
-  stva_graph_build_pair (ws->rel_g[p], ws->T, ws->present[ma], ws->present[mb],
-                         ws->dlg->speaker, c);
-  memcpy (ws->z0[p], ws->n[ma], T * D * sizeof (float));
-  memcpy (ws->z0[p] + T * D, ws->n[mb], T * D * sizeof (float));
+  for (int d = 0; d < ws->n_dlg; d++)
+    stva_graph_build_pair (ws->rel_g[p] + ws->sq2[d], ws->dlgs[d]->T,
+                           ws->present[ma] + ws->row0[d], ws->present[mb] + ws->row0[d],
+                           ws->dlgs[d]->speaker, c);
+  memcpy (ws->z0[p], ws->n[ma], N * D * sizeof (float));
+  memcpy (ws->z0[p] + N * D, ws->n[mb], N * D * sizeof (float));
 
   for (int l = 0; l < c->L; l++)
     {
@@ -226,16 +260,25 @@ forward_pair (StvaModelWorkspace       *ws,
       for (int s = 0; s < 2; s++)   /* modality-specific projections of each half */
         {
           int m = mods[s];
-          size_t off = (size_t) s * T * D;
-          linear (b->q + off, b->zin + off, params, g->q[m], T, D, D);
-          linear (b->k + off, b->zin + off, params, g->k[m], T, D, D);
-          linear (b->v + off, b->zin + off, params, g->v[m], T, D, D);
+          size_t off = (size_t) s * N * D;
+          linear (b->q + off, b->zin + off, params, g->q[m], N, D, D);
+          linear (b->k + off, b->zin + off, params, g->k[m], N, D, D);
+          linear (b->v + off, b->zin + off, params, g->v[m], N, D, D);
         }
-      stva_attn_forward (b->att, b->alpha, b->q, b->k, b->v, ws->rel_g[p], W (g->rel), N2, N2,
-                         D, H, STVA_GRAPH_N_RELATIONS);
+      for (int d = 0; d < ws->n_dlg; d++)
+        {
+          size_t r0 = (size_t) ws->row0[d], T = (size_t) ws->dlgs[d]->T;
+          _stva_gather_pair (ws->gq, b->q, N, r0, T, D);
+          _stva_gather_pair (ws->gk, b->k, N, r0, T, D);
+          _stva_gather_pair (ws->gv, b->v, N, r0, T, D);
+          stva_attn_forward (ws->gout, b->alpha + H * ws->sq2[d], ws->gq, ws->gk, ws->gv,
+                             ws->rel_g[p] + ws->sq2[d], W (g->rel), 2 * T, 2 * T, D, H,
+                             STVA_GRAPH_N_RELATIONS);
+          _stva_scatter_pair (b->att, ws->gout, N, r0, T, D);
+        }
       linear (b->o, b->att, params, g->o, N2, D, D);
       if (ws->dropout_on)
-        stva_dropout_forward (b->o, b->keep1, b->o, N2 * D, c->dropout, options->rng);
+        dropout_pair (b->o, b->keep1, ws, c->dropout, options->rng);
       stva_add_forward (b->r1, b->zin, b->o, N2 * D);
       stva_layernorm_forward (b->y1, b->mean1, b->rstd1, b->r1, W (g->ln1.g), W (g->ln1.b), N2,
                               D);
@@ -243,7 +286,7 @@ forward_pair (StvaModelWorkspace       *ws,
       stva_gelu_forward (b->gl, b->f1, N2 * fD);
       linear (b->f2, b->gl, params, g->ffn2, N2, fD, D);
       if (ws->dropout_on)
-        stva_dropout_forward (b->f2, b->keep2, b->f2, N2 * D, c->dropout, options->rng);
+        dropout_pair (b->f2, b->keep2, ws, c->dropout, options->rng);
       stva_add_forward (b->r2, b->y1, b->f2, N2 * D);
       stva_layernorm_forward (b->out, b->mean2, b->rstd2, b->r2, W (g->ln2.g), W (g->ln2.b), N2,
                               D);
@@ -258,7 +301,7 @@ forward_combine (StvaModelWorkspace    *ws,
                  int                    m)
 {
   const StvaModelConfig *c = &ws->config;
-  size_t T = (size_t) ws->T, D = (size_t) c->D, nv = (size_t) ws->n_views;
+  size_t T = (size_t) ws->N, D = (size_t) c->D, nv = (size_t) ws->n_views;
   size_t k = 0;
   for (int p = 0; p < STVA_N_PAIRS; p++)
     {
@@ -286,19 +329,25 @@ forward_caf (StvaModelWorkspace    *ws,
              int                    m)
 {
   const StvaModelConfig *c = &ws->config;
-  size_t T = (size_t) ws->T, D = (size_t) c->D, H = (size_t) c->H;
+  size_t T = (size_t) ws->N, D = (size_t) c->D, H = (size_t) c->H;
   memcpy (ws->usum[m], ws->z[m], T * D * sizeof (float));
   for (int m2 = 0; m2 < STVA_N_MOD; m2++)
     {
       if (m2 == m || !stva_model_config_active (c, m2))
         continue;
-      stva_graph_build_window (ws->rel_caf[m][m2], ws->T, ws->present[m], ws->present[m2],
-                               -c->win_past, c->win_future);
       linear (ws->cq[m][m2], ws->z[m], params, at->caf_q[m][m2], T, D, D);
       linear (ws->ck[m][m2], ws->z[m2], params, at->caf_k[m][m2], T, D, D);
       linear (ws->cv[m][m2], ws->z[m2], params, at->caf_v[m][m2], T, D, D);
-      stva_attn_forward (ws->catt[m][m2], ws->calpha[m][m2], ws->cq[m][m2], ws->ck[m][m2],
-                         ws->cv[m][m2], ws->rel_caf[m][m2], NULL, T, T, D, H, 1);
+      for (int d = 0; d < ws->n_dlg; d++)
+        {
+          size_t r = (size_t) ws->row0[d] * D, Td = (size_t) ws->dlgs[d]->T;
+          int *rel = ws->rel_caf[m][m2] + ws->sq1[d];
+          stva_graph_build_window (rel, (int) Td, ws->present[m] + ws->row0[d],
+                                   ws->present[m2] + ws->row0[d], -c->win_past, c->win_future);
+          stva_attn_forward (ws->catt[m][m2] + r, ws->calpha[m][m2] + H * ws->sq1[d],
+                             ws->cq[m][m2] + r, ws->ck[m][m2] + r, ws->cv[m][m2] + r, rel, NULL,
+                             Td, Td, D, H, 1);
+        }
       /* CA = catt · Woᵀ + bo, added onto the residual sum (dT_a is free during forward) */
       linear (ws->dT_a, ws->catt[m][m2], params, at->caf_o[m][m2], T, D, D);
       stva_add_into (ws->usum[m], ws->dT_a, T * D);
@@ -317,7 +366,7 @@ forward_classifier (StvaModelWorkspace       *ws,
                     const StvaForwardOptions *options)
 {
   const StvaModelConfig *c = &ws->config;
-  size_t T = (size_t) ws->T, D = (size_t) c->D, M = (size_t) ws->n_active, K = (size_t) c->K;
+  size_t T = (size_t) ws->N, D = (size_t) c->D, M = (size_t) ws->n_active, K = (size_t) c->K;
   size_t k = 0;
   for (int m = 0; m < STVA_N_MOD; m++)
     {
@@ -330,7 +379,12 @@ forward_classifier (StvaModelWorkspace       *ws,
   linear (ws->c1, ws->o_in, params, at->cls1, T, M * D, D);
   stva_gelu_forward (ws->cg, ws->c1, T * D);
   if (ws->dropout_on)
-    stva_dropout_forward (ws->cd, ws->keep_c, ws->cg, T * D, c->dropout, options->rng);
+    for (int d = 0; d < ws->n_dlg; d++)
+      {
+        size_t off = (size_t) ws->row0[d] * D, n = (size_t) ws->dlgs[d]->T * D;
+        stva_dropout_forward (ws->cd + off, ws->keep_c + off, ws->cg + off, n, c->dropout,
+                              &options->rng[d]);
+      }
   else
     memcpy (ws->cd, ws->cg, T * D * sizeof (float));
   linear (ws->logits, ws->cd, params, at->cls2, T, D, K);
@@ -350,30 +404,39 @@ same_shape (const StvaModelConfig *a,
 }
 
 StvaStatus
-stva_model_forward (StvaModelWorkspace       *ws,
-                    const StvaModel          *model,
-                    const float              *params,
-                    const StvaDialogue       *dlg,
-                    const StvaForwardOptions *options,
-                    StvaError                *error)
+stva_model_forward_batch (StvaModelWorkspace        *ws,
+                          const StvaModel           *model,
+                          const float               *params,
+                          const StvaDialogue *const *dlgs,
+                          int                        n,
+                          const StvaForwardOptions  *options,
+                          StvaError                 *error)
 {
   const StvaModelConfig *c = &ws->config;
   const StvaParamLayout *at = &model->params.at;
   if (!same_shape (c, &model->config))
     return stva_error_set (error, STVA_ERR_INVALID, "forward: workspace made for another config");
-  StvaStatus status = check_dialogue (c, dlg, error);
-  if (status != STVA_OK)
-    return status;
+  if (n < 1)
+    return stva_error_set (error, STVA_ERR_INVALID, "forward: no dialogues");
+  size_t rows = 0;
+  for (int d = 0; d < n; d++)
+    {
+      StvaStatus status = check_dialogue (c, dlgs[d], error);
+      if (status != STVA_OK)
+        return status;
+      rows += (size_t) dlgs[d]->T;
+    }
+  if (rows > (size_t) INT32_MAX / 4)
+    return stva_error_set (error, STVA_ERR_INVALID, "forward: %zu utterances in one pack", rows);
   if (options->train && (c->dropout > 0.0f || c->modality_dropout > 0.0f) && options->rng == NULL)
     return stva_error_set (error, STVA_ERR_INVALID, "forward: training needs an RNG");
-  status = _stva_model_workspace_reserve (ws, dlg->T, error);
+  StvaStatus status = _stva_model_workspace_reserve (ws, dlgs, n, error);
   if (status != STVA_OK)
     return status;
-  ws->dlg = dlg;
   ws->dropout_on = options->train && c->dropout > 0.0f;
   ws->input_grad = options->input_grad;
 
-  prepare_inputs (ws, model, dlg, options);
+  prepare_inputs (ws, model, options);
   for (int m = 0; m < STVA_N_MOD; m++)
     if (stva_model_config_active (c, m))
       {
@@ -405,9 +468,25 @@ stva_model_forward (StvaModelWorkspace       *ws,
         forward_caf (ws, at, params, m);   /* reads z only, so the order does not matter */
   forward_classifier (ws, at, params, options);
 
-  for (size_t k = 0; k < (size_t) dlg->T * (size_t) c->K; k++)
-    if (!isfinite (ws->logits[k]))
-      return stva_error_set (error, STVA_ERR_NUMERIC, "dialogue %s: non-finite logits",
-                             dlg->id != NULL ? dlg->id : "(unnamed)");
+  for (int d = 0; d < n; d++)
+    {
+      const float *lg = ws->logits + (size_t) ws->row0[d] * (size_t) c->K;
+      for (size_t k = 0; k < (size_t) dlgs[d]->T * (size_t) c->K; k++)
+        if (!isfinite (lg[k]))
+          return stva_error_set (error, STVA_ERR_NUMERIC, "dialogue %s: non-finite logits",
+                                 dlgs[d]->id != NULL ? dlgs[d]->id : "(unnamed)");
+    }
   return STVA_OK;
+}
+
+StvaStatus
+stva_model_forward (StvaModelWorkspace       *ws,
+                    const StvaModel          *model,
+                    const float              *params,
+                    const StvaDialogue       *dlg,
+                    const StvaForwardOptions *options,
+                    StvaError                *error)
+{
+  const StvaDialogue *one[1] = { dlg };
+  return stva_model_forward_batch (ws, model, params, one, 1, options, error);
 }

@@ -131,14 +131,18 @@ take_b (Cursor *cur,
   return p;
 }
 
+/* rows N, squares Q1 = Σ T² and Q2 = Σ (2T)², longest dialogue T_max */
 static void
 layout (Cursor *cur,
-        int     T_int)
+        size_t  N,
+        size_t  Q1,
+        size_t  Q2,
+        size_t  T_max)
 {
   StvaModelWorkspace *ws = cur->ws;
   const StvaModelConfig *c = &ws->config;
-  size_t T = (size_t) T_int, D = (size_t) c->D, H = (size_t) c->H, K = (size_t) c->K;
-  size_t fD = (size_t) c->ffn_mult * D, N2 = 2 * T, M = (size_t) ws->n_active;
+  size_t T = N, D = (size_t) c->D, H = (size_t) c->H, K = (size_t) c->K;
+  size_t fD = (size_t) c->ffn_mult * D, N2 = 2 * N, M = (size_t) ws->n_active;
   size_t nv = ws->n_views > 0 ? (size_t) ws->n_views : 1;
   bool graph = c->use_graph && ws->n_active >= 2;
   bool caf = c->use_cross && ws->n_active >= 2;
@@ -160,11 +164,11 @@ layout (Cursor *cur,
       ws->p_rstd[m] = take_f (cur, T);
       if (c->use_msde)
         {
-          ws->rel_ctx[m] = take_i (cur, T * T);
+          ws->rel_ctx[m] = take_i (cur, Q1);
           ws->mq[m] = take_f (cur, T * D);
           ws->mk[m] = take_f (cur, T * D);
           ws->mv[m] = take_f (cur, T * D);
-          ws->malpha[m] = take_f (cur, T * T);
+          ws->malpha[m] = take_f (cur, Q1);
           ws->c[m] = take_f (cur, T * D);
           ws->gin[m] = take_f (cur, T * 2 * D);
           ws->g[m] = take_f (cur, T * D);
@@ -191,12 +195,12 @@ layout (Cursor *cur,
             {
               if (m2 == m || !stva_model_config_active (c, m2))
                 continue;
-              ws->rel_caf[m][m2] = take_i (cur, T * T);
+              ws->rel_caf[m][m2] = take_i (cur, Q1);
               ws->cq[m][m2] = take_f (cur, T * D);
               ws->ck[m][m2] = take_f (cur, T * D);
               ws->cv[m][m2] = take_f (cur, T * D);
               ws->catt[m][m2] = take_f (cur, T * D);
-              ws->calpha[m][m2] = take_f (cur, H * T * T);
+              ws->calpha[m][m2] = take_f (cur, H * Q1);
             }
           ws->usum[m] = take_f (cur, T * D);
           ws->upre[m] = take_f (cur, T * D);
@@ -218,7 +222,7 @@ layout (Cursor *cur,
     {
       if (!ws->pair_on[p])
         continue;
-      ws->rel_g[p] = take_i (cur, N2 * N2);
+      ws->rel_g[p] = take_i (cur, Q2);
       ws->z0[p] = take_f (cur, N2 * D);
       ws->dpair[p] = take_f (cur, N2 * D);
       for (int l = 0; l < c->L; l++)
@@ -227,7 +231,7 @@ layout (Cursor *cur,
           b->q = take_f (cur, N2 * D);
           b->k = take_f (cur, N2 * D);
           b->v = take_f (cur, N2 * D);
-          b->alpha = take_f (cur, H * N2 * N2);
+          b->alpha = take_f (cur, H * Q2);
           b->att = take_f (cur, N2 * D);
           b->o = take_f (cur, N2 * D);
           b->r1 = take_f (cur, N2 * D);
@@ -281,7 +285,18 @@ layout (Cursor *cur,
   ws->dbeta = take_f (cur, 3 * T);
   ws->dscore = take_f (cur, 3 * T);
   ws->dcol = take_f (cur, T);
-  ws->attn_scratch = take_f (cur, stva_attn_scratch_size (N2, N2));
+  ws->attn_scratch = take_f (cur, stva_attn_scratch_size (2 * T_max, 2 * T_max));
+  ws->labels = take_i (cur, N);
+  if (graph)
+    {
+      ws->gq = take_f (cur, 2 * T_max * D);
+      ws->gk = take_f (cur, 2 * T_max * D);
+      ws->gv = take_f (cur, 2 * T_max * D);
+      ws->gout = take_f (cur, 2 * T_max * D);
+      ws->gdq = take_f (cur, 2 * T_max * D);
+      ws->gdk = take_f (cur, 2 * T_max * D);
+      ws->gdv = take_f (cur, 2 * T_max * D);
+    }
 }
 
 StvaModelWorkspace *
@@ -309,16 +324,68 @@ stva_model_workspace_free (StvaModelWorkspace *ws)
   free (ws->fblock);
   free (ws->iblock);
   free (ws->bblock);
+  free (ws->dlgs);
+  free (ws->row0);
+  free (ws->sq1);
+  free (ws->sq2);
   free (ws);
 }
 
-StvaStatus
-_stva_model_workspace_reserve (StvaModelWorkspace *ws,
-                               int                 T,
-                               StvaError          *error)
+static StvaStatus
+grow_pack_arrays (StvaModelWorkspace *ws,
+                  int                 n,
+                  StvaError          *error)
 {
+  if (n <= ws->dlg_cap)
+    return STVA_OK;
+  size_t cap = (size_t) n;
+  const StvaDialogue **dlgs = realloc (ws->dlgs, cap * sizeof *dlgs);
+  if (dlgs != NULL)
+    ws->dlgs = dlgs;
+  int *row0 = realloc (ws->row0, (cap + 1) * sizeof *row0);
+  if (row0 != NULL)
+    ws->row0 = row0;
+  size_t *sq1 = realloc (ws->sq1, (cap + 1) * sizeof *sq1);
+  if (sq1 != NULL)
+    ws->sq1 = sq1;
+  size_t *sq2 = realloc (ws->sq2, (cap + 1) * sizeof *sq2);
+  if (sq2 != NULL)
+    ws->sq2 = sq2;
+  if (dlgs == NULL || row0 == NULL || sq1 == NULL || sq2 == NULL)
+    return stva_error_set (error, STVA_ERR_NOMEM, "model workspace: out of memory for %d dialogues",
+                           n);
+  ws->dlg_cap = n;
+  return STVA_OK;
+}
+
+StvaStatus
+_stva_model_workspace_reserve (StvaModelWorkspace        *ws,
+                               const StvaDialogue *const *dlgs,
+                               int                        n,
+                               StvaError                 *error)
+{
+  StvaStatus status = grow_pack_arrays (ws, n, error);
+  if (status != STVA_OK)
+    return status;
+  size_t N = 0, Q1 = 0, Q2 = 0, T_max = 0;
+  for (int d = 0; d < n; d++)
+    {
+      size_t T = (size_t) dlgs[d]->T;
+      ws->dlgs[d] = dlgs[d];
+      ws->row0[d] = (int) N;
+      ws->sq1[d] = Q1;
+      ws->sq2[d] = Q2;
+      N += T;
+      Q1 += T * T;
+      Q2 += 4 * T * T;
+      T_max = T > T_max ? T : T_max;
+    }
+  ws->row0[n] = (int) N;
+  ws->sq1[n] = Q1;
+  ws->sq2[n] = Q2;
+
   Cursor cur = { .ws = ws, .assign = false };
-  layout (&cur, T);
+  layout (&cur, N, Q1, Q2, T_max);
   if (cur.f > ws->f_cap || cur.i > ws->i_cap || cur.b > ws->b_cap)
     {
       free (ws->fblock);
@@ -331,16 +398,18 @@ _stva_model_workspace_reserve (StvaModelWorkspace *ws,
         {
           ws->f_cap = ws->i_cap = ws->b_cap = 0;
           return stva_error_set (error, STVA_ERR_NOMEM,
-                                 "model workspace: cannot allocate %zu floats for %d utterances",
-                                 cur.f, T);
+                                 "model workspace: cannot allocate %zu floats for %zu utterances",
+                                 cur.f, N);
         }
       ws->f_cap = cur.f;
       ws->i_cap = cur.i;
       ws->b_cap = cur.b;
     }
   cur = (Cursor) { .ws = ws, .assign = true };
-  layout (&cur, T);
-  ws->T = T;
+  layout (&cur, N, Q1, Q2, T_max);
+  ws->n_dlg = n;
+  ws->N = (int) N;
+  ws->T_max = (int) T_max;
   return STVA_OK;
 }
 
@@ -410,39 +479,25 @@ dup_or_null (const void *src,
   return p;
 }
 
-StvaStatus
-stva_model_predict (const StvaModel    *model,
-                    StvaModelWorkspace *ws,
-                    const StvaDialogue *dlg,
-                    StvaModelOutput    *out,
-                    StvaError          *error)
+/* copies dialogue d of the workspace's pack into out (cleared) */
+static StvaStatus
+copy_output (const StvaModelWorkspace *ws,
+             int                       d,
+             StvaModelOutput          *out,
+             StvaError                *error)
 {
-  memset (out, 0, sizeof *out);
-  StvaModelWorkspace *own = NULL;
-  if (ws == NULL)
-    {
-      ws = own = stva_model_workspace_new (&model->config);
-      if (ws == NULL)
-        return stva_error_set (error, STVA_ERR_NOMEM, "predict: out of memory");
-    }
-  StvaForwardOptions options = { .train = false };
-  StvaStatus status = stva_model_forward (ws, model, model->params.values, dlg, &options, error);
-  if (status != STVA_OK)
-    {
-      stva_model_workspace_free (own);
-      return status;
-    }
-
-  const StvaModelConfig *c = &model->config;
-  size_t T = (size_t) dlg->T, K = (size_t) c->K, H = (size_t) c->H, N2 = 2 * T;
+  const StvaModelConfig *c = &ws->config;
+  size_t T = (size_t) ws->dlgs[d]->T, K = (size_t) c->K, H = (size_t) c->H;
+  size_t r0 = (size_t) ws->row0[d], q1 = ws->sq1[d], q2 = ws->sq2[d], N2 = 2 * T;
   bool failed = false;
-  out->T = dlg->T;
+  memset (out, 0, sizeof *out);
+  out->T = (int) T;
   out->K = c->K;
   out->H = c->H;
   out->L = c->L;
-  out->logits = dup_or_null (ws->logits, T * K * sizeof (float), &failed);
-  out->probs = dup_or_null (ws->probs, T * K * sizeof (float), &failed);
-  out->beta = dup_or_null (ws->beta, T * 3 * sizeof (float), &failed);
+  out->logits = dup_or_null (ws->logits + r0 * K, T * K * sizeof (float), &failed);
+  out->probs = dup_or_null (ws->probs + r0 * K, T * K * sizeof (float), &failed);
+  out->beta = dup_or_null (ws->beta + r0 * 3, T * 3 * sizeof (float), &failed);
   out->pred = malloc (T * sizeof (int));
   out->confidence = malloc (T * sizeof (float));
   out->entropy = malloc (T * sizeof (float));
@@ -450,33 +505,34 @@ stva_model_predict (const StvaModel    *model,
   out->present = malloc (3 * T);
   for (int m = 0; m < STVA_N_MOD; m++)
     {
-      out->msde_alpha[m] = dup_or_null (ws->malpha[m], T * T * sizeof (float), &failed);
+      if (ws->malpha[m] != NULL)
+        out->msde_alpha[m] = dup_or_null (ws->malpha[m] + q1, T * T * sizeof (float), &failed);
       for (int m2 = 0; m2 < STVA_N_MOD; m2++)
-        out->caf_alpha[m][m2] = dup_or_null (ws->calpha[m][m2], H * T * T * sizeof (float),
-                                             &failed);
+        if (ws->calpha[m][m2] != NULL)
+          out->caf_alpha[m][m2] = dup_or_null (ws->calpha[m][m2] + H * q1,
+                                               H * T * T * sizeof (float), &failed);
     }
   for (int p = 0; p < STVA_N_PAIRS; p++)
     {
       if (!ws->pair_on[p])
         continue;
-      out->graph_rel[p] = dup_or_null (ws->rel_g[p], N2 * N2 * sizeof (int), &failed);
+      out->graph_rel[p] = dup_or_null (ws->rel_g[p] + q2, N2 * N2 * sizeof (int), &failed);
       for (int l = 0; l < c->L; l++)
-        out->graph_alpha[p][l] = dup_or_null (ws->gl[p][l].alpha, H * N2 * N2 * sizeof (float),
-                                              &failed);
+        out->graph_alpha[p][l] = dup_or_null (ws->gl[p][l].alpha + H * q2,
+                                              H * N2 * N2 * sizeof (float), &failed);
     }
   if (failed || out->pred == NULL || out->confidence == NULL || out->entropy == NULL
       || out->margin == NULL || out->present == NULL)
     {
       stva_model_output_clear (out);
-      stva_model_workspace_free (own);
       return stva_error_set (error, STVA_ERR_NOMEM, "predict: out of memory");
     }
   for (int m = 0; m < STVA_N_MOD; m++)
     for (size_t i = 0; i < T; i++)
-      out->present[(size_t) m * T + i] = ws->present[m][i];
+      out->present[(size_t) m * T + i] = ws->present[m][r0 + i];
   for (size_t i = 0; i < T; i++)
     {
-      const float *p = ws->probs + i * K;
+      const float *p = out->probs + i * K;
       size_t best = 0;
       float second = 0.0f;
       double ent = 0.0;
@@ -495,8 +551,47 @@ stva_model_predict (const StvaModel    *model,
       out->entropy[i] = (float) ent;
       out->margin[i] = p[best] - second;
     }
-  stva_model_workspace_free (own);
   return STVA_OK;
+}
+
+StvaStatus
+stva_model_predict_batch (const StvaModel           *model,
+                          StvaModelWorkspace        *ws,
+                          const StvaDialogue *const *dlgs,
+                          int                        n,
+                          StvaModelOutput           *outs,
+                          StvaError                 *error)
+{
+  for (int d = 0; d < n; d++)
+    memset (&outs[d], 0, sizeof outs[d]);
+  StvaModelWorkspace *own = NULL;
+  if (ws == NULL)
+    {
+      ws = own = stva_model_workspace_new (&model->config);
+      if (ws == NULL)
+        return stva_error_set (error, STVA_ERR_NOMEM, "predict: out of memory");
+    }
+  StvaForwardOptions options = { .train = false };
+  StvaStatus status = stva_model_forward_batch (ws, model, model->params.values, dlgs, n,
+                                                &options, error);
+  for (int d = 0; d < n && status == STVA_OK; d++)
+    status = copy_output (ws, d, &outs[d], error);
+  if (status != STVA_OK)
+    for (int d = 0; d < n; d++)
+      stva_model_output_clear (&outs[d]);
+  stva_model_workspace_free (own);
+  return status;
+}
+
+StvaStatus
+stva_model_predict (const StvaModel    *model,
+                    StvaModelWorkspace *ws,
+                    const StvaDialogue *dlg,
+                    StvaModelOutput    *out,
+                    StvaError          *error)
+{
+  const StvaDialogue *one[1] = { dlg };
+  return stva_model_predict_batch (model, ws, one, 1, out, error);
 }
 
 size_t

@@ -91,7 +91,8 @@ void                stva_model_workspace_free (StvaModelWorkspace *ws);
 typedef struct
 {
   bool     train;        /* dropout and modality dropout on */
-  StvaRng *rng;          /* draws of dropout and modality dropout; needed when train */
+  StvaRng *rng;          /* draws of dropout and modality dropout, one RNG per dialogue (an
+                          * array of n for a pack of n); needed when train */
   bool     input_grad;   /* backward also computes d loss / d features (tests) */
 } StvaForwardOptions;
 
@@ -105,9 +106,19 @@ StvaStatus stva_model_forward  (StvaModelWorkspace *ws, const StvaModel *model,
                                 const float *params, const StvaDialogue *dlg,
                                 const StvaForwardOptions *options, StvaError *error);
 
-/* Loss of the last forward against dlg->label: weighted CE or focal as config->loss, class
- * weights class_w (K) or NULL, multiplied by scale (stva-loss.h).  Backward then ADDS
- * d(loss)/d(params) into grad (n_floats).  Returns the loss. */
+/* The same over a pack of n dialogues at once: their utterances are stacked so each linear layer
+ * runs as one product over all of them (the attentions stay within each dialogue).  Each
+ * dialogue's result equals its lone forward's up to float rounding, whatever the pack, and
+ * draws its dropout from options->rng[d].  The workspace then holds the pack: logits and probs
+ * are (Σ T, K) in pack order, and backward sums the loss over all of it. */
+StvaStatus stva_model_forward_batch (StvaModelWorkspace *ws, const StvaModel *model,
+                                     const float *params, const StvaDialogue *const *dlgs,
+                                     int n, const StvaForwardOptions *options,
+                                     StvaError *error);
+
+/* Loss of the last forward against its dialogues' labels: weighted CE or focal as
+ * config->loss, class weights class_w (K) or NULL, multiplied by scale (stva-loss.h).  Backward
+ * then ADDS d(loss)/d(params) into grad (n_floats).  Returns the loss. */
 double     stva_model_backward (StvaModelWorkspace *ws, const StvaModel *model,
                                 const float *params, const float *class_w, float scale,
                                 float *grad);
@@ -115,7 +126,8 @@ double     stva_model_backward (StvaModelWorkspace *ws, const StvaModel *model,
 double     stva_model_loss     (StvaModelWorkspace *ws, const StvaModel *model,
                                 const float *class_w, float scale);
 
-/* After a forward: logits (T, K) and probabilities (T, K) in the workspace (borrowed). */
+/* After a forward: logits (T, K) and probabilities (T, K) in the workspace (borrowed); after a
+ * pack, (Σ T, K) in pack order. */
 const float *stva_model_workspace_logits (const StvaModelWorkspace *ws);
 const float *stva_model_workspace_probs  (const StvaModelWorkspace *ws);
 /* After a backward with input_grad: d loss / d raw features of modality m (T, F_m), zero for
@@ -141,10 +153,17 @@ typedef struct
 } StvaModelOutput;
 
 /* One call for the studio: forward in evaluation mode over dlg (a fresh workspace if ws is
- * NULL) and copies of everything above into out (cleared first). */
+ * NULL) and copies of everything above into out.  out is overwritten without being freed:
+ * clear a used one with stva_model_output_clear () first.  On failure out is left empty. */
 StvaStatus stva_model_predict       (const StvaModel *model, StvaModelWorkspace *ws,
                                      const StvaDialogue *dlg, StvaModelOutput *out,
                                      StvaError *error);
+/* The same for n dialogues in one stacked forward (stva_model_forward_batch): outs[d] for
+ * dlgs[d].  Faster for many dialogues; each result equals stva_model_predict's up to float
+ * rounding. */
+StvaStatus stva_model_predict_batch (const StvaModel *model, StvaModelWorkspace *ws,
+                                     const StvaDialogue *const *dlgs, int n,
+                                     StvaModelOutput *outs, StvaError *error);
 void       stva_model_output_clear  (StvaModelOutput *out);
 
 /* An edge of a pair graph: node ids as in stva-graph.h (utterance i of the pair's first

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The training loop (stva-train.h): epochs of shuffled mini-batches, a small pthread pool per
- * batch (one workspace and one gradient block per worker), AdamW with warm-up and cosine decay,
- * clipping, early stopping on validation weighted F1 with the best parameters kept.
+ * batch (one workspace and one gradient block per worker; each worker stacks its share of the
+ * batch into one forward and backward, stva_model_forward_batch), AdamW with warm-up and cosine
+ * decay, clipping, early stopping on validation weighted F1 with the best parameters kept.
  */
 #include <assert.h>
 #include <math.h>
@@ -49,6 +50,49 @@ now_s (void)
   return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
 }
 
+/* dialogues a worker stacks into one forward (stva_model_forward_batch) */
+#define PACK_MAX 32
+
+/* forward (and, training, backward) over one pack of the worker's dialogues: batch positions
+ * js[0 .. n) */
+static bool
+run_pack (Worker    *w,
+          const int *js,
+          int        n)
+{
+  const StvaDialogue *dlgs[PACK_MAX];
+  StvaRng rngs[PACK_MAX];
+  for (int k = 0; k < n; k++)
+    {
+      int d = w->batch[js[k]];
+      dlgs[k] = &w->ds->dialogues[d];
+      stva_rng_derive (&rngs[k], w->model->config.seed, (w->epoch << 32) ^ (uint64_t) d);
+    }
+  StvaForwardOptions options = { .train = w->train, .rng = rngs };
+  w->status = stva_model_forward_batch (w->ws, w->model, w->model->params.values, dlgs, n,
+                                        &options, &w->error);
+  if (w->status != STVA_OK)
+    return false;
+  if (w->train)
+    {
+      w->loss += stva_model_backward (w->ws, w->model, w->model->params.values, w->class_w,
+                                      w->scale, w->grad);
+      return true;
+    }
+  const float *probs = stva_model_workspace_probs (w->ws);
+  size_t K = (size_t) w->model->config.K, row = 0;
+  for (int k = 0; k < n; k++)
+    for (int i = 0; i < dlgs[k]->T; i++, row++)
+      {
+        size_t best = 0;
+        for (size_t c = 1; c < K; c++)
+          if (probs[row * K + c] > probs[row * K + best])
+            best = c;
+        w->pred[w->pred_off[js[k]] + (size_t) i] = (int) best;
+      }
+  return true;
+}
+
 static void *
 worker_thread (void *data)
 {
@@ -57,34 +101,17 @@ worker_thread (void *data)
   w->status = STVA_OK;
   if (w->train)
     memset (w->grad, 0, w->model->params.n_floats * sizeof (float));
+  int js[PACK_MAX], n = 0;
   for (int j = w->worker; j < w->n_batch; j += w->n_workers)
     {
-      int d = w->batch[j];
-      const StvaDialogue *dlg = &w->ds->dialogues[d];
-      StvaRng rng;
-      stva_rng_derive (&rng, w->model->config.seed, (w->epoch << 32) ^ (uint64_t) d);
-      StvaForwardOptions options = { .train = w->train, .rng = &rng };
-      w->status = stva_model_forward (w->ws, w->model, w->model->params.values, dlg, &options,
-                                      &w->error);
-      if (w->status != STVA_OK)
+      js[n++] = j;
+      if (n == PACK_MAX && !run_pack (w, js, n))
         return NULL;
-      if (w->train)
-        w->loss += stva_model_backward (w->ws, w->model, w->model->params.values, w->class_w,
-                                        w->scale, w->grad);
-      else
-        {
-          const float *probs = stva_model_workspace_probs (w->ws);
-          int K = w->model->config.K;
-          for (int i = 0; i < dlg->T; i++)
-            {
-              int best = 0;
-              for (int k = 1; k < K; k++)
-                if (probs[(size_t) i * K + k] > probs[(size_t) i * K + best])
-                  best = k;
-              w->pred[w->pred_off[j] + (size_t) i] = best;
-            }
-        }
+      if (n == PACK_MAX)
+        n = 0;
     }
+  if (n > 0)
+    run_pack (w, js, n);
   return NULL;
 }
 
@@ -112,6 +139,121 @@ run_workers (Worker    *workers,
         return workers[t].status;
       }
   return STVA_OK;
+}
+
+/* The optimiser's share of a step, split over the worker threads by parameter slices: phase 1
+ * sums the workers' gradients into grads and the squares of the sum (for the clipping norm),
+ * phase 2 clips and takes the AdamW step.  Element by element the sums run in worker order, so
+ * the result depends on the thread count only through the norm's rounding. */
+typedef struct
+{
+  size_t                 lo, hi;      /* floats of the slice */
+  int                    phase;
+  const Worker          *workers;
+  int                    n_workers;   /* gradient blocks to sum */
+  StvaParams            *P;
+  double                 ss;          /* out of phase 1 */
+  float                  coef;        /* phase 2: clipping factor, 1 = none */
+  float                 *m1, *m2;
+  StvaParamRange        *ranges;      /* owned: the model's ranges cut to the slice */
+  size_t                 n_ranges;
+  const StvaAdamwConfig *adamw;
+  float                  lr;
+  uint64_t               step;
+} OptSlice;
+
+static void *
+opt_slice_thread (void *data)
+{
+  OptSlice *s = data;
+  float *g = s->P->grads;
+  if (s->phase == 1)
+    {
+      memcpy (g + s->lo, s->workers[0].grad + s->lo, (s->hi - s->lo) * sizeof (float));
+      for (int t = 1; t < s->n_workers; t++)
+        stva_add_into (g + s->lo, s->workers[t].grad + s->lo, s->hi - s->lo);
+      double ss = 0.0;
+      for (size_t i = s->lo; i < s->hi; i++)
+        ss += (double) g[i] * g[i];
+      s->ss = ss;
+      return NULL;
+    }
+  if (s->coef < 1.0f)
+    for (size_t i = s->lo; i < s->hi; i++)
+      g[i] *= s->coef;
+  stva_adamw_step (s->P->values, s->m1, s->m2, g, s->ranges, s->n_ranges, s->adamw, s->lr,
+                   s->step);
+  return NULL;
+}
+
+static void
+run_slices (OptSlice *s,
+            int       n,
+            int       phase)
+{
+  pthread_t threads[256];
+  bool started[256] = { false };
+  for (int t = 0; t < n; t++)
+    s[t].phase = phase;
+  for (int t = 1; t < n; t++)
+    started[t] = pthread_create (&threads[t], NULL, opt_slice_thread, &s[t]) == 0;
+  opt_slice_thread (&s[0]);
+  for (int t = 1; t < n; t++)
+    if (started[t])
+      pthread_join (threads[t], NULL);
+    else
+      opt_slice_thread (&s[t]);
+}
+
+/* n slices of the parameter block, each with the model's ranges cut to it */
+static OptSlice *
+make_slices (int                   n,
+             StvaParams           *P,
+             const StvaParamRange *ranges,
+             float                *m1,
+             float                *m2)
+{
+  OptSlice *s = calloc ((size_t) n, sizeof (OptSlice));
+  if (s == NULL)
+    return NULL;
+  size_t nf = P->n_floats, nr = (size_t) P->n_tensors;
+  for (int t = 0; t < n; t++)
+    {
+      s[t].lo = nf * (size_t) t / (size_t) n / 16 * 16;
+      s[t].hi = t == n - 1 ? nf : nf * (size_t) (t + 1) / (size_t) n / 16 * 16;
+      s[t].P = P;
+      s[t].m1 = m1;
+      s[t].m2 = m2;
+      s[t].ranges = malloc ((nr > 0 ? nr : 1) * sizeof (StvaParamRange));
+      if (s[t].ranges == NULL)
+        {
+          for (int u = 0; u <= t; u++)
+            free (s[u].ranges);
+          free (s);
+          return NULL;
+        }
+      for (size_t r = 0; r < nr; r++)
+        {
+          size_t a = ranges[r].offset, b = ranges[r].offset + ranges[r].n;
+          a = a > s[t].lo ? a : s[t].lo;
+          b = b < s[t].hi ? b : s[t].hi;
+          if (a < b)
+            s[t].ranges[s[t].n_ranges++] = (StvaParamRange) { .offset = a, .n = b - a,
+                                                              .decay = ranges[r].decay };
+        }
+    }
+  return s;
+}
+
+static void
+free_slices (OptSlice *s,
+             int       n)
+{
+  if (s == NULL)
+    return;
+  for (int t = 0; t < n; t++)
+    free (s[t].ranges);
+  free (s);
 }
 
 static StvaStatus
@@ -379,6 +521,7 @@ stva_train_with_hooks (StvaModel            *model,
   float *m1 = NULL, *m2 = NULL, *best = NULL, *class_w = NULL;
   StvaParamRange *ranges = NULL;
   Worker *workers = NULL;
+  OptSlice *slices = NULL;
   int n_workers = c->threads;
   StvaStatus status = STVA_OK;
   StvaTrainResult res = { .best_dev_weighted_f1 = NAN };
@@ -451,6 +594,11 @@ stva_train_with_hooks (StvaModel            *model,
   status = make_workers (&workers, n_workers, model, ds, error);
   if (status != STVA_OK)
     goto out;
+  if ((slices = make_slices (n_workers, P, ranges, m1, m2)) == NULL)
+    {
+      status = stva_error_set (error, STVA_ERR_NOMEM, "training: out of memory");
+      goto out;
+    }
   blas_threads = openblas_get_num_threads ();
   openblas_set_num_threads (1);   /* see stva-train.h */
 
@@ -499,20 +647,22 @@ stva_train_with_hooks (StvaModel            *model,
           status = run_workers (workers, nw, error);
           if (status != STVA_OK)
             goto out;
-          memcpy (P->grads, workers[0].grad, nf * sizeof (float));
-          double batch_loss = workers[0].loss;
-          for (int t = 1; t < nw; t++)
-            {
-              stva_add_into (P->grads, workers[t].grad, nf);
-              batch_loss += workers[t].loss;
-            }
+          double batch_loss = 0.0, ss = 0.0;
+          for (int t = 0; t < nw; t++)
+            batch_loss += workers[t].loss;
           for (int t = 0; t < n_workers; t++)
-            workers[t].n_workers = n_workers;
+            {
+              workers[t].n_workers = n_workers;
+              slices[t].workers = workers;
+              slices[t].n_workers = nw;
+            }
           loss_sum += batch_loss * wtot;
           weight_sum += wtot;
 
-          norm = stva_clip_grad_norm (P->grads, nf, c->clip_norm > 0.0f ? c->clip_norm
-                                                                         : INFINITY);
+          run_slices (slices, n_workers, 1);   /* P->grads = Σ worker gradients; Σ g² */
+          for (int t = 0; t < n_workers; t++)
+            ss += slices[t].ss;
+          norm = sqrt (ss);   /* clipping as stva_clip_grad_norm () */
           if (!isfinite (norm))
             {
               status = stva_error_set (error, STVA_ERR_NUMERIC,
@@ -520,10 +670,17 @@ stva_train_with_hooks (StvaModel            *model,
                                        epoch);
               goto out;
             }
+          double coef = c->clip_norm > 0.0f ? (double) c->clip_norm / (norm + 1e-6) : 1.0;
           lr = stva_lr_warmup_cosine (c->lr, c->min_lr, step, warmup, total_steps);
           step++;
-          stva_adamw_step (P->values, m1, m2, P->grads, ranges, (size_t) P->n_tensors, &adamw,
-                           (float) lr, step);
+          for (int t = 0; t < n_workers; t++)
+            {
+              slices[t].coef = coef < 1.0 ? (float) coef : 1.0f;
+              slices[t].adamw = &adamw;
+              slices[t].lr = (float) lr;
+              slices[t].step = step;
+            }
+          run_slices (slices, n_workers, 2);   /* clip, AdamW */
           if (hooks != NULL && hooks->on_step != NULL
               && !hooks->on_step (epoch, b0 / B + 1, (int) steps_per_epoch, hooks->user_data))
             {
@@ -596,6 +753,7 @@ out:
   if (result != NULL)
     *result = res;
   free_workers (workers, n_workers);
+  free_slices (slices, n_workers);
   free (split_idx);
   free (order);
   free (labels);

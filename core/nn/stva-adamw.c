@@ -10,6 +10,34 @@
 
 #include "stva-adamw.h"
 
+/* one range; restrict lets the compiler vectorise it */
+static void
+adamw_range (float       *restrict param,
+             float       *restrict m,
+             float       *restrict v,
+             const float *restrict grad,
+             size_t                n,
+             float                 decay,   /* 1 = none: p·1 is p exactly */
+             float                 w1,
+             float                 b2,
+             float                 w2,
+             float                 bc2_sqrt,
+             float                 eps,
+             float                 step_size)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      float g = grad[i];
+      float p = param[i] * decay;
+      float mi = m[i] + w1 * (g - m[i]);   /* torch's lerp (m, g, 1 - β1) for weights below 0.5 */
+      float vi = v[i] * b2 + w2 * g * g;
+      float denom = sqrtf (vi) / bc2_sqrt + eps;
+      m[i] = mi;
+      v[i] = vi;
+      param[i] = p + (-step_size * mi) / denom;   /* torch's addcdiv order */
+    }
+}
+
 void
 stva_adamw_step (float                 *param,    /* (n) */
                  float                 *m,        /* (n) */
@@ -29,21 +57,13 @@ stva_adamw_step (float                 *param,    /* (n) */
   float bc2_sqrt = (float) sqrt (bc2);
   float decay = (float) (1.0 - (double) lr * config->weight_decay);
   float w1 = 1.0f - config->beta1, b2 = config->beta2, w2 = 1.0f - config->beta2;
-  float eps = config->eps;
 
   for (size_t r = 0; r < n_ranges; r++)
     {
-      size_t lo = ranges[r].offset, hi = ranges[r].offset + ranges[r].n;
+      size_t lo = ranges[r].offset;
       bool wd = ranges[r].decay && config->weight_decay != 0.0f;
-      for (size_t i = lo; i < hi; i++)
-        {
-          float g = grad[i];
-          float p = wd ? param[i] * decay : param[i];
-          m[i] += w1 * (g - m[i]);   /* torch's lerp (m, g, 1 - β1) for weights below 0.5 */
-          v[i] = v[i] * b2 + w2 * g * g;
-          float denom = sqrtf (v[i]) / bc2_sqrt + eps;
-          param[i] = p + (-step_size * m[i]) / denom;   /* torch's addcdiv order */
-        }
+      adamw_range (param + lo, m + lo, v + lo, grad + lo, ranges[r].n, wd ? decay : 1.0f, w1, b2,
+                   w2, bc2_sqrt, config->eps, step_size);
     }
 }
 

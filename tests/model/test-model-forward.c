@@ -3,8 +3,8 @@
  * The Sync-TVA model apart from its gradient: the config's key/value round trip, the parameter
  * table, relation ids of the pair graphs checked by hand (model.md §3), what a prediction
  * returns (probabilities, β, attention rows over exactly the graph's edges), causality with
- * win_future = 0, thread independence of workspaces, and saving/loading through the model
- * file container.
+ * win_future = 0, thread independence of workspaces, packs of dialogues against lone forwards,
+ * and saving/loading through the model file container.
  */
 #include <math.h>
 #include <stdio.h>
@@ -536,6 +536,132 @@ test_forward_threads (void)
   stva_model_clear (&model);
 }
 
+/* largest |a - b| / (1 + |b|) over n floats */
+static double
+max_rel_diff (const float *a,
+              const float *b,
+              size_t       n)
+{
+  double worst = 0.0;
+  for (size_t i = 0; i < n; i++)
+    {
+      double d = fabs ((double) a[i] - b[i]) / (1.0 + fabs ((double) b[i]));
+      worst = d > worst ? d : worst;
+    }
+  return worst;
+}
+
+/* A pack of dialogues stacked into one forward gives each dialogue what its lone forward gives
+ * (training mode: dropout and modality dropout drawn from the dialogue's own RNG), its backward
+ * the sum of the lone gradients, and stva_model_predict_batch the lone predictions with every
+ * attention map. */
+static void
+test_forward_pack (void)
+{
+  StvaModelConfig c;
+  tiny_config (&c);
+  c.dropout = 0.3f;
+  c.modality_dropout = 0.3f;
+  StvaModel model;
+  g_assert_cmpint (stva_model_init (&model, &c, NULL), ==, STVA_OK);
+  enum { N_DLG = 4 };
+  const int lengths[N_DLG] = { 9, 1, 17, 4 };
+  Dialogue d[N_DLG];
+  const StvaDialogue *dlgs[N_DLG];
+  int rows = 0;
+  for (int k = 0; k < N_DLG; k++)
+    {
+      dialogue_init (&d[k], &c, lengths[k], 40 + (uint64_t) k);
+      dlgs[k] = &d[k].dlg;
+      rows += lengths[k];
+    }
+  d[1].dlg.label = NULL;   /* an unlabelled dialogue in the pack */
+  size_t nf = model.params.n_floats;
+  StvaModelWorkspace *ws = stva_model_workspace_new (&c);
+  float *grad_lone = g_new0 (float, nf), *grad_pack = g_new0 (float, nf);
+  float *logits_lone = g_new0 (float, (size_t) rows * K);
+  StvaError error = { 0 };
+
+  double loss_lone = 0.0;
+  for (int k = 0, r = 0; k < N_DLG; r += lengths[k], k++)
+    {
+      StvaRng rng;
+      stva_rng_derive (&rng, 7, (uint64_t) k);
+      StvaForwardOptions options = { .train = true, .rng = &rng };
+      g_assert_cmpint (stva_model_forward (ws, &model, model.params.values, dlgs[k], &options,
+                                           &error), ==, STVA_OK);
+      memcpy (logits_lone + (size_t) r * K, stva_model_workspace_logits (ws),
+              (size_t) lengths[k] * K * sizeof (float));
+      loss_lone += stva_model_backward (ws, &model, model.params.values, NULL, 0.1f, grad_lone);
+    }
+
+  StvaRng rngs[N_DLG];
+  for (int k = 0; k < N_DLG; k++)
+    stva_rng_derive (&rngs[k], 7, (uint64_t) k);
+  StvaForwardOptions options = { .train = true, .rng = rngs };
+  g_assert_cmpint (stva_model_forward_batch (ws, &model, model.params.values, dlgs, N_DLG,
+                                             &options, &error), ==, STVA_OK);
+  g_assert_cmpfloat (max_rel_diff (stva_model_workspace_logits (ws), logits_lone,
+                                   (size_t) rows * K), <, 1e-5);
+  double loss_pack = stva_model_backward (ws, &model, model.params.values, NULL, 0.1f,
+                                          grad_pack);
+  g_assert_cmpfloat (fabs (loss_pack - loss_lone), <, 1e-5 * (1.0 + fabs (loss_lone)));
+  g_assert_cmpfloat (max_rel_diff (grad_pack, grad_lone, nf), <, 1e-5);
+  double gsum = 0.0;
+  for (size_t i = 0; i < nf; i++)
+    gsum += fabs (grad_pack[i]);
+  g_assert_cmpfloat (gsum, >, 0.0);
+
+  /* predictions: pack against lone, attention maps included */
+  StvaModelOutput outs[N_DLG];
+  g_assert_cmpint (stva_model_predict_batch (&model, ws, dlgs, N_DLG, outs, &error), ==,
+                   STVA_OK);
+  for (int k = 0; k < N_DLG; k++)
+    {
+      StvaModelOutput lone;
+      size_t T = (size_t) lengths[k], H = (size_t) c.H;
+      g_assert_cmpint (stva_model_predict (&model, NULL, dlgs[k], &lone, &error), ==, STVA_OK);
+      g_assert_cmpint (outs[k].T, ==, lone.T);
+      g_assert_cmpfloat (max_rel_diff (outs[k].probs, lone.probs, T * K), <, 1e-5);
+      g_assert_cmpfloat (max_rel_diff (outs[k].beta, lone.beta, T * 3), <, 1e-5);
+      g_assert_cmpint (memcmp (outs[k].present, lone.present, 3 * T), ==, 0);
+      for (int m = 0; m < STVA_N_MOD; m++)
+        {
+          g_assert_cmpfloat (max_rel_diff (outs[k].msde_alpha[m], lone.msde_alpha[m], T * T), <,
+                             1e-5);
+          for (int m2 = 0; m2 < STVA_N_MOD; m2++)
+            if (m2 != m)
+              g_assert_cmpfloat (max_rel_diff (outs[k].caf_alpha[m][m2], lone.caf_alpha[m][m2],
+                                               H * T * T), <, 1e-5);
+        }
+      for (int p = 0; p < STVA_N_PAIRS; p++)
+        {
+          g_assert_cmpint (memcmp (outs[k].graph_rel[p], lone.graph_rel[p],
+                                   4 * T * T * sizeof (int)), ==, 0);
+          for (int l = 0; l < c.L; l++)
+            g_assert_cmpfloat (max_rel_diff (outs[k].graph_alpha[p][l], lone.graph_alpha[p][l],
+                                             H * 4 * T * T), <, 1e-5);
+        }
+      stva_model_output_clear (&lone);
+      stva_model_output_clear (&outs[k]);
+    }
+
+  /* a bad dialogue anywhere in the pack is named */
+  d[2].dlg.id = "bad-one";
+  d[2].label[3] = K;
+  g_assert_cmpint (stva_model_forward_batch (ws, &model, model.params.values, dlgs, N_DLG,
+                                             &options, &error), ==, STVA_ERR_INVALID);
+  g_assert_nonnull (strstr (error.message, "bad-one"));
+
+  g_free (grad_lone);
+  g_free (grad_pack);
+  g_free (logits_lone);
+  for (int k = 0; k < N_DLG; k++)
+    dialogue_clear (&d[k]);
+  stva_model_workspace_free (ws);
+  stva_model_clear (&model);
+}
+
 /* ---- model files ---- */
 
 static void
@@ -693,6 +819,7 @@ main (int   argc,
   g_test_add_func ("/model/forward/causal", test_forward_causal);
   g_test_add_func ("/model/forward/threads", test_forward_threads);
   g_test_add_func ("/model/forward/single", test_forward_single);
+  g_test_add_func ("/model/forward/pack", test_forward_pack);
   g_test_add_func ("/model/io/roundtrip", test_model_file);
   g_test_add_func ("/model/io/ablations", test_model_file_ablations);
   return g_test_run ();
