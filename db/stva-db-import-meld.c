@@ -51,33 +51,135 @@ compare_rows (gconstpointer a,
   return x->utterance_id < y->utterance_id ? -1 : x->utterance_id > y->utterance_id;
 }
 
-/* The parameters of the utterance insert, in its order. */
+/* The utterance columns in the order of the insert's parameters, per row. */
 enum
 {
-  UTT_DIALOGUE = 1, UTT_IDX, UTT_SOURCE_ID, UTT_SPEAKER, UTT_TRANSCRIPT, UTT_START_MS,
-  UTT_END_MS, UTT_MEDIA, UTT_SR_NO, UTT_SEASON, UTT_EPISODE, UTT_SENTIMENT
+  UTT_ID, UTT_DIALOGUE, UTT_IDX, UTT_SOURCE_ID, UTT_SPEAKER, UTT_TRANSCRIPT, UTT_START_MS,
+  UTT_END_MS, UTT_MEDIA, UTT_SR_NO, UTT_SEASON, UTT_EPISODE, UTT_SENTIMENT, N_UTT_COLS
 };
+
+/* Utterances and their gold labels go in BATCH rows per INSERT: a statement's own cost (cursors
+ * opened and closed, its halt) was a third of the import.  Their ids are given, counting on from
+ * the largest one before the import (the transaction holds the write lock), so the gold rows
+ * need no last_insert_rowid. */
+#define BATCH 64
+
+typedef struct
+{
+  const StvaMeldRow *row;   /* borrowed */
+  gint64             dialogue_id;
+  gint64             clip_id;   /* 0: none */
+  int                idx;
+  gint64             label_id;
+} Pending;
 
 /* The statements of one import, prepared once and reused for every row. */
 typedef struct
 {
   sqlite3_stmt *media;
-  sqlite3_stmt *exists;
   sqlite3_stmt *dialogue;
-  sqlite3_stmt *utterance;
-  sqlite3_stmt *gold;
+  sqlite3_stmt *utterance[2];   /* one row, BATCH rows */
+  sqlite3_stmt *gold[2];
   sqlite3_stmt *warning;
+  gint64        next_utterance_id;
+  gint64        label_set_id;
+  Pending       pending[BATCH];
+  int           n_pending;
 } Stmts;
 
 static void
 stmts_clear (Stmts *s)
 {
   sqlite3_finalize (s->media);
-  sqlite3_finalize (s->exists);
   sqlite3_finalize (s->dialogue);
-  sqlite3_finalize (s->utterance);
-  sqlite3_finalize (s->gold);
+  for (int k = 0; k < 2; k++)
+    {
+      sqlite3_finalize (s->utterance[k]);
+      sqlite3_finalize (s->gold[k]);
+    }
   sqlite3_finalize (s->warning);
+}
+
+/* "INSERT INTO table (columns) VALUES (?, ...), ..." for n_rows rows of n_cols. */
+static sqlite3_stmt *
+prepare_rows (StvaDb      *db,
+              const char  *head,
+              int          n_cols,
+              int          n_rows,
+              GError     **error)
+{
+  GString *sql = g_string_new (head);
+  for (int r = 0; r < n_rows; r++)
+    {
+      g_string_append (sql, r ? ", (?" : " (?");
+      for (int c = 1; c < n_cols; c++)
+        g_string_append (sql, ", ?");
+      g_string_append_c (sql, ')');
+    }
+  sqlite3_stmt *stmt = _stva_db_prepare (db, sql->str, error);
+  g_string_free (sql, TRUE);
+  return stmt;
+}
+
+/* The largest utterance id so far (0 for none), -1 with error set. */
+static gint64
+max_utterance_id (StvaDb  *db,
+                  GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (db, "SELECT coalesce (max (id), 0) "
+                                                        "FROM utterance", error);
+  if (stmt == NULL || _stva_db_step (db, stmt, error) != 1)
+    return -1;
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* Writes the pending utterances and their gold labels. */
+static gboolean
+flush_pending (StvaDb  *db,
+               Stmts   *s,
+               GError **error)
+{
+  for (int first = 0; first < s->n_pending;)
+    {
+      int n = s->n_pending - first >= BATCH ? BATCH : 1;
+      sqlite3_stmt *u = s->utterance[n == BATCH], *g = s->gold[n == BATCH];
+      sqlite3_reset (u);
+      sqlite3_reset (g);
+      for (int r = 0; r < n; r++)
+        {
+          const Pending *p = &s->pending[first + r];
+          const StvaMeldRow *row = p->row;
+          gint64 id = s->next_utterance_id++;
+          int b = r * N_UTT_COLS + 1;
+          sqlite3_bind_int64 (u, b + UTT_ID, id);
+          sqlite3_bind_int64 (u, b + UTT_DIALOGUE, p->dialogue_id);
+          sqlite3_bind_int64 (u, b + UTT_IDX, p->idx);
+          sqlite3_bind_int64 (u, b + UTT_SOURCE_ID, row->utterance_id);
+          sqlite3_bind_text (u, b + UTT_SPEAKER, row->speaker, -1, SQLITE_STATIC);
+          sqlite3_bind_text (u, b + UTT_TRANSCRIPT, row->utterance, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (u, b + UTT_START_MS, row->start_ms);
+          sqlite3_bind_int64 (u, b + UTT_END_MS, row->end_ms);
+          if (p->clip_id > 0)
+            sqlite3_bind_int64 (u, b + UTT_MEDIA, p->clip_id);
+          else
+            sqlite3_bind_null (u, b + UTT_MEDIA);
+          if (row->sr_no >= 0)
+            sqlite3_bind_int64 (u, b + UTT_SR_NO, row->sr_no);
+          else
+            sqlite3_bind_null (u, b + UTT_SR_NO);
+          sqlite3_bind_int64 (u, b + UTT_SEASON, row->season);
+          sqlite3_bind_int64 (u, b + UTT_EPISODE, row->episode);
+          sqlite3_bind_text (u, b + UTT_SENTIMENT, row->sentiment, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (g, 3 * r + 1, id);
+          sqlite3_bind_int64 (g, 3 * r + 2, s->label_set_id);
+          sqlite3_bind_int64 (g, 3 * r + 3, p->label_id);
+        }
+      if (!_stva_db_step_done (db, u, error) || !_stva_db_step_done (db, g, error))
+        return FALSE;
+      first += n;
+    }
+  s->n_pending = 0;
+  return TRUE;
 }
 
 /* The id of the media row for path (inserted if new), 0 with error set. */
@@ -161,27 +263,22 @@ store_split (StvaDb              *db,
           report->n_dialogue_videos++;
         }
 
-      sqlite3_reset (s->exists);
-      _stva_bind_text (s->exists, ":split", split->split);
-      _stva_bind_text (s->exists, ":name", name);
-      int rc = _stva_db_step (db, s->exists, error);
-      if (rc < 0)
-        return FALSE;
-      if (rc == 1)
-        {
-          g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_CONFLICT,
-                       "%s/%s: dialogue %d of the %s split is already in %s; nothing imported",
-                       dir, split->csv, dia, split->split, db->path);
-          return FALSE;
-        }
       sqlite3_reset (s->dialogue);
       _stva_bind_text (s->dialogue, ":split", split->split);
       _stva_bind_text (s->dialogue, ":name", name);
       _stva_bind_int64 (s->dialogue, ":source_id", dia);
       _stva_bind_id (s->dialogue, ":media", video_id);
       _stva_bind_int64 (s->dialogue, ":import", import_id);
-      if (!_stva_db_step_done (db, s->dialogue, error))
-        return FALSE;
+      if (sqlite3_step (s->dialogue) != SQLITE_DONE)
+        {
+          if (sqlite3_extended_errcode (db->handle) == SQLITE_CONSTRAINT_UNIQUE)
+            g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_CONFLICT,
+                         "%s/%s: dialogue %d of the %s split is already in %s; nothing "
+                         "imported", dir, split->csv, dia, split->split, db->path);
+          else
+            _stva_db_fail (db, error, "writing");
+          return FALSE;
+        }
       gint64 dialogue_id = sqlite3_last_insert_rowid (db->handle);
       report->n_dialogues++;
 
@@ -205,43 +302,17 @@ store_split (StvaDb              *db,
                 warn (report, "%s: missing clip (%s line %u)", clip, split->csv, row->line);
             }
 
-          /* the hot loop binds by position (UTT_* in the statement's order) */
-          sqlite3_stmt *u = s->utterance;
-          sqlite3_reset (u);
-          sqlite3_bind_int64 (u, UTT_DIALOGUE, dialogue_id);
-          sqlite3_bind_int64 (u, UTT_IDX, idx);
-          sqlite3_bind_int64 (u, UTT_SOURCE_ID, row->utterance_id);
-          sqlite3_bind_text (u, UTT_SPEAKER, row->speaker, -1, SQLITE_STATIC);
-          sqlite3_bind_text (u, UTT_TRANSCRIPT, row->utterance, -1, SQLITE_STATIC);
-          sqlite3_bind_int64 (u, UTT_START_MS, row->start_ms);
-          sqlite3_bind_int64 (u, UTT_END_MS, row->end_ms);
-          if (clip_id > 0)
-            sqlite3_bind_int64 (u, UTT_MEDIA, clip_id);
-          else
-            sqlite3_bind_null (u, UTT_MEDIA);
-          if (row->sr_no >= 0)
-            sqlite3_bind_int64 (u, UTT_SR_NO, row->sr_no);
-          else
-            sqlite3_bind_null (u, UTT_SR_NO);
-          sqlite3_bind_int64 (u, UTT_SEASON, row->season);
-          sqlite3_bind_int64 (u, UTT_EPISODE, row->episode);
-          sqlite3_bind_text (u, UTT_SENTIMENT, row->sentiment, -1, SQLITE_STATIC);
-          if (!_stva_db_step_done (db, u, error))
-            return FALSE;
-          gint64 utterance_id = sqlite3_last_insert_rowid (db->handle);
-          report->n_utterances++;
-
           const StvaDbLabel *label = stva_db_label_set_find (set, row->emotion);
           g_assert (label != NULL);   /* stva_meld_read () accepts only MELD's seven */
-          sqlite3_reset (s->gold);
-          sqlite3_bind_int64 (s->gold, 1, utterance_id);
-          sqlite3_bind_int64 (s->gold, 2, set->id);
-          sqlite3_bind_int64 (s->gold, 3, label->id);
-          if (!_stva_db_step_done (db, s->gold, error))
+          s->pending[s->n_pending++] = (Pending) { .row = row, .dialogue_id = dialogue_id,
+                                                   .clip_id = clip_id, .idx = idx,
+                                                   .label_id = label->id };
+          report->n_utterances++;
+          if (s->n_pending == BATCH && !flush_pending (db, s, error))
             return FALSE;
         }
     }
-  return TRUE;
+  return flush_pending (db, s, error);   /* the rows borrowed from this split */
 }
 
 gboolean
@@ -307,20 +378,26 @@ stva_db_import_meld_shard (StvaDb              *db,
   s.media = _stva_db_prepare (db, "INSERT INTO media (path, kind) VALUES (:path, :kind) "
                                   "ON CONFLICT (path) DO UPDATE SET kind = excluded.kind "
                                   "RETURNING id", error);
-  s.exists = s.media ? _stva_db_prepare (db, "SELECT id FROM dialogue WHERE corpus = 'meld' "
-                                             "AND split = :split AND name = :name", error)
-                     : NULL;
-  s.dialogue = s.exists ? _stva_db_prepare (
+  s.dialogue = s.media ? _stva_db_prepare (
     db, "INSERT INTO dialogue (corpus, split, name, source_id, media_id, import_id) "
         "VALUES ('meld', :split, :name, :source_id, :media, :import)", error) : NULL;
-  s.utterance = s.dialogue ? _stva_db_prepare (
-    db, "INSERT INTO utterance (dialogue_id, idx, source_id, speaker, transcript, start_ms, "
-        "end_ms, media_id, sr_no, season, episode, sentiment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-        "?7, ?8, ?9, ?10, ?11, ?12)", error) : NULL;
-  s.gold = s.utterance ? _stva_db_prepare (
-    db, "INSERT INTO gold_label (utterance_id, label_set_id, label_id) VALUES (?1, ?2, ?3)",
-    error) : NULL;
-  s.warning = s.gold ? _stva_db_prepare (
+  static const char utterance_head[] =
+    "INSERT INTO utterance (id, dialogue_id, idx, source_id, speaker, transcript, start_ms, "
+    "end_ms, media_id, sr_no, season, episode, sentiment) VALUES";
+  static const char gold_head[] =
+    "INSERT INTO gold_label (utterance_id, label_set_id, label_id) VALUES";
+  for (int k = 0; k < 2; k++)
+    {
+      s.utterance[k] = s.dialogue && (k == 0 || s.gold[0])
+                         ? prepare_rows (db, utterance_head, N_UTT_COLS, k ? BATCH : 1, error)
+                         : NULL;
+      s.gold[k] = s.utterance[k] ? prepare_rows (db, gold_head, 3, k ? BATCH : 1, error) : NULL;
+    }
+  s.label_set_id = set->id;
+  if (s.gold[1] != NULL
+      && (s.next_utterance_id = max_utterance_id (db, error) + 1) == 0)
+    goto rollback;
+  s.warning = s.gold[1] ? _stva_db_prepare (
     db, "INSERT INTO import_warning (import_id, seq, message) VALUES (:import, :seq, :message)",
     error) : NULL;
   if (s.warning == NULL)

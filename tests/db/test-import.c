@@ -4,6 +4,7 @@
  * times, split and gold label; clips and dialogue videos are linked and missing clips
  * reported; malformed input and a second import of the same dialogues write nothing.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -163,6 +164,89 @@ test_malformed (void)
   dbt_rm_rf (dir);
 }
 
+/* More rows than one multi-row insert holds, written out of order, into a project that already
+ * has utterances: every row lands whole, with its gold label, after the ones already there. */
+static void
+test_batches (void)
+{
+  g_autofree char *dir = dbt_tmpdir ();
+  g_autofree char *corpus = g_build_filename (dir, "meld", NULL);
+  g_mkdir (corpus, 0755);
+  GString *csv = g_string_new ("Sr No.,Utterance,Speaker,Emotion,Sentiment,Dialogue_ID,"
+                               "Utterance_ID,Season,Episode,StartTime,EndTime\r\n");
+  enum { N_DIA = 23, N_UTT = 7 };   /* 161 rows */
+  for (int k = 0; k < N_DIA * N_UTT; k++)
+    {
+      int row = (k * 37) % (N_DIA * N_UTT);   /* 37 is prime to 161: each row once */
+      int d = row / N_UTT, u = row % N_UTT;
+      g_string_append_printf (csv, "%d,\"Line %d of %d, \"\"quoted\"\"\",S%d,%s,neutral,%d,%d,"
+                              "1,%d,\"00:00:%02d,%03d\",\"00:00:%02d,999\"\r\n", row, u, d, (d + u) % 5,
+                              STVA_MELD_EMOTIONS[(d + 2 * u) % 7], d, u, d % 9, u, d, u);
+    }
+  g_autofree char *path = g_build_filename (corpus, "train_sent_emo.csv", NULL);
+  g_assert_true (g_file_set_contents (path, csv->str, (gssize) csv->len, NULL));
+  g_string_free (csv, TRUE);
+  g_autofree char *srt = g_build_filename (dir, "talk.srt", NULL);
+  g_assert_true (g_file_set_contents (srt, "1\n00:00:01,000 --> 00:00:02,000\nAnn: Hello.\n\n"
+                                      "2\n00:00:03,000 --> 00:00:04,000\nBob: Hi.\n", -1, NULL));
+
+  StvaDb *db = dbt_open (dir, "p");
+  GError *error = NULL;
+  g_assert_true (stva_db_import_subtitles (db, srt, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  StvaDbImportReport report;
+  g_assert_true (stva_db_import_meld (db, corpus, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (report.n_dialogues, ==, N_DIA);
+  g_assert_cmpint (report.n_utterances, ==, N_DIA * N_UTT);
+  stva_db_import_report_clear (&report);
+  g_assert_true (stva_db_check (db, &error));
+
+  g_autoptr (StvaDbLabelSet) meld = stva_db_label_set (db, "meld", &error);
+  g_autoptr (GPtrArray) dialogues = stva_db_dialogues (db, meld->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (dialogues->len, ==, N_DIA + 1);
+  int seen = 0;
+  for (guint i = 0; i < dialogues->len; i++)
+    {
+      StvaDbDialogue *dia = g_ptr_array_index (dialogues, i);
+      if (strcmp (dia->split, "train") != 0)
+        continue;
+      int d = atoi (dia->name + 3);   /* "dia12" */
+      g_autoptr (GPtrArray) utts = stva_db_utterances (db, dia->id, meld->id, 0, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (utts->len, ==, N_UTT);
+      for (int u = 0; u < N_UTT; u++, seen++)
+        {
+          StvaDbUtterance *x = g_ptr_array_index (utts, (guint) u);
+          g_autofree char *text = g_strdup_printf ("Line %d of %d, \"quoted\"", u, d);
+          g_autofree char *speaker = g_strdup_printf ("S%d", (d + u) % 5);
+          g_assert_cmpint (x->idx, ==, u);
+          g_assert_cmpint (x->source_id, ==, u);
+          g_assert_cmpstr (x->transcript, ==, text);
+          g_assert_cmpstr (x->speaker, ==, speaker);
+          g_assert_cmpint (x->start_ms, ==, u * 1000 + d);
+          g_assert_cmpint (x->end_ms, ==, u * 1000 + 999);
+          g_assert_cmpstr (stva_db_label_set_by_label (meld, x->gold_label_id)->name, ==,
+                           STVA_MELD_EMOTIONS[(d + 2 * u) % 7]);
+          g_assert_cmpint (x->id, >, 2);   /* after the subtitles' two */
+        }
+    }
+  g_assert_cmpint (seen, ==, N_DIA * N_UTT);
+  g_autofree char *p_path = g_strdup (stva_db_path (db));
+  stva_db_close (db);
+  g_assert_cmpint (dbt_query_int (p_path, "SELECT max (id) FROM utterance"), ==,
+                   2 + N_DIA * N_UTT);
+  g_assert_cmpint (dbt_query_int (p_path, "SELECT count (*) FROM gold_label"), ==,
+                   N_DIA * N_UTT);
+  g_assert_cmpint (dbt_query_int (p_path, "SELECT sum (season * 1000 + episode) FROM utterance "
+                                          "u JOIN dialogue d ON d.id = u.dialogue_id "
+                                          "WHERE d.corpus = 'meld'"), ==,
+                   N_DIA * N_UTT * 1000 + N_UTT * (2 * (0 + 1 + 2 + 3 + 4 + 5 + 6 + 7 + 8)
+                                                   + (0 + 1 + 2 + 3 + 4)));
+  dbt_rm_rf (dir);
+}
+
 static void
 test_times (void)
 {
@@ -196,5 +280,6 @@ main (int    argc,
   g_test_add_func ("/db/import/times", test_times);
   g_test_add_func ("/db/import/meld", test_meld);
   g_test_add_func ("/db/import/malformed", test_malformed);
+  g_test_add_func ("/db/import/batches", test_batches);
   return g_test_run ();
 }
