@@ -13,11 +13,10 @@
  *   bench-model run DIR [--workers N] [--repeat N] [--no-train]
  *       times, on that data and model: one training epoch (stva_train, batches of 16,
  *       N worker threads), predicting the test split with every attention map recorded
- *       (stva_model_predict, N threads over dialogues), and the per-dialogue latency of
- *       stva_model_predict called one dialogue at a time; the forward pass's linear products
- *       over the test set as cblas_sgemm calls, one per dialogue against 16 dialogues' rows
- *       stacked (what batching would buy); reports the GEMM work of an epoch,
- *       the GFLOP/s reached, cblas_sgemm's rate at the model's shapes and the peak memory.
+ *       (stva_model_predict_batch, N threads over packs of 16 dialogues), and the per-dialogue
+ *       latency of stva_model_predict called one dialogue at a time; the forward pass's linear
+ *       products over the test set as cblas_sgemm calls, one per dialogue against 16
+ *       dialogues' rows stacked; reports the GEMM work of an epoch, the GFLOP/s reached, cblas_sgemm's rate at the model's shapes and the peak memory.
  *       Output is "key value" lines.
  * OpenBLAS's own threads are set by the caller (OPENBLAS_NUM_THREADS).
  */
@@ -280,20 +279,35 @@ typedef struct
   double             checksum;
 } PredictJob;
 
+/* dialogues a thread predicts in one stacked call (stva_model_predict_batch) */
+#define PACK 16
+
 static void *
 predict_thread (void *data)
 {
   PredictJob *job = data;
   StvaModelWorkspace *ws = stva_model_workspace_new (&job->model->config);
   job->status = STVA_OK;
-  for (int j = job->worker; j < job->n && job->status == STVA_OK; j += job->n_workers)
+  const StvaDialogue *pack[PACK];
+  StvaModelOutput outs[PACK];
+  int n = 0;
+  for (int j = job->worker; job->status == STVA_OK; j += job->n_workers)
     {
-      StvaModelOutput out = { 0 };
-      job->status = stva_model_predict (job->model, ws, &job->ds->dialogues[job->dialogues[j]],
-                                        &out, &job->error);
-      if (job->status == STVA_OK)
-        job->checksum += out.confidence[0];
-      stva_model_output_clear (&out);
+      bool end = j >= job->n;
+      if (!end)
+        pack[n++] = &job->ds->dialogues[job->dialogues[j]];
+      if (n > 0 && (n == PACK || end))
+        {
+          job->status = stva_model_predict_batch (job->model, ws, pack, n, outs, &job->error);
+          for (int k = 0; k < n && job->status == STVA_OK; k++)
+            {
+              job->checksum += outs[k].confidence[0];
+              stva_model_output_clear (&outs[k]);
+            }
+          n = 0;
+        }
+      if (end)
+        break;
     }
   stva_model_workspace_free (ws);
   return NULL;

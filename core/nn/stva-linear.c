@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Fully connected layer (see stva-linear.h).  Both products go through cblas_sgemm; the bias
- * gradient, a sum over utterances, is accumulated in double a block of channels at a time so
- * the kernel needs no scratch buffer.
+ * Fully connected layer (see stva-linear.h).  The forward product goes through cblas_sgemm, or
+ * for few rows through stva-gemm-small.c (which reads w without copying it); the backward's
+ * through cblas_sgemm.  The bias gradient, a sum over utterances, is accumulated in double a
+ * block of channels at a time so the kernel needs no scratch buffer.
  */
 #include <assert.h>
 #include <math.h>
@@ -10,6 +11,7 @@
 
 #include <cblas.h>
 
+#include "stva-gemm-small.h"
 #include "stva-linear.h"
 
 #define BLOCK 64   /* channels summed at once in a stack array of doubles */
@@ -48,6 +50,11 @@ stva_linear_forward (float       *y,   /* (T, n_out) */
   assert (y != NULL && x != NULL && w != NULL);
   if (T == 0 || n_out == 0)
     return;
+  if (T <= STVA_GEMM_SMALL_MAX_T && n_in > 0 && stva_gemm_small_fast ())
+    {
+      stva_gemm_small_xwt (y, x, w, b, T, n_in, n_out, false);
+      return;
+    }
   if (b != NULL)
     for (size_t t = 0; t < T; t++)
       memcpy (y + t * n_out, b, n_out * sizeof (float));

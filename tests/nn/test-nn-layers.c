@@ -10,7 +10,10 @@
 
 #include <glib.h>
 
+#include <cblas.h>
+
 #include "stva-nn.h"
+#include "stva-gemm-small.h"
 #include "nn-check.h"
 
 /* Per-layer gradient tolerances (absolute + relative to the numeric value).  The numeric side
@@ -60,6 +63,64 @@ linear_loss (void *data)
   LinearCase *c = data;
   stva_linear_forward (c->y, c->x, c->w, c->b, c->T, c->n_in, c->n_out);
   return nn_dot (c->r, c->y, c->T * c->n_out);
+}
+
+/* The few-rows product (stva-gemm-small.c) against cblas_sgemm in double-checked shapes: row
+ * counts odd and even, widths with tails (n_in % 8, n_out % 4), with and without bias, vector
+ * path and portable loop, and through stva_linear_forward at the switch-over row count. */
+static void
+test_linear_small (void)
+{
+  const size_t Ts[] = { 1, 2, 3, 9, STVA_GEMM_SMALL_MAX_T, STVA_GEMM_SMALL_MAX_T + 1 };
+  const size_t ins[] = { 1, 7, 8, 13, 256, 1027 };
+  const size_t outs[] = { 1, 3, 4, 6, 258 };
+  StvaRng rng;
+  stva_rng_init (&rng, 99);
+  for (size_t a = 0; a < G_N_ELEMENTS (Ts); a++)
+    for (size_t c = 0; c < G_N_ELEMENTS (ins); c++)
+      for (size_t e = 0; e < G_N_ELEMENTS (outs); e++)
+        {
+          size_t T = Ts[a], n_in = ins[c], n_out = outs[e];
+          float *x = g_new (float, T * n_in), *w = g_new (float, n_out * n_in);
+          float *b = g_new (float, n_out), *want = g_new (float, T * n_out);
+          float *y = g_new (float, T * n_out);
+          for (size_t i = 0; i < T * n_in; i++)
+            x[i] = (float) stva_rng_normal (&rng);
+          for (size_t i = 0; i < n_out * n_in; i++)
+            w[i] = (float) stva_rng_normal (&rng);
+          for (size_t i = 0; i < n_out; i++)
+            b[i] = (float) stva_rng_normal (&rng);
+          for (int bias = 0; bias < 2; bias++)
+            {
+              for (size_t t = 0; t < T; t++)   /* the reference, in double */
+                for (size_t o = 0; o < n_out; o++)
+                  {
+                    double acc = bias ? b[o] : 0.0;
+                    for (size_t k = 0; k < n_in; k++)
+                      acc += (double) x[t * n_in + k] * w[o * n_in + k];
+                    want[t * n_out + o] = (float) acc;
+                  }
+              double tol = 1e-5 * sqrt ((double) n_in) * 4.0;   /* float sums of n_in terms */
+              for (int portable = 0; portable < 2; portable++)
+                {
+                  memset (y, 0xff, T * n_out * sizeof (float));   /* NaNs: every y written */
+                  stva_gemm_small_xwt (y, x, w, bias ? b : NULL, T, n_in, n_out, portable);
+                  for (size_t i = 0; i < T * n_out; i++)
+                    g_assert_cmpfloat (fabs (y[i] - want[i]), <, tol * (1.0 + fabs (want[i])));
+                }
+              memset (y, 0xff, T * n_out * sizeof (float));
+              stva_linear_forward (y, x, w, bias ? b : NULL, T, n_in, n_out);
+              for (size_t i = 0; i < T * n_out; i++)
+                g_assert_cmpfloat (fabs (y[i] - want[i]), <, tol * (1.0 + fabs (want[i])));
+            }
+          g_free (x);
+          g_free (w);
+          g_free (b);
+          g_free (want);
+          g_free (y);
+        }
+  if (!stva_gemm_small_fast ())
+    g_test_message ("no AVX2+FMA here: only the portable loop was checked");
 }
 
 static void
@@ -532,6 +593,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/nn/linear/forward", test_linear_forward);
+  g_test_add_func ("/core/nn/linear/small", test_linear_small);
   g_test_add_func ("/core/nn/linear/backward", test_linear_backward);
   g_test_add_func ("/core/nn/linear/init", test_linear_init);
   g_test_add_func ("/core/nn/layernorm/forward", test_layernorm_forward);
