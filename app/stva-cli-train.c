@@ -23,6 +23,9 @@
 #include "stva-npz.h"
 #include "stva-train.h"
 
+/* dialogues `predict` runs through the model in one stacked call */
+#define PREDICT_PACK 16
+
 /* ---- shared ------------------------------------------------------------------------------- */
 
 static volatile sig_atomic_t interrupted;
@@ -916,8 +919,10 @@ stva_cli_predict (int    argc,
   memset (&model, 0, sizeof model);
   StvaDataset *ds = NULL;
   StvaModelWorkspace *ws = NULL;
-  StvaModelOutput pred;
-  memset (&pred, 0, sizeof pred);
+  StvaModelOutput outs[PREDICT_PACK];   /* predictions of the current pack */
+  const StvaDialogue *pack[PREDICT_PACK];
+  int pack_n = 0, pack_i = 0;
+  memset (outs, 0, sizeof outs);
   FILE *f = stdout;
   char *tmp = NULL;
   int rc = STVA_EXIT_ERROR;
@@ -993,13 +998,24 @@ stva_cli_predict (int    argc,
       const StvaDialogue *dlg = &ds->dialogues[d];
       if (split >= 0 && dlg->split != split)
         continue;
-      stva_model_output_clear (&pred);   /* predict does not free an earlier output */
-      if (stva_model_predict (&model, ws, dlg, &pred, &error) != STVA_OK)
+      if (pack_i == pack_n)   /* predict this and the next dialogues to show in one pack */
         {
-          stva_cli_fail ("%s: dialogue %s: %s", data, dlg->id, error.message);
-          goto out;
+          for (int k = 0; k < pack_n; k++)
+            stva_model_output_clear (&outs[k]);
+          pack_n = pack_i = 0;
+          for (int e = d; e < ds->n_dialogues && pack_n < PREDICT_PACK; e++)
+            if (split < 0 || ds->dialogues[e].split == split)
+              pack[pack_n++] = &ds->dialogues[e];
+          if (stva_model_predict_batch (&model, ws, pack, pack_n, outs, &error) != STVA_OK)
+            {
+              pack_n = 0;
+              stva_cli_fail ("%s: %s", data, error.message);
+              goto out;
+            }
         }
-      if (in_transaction && !store_predictions (&src, model_id, dlg, &pred))
+      g_assert (pack[pack_i] == dlg);
+      const StvaModelOutput *pred = &outs[pack_i++];
+      if (in_transaction && !store_predictions (&src, model_id, dlg, pred))
         goto out;
       n_stored += in_transaction ? dlg->T : 0;
       for (int t = 0; t < dlg->T; t++)
@@ -1022,16 +1038,16 @@ stva_cli_predict (int    argc,
               else
                 fprintf (f, "null");
               fprintf (f, ", \"predicted\": ");
-              json_string (f, ds->labels[pred.pred[t]]);
+              json_string (f, ds->labels[pred->pred[t]]);
               fprintf (f, ", \"confidence\": %.6f, \"entropy\": %.6f, \"margin\": %.6f, "
                           "\"beta\": {\"T\": %.6f, \"A\": %.6f, \"V\": %.6f}, \"probs\": {",
-                       pred.confidence[t], pred.entropy[t], pred.margin[t],
-                       pred.beta[t * 3 + 0], pred.beta[t * 3 + 1], pred.beta[t * 3 + 2]);
+                       pred->confidence[t], pred->entropy[t], pred->margin[t],
+                       pred->beta[t * 3 + 0], pred->beta[t * 3 + 1], pred->beta[t * 3 + 2]);
               for (int k = 0; k < ds->K; k++)
                 {
                   fprintf (f, "%s", k ? ", " : "");
                   json_string (f, ds->labels[k]);
-                  fprintf (f, ": %.6f", pred.probs[t * ds->K + k]);
+                  fprintf (f, ": %.6f", pred->probs[t * ds->K + k]);
                 }
               fprintf (f, "}}\n");
             }
@@ -1046,12 +1062,12 @@ stva_cli_predict (int    argc,
               fputc (',', f);
               csv_string (f, gold);
               fputc (',', f);
-              csv_string (f, ds->labels[pred.pred[t]]);
-              fprintf (f, ",%.6f,%.6f,%.6f,%.6f,%.6f,%.6f", pred.confidence[t], pred.entropy[t],
-                       pred.margin[t], pred.beta[t * 3 + 0], pred.beta[t * 3 + 1],
-                       pred.beta[t * 3 + 2]);
+              csv_string (f, ds->labels[pred->pred[t]]);
+              fprintf (f, ",%.6f,%.6f,%.6f,%.6f,%.6f,%.6f", pred->confidence[t], pred->entropy[t],
+                       pred->margin[t], pred->beta[t * 3 + 0], pred->beta[t * 3 + 1],
+                       pred->beta[t * 3 + 2]);
               for (int k = 0; k < ds->K; k++)
-                fprintf (f, ",%.6f", pred.probs[t * ds->K + k]);
+                fprintf (f, ",%.6f", pred->probs[t * ds->K + k]);
               fprintf (f, "\n");
             }
         }
@@ -1103,7 +1119,8 @@ out:
       remove (tmp);
     }
   free (tmp);
-  stva_model_output_clear (&pred);
+  for (int k = 0; k < pack_n; k++)
+    stva_model_output_clear (&outs[k]);
   stva_model_workspace_free (ws);
   stva_model_clear (&model);
   stva_dataset_free (ds);
