@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What training and prediction store: the attention blob (packing and checked unpacking),
+ * models, predictions with their probabilities, beta and attention, and feature vectors.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "stva-db-private.h"
+
+/* ---- attention blobs ---------------------------------------------------------------------- */
+
+#define ATTN_MAX_VALUES (1u << 24)
+
+void
+stva_db_attn_map_free (StvaDbAttnMap *map)
+{
+  if (map == NULL)
+    return;
+  g_free (map->name);
+  g_free (map->data);
+  g_free (map);
+}
+
+static void
+put_u32 (GByteArray *b,
+         guint32     v)
+{
+  guint32 le = GUINT32_TO_LE (v);
+  g_byte_array_append (b, (const guint8 *) &le, 4);
+}
+
+GBytes *
+stva_db_attention_pack (const StvaDbAttnMap *maps,
+                        guint                n_maps)
+{
+  GByteArray *b = g_byte_array_new ();
+  g_byte_array_append (b, (const guint8 *) "SATN", 4);
+  put_u32 (b, 1);
+  put_u32 (b, n_maps);
+  for (guint i = 0; i < n_maps; i++)
+    {
+      gsize len = strlen (maps[i].name);
+      g_assert (len >= 1 && len <= 255);
+      g_assert ((guint64) maps[i].rows * maps[i].cols <= ATTN_MAX_VALUES);
+      guint16 le16 = GUINT16_TO_LE ((guint16) len);
+      g_byte_array_append (b, (const guint8 *) &le16, 2);
+      g_byte_array_append (b, (const guint8 *) maps[i].name, (guint) len);
+      put_u32 (b, maps[i].rows);
+      put_u32 (b, maps[i].cols);
+      for (guint64 k = 0; k < (guint64) maps[i].rows * maps[i].cols; k++)
+        {
+          guint32 bits;
+          memcpy (&bits, &maps[i].data[k], 4);
+          put_u32 (b, bits);
+        }
+    }
+  return g_byte_array_free_to_bytes (b);
+}
+
+GPtrArray *
+stva_db_attention_unpack (const guint8  *blob,
+                          gsize          n_bytes,
+                          GError       **error)
+{
+  gsize pos = 0;
+#define NEED(n, what)                                                                        \
+  if (n_bytes - pos < (gsize) (n))                                                            \
+    {                                                                                         \
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID,                               \
+                   "attention blob: %s at byte %" G_GSIZE_FORMAT " runs past its end (%"      \
+                   G_GSIZE_FORMAT " bytes)", what, pos, n_bytes);                             \
+      return NULL;                                                                            \
+    }
+  guint32 u;
+  NEED (12, "header");
+  if (memcmp (blob, "SATN", 4) != 0)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID, "attention blob: bad magic");
+      return NULL;
+    }
+  memcpy (&u, blob + 4, 4);
+  if (GUINT32_FROM_LE (u) != 1)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID,
+                   "attention blob: version %u; this build reads 1", GUINT32_FROM_LE (u));
+      return NULL;
+    }
+  memcpy (&u, blob + 8, 4);
+  guint32 n_maps = GUINT32_FROM_LE (u);
+  pos = 12;
+  g_autoptr (GPtrArray) maps = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) stva_db_attn_map_free);
+  for (guint32 i = 0; i < n_maps; i++)
+    {
+      guint16 len16;
+      NEED (2, "map name length");
+      memcpy (&len16, blob + pos, 2);
+      guint len = GUINT16_FROM_LE (len16);
+      pos += 2;
+      if (len < 1 || len > 255)
+        {
+          g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID,
+                       "attention blob: map %u has a name of %u bytes", i, len);
+          return NULL;
+        }
+      NEED (len + 8, "map name and shape");
+      StvaDbAttnMap *m = g_new0 (StvaDbAttnMap, 1);
+      g_ptr_array_add (maps, m);
+      m->name = g_strndup ((const char *) blob + pos, len);
+      pos += len;
+      memcpy (&u, blob + pos, 4);
+      m->rows = GUINT32_FROM_LE (u);
+      memcpy (&u, blob + pos + 4, 4);
+      m->cols = GUINT32_FROM_LE (u);
+      pos += 8;
+      guint64 n = (guint64) m->rows * m->cols;
+      if (n > ATTN_MAX_VALUES)
+        {
+          g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID,
+                       "attention blob: map '%s' is %u×%u, above the limit", m->name, m->rows,
+                       m->cols);
+          return NULL;
+        }
+      NEED (4 * n, "map values");
+      m->data = g_new (float, n ? n : 1);
+      for (guint64 k = 0; k < n; k++)
+        {
+          memcpy (&u, blob + pos + 4 * k, 4);
+          u = GUINT32_FROM_LE (u);
+          memcpy (&m->data[k], &u, 4);
+        }
+      pos += 4 * n;
+    }
+  if (pos != n_bytes)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID,
+                   "attention blob: %" G_GSIZE_FORMAT " bytes after the last map",
+                   n_bytes - pos);
+      return NULL;
+    }
+#undef NEED
+  return g_steal_pointer (&maps);
+}
+
+/* ---- models and predictions --------------------------------------------------------------- */
+
+gint64
+stva_db_add_model (StvaDb      *db,
+                   const char  *name,
+                   const char  *file_hash,
+                   gint64       label_set_id,
+                   const char  *config_json,
+                   const char  *metrics_json,
+                   GError     **error)
+{
+  g_return_val_if_fail (db != NULL && name != NULL && file_hash != NULL, 0);
+  g_autoptr (sqlite3_stmt) insert = _stva_db_prepare (
+    db, "INSERT INTO model (name, file_hash, label_set_id, config, metrics, created_us) "
+        "VALUES (:name, :hash, :set, :config, :metrics, :now) "
+        "ON CONFLICT (file_hash) DO NOTHING", error);
+  if (insert == NULL)
+    return 0;
+  _stva_bind_text (insert, ":name", name);
+  _stva_bind_text (insert, ":hash", file_hash);
+  _stva_bind_int64 (insert, ":set", label_set_id);
+  _stva_bind_text (insert, ":config", config_json ? config_json : "{}");
+  _stva_bind_text (insert, ":metrics", metrics_json ? metrics_json : "{}");
+  _stva_bind_int64 (insert, ":now", g_get_real_time ());
+  if (!_stva_db_step_done (db, insert, error))
+    return 0;
+  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
+    db, "SELECT id FROM model WHERE file_hash = :hash", error);
+  if (stmt == NULL)
+    return 0;
+  _stva_bind_text (stmt, ":hash", file_hash);
+  if (_stva_db_step (db, stmt, error) != 1)
+    return 0;
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+gint64
+stva_db_latest_model (StvaDb      *db,
+                      gint64       label_set_id,
+                      GError     **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
+    db, "SELECT id FROM model WHERE label_set_id = :set ORDER BY created_us DESC, id DESC "
+        "LIMIT 1", error);
+  if (stmt == NULL)
+    return 0;
+  _stva_bind_int64 (stmt, ":set", label_set_id);
+  return _stva_db_step (db, stmt, error) == 1 ? sqlite3_column_int64 (stmt, 0) : 0;
+}
+
+gboolean
+stva_db_put_prediction (StvaDb       *db,
+                        gint64        model_id,
+                        gint64        utterance_id,
+                        const float  *probs,
+                        guint         K,
+                        const float  *beta,
+                        GBytes       *attention,
+                        GError      **error)
+{
+  g_return_val_if_fail (db != NULL && probs != NULL, FALSE);
+  g_autoptr (sqlite3_stmt) labels = _stva_db_prepare (
+    db, "SELECT label.id FROM model JOIN label USING (label_set_id) WHERE model.id = :model "
+        "ORDER BY label.idx", error);
+  if (labels == NULL)
+    return FALSE;
+  _stva_bind_int64 (labels, ":model", model_id);
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+  while ((rc = _stva_db_step (db, labels, error)) == 1)
+    {
+      gint64 id = sqlite3_column_int64 (labels, 0);
+      g_array_append_val (ids, id);
+    }
+  if (rc < 0)
+    return FALSE;
+  if (ids->len == 0 || ids->len != K)
+    {
+      g_set_error (error, STVA_DB_ERROR, ids->len == 0 ? STVA_DB_ERROR_NOT_FOUND
+                                                       : STVA_DB_ERROR_INVALID,
+                   "%s: model %" G_GINT64_FORMAT ": %s", db->path, model_id,
+                   ids->len == 0 ? "no such model" : "probabilities do not match its label set");
+      return FALSE;
+    }
+  guint best = 0;
+  for (guint k = 0; k < K; k++)
+    {
+      if (!isfinite (probs[k]))
+        {
+          g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID,
+                       "%s: prediction for utterance %" G_GINT64_FORMAT " has a non-finite "
+                       "probability", db->path, utterance_id);
+          return FALSE;
+        }
+      if (probs[k] > probs[best])
+        best = k;
+    }
+  if (attention != NULL)
+    {
+      gsize n;
+      const guint8 *data = g_bytes_get_data (attention, &n);
+      g_autoptr (GPtrArray) maps = stva_db_attention_unpack (data, n, error);
+      if (maps == NULL)
+        return FALSE;
+    }
+  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
+    db, "INSERT OR REPLACE INTO prediction (model_id, utterance_id, label_id, probs, beta, "
+        "attention, created_us) VALUES (:model, :utterance, :label, :probs, :beta, :attention, "
+        ":now)", error);
+  if (stmt == NULL)
+    return FALSE;
+  g_autofree guint32 *le = g_new (guint32, K + 3);
+  for (guint k = 0; k < K; k++)
+    {
+      memcpy (&le[k], &probs[k], 4);
+      le[k] = GUINT32_TO_LE (le[k]);
+    }
+  for (guint k = 0; beta && k < 3; k++)
+    {
+      memcpy (&le[K + k], &beta[k], 4);
+      le[K + k] = GUINT32_TO_LE (le[K + k]);
+    }
+  _stva_bind_int64 (stmt, ":model", model_id);
+  _stva_bind_int64 (stmt, ":utterance", utterance_id);
+  _stva_bind_int64 (stmt, ":label", g_array_index (ids, gint64, best));
+  _stva_bind_blob (stmt, ":probs", le, 4 * K);
+  _stva_bind_blob (stmt, ":beta", beta ? (const void *) &le[K] : NULL, 12);
+  _stva_bind_blob (stmt, ":attention", attention ? g_bytes_get_data (attention, NULL) : NULL,
+                   attention ? g_bytes_get_size (attention) : 0);
+  _stva_bind_int64 (stmt, ":now", g_get_real_time ());
+  return _stva_db_step_done (db, stmt, error);
+}
+
+void
+stva_db_prediction_free (StvaDbPrediction *p)
+{
+  if (p == NULL)
+    return;
+  g_free (p->probs);
+  g_clear_pointer (&p->attention, g_bytes_unref);
+  g_free (p);
+}
+
+/* Reads n little-endian float32 from blob (n_bytes must be 4·n). */
+static void
+read_floats (float        *out,
+             const void   *blob,
+             guint         n)
+{
+  for (guint k = 0; k < n; k++)
+    {
+      guint32 u;
+      memcpy (&u, (const guint8 *) blob + 4 * k, 4);
+      u = GUINT32_FROM_LE (u);
+      memcpy (&out[k], &u, 4);
+    }
+}
+
+StvaDbPrediction *
+stva_db_prediction (StvaDb      *db,
+                    gint64       model_id,
+                    gint64       utterance_id,
+                    GError     **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
+    db, "SELECT label_id, probs, beta, attention FROM prediction "
+        "WHERE model_id = :model AND utterance_id = :utterance", error);
+  if (stmt == NULL)
+    return NULL;
+  _stva_bind_int64 (stmt, ":model", model_id);
+  _stva_bind_int64 (stmt, ":utterance", utterance_id);
+  if (_stva_db_step (db, stmt, error) != 1)
+    return NULL;
+  StvaDbPrediction *p = g_new0 (StvaDbPrediction, 1);
+  p->label_id = sqlite3_column_int64 (stmt, 0);
+  int n = sqlite3_column_bytes (stmt, 1);
+  p->K = (guint) n / 4;
+  p->probs = g_new0 (float, p->K ? p->K : 1);
+  read_floats (p->probs, sqlite3_column_blob (stmt, 1), p->K);
+  if (sqlite3_column_bytes (stmt, 2) == 12)
+    {
+      p->has_beta = TRUE;
+      read_floats (p->beta, sqlite3_column_blob (stmt, 2), 3);
+    }
+  if (sqlite3_column_type (stmt, 3) == SQLITE_BLOB)
+    p->attention = g_bytes_new (sqlite3_column_blob (stmt, 3), sqlite3_column_bytes (stmt, 3));
+  return p;
+}
+
+/* ---- features ----------------------------------------------------------------------------- */
+
+gboolean
+stva_db_put_feature (StvaDb       *db,
+                     gint64        utterance_id,
+                     const char   *modality,
+                     const char   *extractor,
+                     const char   *extractor_version,
+                     const float  *values,
+                     guint         dim,
+                     GError      **error)
+{
+  g_return_val_if_fail (db != NULL && modality != NULL && extractor != NULL && values != NULL,
+                        FALSE);
+  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
+    db, "INSERT OR REPLACE INTO feature (utterance_id, modality, extractor, extractor_version, "
+        "dim, data, created_us) VALUES (:utterance, :modality, :extractor, :version, :dim, "
+        ":data, :now)", error);
+  if (stmt == NULL)
+    return FALSE;
+  g_autofree guint32 *le = g_new (guint32, dim ? dim : 1);
+  for (guint k = 0; k < dim; k++)
+    {
+      memcpy (&le[k], &values[k], 4);
+      le[k] = GUINT32_TO_LE (le[k]);
+    }
+  _stva_bind_int64 (stmt, ":utterance", utterance_id);
+  _stva_bind_text (stmt, ":modality", modality);
+  _stva_bind_text (stmt, ":extractor", extractor);
+  _stva_bind_text (stmt, ":version", extractor_version ? extractor_version : "");
+  _stva_bind_int64 (stmt, ":dim", dim);
+  _stva_bind_blob (stmt, ":data", le, 4 * (gsize) dim);
+  _stva_bind_int64 (stmt, ":now", g_get_real_time ());
+  return _stva_db_step_done (db, stmt, error);
+}
+
+GArray *
+stva_db_feature (StvaDb      *db,
+                 gint64       utterance_id,
+                 const char  *modality,
+                 GError     **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
+    db, "SELECT dim, data FROM feature WHERE utterance_id = :utterance AND modality = :modality"
+        " ORDER BY created_us DESC LIMIT 1", error);
+  if (stmt == NULL)
+    return NULL;
+  _stva_bind_int64 (stmt, ":utterance", utterance_id);
+  _stva_bind_text (stmt, ":modality", modality);
+  if (_stva_db_step (db, stmt, error) != 1)
+    return NULL;
+  guint dim = (guint) sqlite3_column_int64 (stmt, 0);
+  if ((gsize) sqlite3_column_bytes (stmt, 1) != 4 * (gsize) dim)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_PROJECT,
+                   "%s: feature of utterance %" G_GINT64_FORMAT " has a blob of the wrong size",
+                   db->path, utterance_id);
+      return NULL;
+    }
+  GArray *a = g_array_sized_new (FALSE, FALSE, sizeof (float), dim);
+  g_array_set_size (a, dim);
+  read_floats ((float *) (void *) a->data, sqlite3_column_blob (stmt, 1), dim);
+  return a;
+}
