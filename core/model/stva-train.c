@@ -27,6 +27,7 @@ typedef struct
   float              *grad;      /* owned (n_floats) */
   const int          *batch;     /* dataset indices of the batch */
   int                 n_batch;
+  const int          *owner;     /* (n_batch) the worker of each (assign_owners) */
   int                 worker;
   int                 n_workers;
   const float        *class_w;
@@ -102,8 +103,10 @@ worker_thread (void *data)
   if (w->train)
     memset (w->grad, 0, w->model->params.n_floats * sizeof (float));
   int js[PACK_MAX], n = 0;
-  for (int j = w->worker; j < w->n_batch; j += w->n_workers)
+  for (int j = 0; j < w->n_batch; j++)
     {
+      if (w->owner[j] != w->worker)
+        continue;
       js[n++] = j;
       if (n == PACK_MAX && !run_pack (w, js, n))
         return NULL;
@@ -113,6 +116,34 @@ worker_thread (void *data)
   if (n > 0)
     run_pack (w, js, n);
   return NULL;
+}
+
+/* Shares the batch out among n_workers by utterances, so they finish together: longest
+ * dialogue first to the least loaded worker (ties to the lower index), deterministic. */
+static void
+assign_owners (const StvaDataset *ds,
+               const int         *batch,
+               int                n_batch,
+               int                n_workers,
+               int               *owner)
+{
+  size_t load[256] = { 0 };
+  for (int j = 0; j < n_batch; j++)
+    owner[j] = -1;
+  for (int done = 0; done < n_batch; done++)
+    {
+      int pick = -1;   /* the longest unassigned, first in batch order */
+      for (int j = 0; j < n_batch; j++)
+        if (owner[j] < 0
+            && (pick < 0 || ds->dialogues[batch[j]].T > ds->dialogues[batch[pick]].T))
+          pick = j;
+      int best = 0;
+      for (int t = 1; t < n_workers; t++)
+        if (load[t] < load[best])
+          best = t;
+      owner[pick] = best;
+      load[best] += (size_t) ds->dialogues[batch[pick]].T;
+    }
 }
 
 /* Runs workers[0 .. n) over one batch: workers 1.. on threads, worker 0 here. */
@@ -442,19 +473,22 @@ stva_model_evaluate (const StvaModel   *model,
     }
   int *p = malloc ((total > 0 ? total : 1) * sizeof (int));
   int *g = malloc ((total > 0 ? total : 1) * sizeof (int));
+  int *owner = malloc ((size_t) (n > 0 ? n : 1) * sizeof (int));
   int n_workers = model->config.threads;
   Worker *workers = NULL;
-  StvaStatus status = p == NULL || g == NULL
+  StvaStatus status = p == NULL || g == NULL || owner == NULL
                         ? stva_error_set (error, STVA_ERR_NOMEM, "evaluate: out of memory")
                         : make_workers (&workers, n_workers, model, ds, error);
   int blas_threads = openblas_get_num_threads ();
   if (status == STVA_OK)
     {
       openblas_set_num_threads (1);   /* see stva-train.h */
+      assign_owners (ds, dialogues, n, n_workers, owner);
       for (int t = 0; t < n_workers; t++)
         {
           workers[t].batch = dialogues;
           workers[t].n_batch = n;
+          workers[t].owner = owner;
           workers[t].train = false;
           workers[t].pred = p;
           workers[t].pred_off = off;
@@ -479,6 +513,7 @@ stva_model_evaluate (const StvaModel   *model,
     }
   free_workers (workers, n_workers);
   free (off);
+  free (owner);
   free (p);
   free (g);
   return status;
@@ -517,7 +552,7 @@ stva_train_with_hooks (StvaModel            *model,
   const StvaModelConfig *c = &model->config;
   StvaParams *P = &model->params;
   size_t nf = P->n_floats;
-  int *split_idx = NULL, *order = NULL, *labels = NULL;
+  int *split_idx = NULL, *order = NULL, *labels = NULL, *owner = NULL;
   float *m1 = NULL, *m2 = NULL, *best = NULL, *class_w = NULL;
   StvaParamRange *ranges = NULL;
   Worker *workers = NULL;
@@ -564,12 +599,13 @@ stva_train_with_hooks (StvaModel            *model,
   labels = malloc (n_labels * sizeof (int));
   class_w = malloc ((size_t) c->K * sizeof (float));
   order = malloc ((size_t) n_train * sizeof (int));
+  owner = malloc ((size_t) c->batch_size * sizeof (int));
   m1 = calloc (nf, sizeof (float));
   m2 = calloc (nf, sizeof (float));
   best = malloc (nf * sizeof (float));
   ranges = malloc ((size_t) P->n_tensors * sizeof (StvaParamRange));
-  if (labels == NULL || class_w == NULL || order == NULL || m1 == NULL || m2 == NULL
-      || best == NULL || ranges == NULL)
+  if (labels == NULL || class_w == NULL || order == NULL || owner == NULL || m1 == NULL
+      || m2 == NULL || best == NULL || ranges == NULL)
     {
       status = stva_error_set (error, STVA_ERR_NOMEM, "training: out of memory");
       goto out;
@@ -634,10 +670,12 @@ stva_train_with_hooks (StvaModel            *model,
           if (wtot <= 0.0)
             continue;   /* nothing labelled in this batch */
           int nw = n_workers < nb ? n_workers : nb;
+          assign_owners (ds, order + b0, nb, nw, owner);
           for (int t = 0; t < nw; t++)
             {
               workers[t].batch = order + b0;
               workers[t].n_batch = nb;
+              workers[t].owner = owner;
               workers[t].n_workers = nw;
               workers[t].class_w = class_w;
               workers[t].scale = (float) (1.0 / wtot);
@@ -756,6 +794,7 @@ out:
   free_slices (slices, n_workers);
   free (split_idx);
   free (order);
+  free (owner);
   free (labels);
   free (class_w);
   free (m1);
