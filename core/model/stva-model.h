@@ -33,6 +33,9 @@
  *     attention scale by 1/sqrt (D/H).
  *   - Modality dropout (training only): each utterance, with probability p, loses one of its
  *     present modalities chosen uniformly, unless it has only one.
+ *   - AdamW's weight decay "on matrices only" (model.md §7) means the weight matrices of linear
+ *     layers: not the speaker embedding (a lookup table, which decay would pull towards zero
+ *     for speakers seen rarely) nor the relation biases (biases, though stored (16, H)).
  */
 #pragma once
 

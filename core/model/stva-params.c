@@ -227,8 +227,8 @@ stva_params_init (StvaParams            *params,
 
   params->tensors = calloc ((size_t) counter.n, sizeof (StvaParamTensor));
   params->values = calloc (counter.n_floats, sizeof (float));
-  params->grads = calloc (counter.n_floats, sizeof (float));
-  if (params->tensors == NULL || params->values == NULL || params->grads == NULL)
+  params->grads = NULL;   /* training allocates it: a model that only predicts needs none */
+  if (params->tensors == NULL || params->values == NULL)
     {
       stva_params_clear (params);
       return stva_error_set (error, STVA_ERR_NOMEM, "parameters: cannot allocate %zu floats",

@@ -97,7 +97,7 @@ typedef struct
   StvaParamTensor *tensors;      /* owned (n_tensors) */
   size_t           n_floats;     /* floats in each block (tensors start 64-byte aligned) */
   float           *values;       /* owned (n_floats) */
-  float           *grads;        /* owned (n_floats) */
+  float           *grads;        /* owned (n_floats), allocated by stva_train (); NULL before */
   StvaParamLayout  at;
 } StvaParams;
 

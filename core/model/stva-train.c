@@ -630,6 +630,11 @@ stva_train_with_hooks (StvaModel            *model,
   status = make_workers (&workers, n_workers, model, ds, error);
   if (status != STVA_OK)
     goto out;
+  if (P->grads == NULL && (P->grads = calloc (nf, sizeof (float))) == NULL)
+    {
+      status = stva_error_set (error, STVA_ERR_NOMEM, "training: out of memory");
+      goto out;
+    }
   if ((slices = make_slices (n_workers, P, ranges, m1, m2)) == NULL)
     {
       status = stva_error_set (error, STVA_ERR_NOMEM, "training: out of memory");
