@@ -14,8 +14,11 @@
  * Each contender runs --reps times, alternating, and the median is reported (wall clock, with
  * CPU time beside it: user + system, the child's for sqlite3).  Lines starting with "RESULT"
  * are for bench/run-db-bench.sh.
- * --only import|scale runs one part (for profiling).
+ * --only import|scale runs one part (for profiling); --keep DIR keeps the corpus and the
+ * sqlite3 script there; --import-once CORPUS PROJECT only imports (for counting instructions
+ * under valgrind, as bench/run-db-bench.sh --instructions does).
  * usage: bench-db [--reps N] [--sqlite3 PATH] [--keep DIR] [--only import|scale]
+ *        bench-db --import-once CORPUS PROJECT
  */
 #define _GNU_SOURCE
 
@@ -169,7 +172,7 @@ write_meld_csv (const char *path,
 
 /* ---- the contenders ----------------------------------------------------------------------- */
 
-static G_GNUC_NO_INLINE Time   /* a function of its own, for valgrind --toggle-collect */
+static Time
 time_import (const char *corpus,
              const char *project)
 {
@@ -394,6 +397,11 @@ main (int    argc,
   const char *sqlite3_program = "/usr/bin/sqlite3";
   const char *keep = NULL;
   const char *only = NULL;
+  if (argc == 4 && strcmp (argv[1], "--import-once") == 0)
+    {
+      time_import (argv[2], argv[3]);
+      return 0;
+    }
   for (int i = 1; i < argc; i++)
     if (strcmp (argv[i], "--reps") == 0 && i + 1 < argc)
       reps = atoi (argv[++i]);
@@ -404,7 +412,8 @@ main (int    argc,
     else if (strcmp (argv[i], "--only") == 0 && i + 1 < argc)
       only = argv[++i];
     else
-      die ("usage: bench-db [--reps N] [--sqlite3 PATH] [--keep DIR] [--only import|scale]");
+      die ("usage: bench-db [--reps N] [--sqlite3 PATH] [--keep DIR] [--only import|scale]\n"
+           "       bench-db --import-once CORPUS PROJECT");
   if (reps < 1 || reps > MAX_REPS)
     die ("--reps takes 1 to 64");
   if (access (sqlite3_program, X_OK) != 0)

@@ -79,8 +79,18 @@ parse_int (const char *text,
 {
   if (text == NULL || *text == '\0')
     return FALSE;
+  /* plain digits by hand (five per row); anything else as g_ascii_strtoll reads it */
+  gint64 v = 0;
+  const char *p = text;
+  while (g_ascii_isdigit (*p) && p - text < 18)
+    v = v * 10 + (*p++ - '0');
+  if (*p == '\0')
+    {
+      *out = v;
+      return TRUE;
+    }
   char *end = NULL;
-  gint64 v = g_ascii_strtoll (text, &end, 10);
+  v = g_ascii_strtoll (text, &end, 10);
   if (end == text || *end != '\0')
     return FALSE;
   *out = v;
@@ -109,6 +119,9 @@ index_of (const char        *value,
           const char *const *set,
           int                n)
 {
+  for (int i = 0; i < n; i++)   /* as written in MELD first, then in any case */
+    if (strcmp (value, set[i]) == 0)
+      return i;
   for (int i = 0; i < n; i++)
     if (g_ascii_strcasecmp (value, set[i]) == 0)
       return i;
