@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Speed of core/media and the audio-v1 / visual-v1 extractors (issue #4, "How fast"), as ratios
+ * Speed of core/media and the audio-v1 / visual-v2 extractors (issue #4, "How fast"), as ratios
  * measured in one run, so that a loaded machine slows both sides of each ratio alike:
  *   audio-v1     seconds of audio per CPU second (features from 16 kHz PCM in 3 s utterances,
  *                and from the file: decoding and resampling included); goal >= 100
- *   visual-v1    seconds of video per CPU second at 5 sampled frames per second; goal >= 5
+ *   visual-v2    seconds of video per CPU second at 5 sampled frames per second; goal >= 5
  *   decoding     frames per second through StvaMediaReader (one decoding thread, RGB24 out)
  *                against `ffmpeg -threads 1 -i X -an -f null -` on the same file; goal >= 0.8
  *                (also against ffmpeg converting to rgb24 too, which is what the reader does)
@@ -376,7 +376,7 @@ main (int    argc,
                r + 1, ours.cpu[r], theirs.cpu[r], theirs_rgb.cpu[r], audio_file.cpu[r]);
     }
 
-  /* visual-v1 is slow: fewer repetitions (at least one, at most three) */
+  /* the visual features are slow: fewer repetitions (at least one, at most three) */
   {
     StvaVisualExtractor *ex = NULL;
     StvaVisualResult res;
@@ -424,7 +424,7 @@ main (int    argc,
     result ("audio-v1 from file, x real time per core", audio_s / median (audio_file.cpu,
                                                                            audio_file.n),
             100.0, "decode + resample + features");
-    result ("visual-v1 at 5 fps, x real time per core",
+    result (STVA_VISUAL_VERSION " at 5 fps, x real time per core",
             visual_seconds / median (visual.cpu, visual.n), 5.0, "decode + faces + features");
     result ("decode, x ffmpeg speed (1 thread)", m_theirs / m_ours, 0.8,
             "ffmpeg -threads 1 -i X -an -f null -");

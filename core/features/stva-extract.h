@@ -4,7 +4,7 @@
  * extractor version, shards for cluster schedulers, progress and cancel.  What is extracted:
  *   T  text-v1 (stva-text.h) from the transcript, with an encoder fitted by the caller
  *   A  audio-v1 (stva-audio.h) from the media's audio between start and end
- *   V  visual-v1 (stva-visual.h) from the media's video between start and end
+ *   V  visual-v2 (stva-visual.h) from the media's video between start and end
  * A broken or missing media file does not stop the run: the modality that cannot be read
  * (both, for a file that does not open; the audio only, for a video without sound) is marked
  * missing for that utterance (mask 0, zero row), and the report counts the file and keeps the

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * visual-v1 (see stva-visual.h): per sampled frame, face geometry from dlib's 68 landmarks,
+ * visual-v2 (see stva-visual.h): per sampled frame, face geometry from dlib's 68 landmarks,
  * normalised by the inter-ocular distance in a frame where the eyes are level, plus whole-frame
  * measures from a small grey thumbnail; per utterance, functionals over the frames.  Frames are
  * processed one at a time, so a long clip needs memory only for the per-frame records.
@@ -29,6 +29,26 @@ struct StvaVisualExtractor
 #define N_CELLS (STVA_VISUAL_GRID * STVA_VISUAL_GRID)
 #define MIN_IOD_PX 4.0              /* a face whose eyes are closer is a bad fit: no face */
 #define TIME_TOLERANCE_S 1e-3       /* a frame this close before a sample time still counts */
+#define TRACK_MARGIN 0.5            /* a followed face is looked for within half its size */
+#define TRACK_FACE_PX 120.0         /* ... in a window resized so that it is at most this wide */
+#define TRACK_KEEP 0.15             /* the window moves when the face nears its edge this much */
+#define TRACK_SIZE_MIN 0.75         /* the frame is searched when the face's size in the window */
+#define TRACK_SIZE_MAX 1.35         /* leaves this range of its size when the window was placed */
+#define TRACK_MIN_SCALE 0.125       /* the dlib bridge's limits */
+#define TRACK_MIN_SIDE 80.0         /* dlib's scan window */
+#define LANDMARK_MARGIN 0.5         /* the predictor reads the box and this much around it */
+
+/* Where the detector looks for a face it follows: frame pixels, and the scale it runs at. */
+typedef struct
+{
+  int    x;
+  int    y;
+  int    width;
+  int    height;
+  double scale;
+  double base_scale;   /* the scale of the search that found the face */
+  double face_px;      /* the face's width at scale when the window was placed */
+} Window;
 
 /* Running state of one extraction. */
 typedef struct
@@ -47,7 +67,13 @@ typedef struct
   double           grid_mean_sum[N_CELLS];
   double           grid_std_sum[N_CELLS];
   double           step_s;          /* nominal time between samples */
+  bool             has_window;      /* a face is being followed in window */
+  Window           window;
+  StvaFaceBox      ref_box;         /* the face's box when the window saw it at ref_det */
+  StvaFaceBox      ref_det;
+  int              n_since_search;  /* samples since the whole frame was searched */
   uint64_t        *cell_sum;        /* owned scratch for the thumbnail, (N_THUMB) */
+  int              column_start[STVA_VISUAL_THUMB_W + 1];   /* first frame x of each column */
   uint32_t        *cell_count;
 } Accumulator;
 
@@ -150,11 +176,15 @@ make_thumb (Accumulator   *acc,
       const uint8_t *row = rgb + (size_t) y * w * 3;
       uint64_t *sum = acc->cell_sum + ty * STVA_VISUAL_THUMB_W;
       uint32_t *count = acc->cell_count + ty * STVA_VISUAL_THUMB_W;
-      for (int x = 0; x < w; x++)
+      /* the columns of each thumbnail column, x from column_start[tx] on (made at init) */
+      for (int tx = 0; tx < STVA_VISUAL_THUMB_W; tx++)
         {
-          int tx = (int) ((int64_t) x * STVA_VISUAL_THUMB_W / w);
-          sum[tx] += (uint64_t) (77 * row[3 * x] + 150 * row[3 * x + 1] + 29 * row[3 * x + 2]);
-          count[tx]++;
+          uint32_t cell = 0;
+          int x1 = acc->column_start[tx + 1];
+          for (int x = acc->column_start[tx]; x < x1; x++)
+            cell += 77u * row[3 * x] + 150u * row[3 * x + 1] + 29u * row[3 * x + 2];
+          sum[tx] += cell;
+          count[tx] += (uint32_t) (x1 - acc->column_start[tx]);
         }
     }
   double mean = 0.0;
@@ -289,33 +319,241 @@ measure_face (const float *lm,
 
 /* ---- helpers: per frame ------------------------------------------------------------------- */
 
-/* Runs the detector, first at a scale that keeps large frames fast, then doubled when a small
- * frame shows no face; places the landmarks on the largest face, on a doubled frame when the
- * frame is small (the eyes of a small face span few pixels). */
+/* The part of a width x height frame around a box: the box grown by `margin` of its size on
+ * each side, clipped to the frame, at least a pixel. */
+static void
+crop_around (int                width,
+             int                height,
+             const StvaFaceBox *box,
+             double             margin,
+             int               *x,
+             int               *y,
+             int               *crop_width,
+             int               *crop_height)
+{
+  double x0 = floor (box->left - margin * box->width);
+  double y0 = floor (box->top - margin * box->height);
+  double x1 = ceil (box->left + (1.0 + margin) * box->width);
+  double y1 = ceil (box->top + (1.0 + margin) * box->height);
+  x0 = fmin (fmax (x0, 0.0), width - 1);
+  y0 = fmin (fmax (y0, 0.0), height - 1);
+  x1 = fmin (fmax (x1, x0 + 1), width);
+  y1 = fmin (fmax (y1, y0 + 1), height);
+  *x = (int) x0;
+  *y = (int) y0;
+  *crop_width = (int) x1 - *x;
+  *crop_height = (int) y1 - *y;
+}
+
+/* The rectangle (x, y, width, height) of an RGB frame, borrowing its pixels. */
+static StvaFaceImage
+sub_image (const StvaFaceImage *frame,
+           int                  x,
+           int                  y,
+           int                  width,
+           int                  height)
+{
+  return (StvaFaceImage) { .pixels = frame->pixels + (size_t) y * (size_t) frame->stride
+                                     + (size_t) x * (size_t) frame->format,
+                           .width = width, .height = height, .stride = frame->stride,
+                           .format = frame->format };
+}
+
+/* Places the landmarks in box (frame pixels) on the part of the frame around it only, so that
+ * the grey copy the predictor reads is small whatever the frame size; at `scale` (2 gives the
+ * eyes of a small face finer pixels). */
+static StvaStatus
+place_landmarks (StvaVisualExtractor *ex,
+                 const StvaFaceImage *frame,
+                 const StvaFaceBox   *box,
+                 double               scale,
+                 float               *landmarks,
+                 StvaError           *error)
+{
+  int ox, oy, w, h;
+  crop_around (frame->width, frame->height, box, LANDMARK_MARGIN, &ox, &oy, &w, &h);
+  StvaFaceImage part = sub_image (frame, ox, oy, w, h);
+  StvaFaceBox local = *box;
+  local.left -= (float) ox;
+  local.top -= (float) oy;
+  StvaStatus status = stva_face_dlib_landmarks (ex->det, &part, &local, scale, landmarks, error);
+  for (int i = 0; status == STVA_OK && i < STVA_FACE_N_LANDMARKS; i++)
+    {
+      landmarks[2 * i] += (float) ox;
+      landmarks[2 * i + 1] += (float) oy;
+    }
+  return status;
+}
+
+/* The window the detector searches while it follows a face: the face's box grown by
+ * TRACK_MARGIN of its size on each side (clipped to the frame), at the scale of the search that
+ * found it (base_scale) made smaller by steps of dlib's pyramid (5/6) until the face is at most
+ * TRACK_FACE_PX wide: the detector sees the face at the same scales as in a search of the whole
+ * frame, without the levels too fine for it (dlib's scan window is 80 px). */
+static void
+place_window (const Accumulator *acc,
+              const StvaFaceBox *box,
+              double             base_scale,
+              Window            *win)
+{
+  crop_around (acc->width, acc->height, box, TRACK_MARGIN, &win->x, &win->y, &win->width,
+               &win->height);
+  win->base_scale = base_scale;
+  win->scale = base_scale;
+  while (box->width * win->scale > TRACK_FACE_PX && win->scale * 5.0 / 6.0 >= TRACK_MIN_SCALE)
+    win->scale *= 5.0 / 6.0;
+  win->face_px = box->width * win->scale;
+}
+
+/* Whether a face found in the window is well inside it (or against the frame's edge);
+ * otherwise the window moves to it. */
+static bool
+window_holds (const Accumulator *acc,
+              const Window      *win,
+              const StvaFaceBox *box)
+{
+  double m = TRACK_KEEP * box->width;
+  return (win->x == 0 || box->left - win->x >= m)
+         && (win->y == 0 || box->top - win->y >= m)
+         && (win->x + win->width == acc->width
+             || win->x + win->width - (box->left + box->width) >= m)
+         && (win->y + win->height == acc->height
+             || win->y + win->height - (box->top + box->height) >= m);
+}
+
+/* Whether a face found in the window is still of a size near the one the window was placed
+ * for; otherwise the whole frame is searched again. */
+static bool
+window_sizes (const Window      *win,
+              const StvaFaceBox *box)
+{
+  double px = box->width * win->scale;
+  return px >= win->face_px * TRACK_SIZE_MIN && px <= win->face_px * TRACK_SIZE_MAX;
+}
+
+/* Runs the detector on the window only; the box in frame pixels, *n_found 0 when there is no
+ * face in it. */
+static StvaStatus
+detect_in_window (StvaVisualExtractor *ex,
+                  const StvaFaceImage *frame,
+                  const Window        *win,
+                  StvaFaceBox         *box,
+                  int                 *n_found,
+                  StvaError           *error)
+{
+  *n_found = 0;
+  if (win->width * win->scale < TRACK_MIN_SIDE || win->height * win->scale < TRACK_MIN_SIDE)
+    return STVA_OK;   /* at the frame's edge: too little left to search */
+  StvaFaceImage part = sub_image (frame, win->x, win->y, win->width, win->height);
+  StvaStatus status = stva_face_dlib_detect (ex->det, &part, win->scale, box, 1, n_found, error);
+  if (status == STVA_OK && *n_found > 0)
+    {
+      box->left += (float) win->x;
+      box->top += (float) win->y;
+    }
+  return status;
+}
+
+/* Finds the face of a frame.  Searching the whole frame is slow (dlib's detector at a scale that
+ * finds every face size), so a face once found is followed: the detector then searches a window
+ * around it only, and the face's box is the box of the last search moved as the detection in
+ * the window moves.  The window stays in place while the face stays well inside it, so a face
+ * that does not move keeps its box (and its landmarks) frame after frame, and the box keeps the
+ * size the search gave it (the window sees the face through other pyramid levels, whose boxes
+ * differ in size by up to a level's 20 %).  The whole frame is searched when there is no window,
+ * when the window loses the face or sees it change size, and after opts.track_frames samples in
+ * a row (a larger face may have come in): first at a scale that keeps large frames fast, then
+ * doubled when a small frame shows no face.  The landmarks go on the face's box, on a doubled
+ * frame when the frame is small (the eyes of a small face span few pixels). */
 static StvaStatus
 find_face (StvaVisualExtractor *ex,
+           Accumulator         *acc,
            const uint8_t       *rgb,
-           int                  width,
-           int                  height,
            StvaFaceBox         *box,
            float               *landmarks,
            bool                *found,
            StvaError           *error)
 {
+  int width = acc->width, height = acc->height;
   StvaFaceImage image = { .pixels = rgb, .width = width, .height = height, .stride = 3 * width,
                           .format = STVA_FACE_RGB };
   bool small = height < ex->opts.upsample_below;
-  double scale = 1.0;
-  if (ex->opts.max_detect_height > 0 && height > ex->opts.max_detect_height)
-    scale = (double) ex->opts.max_detect_height / height;
   int n = 0;
+  StvaStatus status = STVA_OK;
+  StvaFaceBox det;
   *found = false;
-  StvaStatus status = stva_face_dlib_detect (ex->det, &image, scale, box, 1, &n, error);
-  if (status == STVA_OK && n == 0 && height * scale < ex->opts.upsample_below)
-    status = stva_face_dlib_detect (ex->det, &image, 2.0 * scale, box, 1, &n, error);
+
+  bool search = !acc->has_window;
+  if (!search && acc->n_since_search >= ex->opts.track_frames)
+    {
+      /* time to look for a larger face: the whole frame at the window's scale, which finds
+       * faces the size of the followed one and larger; one outside the window is searched for
+       * properly */
+      acc->n_since_search = 0;
+      StvaFaceBox largest;
+      double scale = acc->window.scale;
+      if (ex->opts.max_detect_height > 0 && height > ex->opts.max_detect_height)
+        scale = fmin (scale, (double) ex->opts.max_detect_height / height);
+      else
+        scale = fmin (scale, 1.0);
+      status = stva_face_dlib_detect (ex->det, &image, scale, &largest, 1, &n, error);
+      search = status == STVA_OK && n > 0 && !window_holds (acc, &acc->window, &largest);
+    }
+  if (status == STVA_OK && !search)
+    {
+      acc->n_since_search++;
+      status = detect_in_window (ex, &image, &acc->window, &det, &n, error);
+      search = status == STVA_OK && (n == 0 || !window_sizes (&acc->window, &det));
+      if (status == STVA_OK && !search)
+        {
+          const StvaFaceBox *ref = &acc->ref_det;
+          *box = acc->ref_box;
+          box->left += (det.left + 0.5f * det.width) - (ref->left + 0.5f * ref->width);
+          box->top += (det.top + 0.5f * det.height) - (ref->top + 0.5f * ref->height);
+          box->score = det.score;
+          if (!window_holds (acc, &acc->window, &det))
+            {
+              /* the face nears the window's edge: a new window around it, whose detection
+               * the box now moves with */
+              place_window (acc, &det, acc->window.base_scale, &acc->window);
+              int m = 0;
+              status = detect_in_window (ex, &image, &acc->window, &acc->ref_det, &m, error);
+              acc->ref_box = *box;
+              acc->has_window = m > 0;
+            }
+        }
+    }
+  if (status == STVA_OK && search)
+    {
+      bool had_window = acc->has_window;   /* a periodic search keeps a window that still fits */
+      acc->has_window = false;
+      acc->n_since_search = 0;
+      double scale = 1.0;
+      if (ex->opts.max_detect_height > 0 && height > ex->opts.max_detect_height)
+        scale = (double) ex->opts.max_detect_height / height;
+      status = stva_face_dlib_detect (ex->det, &image, scale, box, 1, &n, error);
+      if (status == STVA_OK && n == 0 && height * scale < ex->opts.upsample_below)
+        {
+          scale *= 2.0;
+          status = stva_face_dlib_detect (ex->det, &image, scale, box, 1, &n, error);
+        }
+      if (status == STVA_OK && n > 0 && ex->opts.track_frames > 0)
+        {
+          if (!had_window || !window_holds (acc, &acc->window, box)
+              || !window_sizes (&acc->window, box))
+            place_window (acc, box, scale, &acc->window);
+          int m = 0;
+          status = detect_in_window (ex, &image, &acc->window, &acc->ref_det, &m, error);
+          acc->ref_box = *box;
+          acc->has_window = m > 0;
+        }
+    }
   if (status != STVA_OK || n == 0)
-    return status;
-  status = stva_face_dlib_landmarks (ex->det, &image, box, small ? 2.0 : 1.0, landmarks, error);
+    {
+      acc->has_window = false;
+      return status;
+    }
+  status = place_landmarks (ex, &image, box, small ? 2.0 : 1.0, landmarks, error);
   *found = status == STVA_OK;
   return status;
 }
@@ -355,8 +593,7 @@ add_frame (StvaVisualExtractor *ex,
   memcpy (acc->prev_thumb, acc->thumb, sizeof acc->thumb);
 
   bool found = false;
-  StvaStatus status = find_face (ex, rgb, acc->width, acc->height, &fr->box, fr->landmarks,
-                                 &found, error);
+  StvaStatus status = find_face (ex, acc, rgb, &fr->box, fr->landmarks, &found, error);
   if (status != STVA_OK)
     return status;
   double centroid[2], iod = 0.0;
@@ -535,6 +772,10 @@ accumulator_init (Accumulator *acc,
   acc->width = width;
   acc->height = height;
   acc->step_s = step_s;
+  /* frame column x goes to thumbnail column x * THUMB_W / width */
+  for (int tx = 0; tx <= STVA_VISUAL_THUMB_W; tx++)
+    acc->column_start[tx] = (int) (((int64_t) tx * width + STVA_VISUAL_THUMB_W - 1)
+                                   / STVA_VISUAL_THUMB_W);
   acc->cell_sum = calloc (N_THUMB, sizeof *acc->cell_sum);
   acc->cell_count = calloc (N_THUMB, sizeof *acc->cell_count);
   if (!acc->cell_sum || !acc->cell_count)
@@ -570,7 +811,7 @@ void
 stva_visual_options_init (StvaVisualOptions *opts)
 {
   *opts = (StvaVisualOptions) { .sample_fps = 5.0, .max_detect_height = 480,
-                                .upsample_below = 480 };
+                                .upsample_below = 480, .track_frames = 10 };
 }
 
 StvaStatus
@@ -691,7 +932,8 @@ stva_visual_extract_file (StvaVisualExtractor *ex,
   if (end_s < 0.0)
     end_s = INFINITY;
 
-  StvaStatus status = stva_media_reader_open (&reader, path, error);
+  /* one decoding thread: the extraction runner runs one extractor per core */
+  StvaStatus status = stva_media_reader_open_threads (&reader, path, 1, error);
   if (status != STVA_OK)
     goto out;
   const StvaMediaInfo *info = stva_media_reader_info (reader);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * visual-v1 over a generated demo corpus (suite slow): every utterance clip is extracted at
+ * visual-v2 over a generated demo corpus (suite slow): every utterance clip is extracted at
  * 5 fps; faces must be found on nearly every frame of the clips whose face is shown and on none
  * of those turned away; the per-utterance features must follow the expression the generator
  * planted (correlation over utterances of the planned mouth curve, brow raise and brow tilt

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * visual-v1 on drawn demo faces with controlled expressions: each expression parameter moves
+ * visual-v2 on drawn demo faces with controlled expressions: each expression parameter moves
  * its feature the right way for every character (mouth opening, smile, brows, eyes, head roll
  * and yaw), motion follows what moves, a head turned away gives face fraction 0 with the
  * whole-frame part still measured and the face part masked, and a clip written with the demo
@@ -134,7 +134,7 @@ face_measure (int                 preset,
 static void
 test_names (void)
 {
-  g_assert_cmpstr (STVA_VISUAL_VERSION, ==, "visual-v1");
+  g_assert_cmpstr (STVA_VISUAL_VERSION, ==, "visual-v2");
   g_assert_cmpint (STVA_VISUAL_DIM, ==, 118);
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   for (size_t i = 0; i < STVA_VISUAL_DIM; i++)
@@ -467,6 +467,65 @@ test_file (void)
   g_unlink (audio_only);
 }
 
+/* Following a face (the default) finds it on the frames where searching every frame does, and
+ * measures what the search measures: a face that talks, slides across the frame, turns away
+ * and comes back elsewhere. */
+static void
+test_tracking (void)
+{
+  enum { N = 16 };
+  g_autofree uint8_t *rgb = g_malloc ((size_t) N * 3 * W * H);
+  StvaVisualResult followed, searched;
+  StvaError error = { 0 };
+  stva_visual_result_init (&followed);
+  stva_visual_result_init (&searched);
+  for (int i = 0; i < N; i++)
+    {
+      StvaDemoExpr e = { .eye_open = 1.0, .mouth_open = i % 3 == 0 ? 0.7 : 0.1 };
+      e.head_dx = i < 10 ? 0.025 * (i - 5) : 0.12;   /* slides, then jumps to the right */
+      e.turned_away = i == 10 || i == 11;
+      draw_rgb (rgb + (size_t) i * 3 * W * H, 2, &e);
+    }
+  StvaVisualOptions opts;
+  stva_visual_options_init (&opts);
+  g_assert_cmpint (opts.track_frames, >, 0);
+  opts.track_frames = 0;
+  StvaVisualExtractor *every = NULL;
+  g_assert_cmpint (stva_visual_extractor_new (&every, model, &opts, &error), ==, STVA_OK);
+  g_assert_cmpint (stva_visual_extract_frames (ex, rgb, N, W, H, 5.0, &followed, &error), ==,
+                   STVA_OK);
+  g_assert_cmpint (stva_visual_extract_frames (every, rgb, N, W, H, 5.0, &searched, &error), ==,
+                   STVA_OK);
+  assert_finite (&followed);
+  double worst_open = 0.0, worst_nose = 0.0;
+  for (int i = 0; i < N; i++)
+    {
+      const StvaVisualFrame *a = &followed.frames[i], *b = &searched.frames[i];
+      g_assert_cmpint (a->has_face, ==, b->has_face);
+      g_assert_cmpint (a->has_face, ==, i != 10 && i != 11);
+      g_assert_cmpint (a->has_motion, ==, b->has_motion);
+      if (!a->has_face)
+        continue;
+      worst_open = fmax (worst_open, fabs (a->face[STVA_VISUAL_MOUTH_OPEN]
+                                           - b->face[STVA_VISUAL_MOUTH_OPEN]));
+      worst_nose = fmax (worst_nose, fabs (a->landmarks[2 * 30] - b->landmarks[2 * 30]));
+    }
+  size_t open = STVA_VISUAL_OFFSET_FACE + STVA_VISUAL_MOUTH_OPEN * STVA_VISUAL_N_FUNCTIONALS;
+  size_t head = STVA_VISUAL_OFFSET_FACE + STVA_VISUAL_HEAD_MOTION * STVA_VISUAL_N_FUNCTIONALS;
+  g_test_message ("followed vs searched: mouth open per frame within %.3f IOD, nose tip within "
+                  "%.1f px; mean mouth open %.3f vs %.3f, head motion %.3f vs %.3f IOD/s",
+                  worst_open, worst_nose, followed.values[open], searched.values[open],
+                  followed.values[head], searched.values[head]);
+  g_assert_cmpfloat (worst_open, <, 0.08);
+  g_assert_cmpfloat (worst_nose, <, 6.0);
+  g_assert_cmpfloat (fabs (followed.values[open] - searched.values[open]), <, 0.03);
+  g_assert_cmpfloat (fabs (followed.values[head] - searched.values[head]),
+                     <, 0.2 * searched.values[head]);
+  stva_visual_result_clear (&followed);
+  stva_visual_result_clear (&searched);
+  stva_visual_extractor_free (every);
+}
+
 /* A 1280x720 frame (scaled down for the detector) and a 320x240 one of the same face give the
  * same normalised measures, and boxes in their own frame pixels. */
 static void
@@ -645,6 +704,7 @@ main (int    argc,
   g_test_add_func ("/features/visual/turned-away", test_turned_away);
   g_test_add_func ("/features/visual/file", test_file);
   g_test_add_func ("/features/visual/large-frame", test_large_frame);
+  g_test_add_func ("/features/visual/tracking", test_tracking);
   g_test_add_func ("/features/visual/threads", test_threads);
   g_test_add_func ("/features/visual/bad-args", test_bad_args);
   int status = g_test_run ();
