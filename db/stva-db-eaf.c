@@ -559,118 +559,23 @@ stva_db_import_eaf (StvaDb              *db,
         }
     }
 
-  StvaDbImportReport local_report;
-  StvaDbImportReport *report = report_out ? report_out : &local_report;
-  stva_db_import_report_init (report);
   g_autofree char *name = g_path_get_basename (path);
   char *dot = strrchr (name, '.');
   if (dot != NULL && dot != name)
     *dot = '\0';
   g_autofree char *abs = g_canonicalize_filename (path, NULL);
-  gboolean ok = FALSE;
-  if (!stva_db_begin (db, error))
-    goto out;
-  {
-    g_autoptr (sqlite3_stmt) exists = _stva_db_prepare (
-      db, "SELECT id FROM dialogue WHERE corpus = 'eaf' AND split = :split AND name = :name",
-      error);
-    if (exists == NULL)
-      goto rollback;
-    _stva_bind_text (exists, ":split", split);
-    _stva_bind_text (exists, ":name", name);
-    int rc = _stva_db_step (db, exists, error);
-    if (rc != 0)
-      {
-        if (rc == 1)
-          g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_CONFLICT,
-                       "%s: a dialogue called '%s' is already in %s; nothing imported", path,
-                       name, db->path);
-        goto rollback;
-      }
-    g_autoptr (sqlite3_stmt) run = _stva_db_prepare (
-      db, "INSERT INTO import_run (kind, source, created_us, n_dialogues, n_utterances) "
-          "VALUES ('eaf', :source, :now, 1, :n)", error);
-    if (run == NULL)
-      goto rollback;
-    _stva_bind_text (run, ":source", abs);
-    _stva_bind_int64 (run, ":now", g_get_real_time ());
-    _stva_bind_int64 (run, ":n", utts->len);
-    if (!_stva_db_step_done (db, run, error))
-      goto rollback;
-    report->import_id = sqlite3_last_insert_rowid (db->handle);
-    gint64 media_id = 0;
-    if (media != NULL)
-      {
-        g_autoptr (sqlite3_stmt) m = _stva_db_prepare (
-          db, "INSERT INTO media (path, kind) VALUES (:path, 'dialogue') ON CONFLICT (path) "
-              "DO UPDATE SET kind = excluded.kind RETURNING id", error);
-        if (m == NULL)
-          goto rollback;
-        _stva_bind_text (m, ":path", media);
-        if (_stva_db_step (db, m, error) != 1)
-          goto rollback;
-        media_id = sqlite3_column_int64 (m, 0);
-        report->n_dialogue_videos = g_file_test (media, G_FILE_TEST_IS_REGULAR);
-        if (!report->n_dialogue_videos)
-          g_ptr_array_add (report->warnings, g_strdup_printf ("%s: missing media", media));
-      }
-    g_autoptr (sqlite3_stmt) d = _stva_db_prepare (
-      db, "INSERT INTO dialogue (corpus, split, name, media_id, import_id) "
-          "VALUES ('eaf', :split, :name, :media, :import)", error);
-    if (d == NULL)
-      goto rollback;
-    _stva_bind_text (d, ":split", split);
-    _stva_bind_text (d, ":name", name);
-    _stva_bind_id (d, ":media", media_id);
-    _stva_bind_int64 (d, ":import", report->import_id);
-    if (!_stva_db_step_done (db, d, error))
-      goto rollback;
-    gint64 dialogue_id = sqlite3_last_insert_rowid (db->handle);
-    report->n_dialogues = 1;
-    g_autoptr (sqlite3_stmt) u = _stva_db_prepare (
-      db, "INSERT INTO utterance (dialogue_id, idx, source_id, speaker, transcript, start_ms, "
-          "end_ms) VALUES (:dialogue, :idx, :idx, :speaker, :text, :start, :end)", error);
-    g_autoptr (sqlite3_stmt) g = _stva_db_prepare (
-      db, "INSERT INTO gold_label (utterance_id, label_set_id, label_id) "
-          "VALUES (:utterance, :set, :label)", error);
-    if (u == NULL || g == NULL)
-      goto rollback;
-    for (guint i = 0; i < utts->len; i++)
-      {
-        const EafUtt *e = &g_array_index (utts, EafUtt, i);
-        sqlite3_reset (u);
-        _stva_bind_int64 (u, ":dialogue", dialogue_id);
-        _stva_bind_int64 (u, ":idx", i);
-        _stva_bind_text (u, ":speaker", e->speaker);
-        _stva_bind_text (u, ":text", e->text);
-        _stva_bind_int64 (u, ":start", e->start_ms);
-        _stva_bind_int64 (u, ":end", e->end_ms);
-        if (!_stva_db_step_done (db, u, error))
-          goto rollback;
-        report->n_utterances++;
-        if (set == NULL || e->label == NULL)
-          continue;
-        sqlite3_reset (g);
-        _stva_bind_int64 (g, ":utterance", sqlite3_last_insert_rowid (db->handle));
-        _stva_bind_int64 (g, ":set", set->id);
-        _stva_bind_int64 (g, ":label", stva_db_label_set_find (set, e->label)->id);
-        if (!_stva_db_step_done (db, g, error))
-          goto rollback;
-      }
-  }
-  ok = stva_db_commit (db, error);
-  goto out;
-
-rollback:
-  stva_db_rollback (db);
-out:
-  if (!ok)
+  g_autofree StvaDbSegment *segments = g_new0 (StvaDbSegment, MAX (utts->len, 1));
+  for (guint i = 0; i < utts->len; i++)
     {
-      stva_db_import_report_clear (report);
-      if (report_out != NULL)
-        stva_db_import_report_init (report_out);
+      const EafUtt *e = &g_array_index (utts, EafUtt, i);
+      const StvaDbLabel *label = set && e->label ? stva_db_label_set_find (set, e->label) : NULL;
+      segments[i] = (StvaDbSegment) { .start_ms = e->start_ms, .end_ms = e->end_ms,
+                                      .speaker = e->speaker, .text = e->text,
+                                      .label_id = label ? label->id : 0 };
     }
-  else if (report_out == NULL)
-    stva_db_import_report_clear (report);
-  return ok;
+  StvaDbDialogueImport what = {
+    .kind = "eaf", .corpus = "eaf", .source = abs, .source_name = path, .split = split,
+    .name = name, .media = media, .media_word = "media", .label_set_id = set ? set->id : 0,
+  };
+  return _stva_db_import_dialogue (db, &what, segments, utts->len, report_out, error);
 }

@@ -64,6 +64,37 @@ gboolean _stva_db_migrate (StvaDb *db, int target, GError **error);
 /* stva_db_open () migrating only up to target: how tests make projects of older versions. */
 StvaDb  *_stva_db_open_at (const char *path, StvaDbOpenFlags flags, int target, GError **error);
 
+/* One utterance of a single-dialogue import (subtitles, EAF, TextGrid), in spoken order. */
+typedef struct
+{
+  gint64      start_ms;
+  gint64      end_ms;
+  const char *speaker;    /* borrowed; NULL is stored as "" */
+  const char *text;       /* borrowed */
+  gint64      label_id;   /* gold label in the import's label set, 0: none */
+} StvaDbSegment;
+
+/* Where such an import goes and what it records. */
+typedef struct
+{
+  const char *kind;          /* import_run.kind: "srt", "vtt", "eaf", "textgrid" */
+  const char *corpus;        /* dialogue.corpus: "subtitles", "eaf", "textgrid" */
+  const char *source;        /* the file imported, absolute */
+  const char *source_name;   /* the file as the caller named it, for messages */
+  const char *split;         /* train, dev, test or none */
+  const char *name;          /* the dialogue's name */
+  const char *media;         /* nullable: the dialogue's media file, absolute */
+  const char *media_word;    /* "video", "media": the warning when the media file is missing */
+  gint64      label_set_id;  /* of the segments' labels */
+} StvaDbDialogueImport;
+
+/* Stores the segments as one new dialogue, its import record, media and warnings in one
+ * transaction, or nothing: a dialogue of the same corpus, split and name already there is a
+ * conflict.  report as the public importers fill it (nullable). */
+gboolean _stva_db_import_dialogue (StvaDb *db, const StvaDbDialogueImport *what,
+                                   const StvaDbSegment *segments, guint n_segments,
+                                   StvaDbImportReport *report, GError **error);
+
 /* The whole table of rows the exporters and agreement need, filled in stva-db-read.c. */
 typedef struct
 {

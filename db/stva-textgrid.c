@@ -599,98 +599,24 @@ stva_db_import_textgrid (StvaDb              *db,
         }
     }
 
-  StvaDbImportReport local_report;
-  StvaDbImportReport *report = report_out ? report_out : &local_report;
-  stva_db_import_report_init (report);
   g_autofree char *name = g_path_get_basename (path);
   char *dot = strrchr (name, '.');
   if (dot != NULL && dot != name)
     *dot = '\0';
   g_autofree char *abs = g_canonicalize_filename (path, NULL);
-  gboolean ok = FALSE;
-  if (!stva_db_begin (db, error))
-    goto out;
-  {
-    g_autoptr (sqlite3_stmt) exists = _stva_db_prepare (
-      db, "SELECT id FROM dialogue WHERE corpus = 'textgrid' AND split = :split "
-          "AND name = :name", error);
-    if (exists == NULL)
-      goto rollback;
-    _stva_bind_text (exists, ":split", split);
-    _stva_bind_text (exists, ":name", name);
-    int rc = _stva_db_step (db, exists, error);
-    if (rc != 0)
-      {
-        if (rc == 1)
-          g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_CONFLICT,
-                       "%s: a dialogue called '%s' is already in %s; nothing imported", path,
-                       name, db->path);
-        goto rollback;
-      }
-    g_autoptr (sqlite3_stmt) run = _stva_db_prepare (
-      db, "INSERT INTO import_run (kind, source, created_us, n_dialogues, n_utterances) "
-          "VALUES ('textgrid', :source, :now, 1, :n)", error);
-    g_autoptr (sqlite3_stmt) d = _stva_db_prepare (
-      db, "INSERT INTO dialogue (corpus, split, name, import_id) "
-          "VALUES ('textgrid', :split, :name, :import)", error);
-    g_autoptr (sqlite3_stmt) u = _stva_db_prepare (
-      db, "INSERT INTO utterance (dialogue_id, idx, source_id, speaker, transcript, start_ms, "
-          "end_ms) VALUES (:dialogue, :idx, :idx, :speaker, :text, :start, :end)", error);
-    g_autoptr (sqlite3_stmt) g = _stva_db_prepare (
-      db, "INSERT INTO gold_label (utterance_id, label_set_id, label_id) "
-          "VALUES (:utterance, :set, :label)", error);
-    if (run == NULL || d == NULL || u == NULL || g == NULL)
-      goto rollback;
-    _stva_bind_text (run, ":source", abs);
-    _stva_bind_int64 (run, ":now", g_get_real_time ());
-    _stva_bind_int64 (run, ":n", spans->len);
-    if (!_stva_db_step_done (db, run, error))
-      goto rollback;
-    report->import_id = sqlite3_last_insert_rowid (db->handle);
-    _stva_bind_text (d, ":split", split);
-    _stva_bind_text (d, ":name", name);
-    _stva_bind_int64 (d, ":import", report->import_id);
-    if (!_stva_db_step_done (db, d, error))
-      goto rollback;
-    gint64 dialogue_id = sqlite3_last_insert_rowid (db->handle);
-    report->n_dialogues = 1;
-    for (guint i = 0; i < spans->len; i++)
-      {
-        guint j = order[i];
-        const Span *s = &g_array_index (spans, Span, j);
-        sqlite3_reset (u);
-        _stva_bind_int64 (u, ":dialogue", dialogue_id);
-        _stva_bind_int64 (u, ":idx", i);
-        _stva_bind_text (u, ":speaker", g_ptr_array_index (speakers, j));
-        _stva_bind_text (u, ":text", s->text);
-        _stva_bind_int64 (u, ":start", s->start_ms);
-        _stva_bind_int64 (u, ":end", s->end_ms);
-        if (!_stva_db_step_done (db, u, error))
-          goto rollback;
-        report->n_utterances++;
-        if (label_of[j] == NULL)
-          continue;
-        sqlite3_reset (g);
-        _stva_bind_int64 (g, ":utterance", sqlite3_last_insert_rowid (db->handle));
-        _stva_bind_int64 (g, ":set", set->id);
-        _stva_bind_int64 (g, ":label", label_of[j]->id);
-        if (!_stva_db_step_done (db, g, error))
-          goto rollback;
-      }
-  }
-  ok = stva_db_commit (db, error);
-  goto out;
-
-rollback:
-  stva_db_rollback (db);
-out:
-  if (!ok)
+  g_autofree StvaDbSegment *segments = g_new0 (StvaDbSegment, spans->len);
+  for (guint i = 0; i < spans->len; i++)
     {
-      stva_db_import_report_clear (report);
-      if (report_out != NULL)
-        stva_db_import_report_init (report_out);
+      guint j = order[i];
+      const Span *s = &g_array_index (spans, Span, j);
+      segments[i] = (StvaDbSegment) { .start_ms = s->start_ms, .end_ms = s->end_ms,
+                                      .speaker = g_ptr_array_index (speakers, j),
+                                      .text = s->text,
+                                      .label_id = label_of[j] ? label_of[j]->id : 0 };
     }
-  else if (report_out == NULL)
-    stva_db_import_report_clear (report);
-  return ok;
+  StvaDbDialogueImport what = {
+    .kind = "textgrid", .corpus = "textgrid", .source = abs, .source_name = path,
+    .split = split, .name = name, .label_set_id = set->id,
+  };
+  return _stva_db_import_dialogue (db, &what, segments, spans->len, report_out, error);
 }

@@ -180,8 +180,9 @@ test_batches (void)
       int row = (k * 37) % (N_DIA * N_UTT);   /* 37 is prime to 161: each row once */
       int d = row / N_UTT, u = row % N_UTT;
       g_string_append_printf (csv, "%d,\"Line %d of %d, \"\"quoted\"\"\",S%d,%s,neutral,%d,%d,"
-                              "1,%d,\"00:00:%02d,%03d\",\"00:00:%02d,999\"\r\n", row, u, d, (d + u) % 5,
-                              STVA_MELD_EMOTIONS[(d + 2 * u) % 7], d, u, d % 9, u, d, u);
+                              "1,%d,\"00:00:%02d,%03d\",\"00:00:%02d,999\"\r\n", row, u, d,
+                              (d + u) % 5, STVA_MELD_EMOTIONS[(d + 2 * u) % 7], d, u, d % 9, u,
+                              d, u);
     }
   g_autofree char *path = g_build_filename (corpus, "train_sent_emo.csv", NULL);
   g_assert_true (g_file_set_contents (path, csv->str, (gssize) csv->len, NULL));

@@ -173,6 +173,44 @@ test_import_export (void)
   dbt_rm_rf (dir);
 }
 
+/* A video that is not there is a warning, kept with the import; the cues still land. */
+static void
+test_missing_video (void)
+{
+  g_autofree char *dir = dbt_tmpdir ();
+  g_autofree char *subs = g_build_filename (dir, "episode2.vtt", NULL);
+  g_autofree char *video = g_build_filename (dir, "gone", "episode2.mkv", NULL);
+  static const char vtt[] = "WEBVTT\n\n00:00:01.000 --> 00:00:02.500\n<v Ross>Hi.\n\n"
+                            "00:00:03.000 --> 00:00:04.000\nRachel: Hey.\n";
+  g_file_set_contents (subs, vtt, sizeof vtt - 1, NULL);
+  StvaDb *db = dbt_open (dir, "p");
+  GError *error = NULL;
+  StvaDbImportReport report;
+  g_assert_true (stva_db_import_subtitles (db, subs, video, NULL, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (report.n_utterances, ==, 2);
+  g_assert_cmpint (report.n_dialogue_videos, ==, 0);
+  g_assert_cmpuint (report.warnings->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (report.warnings, 0),
+                           "episode2.mkv: missing video"));
+  stva_db_import_report_clear (&report);
+  StvaDbCounts c;
+  g_assert_true (stva_db_counts (db, &c, &error));
+  g_assert_cmpint (c.n_import_warnings, ==, 1);
+  g_autoptr (GPtrArray) dialogues = stva_db_dialogues (db, 1, &error);
+  g_assert_cmpuint (dialogues->len, ==, 1);
+  StvaDbDialogue *d = g_ptr_array_index (dialogues, 0);
+  g_assert_cmpstr (d->name, ==, "episode2");
+  g_assert_cmpstr (d->split, ==, "none");
+  g_autoptr (GPtrArray) utts = stva_db_utterances (db, d->id, 1, 0, &error);
+  g_assert_cmpuint (utts->len, ==, 2);
+  g_assert_cmpstr (((StvaDbUtterance *) utts->pdata[0])->speaker, ==, "Ross");
+  g_assert_cmpstr (((StvaDbUtterance *) utts->pdata[1])->speaker, ==, "Rachel");
+  g_assert_cmpint (((StvaDbUtterance *) utts->pdata[0])->end_ms, ==, 2500);
+  stva_db_close (db);
+  dbt_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -181,5 +219,6 @@ main (int    argc,
   g_test_add_func ("/db/subtitles/parse", test_parse);
   g_test_add_func ("/db/subtitles/errors", test_errors);
   g_test_add_func ("/db/subtitles/import-export", test_import_export);
+  g_test_add_func ("/db/subtitles/missing-video", test_missing_video);
   return g_test_run ();
 }
