@@ -31,7 +31,7 @@ static const char usage[] =
   "                [--cache DIR] [--visual-fps F] [--json]";
 
 static const char help[] =
-  "Extracts text-v1, audio-v1 and visual-v1 features for every utterance of a MELD-layout\n"
+  "Extracts text-v1, audio-v1 and visual-v2 features for every utterance of a MELD-layout\n"
   "folder (train/dev/test CSVs and clip folders) and writes the npz dataset that train, eval\n"
   "and predict read.  Results are cached per utterance, modality and extractor version, so a\n"
   "second run only computes what is missing; Ctrl-C stops cleanly and keeps what is done.\n"
@@ -49,7 +49,11 @@ static const char help[] =
   "the utterances come from the project (their clip, else the dialogue video between their\n"
   "start and end) and the vectors are stored in it, a transaction per batch of dialogues, so\n"
   "an interrupted run keeps whole utterances only.  The text encoder is fitted on the\n"
-  "project's train split; the cache defaults to .synctva-cache next to the project.\n";
+  "project's train split, and every run re-encodes the text of every utterance (shards\n"
+  "aside; it takes seconds) in one transaction, each vector recorded with the fit's id\n"
+  "(fit-<hash of the fitted IDF>), so the project's text vectors never mix two fits; the\n"
+  "summary names the fit and counts the vectors that changed.  The cache defaults to\n"
+  ".synctva-cache next to the project.\n";
 
 static const struct
 {
@@ -211,6 +215,78 @@ store_batch (StvaDb                 *db,
   return TRUE;
 }
 
+/* The text vectors of every utterance of the project (shards aside: text is cheap), encoded by
+ * the encoder just fitted and stored in one transaction with its fit id as the extractor
+ * version, so that the project's text vectors always come from one fit: a run that stops
+ * half-way cannot leave two fits mixed.  Counts the vectors stored, those that are new and
+ * those that differ from the vector stored before (a new fit: the train split or transcripts
+ * changed). */
+static gboolean
+store_text (StvaDb                   *db,
+            GPtrArray                *utts,
+            GArray                   *items,
+            const StvaExtractOptions *opts,
+            const char               *fit_id,
+            size_t                   *n_stored,
+            size_t                   *n_new,
+            size_t                   *n_changed,
+            GError                  **error)
+{
+  StvaExtractOptions text_opts = *opts;
+  for (int m = 0; m < STVA_N_MOD; m++)
+    text_opts.modality[m] = m == STVA_MOD_T;
+  text_opts.shard_index = 0;
+  text_opts.shard_count = 1;
+  text_opts.progress = NULL;
+  size_t n = items->len, dim = stva_extract_dim (STVA_MOD_T, opts->text_encoder);
+  g_autofree float *rows = g_malloc (n * dim * sizeof (float));
+  g_autofree uint8_t *mask = g_malloc (n);
+  float *out[STVA_N_MOD] = { rows, NULL, NULL };
+  uint8_t *masks[STVA_N_MOD] = { mask, NULL, NULL };
+  StvaError err = { 0 };
+  if (stva_extract_run ((const StvaExtractItem *) items->data, n, &text_opts, out, masks, NULL,
+                        &err) != STVA_OK)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID, "text features: %s", err.message);
+      return FALSE;
+    }
+  if (!stva_db_begin (db, error))
+    return FALSE;
+  for (size_t i = 0; i < n; i++)
+    {
+      if (mask[i] == 0)
+        continue;
+      const StvaDbUtterance *u = g_ptr_array_index (utts, i);
+      const float *row = rows + i * dim;
+      GError *read_error = NULL;
+      GArray *old = stva_db_feature (db, u->id, "text", &read_error);
+      if (read_error != NULL)
+        {
+          g_propagate_error (error, read_error);
+          stva_db_rollback (db);
+          return FALSE;
+        }
+      if (old == NULL)
+        (*n_new)++;
+      else if (old->len != dim || memcmp (old->data, row, dim * sizeof *row) != 0)
+        (*n_changed)++;
+      g_clear_pointer (&old, g_array_unref);
+      if (!stva_db_put_feature (db, u->id, "text", stva_text_version (), fit_id, row,
+                                (guint) dim, error))
+        {
+          stva_db_rollback (db);
+          return FALSE;
+        }
+      (*n_stored)++;
+    }
+  if (!stva_db_commit (db, error))
+    {
+      stva_db_rollback (db);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 extract_project (const char         *project,
                  StvaExtractOptions *opts,
@@ -265,6 +341,8 @@ extract_project (const char         *project,
 
   /* the text encoder, fitted on the training split only */
   StvaTextEncoder *enc = NULL;
+  char fit_id[STVA_TEXT_FIT_ID_LEN] = "";
+  guint n_train_texts = 0;
   opts->text_encoder = NULL;
   if (opts->modality[STVA_MOD_T])
     {
@@ -287,6 +365,8 @@ extract_project (const char         *project,
                                 enc ? error.message : "out of memory");
         }
       opts->text_encoder = enc;
+      stva_text_encoder_fit_id (enc, fit_id);
+      n_train_texts = train_texts->len;
     }
 
   g_autofree char *project_dir = g_path_get_dirname (path);
@@ -305,13 +385,26 @@ extract_project (const char         *project,
   StvaExtractReport total;
   memset (&total, 0, sizeof total);
   size_t n_stored[STVA_N_MOD] = { 0, 0, 0 };
+  size_t n_text_new = 0, n_text_changed = 0;
+  bool want_text = opts->modality[STVA_MOD_T];
+  if (want_text && !store_text (db, utts, items, opts, fit_id, &n_stored[STVA_MOD_T],
+                                &n_text_new, &n_text_changed, &gerr))
+    {
+      stva_text_encoder_free (enc);
+      opts->text_encoder = NULL;
+      sigaction (SIGINT, &old_sa, NULL);
+      stva_cli_progress_finish (&progress);
+      return stva_cli_fail ("%s: %s", path, gerr->message);
+    }
+  opts->modality[STVA_MOD_T] = false;   /* done: the batches below are audio and video */
+  bool want_media = opts->modality[STVA_MOD_A] || opts->modality[STVA_MOD_V];
   float *rows[STVA_N_MOD] = { NULL, NULL, NULL };
   uint8_t *masks[STVA_N_MOD] = { NULL, NULL, NULL };
   StvaStatus status = STVA_OK;
   StvaError error = { 0 };
   int rc = STVA_EXIT_OK;
   double t0 = stva_cli_now_s ();
-  for (size_t first = 0; first < items->len && status == STVA_OK;)
+  for (size_t first = 0; want_media && first < items->len && status == STVA_OK;)
     {
       /* whole dialogues, at least PROJECT_BATCH utterances unless the project ends */
       size_t end = first;
@@ -388,6 +481,9 @@ extract_project (const char         *project,
       printf (", \"dialogues\": %u, \"utterances\": %u, ", dialogues->len, utts->len);
       if (opts->shard_count > 1)
         printf ("\"shard\": \"%d/%d\", ", opts->shard_index, opts->shard_count);
+      if (want_text)
+        printf ("\"text_fit\": \"%s\", \"text_fit_on\": %u, \"text_new\": %zu, "
+                "\"text_changed\": %zu, ", fit_id, n_train_texts, n_text_new, n_text_changed);
       printf ("\"stored\": {\"text\": %zu, \"audio\": %zu, \"visual\": %zu}, "
               "\"computed_audio\": %zu, \"cached_audio\": %zu, \"computed_visual\": %zu, "
               "\"cached_visual\": %zu, \"no_media\": %zu, \"failed\": %zu, \"seconds\": %.3f}\n",
@@ -396,13 +492,20 @@ extract_project (const char         *project,
               total.n_cached[STVA_MOD_V], n_no_media, total.n_failed, seconds);
     }
   else
-    printf ("%s: %u dialogues, %u utterances%s; stored %zu text, %zu audio, %zu visual "
-            "vectors; audio %zu computed + %zu cached, visual %zu computed + %zu cached; %zu "
-            "without media, %zu unreadable; %.1f s\n", path, dialogues->len, utts->len,
-            opts->shard_count > 1 ? " (this shard's share)" : "", n_stored[0], n_stored[1],
-            n_stored[2], total.n_computed[STVA_MOD_A], total.n_cached[STVA_MOD_A],
-            total.n_computed[STVA_MOD_V], total.n_cached[STVA_MOD_V], n_no_media,
-            total.n_failed, seconds);
+    {
+      if (want_text)
+        printf ("%s: text encoder fitted on %u training utterances (%s); text vectors of every "
+                "utterance: %zu stored, %zu new, %zu changed%s\n", path, n_train_texts, fit_id,
+                n_stored[STVA_MOD_T], n_text_new, n_text_changed,
+                n_text_changed > 0 ? " (a new fit: the train split or transcripts changed)" : "");
+      printf ("%s: %u dialogues, %u utterances%s; stored %zu text, %zu audio, %zu visual "
+              "vectors; audio %zu computed + %zu cached, visual %zu computed + %zu cached; %zu "
+              "without media, %zu unreadable; %.1f s\n", path, dialogues->len, utts->len,
+              opts->shard_count > 1 ? " (this shard's share)" : "", n_stored[0], n_stored[1],
+              n_stored[2], total.n_computed[STVA_MOD_A], total.n_cached[STVA_MOD_A],
+              total.n_computed[STVA_MOD_V], total.n_cached[STVA_MOD_V], n_no_media,
+              total.n_failed, seconds);
+    }
   return STVA_EXIT_OK;
 }
 

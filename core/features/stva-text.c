@@ -536,6 +536,39 @@ get_u32 (const uint8_t *p)
   return (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16 | (uint32_t) p[3] << 24;
 }
 
+uint64_t
+stva_text_encoder_fingerprint (const StvaTextEncoder *enc)
+{
+  /* what stva_text_encoder_save writes, less its checksum: one value per fitted state */
+  uint32_t head[5] = { FORMAT_VERSION, (uint32_t) enc->hash_dim, STVA_TEXT_IDF_BITS,
+                       enc->n_docs, 0 };
+  for (size_t s = 0; s < IDF_SLOTS; s++)
+    head[4] += enc->df[s] != 0;
+  uint64_t h = FNV_OFFSET;
+  uint8_t b[8];
+  for (size_t k = 0; k < 5; k++)
+    {
+      put_u32 (b, head[k]);
+      h = fnv_update (h, b, 4);
+    }
+  for (size_t s = 0; s < IDF_SLOTS; s++)
+    if (enc->df[s] != 0)
+      {
+        put_u32 (b, (uint32_t) s);
+        put_u32 (b + 4, enc->df[s]);
+        h = fnv_update (h, b, 8);
+      }
+  return stva_text_fmix64 (h);
+}
+
+void
+stva_text_encoder_fit_id (const StvaTextEncoder *enc,
+                          char                   id[STVA_TEXT_FIT_ID_LEN])
+{
+  snprintf (id, STVA_TEXT_FIT_ID_LEN, "fit-%016llx",
+            (unsigned long long) stva_text_encoder_fingerprint (enc));
+}
+
 StvaStatus
 stva_text_encoder_save (const StvaTextEncoder *enc,
                         uint8_t              **bytes,

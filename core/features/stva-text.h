@@ -104,6 +104,15 @@ StvaStatus stva_text_encode (const StvaTextEncoder *enc,
                              float                 *out,
                              StvaError             *error);
 
+/* The fitted state (hash_dim, the number of training texts, every document frequency) as 64
+ * bits, the same for the same training texts in any order: two encoders with one fingerprint
+ * encode alike.  The fit id is "fit-" and its 16 hex digits; projects record it with each text
+ * vector (synctva extract --project). */
+#define STVA_TEXT_FIT_ID_LEN 24
+uint64_t stva_text_encoder_fingerprint (const StvaTextEncoder *enc);
+void     stva_text_encoder_fit_id      (const StvaTextEncoder *enc,
+                                        char                   id[STVA_TEXT_FIT_ID_LEN]);
+
 /* Serialises the encoder: *bytes (malloc'ed, owned by the caller) and its length.  Layout, all
  * little-endian: "STXT", u32 version (1), u32 hash_dim, u32 idf_bits, u32 n_docs, u32 n_slots,
  * n_slots × (u32 slot, u32 df) in increasing slot order, u32 CRC-32 (zlib) of all before it. */

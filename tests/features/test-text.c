@@ -232,6 +232,52 @@ test_idf (void)
   stva_text_encoder_free (enc);
 }
 
+/* The fit's fingerprint: the same for the same training texts in any order and after a save and
+ * load, different for another training split or width, and different from an unfitted encoder. */
+static void
+test_fingerprint (void)
+{
+  const char *split[] = { "I am so happy today", "This is awful, I hate it", "Okay, the bus",
+                          "Oh my God!", "no no no" };
+  const char *shuffled[] = { split[3], split[0], split[4], split[2], split[1] };
+  StvaError error = { 0 };
+  StvaTextEncoder *a = stva_text_encoder_new (0), *b = stva_text_encoder_new (0);
+  StvaTextEncoder *c = stva_text_encoder_new (0), *wide = stva_text_encoder_new (2048);
+  uint64_t unfitted = stva_text_encoder_fingerprint (a);
+  g_assert_cmpint (stva_text_encoder_fit (a, split, 5, &error), ==, STVA_OK);
+  g_assert_cmpint (stva_text_encoder_fit (b, shuffled, 5, &error), ==, STVA_OK);
+  g_assert_cmpint (stva_text_encoder_fit (c, split, 4, &error), ==, STVA_OK);
+  g_assert_cmpint (stva_text_encoder_fit (wide, split, 5, &error), ==, STVA_OK);
+  g_assert_cmpuint (stva_text_encoder_fingerprint (a), ==, stva_text_encoder_fingerprint (b));
+  g_assert_cmpuint (stva_text_encoder_fingerprint (a), !=, unfitted);
+  g_assert_cmpuint (stva_text_encoder_fingerprint (a), !=, stva_text_encoder_fingerprint (c));
+  g_assert_cmpuint (stva_text_encoder_fingerprint (a), !=, stva_text_encoder_fingerprint (wide));
+  /* a refit replaces the earlier one */
+  g_assert_cmpint (stva_text_encoder_fit (c, split, 5, &error), ==, STVA_OK);
+  g_assert_cmpuint (stva_text_encoder_fingerprint (a), ==, stva_text_encoder_fingerprint (c));
+
+  uint8_t *bytes = NULL;
+  size_t n_bytes = 0;
+  StvaTextEncoder *back = NULL;
+  g_assert_cmpint (stva_text_encoder_save (a, &bytes, &n_bytes, &error), ==, STVA_OK);
+  g_assert_cmpint (stva_text_encoder_load (&back, bytes, n_bytes, &error), ==, STVA_OK);
+  g_assert_cmpuint (stva_text_encoder_fingerprint (back), ==, stva_text_encoder_fingerprint (a));
+  char id[STVA_TEXT_FIT_ID_LEN], id_back[STVA_TEXT_FIT_ID_LEN];
+  stva_text_encoder_fit_id (a, id);
+  stva_text_encoder_fit_id (back, id_back);
+  g_assert_cmpstr (id, ==, id_back);
+  g_assert_cmpuint (strlen (id), ==, 20);
+  g_assert_true (g_str_has_prefix (id, "fit-"));
+  for (size_t i = 4; i < 20; i++)
+    g_assert_true (g_ascii_isxdigit (id[i]));
+  free (bytes);
+  stva_text_encoder_free (back);
+  stva_text_encoder_free (a);
+  stva_text_encoder_free (b);
+  stva_text_encoder_free (c);
+  stva_text_encoder_free (wide);
+}
+
 /* Random byte strings (invalid UTF-8, stray markup characters, control bytes) tokenize and
  * encode to finite vectors; under the sanitisers this is a small fuzz run. */
 static void
@@ -376,6 +422,7 @@ main (int    argc,
   g_test_add_func ("/features/text/hashing", test_hashing);
   g_test_add_func ("/features/text/vectors", test_vectors);
   g_test_add_func ("/features/text/idf", test_idf);
+  g_test_add_func ("/features/text/fingerprint", test_fingerprint);
   g_test_add_func ("/features/text/random-bytes", test_random_bytes);
   g_test_add_func ("/features/text/baseline", test_baseline);
   return g_test_run ();
