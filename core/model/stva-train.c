@@ -99,9 +99,7 @@ worker_thread (void *data)
 {
   Worker *w = data;
   w->loss = 0.0;
-  w->status = STVA_OK;
-  if (w->train)
-    memset (w->grad, 0, w->model->params.n_floats * sizeof (float));
+  w->status = STVA_OK;   /* w->grad is zero: calloc'd, and zeroed again by each step's sum */
   int js[PACK_MAX], n = 0;
   for (int j = 0; j < w->n_batch; j++)
     {
@@ -173,8 +171,8 @@ run_workers (Worker    *workers,
 }
 
 /* The optimiser's share of a step, split over the worker threads by parameter slices: phase 1
- * sums the workers' gradients into grads and the squares of the sum (for the clipping norm),
- * phase 2 clips and takes the AdamW step.  Element by element the sums run in worker order, so
+ * sums the workers' gradients into grads and the squares of the sum (for the clipping norm)
+ * and zeroes the workers' blocks, phase 2 clips and takes the AdamW step.  Element by element the sums run in worker order, so
  * the result depends on the thread count only through the norm's rounding. */
 typedef struct
 {
@@ -198,22 +196,27 @@ opt_slice_thread (void *data)
 {
   OptSlice *s = data;
   float *g = s->P->grads;
-  if (s->phase == 1)
+  if (s->phase == 1)   /* one pass: sum, square, and zero the workers' blocks for the next batch */
     {
-      memcpy (g + s->lo, s->workers[0].grad + s->lo, (s->hi - s->lo) * sizeof (float));
-      for (int t = 1; t < s->n_workers; t++)
-        stva_add_into (g + s->lo, s->workers[t].grad + s->lo, s->hi - s->lo);
       double ss = 0.0;
-      for (size_t i = s->lo; i < s->hi; i++)
-        ss += (double) g[i] * g[i];
+      for (size_t i0 = s->lo; i0 < s->hi; i0 += 4096)   /* blocks of 16 KB stay in L1 */
+        {
+          size_t i1 = s->hi - i0 < 4096 ? s->hi : i0 + 4096;
+          memcpy (g + i0, s->workers[0].grad + i0, (i1 - i0) * sizeof (float));
+          memset (s->workers[0].grad + i0, 0, (i1 - i0) * sizeof (float));
+          for (int t = 1; t < s->n_workers; t++)
+            {
+              stva_add_into (g + i0, s->workers[t].grad + i0, i1 - i0);
+              memset (s->workers[t].grad + i0, 0, (i1 - i0) * sizeof (float));
+            }
+          for (size_t i = i0; i < i1; i++)
+            ss += (double) g[i] * g[i];
+        }
       s->ss = ss;
       return NULL;
     }
-  if (s->coef < 1.0f)
-    for (size_t i = s->lo; i < s->hi; i++)
-      g[i] *= s->coef;
-  stva_adamw_step (s->P->values, s->m1, s->m2, g, s->ranges, s->n_ranges, s->adamw, s->lr,
-                   s->step);
+  stva_adamw_step_scaled (s->P->values, s->m1, s->m2, g, s->coef, s->ranges, s->n_ranges,
+                          s->adamw, s->lr, s->step);
   return NULL;
 }
 

@@ -16,6 +16,7 @@ adamw_range (float       *restrict param,
              float       *restrict m,
              float       *restrict v,
              const float *restrict grad,
+             float                 scale,   /* of grad: clipping, 1 = none */
              size_t                n,
              float                 decay,   /* 1 = none: p·1 is p exactly */
              float                 w1,
@@ -27,7 +28,7 @@ adamw_range (float       *restrict param,
 {
   for (size_t i = 0; i < n; i++)
     {
-      float g = grad[i];
+      float g = grad[i] * scale;   /* as clipping's scaled gradient would read */
       float p = param[i] * decay;
       float mi = m[i] + w1 * (g - m[i]);   /* torch's lerp (m, g, 1 - β1) for weights below 0.5 */
       float vi = v[i] * b2 + w2 * g * g;
@@ -39,15 +40,16 @@ adamw_range (float       *restrict param,
 }
 
 void
-stva_adamw_step (float                 *param,    /* (n) */
-                 float                 *m,        /* (n) */
-                 float                 *v,        /* (n) */
-                 const float           *grad,     /* (n) */
-                 const StvaParamRange  *ranges,   /* (n_ranges) */
-                 size_t                 n_ranges,
-                 const StvaAdamwConfig *config,
-                 float                  lr,
-                 uint64_t               step)
+stva_adamw_step_scaled (float                 *param,    /* (n) */
+                        float                 *m,        /* (n) */
+                        float                 *v,        /* (n) */
+                        const float           *grad,     /* (n) */
+                        float                  grad_scale,
+                        const StvaParamRange  *ranges,   /* (n_ranges) */
+                        size_t                 n_ranges,
+                        const StvaAdamwConfig *config,
+                        float                  lr,
+                        uint64_t               step)
 {
   assert (param != NULL && m != NULL && v != NULL && grad != NULL && config != NULL);
   assert (step >= 1);
@@ -62,9 +64,23 @@ stva_adamw_step (float                 *param,    /* (n) */
     {
       size_t lo = ranges[r].offset;
       bool wd = ranges[r].decay && config->weight_decay != 0.0f;
-      adamw_range (param + lo, m + lo, v + lo, grad + lo, ranges[r].n, wd ? decay : 1.0f, w1, b2,
-                   w2, bc2_sqrt, config->eps, step_size);
+      adamw_range (param + lo, m + lo, v + lo, grad + lo, grad_scale, ranges[r].n,
+                   wd ? decay : 1.0f, w1, b2, w2, bc2_sqrt, config->eps, step_size);
     }
+}
+
+void
+stva_adamw_step (float                 *param,
+                 float                 *m,
+                 float                 *v,
+                 const float           *grad,
+                 const StvaParamRange  *ranges,
+                 size_t                 n_ranges,
+                 const StvaAdamwConfig *config,
+                 float                  lr,
+                 uint64_t               step)
+{
+  stva_adamw_step_scaled (param, m, v, grad, 1.0f, ranges, n_ranges, config, lr, step);
 }
 
 float

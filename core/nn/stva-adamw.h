@@ -42,6 +42,11 @@ typedef struct
 void   stva_adamw_step       (float *param, float *m, float *v, const float *grad,
                               const StvaParamRange *ranges, size_t n_ranges,
                               const StvaAdamwConfig *config, float lr, uint64_t step);
+/* The same step on the gradient grad · grad_scale (clipping's factor, applied as the gradient is
+ * read, so the gradient block is not rewritten; 1 gives stva_adamw_step exactly). */
+void   stva_adamw_step_scaled (float *param, float *m, float *v, const float *grad,
+                               float grad_scale, const StvaParamRange *ranges, size_t n_ranges,
+                               const StvaAdamwConfig *config, float lr, uint64_t step);
 
 /* Learning rate for 0-based step `step` (the step about to be taken) of total_steps:
  *   step < warmup_steps:  base_lr·(step + 1)/warmup_steps     (reaches base_lr at warmup_steps-1)

@@ -217,6 +217,30 @@ test_adamw_step (void)
   config.weight_decay = 0.0f;
   stva_adamw_step (q, mq, vq, gq, &all, 1, &config, 0.1f, 1);
   g_assert_cmpfloat (q[0], ==, 3.0f);
+
+  /* the scaled step (clipping applied as the gradient is read) is the step on g·s, bit for bit,
+   * over a range long enough for the vector loop and its tail */
+  enum { N = 37 };
+  float pa[N], pb[N], ma[N] = { 0 }, mb[N] = { 0 }, va[N] = { 0 }, vb[N] = { 0 };
+  float ga[N], gb[N];
+  const float scale = 0.3137f;
+  for (int i = 0; i < N; i++)
+    {
+      pa[i] = pb[i] = 0.1f * (float) (i - 17);
+      ga[i] = 0.05f * (float) (i % 7) - 0.13f;
+      gb[i] = ga[i] * scale;
+    }
+  const StvaParamRange two[2] = { { .offset = 0, .n = 20, .decay = true },
+                                  { .offset = 20, .n = N - 20, .decay = false } };
+  config.weight_decay = 0.01f;
+  for (uint64_t step = 1; step <= 3; step++)
+    {
+      stva_adamw_step_scaled (pa, ma, va, ga, scale, two, 2, &config, 0.01f, step);
+      stva_adamw_step (pb, mb, vb, gb, two, 2, &config, 0.01f, step);
+    }
+  g_assert_cmpint (memcmp (pa, pb, sizeof pa), ==, 0);
+  g_assert_cmpint (memcmp (va, vb, sizeof va), ==, 0);
+  g_assert_cmpfloat (pa[3], !=, 0.1f * (float) (3 - 17));
 }
 
 static void
