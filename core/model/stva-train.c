@@ -172,8 +172,9 @@ run_workers (Worker    *workers,
 
 /* The optimiser's share of a step, split over the worker threads by parameter slices: phase 1
  * sums the workers' gradients into grads and the squares of the sum (for the clipping norm)
- * and zeroes the workers' blocks, phase 2 clips and takes the AdamW step.  Element by element the sums run in worker order, so
- * the result depends on the thread count only through the norm's rounding. */
+ * and zeroes the workers' blocks, phase 2 clips and takes the AdamW step.  Element by element
+ * the sums run in worker order, so the result depends on the thread count only through the
+ * norm's rounding. */
 typedef struct
 {
   size_t                 lo, hi;      /* floats of the slice */
@@ -196,7 +197,7 @@ opt_slice_thread (void *data)
 {
   OptSlice *s = data;
   float *g = s->P->grads;
-  if (s->phase == 1)   /* one pass: sum, square, and zero the workers' blocks for the next batch */
+  if (s->phase == 1)   /* one pass: sum, square, zero the workers' blocks for the next batch */
     {
       double ss = 0.0;
       for (size_t i0 = s->lo; i0 < s->hi; i0 += 4096)   /* blocks of 16 KB stay in L1 */
