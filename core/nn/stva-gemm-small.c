@@ -21,7 +21,8 @@
 #include <immintrin.h>
 #endif
 
-/* the portable loop: one dot product per output, accumulated in float in k order */
+/* the portable loop, for outputs o0 .. n_out: one dot product per output, accumulated in float
+ * in k order */
 static void
 xwt_portable (float       *y,
               const float *x,
@@ -29,10 +30,11 @@ xwt_portable (float       *y,
               const float *b,
               size_t       T,
               size_t       n_in,
-              size_t       n_out)
+              size_t       n_out,
+              size_t       o0)
 {
   for (size_t t = 0; t < T; t++)
-    for (size_t o = 0; o < n_out; o++)
+    for (size_t o = o0; o < n_out; o++)
       {
         const float *xr = x + t * n_in, *wr = w + o * n_in;
         float acc = 0.0f;
@@ -129,15 +131,7 @@ xwt_avx2 (float       *y,
       for (size_t t = 0; t < T; t += 2)
         block (y, x, w, b, t, t + 1 < T, o, n_in, n_out, t == 0 ? next : NULL);
     }
-  if (o < n_out)   /* the last n_out % 4 outputs */
-    for (size_t t = 0; t < T; t++)
-      for (size_t j = o; j < n_out; j++)
-        {
-          float acc = 0.0f;
-          for (size_t k = 0; k < n_in; k++)
-            acc += x[t * n_in + k] * w[j * n_in + k];
-          y[t * n_out + j] = (b != NULL ? b[j] : 0.0f) + acc;
-        }
+  xwt_portable (y, x, w, b, T, n_in, n_out, o);   /* the last n_out % 4 outputs */
 }
 
 #endif
@@ -171,5 +165,5 @@ stva_gemm_small_xwt (float       *y,
       return;
     }
 #endif
-  xwt_portable (y, x, w, b, T, n_in, n_out);
+  xwt_portable (y, x, w, b, T, n_in, n_out, 0);
 }
