@@ -61,7 +61,8 @@ enum
 /* Utterances and their gold labels go in BATCH rows per INSERT: a statement's own cost (cursors
  * opened and closed, its halt) was a third of the import.  Their ids are given, counting on from
  * the largest one before the import (the transaction holds the write lock), so the gold rows
- * need no last_insert_rowid. */
+ * need no last_insert_rowid.  OR ROLLBACK: a failing row ends the transaction at once, as the
+ * import would, and SQLite keeps no statement journal for the batch. */
 #define BATCH 64
 
 typedef struct
@@ -370,7 +371,8 @@ stva_db_import_meld_shard (StvaDb              *db,
       goto out;
     }
 
-  /* foreign-key checks off: every id written below is read in this transaction */
+  /* foreign-key and CHECK enforcement off: every id written below is read in this
+   * transaction, splits and media kinds are the constants above */
   if (!_stva_db_begin_bulk (db, error))
     goto out;
   if ((set = stva_db_label_set (db, STVA_DB_MELD_SET, error)) == NULL)
@@ -382,10 +384,10 @@ stva_db_import_meld_shard (StvaDb              *db,
     db, "INSERT INTO dialogue (corpus, split, name, source_id, media_id, import_id) "
         "VALUES ('meld', :split, :name, :source_id, :media, :import)", error) : NULL;
   static const char utterance_head[] =
-    "INSERT INTO utterance (id, dialogue_id, idx, source_id, speaker, transcript, start_ms, "
-    "end_ms, media_id, sr_no, season, episode, sentiment) VALUES";
+    "INSERT OR ROLLBACK INTO utterance (id, dialogue_id, idx, source_id, speaker, transcript, "
+    "start_ms, end_ms, media_id, sr_no, season, episode, sentiment) VALUES";
   static const char gold_head[] =
-    "INSERT INTO gold_label (utterance_id, label_set_id, label_id) VALUES";
+    "INSERT OR ROLLBACK INTO gold_label (utterance_id, label_set_id, label_id) VALUES";
   for (int k = 0; k < 2; k++)
     {
       s.utterance[k] = s.dialogue && (k == 0 || s.gold[0])

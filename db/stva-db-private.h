@@ -36,8 +36,9 @@ sqlite3_stmt *_stva_db_prepare  (StvaDb *db, const char *sql, GError **error);
 /* (transfer none) The cached statement id for sql, reset with its bindings cleared; NULL with
  * error set.  Callers reset it again when done (sqlite3_reset) so it holds no lock. */
 sqlite3_stmt *_stva_db_cached   (StvaDb *db, StvaDbStmt id, const char *sql, GError **error);
-/* BEGIN IMMEDIATE with foreign-key checks off, for importers that reference only ids read in
- * the same transaction; _stva_db_end_bulk () commits (or rolls back) and turns them on again. */
+/* BEGIN IMMEDIATE with foreign-key and CHECK enforcement off, for importers that reference only
+ * ids read in the same transaction and write only checked values that pass (see stva-db.c);
+ * _stva_db_end_bulk () commits (or rolls back) and turns both on again. */
 gboolean      _stva_db_begin_bulk (StvaDb *db, GError **error);
 gboolean      _stva_db_end_bulk   (StvaDb *db, gboolean commit, GError **error);
 /* Runs SQL without results (several statements allowed; no parameters). */
