@@ -723,7 +723,7 @@ stva_cli_eval (int    argc,
   if (bad != NULL)
     return stva_cli_usage (eval_usage, "%s", bad);
   int split = split_from_name (split_name);
-  if (split < 0)
+  if (split < 0 || split == STVA_SPLIT_NONE)   /* "none" holds recordings nobody labelled */
     return stva_cli_usage (eval_usage, "--split takes train, dev or test, not '%s'",
                            split_name);
 
@@ -868,7 +868,8 @@ store_predictions (Source                *src,
 
 static const char predict_usage[] =
   "synctva predict --model MODEL.stvm (--data FILE.npz | --project FILE [--gold]\n"
-  "                [--label-set NAME]) [--split all|train|dev|test] [--out FILE.csv|FILE.jsonl]";
+  "                [--label-set NAME]) [--split all|train|dev|test|none]\n"
+  "                [--out FILE.csv|FILE.jsonl]";
 
 int
 stva_cli_predict (int    argc,

@@ -29,7 +29,7 @@ stva_modality_name (int m)
 const char *
 stva_split_name (int split)
 {
-  static const char *const names[STVA_N_SPLIT] = { "train", "dev", "test" };
+  static const char *const names[STVA_N_SPLIT] = { "train", "dev", "test", "none" };
   return split >= 0 && split < STVA_N_SPLIT ? names[split] : "unknown";
 }
 
@@ -44,6 +44,8 @@ stva_split_from_name (const char *name)
     return STVA_SPLIT_DEV;
   if (strcmp (name, "test") == 0)
     return STVA_SPLIT_TEST;
+  if (strcmp (name, "none") == 0)
+    return STVA_SPLIT_NONE;
   return -1;
 }
 

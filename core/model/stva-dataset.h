@@ -29,7 +29,8 @@ typedef enum
   STVA_SPLIT_TRAIN = 0,
   STVA_SPLIT_DEV = 1,    /* validation: early stopping and model selection, never test */
   STVA_SPLIT_TEST = 2,
-  STVA_N_SPLIT = 3,
+  STVA_SPLIT_NONE = 3,   /* in no split (a user's own recordings): predicted, never trained on */
+  STVA_N_SPLIT = 4,
 } StvaSplit;
 
 /* One dialogue, T utterances in spoken order. */
@@ -60,9 +61,9 @@ typedef struct
 /* Modality letter ('T', 'A', 'V') and name ("text", ...). */
 char        stva_modality_letter (int m);
 const char *stva_modality_name   (int m);
-const char *stva_split_name      (int split);   /* "train", "dev", "test" */
+const char *stva_split_name      (int split);   /* "train", "dev", "test", "none" */
 
-/* Split index of "train", "dev" (or "valid"), "test"; -1 for anything else. */
+/* Split index of "train", "dev" (or "valid"), "test", "none"; -1 for anything else. */
 int         stva_split_from_name (const char *name);
 
 /* A zeroed dataset from calloc (NULL when out of memory), for builders to fill. */

@@ -16,7 +16,7 @@
  *   labels           <U (K,)        class names, in index order                      required
  *   speakers         <U (S,)        speaker names                                     required
  *   dialogue_ids     <U (D,)        dialogue ids                                      required
- *   dialogue_split   int (D,)       0 train, 1 dev, 2 test                            required
+ *   dialogue_split   int (D,)       0 train, 1 dev, 2 test, 3 none                    required
  *   dialogue_offset  int (D+1,)     dialogue d is utterances [off[d], off[d+1]);
  *                                   off[0] = 0, non-decreasing, off[D] = N            required
  *   utt_ids          <U (N,)        the corpus's utterance ids                        optional

@@ -54,4 +54,13 @@ if command -v sqlite3 >/dev/null 2>&1; then
   d=$(sqlite3 s.stva "SELECT count (DISTINCT data) FROM feature WHERE modality = 'audio'")
   [ "$d" = 2 ] || fail "the two utterances of one video have the same audio vector"
 fi
+
+# the same recording, in no split, joins the trained project: predicted with the rest
+expect 0 "$synctva" import srt ep.srt --video "$video" --project p.stva
+expect 0 "$synctva" extract --project p.stva --jobs 2 --cache cache --json
+expect 0 "$synctva" predict --project p.stva --model m.stvm --split none --out none.csv
+grep -q "stored 2 predictions of model 1" "$dir/out" || fail "predict split none: $(cat "$dir/out")"
+[ "$(grep -c ',none,' none.csv)" = 2 ] || fail "predict --out, split none: $(cat none.csv)"
+expect 0 "$synctva" predict --project p.stva --model m.stvm
+grep -q "stored $((n + 2)) predictions of model 1" "$dir/out" || fail "predict all: $(cat "$dir/out")"
 echo "ok"

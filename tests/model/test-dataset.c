@@ -22,6 +22,8 @@ test_names (void)
   g_assert_cmpint (stva_split_from_name ("test"), ==, STVA_SPLIT_TEST);
   g_assert_cmpint (stva_split_from_name ("valid"), ==, STVA_SPLIT_DEV);
   g_assert_cmpint (stva_split_from_name ("Train"), ==, -1);
+  g_assert_cmpint (stva_split_from_name ("none"), ==, STVA_SPLIT_NONE);
+  g_assert_cmpstr (stva_split_name (STVA_SPLIT_NONE), ==, "none");
   stva_dataset_free (NULL);
 }
 
@@ -49,7 +51,7 @@ static void break_label (StvaDataset *ds) { ds->dialogues[1].label[1] = 3; }
 static void break_label_neg (StvaDataset *ds) { ds->dialogues[1].label[0] = -2; }
 static void break_speaker (StvaDataset *ds) { ds->dialogues[0].speaker[2] = 3; }
 static void break_empty (StvaDataset *ds) { ds->dialogues[2].T = 0; }
-static void break_split (StvaDataset *ds) { ds->dialogues[0].split = 3; }
+static void break_split (StvaDataset *ds) { ds->dialogues[0].split = STVA_N_SPLIT; }
 static void break_mask (StvaDataset *ds) { ds->dialogues[0].mask[STVA_MOD_A][0] = 2; }
 static void break_absent (StvaDataset *ds) { ds->dialogues[1].mask[STVA_MOD_V][0] = 1; }
 static void break_width (StvaDataset *ds) { ds->F[STVA_MOD_A] = -1; }
@@ -84,7 +86,7 @@ test_validate (void)
   expect_invalid (break_speaker, 0, STVA_ERR_INVALID, "dialogue 'dia0', utterance 2: speaker 3 "
                   "of 3");
   expect_invalid (break_empty, 0, STVA_ERR_INVALID, "dialogue 'dia2' is empty");
-  expect_invalid (break_split, 0, STVA_ERR_INVALID, "dialogue 'dia0': split 3");
+  expect_invalid (break_split, 0, STVA_ERR_INVALID, "dialogue 'dia0': split 4");
   expect_invalid (break_mask, 0, STVA_ERR_INVALID, "mask of A is 2");
   expect_invalid (break_absent, 0, STVA_ERR_INVALID, "modality V is marked present but the "
                   "dataset has none");
@@ -152,8 +154,8 @@ test_stats (void)
   /* absent modality and bad split refused; NaN in a present train row named */
   g_assert_cmpint (stva_dataset_feature_stats (ds, STVA_MOD_V, 0, mean, std, NULL, &err), ==,
                    STVA_ERR_INVALID);
-  g_assert_cmpint (stva_dataset_feature_stats (ds, STVA_MOD_T, 3, mean, std, NULL, &err), ==,
-                   STVA_ERR_INVALID);
+  g_assert_cmpint (stva_dataset_feature_stats (ds, STVA_MOD_T, STVA_N_SPLIT, mean, std, NULL,
+                                               &err), ==, STVA_ERR_INVALID);
   ds->dialogues[0].x[STVA_MOD_T][4] = NAN;
   g_assert_cmpint (stva_dataset_feature_stats (ds, STVA_MOD_T, 0, mean, std, NULL, &err), ==,
                    STVA_ERR_NUMERIC);

@@ -416,7 +416,7 @@ arr (StvaNpz    *npz,
   return (StvaNpyArray *) stva_npz_find (npz, name);
 }
 
-static void b_split (StvaNpz *z) { ((int32_t *) arr (z, "dialogue_split")->data)[1] = 3; }
+static void b_split (StvaNpz *z) { ((int32_t *) arr (z, "dialogue_split")->data)[1] = 4; }
 static void b_speaker (StvaNpz *z) { ((int32_t *) arr (z, "speaker")->data)[4] = 3; }
 static void b_label (StvaNpz *z) { ((int32_t *) arr (z, "label")->data)[5] = -2; }
 static void b_off0 (StvaNpz *z) { ((int64_t *) arr (z, "dialogue_offset")->data)[0] = 1; }
@@ -468,7 +468,7 @@ expect_dataset_error (Breaker     breaker,
 static void
 test_dataset_checks (void)
 {
-  expect_dataset_error (b_split, "dialogue_split[1] = 3 is outside the splits [0, 3)");
+  expect_dataset_error (b_split, "dialogue_split[1] = 4 is outside the splits [0, 4)");
   expect_dataset_error (b_speaker, "speaker[4] = 3 is outside the speakers [0, 3)");
   expect_dataset_error (b_label, "label[5] = -2 is outside the labels (or -1) [-1, 3)");
   expect_dataset_error (b_off0, "dialogue_offset[0] = 1, not 0");
