@@ -51,8 +51,11 @@ now_s (void)
   return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
 }
 
-/* dialogues a worker stacks into one forward (stva_model_forward_batch) */
-#define PACK_MAX 32
+/* A worker stacks up to PACK_MAX dialogues into one forward (stva_model_forward_batch), and
+ * starts a new pack once PACK_ROWS utterances are in: the workspace costs about 0.3 MB per
+ * utterance at D = 256, and past a few hundred rows the products gain nothing. */
+#define PACK_MAX  32
+#define PACK_ROWS 256
 
 /* forward (and, training, backward) over one pack of the worker's dialogues: batch positions
  * js[0 .. n) */
@@ -100,16 +103,19 @@ worker_thread (void *data)
   Worker *w = data;
   w->loss = 0.0;
   w->status = STVA_OK;   /* w->grad is zero: calloc'd, and zeroed again by each step's sum */
-  int js[PACK_MAX], n = 0;
+  int js[PACK_MAX], n = 0, rows = 0;
   for (int j = 0; j < w->n_batch; j++)
     {
       if (w->owner[j] != w->worker)
         continue;
       js[n++] = j;
-      if (n == PACK_MAX && !run_pack (w, js, n))
-        return NULL;
-      if (n == PACK_MAX)
-        n = 0;
+      rows += w->ds->dialogues[w->batch[j]].T;
+      if (n == PACK_MAX || rows >= PACK_ROWS)
+        {
+          if (!run_pack (w, js, n))
+            return NULL;
+          n = rows = 0;
+        }
     }
   if (n > 0)
     run_pack (w, js, n);
