@@ -1004,9 +1004,13 @@ stva_cli_predict (int    argc,
           for (int k = 0; k < pack_n; k++)
             stva_model_output_clear (&outs[k]);
           pack_n = pack_i = 0;
-          for (int e = d; e < ds->n_dialogues && pack_n < PREDICT_PACK; e++)
+          int rows = 0;   /* up to 256 utterances: the workspace grows with them */
+          for (int e = d; e < ds->n_dialogues && pack_n < PREDICT_PACK && rows < 256; e++)
             if (split < 0 || ds->dialogues[e].split == split)
-              pack[pack_n++] = &ds->dialogues[e];
+              {
+                pack[pack_n++] = &ds->dialogues[e];
+                rows += ds->dialogues[e].T;
+              }
           if (stva_model_predict_batch (&model, ws, pack, pack_n, outs, &error) != STVA_OK)
             {
               pack_n = 0;
