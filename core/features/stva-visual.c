@@ -462,8 +462,9 @@ detect_in_window (StvaVisualExtractor *ex,
  * size the search gave it (the window sees the face through other pyramid levels, whose boxes
  * differ in size by up to a level's 20 %).  The whole frame is searched when there is no window,
  * when the window loses the face or sees it change size, and after opts.track_frames samples in
- * a row (a larger face may have come in): first at a scale that keeps large frames fast, then
- * doubled when a small frame shows no face.  The landmarks go on the face's box, on a doubled
+ * a row (a larger face may have come in, the face's size may have drifted; a window that still
+ * holds the face found stays): first at a scale that keeps large frames fast, then doubled
+ * when a small frame shows no face.  The landmarks go on the face's box, on a doubled
  * frame when the frame is small (the eyes of a small face span few pixels). */
 static StvaStatus
 find_face (StvaVisualExtractor *ex,
@@ -483,22 +484,7 @@ find_face (StvaVisualExtractor *ex,
   StvaFaceBox det;
   *found = false;
 
-  bool search = !acc->has_window;
-  if (!search && acc->n_since_search >= ex->opts.track_frames)
-    {
-      /* time to look for a larger face: the whole frame at the window's scale, which finds
-       * faces the size of the followed one and larger; one outside the window is searched for
-       * properly */
-      acc->n_since_search = 0;
-      StvaFaceBox largest;
-      double scale = acc->window.scale;
-      if (ex->opts.max_detect_height > 0 && height > ex->opts.max_detect_height)
-        scale = fmin (scale, (double) ex->opts.max_detect_height / height);
-      else
-        scale = fmin (scale, 1.0);
-      status = stva_face_dlib_detect (ex->det, &image, scale, &largest, 1, &n, error);
-      search = status == STVA_OK && n > 0 && !window_holds (acc, &acc->window, &largest);
-    }
+  bool search = !acc->has_window || acc->n_since_search >= ex->opts.track_frames;
   if (status == STVA_OK && !search)
     {
       acc->n_since_search++;
@@ -520,6 +506,8 @@ find_face (StvaVisualExtractor *ex,
               status = detect_in_window (ex, &image, &acc->window, &acc->ref_det, &m, error);
               acc->ref_box = *box;
               acc->has_window = m > 0;
+              if (m > 0)   /* sizes are compared between detections in the window */
+                acc->window.face_px = acc->ref_det.width * acc->window.scale;
             }
         }
     }
@@ -539,13 +527,16 @@ find_face (StvaVisualExtractor *ex,
         }
       if (status == STVA_OK && n > 0 && ex->opts.track_frames > 0)
         {
-          if (!had_window || !window_holds (acc, &acc->window, box)
-              || !window_sizes (&acc->window, box))
+          bool placed = !had_window || !window_holds (acc, &acc->window, box)
+                        || !window_sizes (&acc->window, box);
+          if (placed)
             place_window (acc, box, scale, &acc->window);
           int m = 0;
           status = detect_in_window (ex, &image, &acc->window, &acc->ref_det, &m, error);
           acc->ref_box = *box;
           acc->has_window = m > 0;
+          if (m > 0 && placed)   /* sizes are compared between detections in the window */
+            acc->window.face_px = acc->ref_det.width * acc->window.scale;
         }
     }
   if (status != STVA_OK || n == 0)

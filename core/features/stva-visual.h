@@ -20,9 +20,9 @@
  * (at the same pyramid scales, without the levels finer than the face needs), and the face
  * keeps the box of that search, moved as its detection in the window moves; a face that does
  * not move keeps its box and landmarks exactly.  The whole frame is searched again when the
- * window loses the face or sees its size change, and every opts.track_frames samples a coarse
- * search of the whole frame looks for a larger face (StvaVisualOptions.track_frames = 0: v1's
- * search of every frame, with v2's landmark placement).
+ * window loses the face or sees its size change, and every opts.track_frames samples (a larger
+ * face may have come in, the box's size may have drifted) (StvaVisualOptions.track_frames = 0:
+ * v1's search of every frame, with v2's landmark placement).
  *
  * Every dimension has a name and a unit (stva_visual_dim_name / _unit).  Values are always
  * finite: a part that cannot be measured (no face in any frame, a single frame for motion) is
