@@ -70,11 +70,13 @@ for key, label, goal in [('train_epoch_s', 'bench/train epoch (s)', 1 / 3),
                                                      best / t[key], '<= %.2f' % goal))
 for name, c in [('workers', cw), ('blas', cb)]:
     shapes = {k[len('sgemm_gflops_'):]: v for k, v in c.items() if k.startswith('sgemm_gflops_')}
-    peak = max(shapes.values())
+    # sgemm was timed on one thread of this run's OpenBLAS setting; with W workers each on its
+    # own core, the comparable peak is W times that rate
+    peak = max(shapes.values()) * c['workers']
     print('C %-8s epoch %.0f GFLOP at %.1f GFLOP/s, %.0f %% of cblas_sgemm\'s best rate at the '
-          'model\'s shapes (%.1f GFLOP/s); test set %.1f GFLOP/s; peak RSS %.0f MB'
-          % (name, c['epoch_gflop'], c['train_gflops'], 100 * c['train_gflops'] / peak, peak,
-             c['infer_gflops'], c['peak_rss_mb']))
+          'model\'s shapes times the workers (%.1f GFLOP/s); test set %.1f GFLOP/s; peak RSS '
+          '%.0f MB' % (name, c['epoch_gflop'], c['train_gflops'], 100 * c['train_gflops'] / peak,
+                       peak, c['infer_gflops'], c['peak_rss_mb']))
     print('  cblas_sgemm GFLOP/s by shape: ' + ', '.join('%s %.1f' % kv for kv in shapes.items()))
     print('  the test set\'s linear products alone: %.2f s one dialogue per product, %.2f s with '
           '16 dialogues\' rows stacked' % (c['test_linear_products_per_dialogue_s'],
