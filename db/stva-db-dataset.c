@@ -17,7 +17,9 @@
 
 static const char *const modality_names[STVA_N_MOD] = { "text", "audio", "visual" };
 
-/* The extractor of modality with the most vectors (ties: by name), its dim; NULL if none. */
+/* The extractor of modality with the most vectors (ties: the one written last, so a project
+ * re-extracted with visual-v2 next to its visual-v1 vectors trains on v2; then by name), its
+ * dim; NULL if none. */
 static char *
 pick_extractor (StvaDb      *db,
                 const char  *modality,
@@ -28,7 +30,7 @@ pick_extractor (StvaDb      *db,
   g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
     db, "SELECT extractor, max (dim), count (*) AS n, min (dim) FROM feature "
         "WHERE modality = :modality AND (:wanted IS NULL OR extractor = :wanted) "
-        "GROUP BY extractor ORDER BY n DESC, extractor LIMIT 1", error);
+        "GROUP BY extractor ORDER BY n DESC, max (created_us) DESC, extractor LIMIT 1", error);
   if (stmt == NULL)
     return NULL;
   _stva_bind_text (stmt, ":modality", modality);

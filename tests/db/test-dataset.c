@@ -67,6 +67,20 @@ test_dataset (void)
   g_assert_null (stva_db_dataset (db, set->id, TRUE, pick, &error));
   g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND);
   g_clear_error (&error);
+
+  /* a newer extractor with as many vectors as the old one (a re-extraction after a version
+   * bump) is the one chosen, though its name sorts last */
+  g_usleep (2000);
+  for (gint64 id = 1; id <= 9; id++)
+    {
+      float x[3] = { (float) id, 7, 7 };
+      g_assert_true (stva_db_put_feature (db, id, "text", "zz-new", "2", x, 3, &error));
+    }
+  StvaDataset *ds = stva_db_dataset (db, set->id, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ds->F[STVA_MOD_T], ==, 3);
+  g_assert_cmpfloat (ds->dialogues[0].x[STVA_MOD_T][1], ==, 7.0f);
+  stva_dataset_free (ds);
   stva_db_close (db);
   dbt_rm_rf (dir);
 }
