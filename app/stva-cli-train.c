@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * synctva train, eval and predict on an npz dataset (core/model/stva-npz.h's layout, what
- * `synctva extract` writes).  Argument parsing and printing only: training, evaluation and
- * prediction are core's.
+ * synctva train and eval, on an npz dataset (core/model/stva-npz.h's layout, what `synctva
+ * extract` writes) or on the project.  Argument parsing and printing only: training and
+ * evaluation are core's.
  */
 #include <math.h>
 #include <signal.h>
@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 
 #include "stva-cli.h"
+#include "stva-cli-data.h"
 #include "stva-cli-project.h"
 #include "stva-dataset.h"
 #include "stva-graph.h"
@@ -23,11 +24,6 @@
 #include "stva-npz.h"
 #include "stva-train.h"
 
-/* dialogues `predict` runs through the model in one stacked call */
-#define PREDICT_PACK 16
-
-/* ---- shared ------------------------------------------------------------------------------- */
-
 static volatile sig_atomic_t interrupted;
 
 static void
@@ -35,360 +31,6 @@ on_sigint (int sig)
 {
   (void) sig;
   interrupted = 1;
-}
-
-static int
-split_from_name (const char *s)
-{
-  for (int k = 0; k < STVA_N_SPLIT; k++)
-    if (strcmp (s, stva_split_name (k)) == 0)
-      return k;
-  if (strcmp (s, "val") == 0 || strcmp (s, "validation") == 0)
-    return STVA_SPLIT_DEV;
-  return -1;
-}
-
-/* Indices of the dialogues of one split (malloc'ed). */
-static int *
-dialogues_of (const StvaDataset *ds,
-              int                split,
-              int               *n)
-{
-  int *idx = malloc ((size_t) (ds->n_dialogues ? ds->n_dialogues : 1) * sizeof *idx);
-  *n = 0;
-  if (idx == NULL)
-    return NULL;
-  for (int d = 0; d < ds->n_dialogues; d++)
-    if (ds->dialogues[d].split == split)
-      idx[(*n)++] = d;
-  return idx;
-}
-
-static StvaStatus
-load_data (const char   *path,
-           StvaDataset **ds,
-           StvaError    *error)
-{
-  StvaStatus status = stva_npz_read_dataset (path, ds, error);
-  if (status == STVA_OK)
-    status = stva_dataset_validate (*ds, STVA_MODEL_MAX_T, error);
-  if (status != STVA_OK && *ds != NULL)
-    {
-      stva_dataset_free (*ds);
-      *ds = NULL;
-    }
-  return status;
-}
-
-/* The model's class names must be the dataset's, in the same order. */
-static StvaStatus
-check_labels (const StvaModel   *model,
-              const StvaDataset *ds,
-              const char        *model_path,
-              const char        *data_path,
-              StvaError         *error)
-{
-  if (model->config.K != ds->K)
-    return stva_error_set (error, STVA_ERR_INVALID, "%s has %d classes, %s has %d", model_path,
-                           model->config.K, data_path, ds->K);
-  for (int k = 0; k < ds->K && model->labels != NULL; k++)
-    if (strcmp (model->labels[k], ds->labels[k]) != 0)
-      return stva_error_set (error, STVA_ERR_INVALID, "class %d is '%s' in %s but '%s' in %s", k,
-                             model->labels[k], model_path, ds->labels[k], data_path);
-  for (int m = 0; m < STVA_N_MOD; m++)
-    if (stva_model_config_active (&model->config, m) && model->config.F[m] != ds->F[m])
-      return stva_error_set (error, STVA_ERR_INVALID, "%s expects %d %s features, %s has %d",
-                             model_path, model->config.F[m], stva_modality_name (m), data_path,
-                             ds->F[m]);
-  return STVA_OK;
-}
-
-/* ---- the data: an npz file or the project ------------------------------------------------- */
-
-typedef struct
-{
-  const char *data;          /* --data FILE.npz, or NULL: the project */
-  const char *project;       /* --project FILE, or NULL: the default project */
-  const char *label_set;     /* --label-set NAME (project) */
-  bool        gold;          /* --gold: gold labels instead of the current ones (project) */
-  StvaDb     *db;            /* the project, when one is used */
-  gint64      label_set_id;
-  char       *name;          /* the file or project error messages name */
-} Source;
-
-static void
-source_init (Source *src)
-{
-  memset (src, 0, sizeof *src);
-  src->label_set = STVA_DB_MELD_SET;
-}
-
-/* Takes the options naming the data; true when argv[*i] was one of them. */
-static bool
-source_option (Source  *src,
-               int      argc,
-               char   **argv,
-               int     *i)
-{
-  const char *a = argv[*i];
-  bool has_value = *i + 1 < argc;
-  if (strcmp (a, "--data") == 0 && has_value)
-    src->data = argv[++*i];
-  else if (strcmp (a, "--project") == 0 && has_value)
-    src->project = argv[++*i];
-  else if (strcmp (a, "--label-set") == 0 && has_value)
-    src->label_set = argv[++*i];
-  else if (strcmp (a, "--gold") == 0)
-    src->gold = true;
-  else
-    return false;
-  return true;
-}
-
-/* 0 when the options make sense, else the usage message. */
-static const char *
-source_check (const Source *src)
-{
-  if (src->data != NULL && src->project != NULL)
-    return "give --data or --project, not both";
-  if (src->data == NULL && src->project == NULL && !stva_cli_has_default_project ())
-    return "no data: give --data FILE.npz or --project FILE (or set SYNCTVA_PROJECT, or run "
-           "in a folder with one *.stva file)";
-  return NULL;
-}
-
-static bool
-source_uses_project (const Source *src)
-{
-  return src->data == NULL;
-}
-
-/* Loads the dataset; prints the failure and returns false. */
-static bool
-source_load (Source       *src,
-             StvaDataset **ds)
-{
-  StvaError error = { 0 };
-  *ds = NULL;
-  if (src->data != NULL)
-    {
-      src->name = g_strdup (src->data);
-      if (load_data (src->data, ds, &error) != STVA_OK)
-        {
-          stva_cli_fail ("%s", error.message);
-          return false;
-        }
-      return true;
-    }
-  g_autoptr (GError) gerr = NULL;
-  src->db = stva_cli_open_project (src->project, &gerr);
-  if (src->db == NULL)
-    {
-      stva_cli_fail ("%s", gerr->message);
-      return false;
-    }
-  src->name = g_strdup (stva_db_path (src->db));
-  g_autoptr (StvaDbLabelSet) set = stva_db_label_set (src->db, src->label_set, &gerr);
-  if (set == NULL)
-    {
-      stva_cli_fail ("%s", gerr->message);
-      return false;
-    }
-  src->label_set_id = set->id;
-  *ds = stva_db_dataset (src->db, set->id, !src->gold, NULL, &gerr);
-  if (*ds == NULL)
-    {
-      stva_cli_fail ("%s", gerr->message);
-      return false;
-    }
-  if (stva_dataset_validate (*ds, STVA_MODEL_MAX_T, &error) != STVA_OK)
-    {
-      stva_cli_fail ("%s: %s", src->name, error.message);
-      stva_dataset_free (*ds);
-      *ds = NULL;
-      return false;
-    }
-  return true;
-}
-
-static void
-source_clear (Source *src)
-{
-  if (src->db != NULL)
-    stva_db_close (src->db);
-  src->db = NULL;
-  g_clear_pointer (&src->name, g_free);
-}
-
-/* The model file's SHA-256 (transfer full), or NULL with the failure printed. */
-static char *
-file_sha256 (const char *path)
-{
-  g_autoptr (GError) gerr = NULL;
-  g_autofree char *bytes = NULL;
-  gsize n = 0;
-  if (!g_file_get_contents (path, &bytes, &n, &gerr))
-    {
-      stva_cli_fail ("%s", gerr->message);
-      return NULL;
-    }
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, n);
-}
-
-/* The model file's config as a JSON object (transfer full), "{}" when it cannot be read. */
-static char *
-model_config_json (const char *path)
-{
-  StvaModelFile mf;
-  StvaError error = { 0 };
-  if (stva_modelfile_read (path, &mf, &error) != STVA_OK)
-    return g_strdup ("{}");
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  json_builder_begin_object (b);
-  for (int i = 0; i < mf.n_config; i++)
-    {
-      json_builder_set_member_name (b, mf.config[i].key);
-      json_builder_add_string_value (b, mf.config[i].value);
-    }
-  json_builder_end_object (b);
-  stva_modelfile_free (&mf);
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  return json_to_string (root, FALSE);
-}
-
-/* Registers the model file in the project (again: the same id); 0 with the failure printed. */
-static gint64
-register_model (Source     *src,
-                const char *model_path,
-                const char *metrics_json)
-{
-  g_autofree char *hash = file_sha256 (model_path);
-  if (hash == NULL)
-    return 0;
-  g_autofree char *config = model_config_json (model_path);
-  g_autofree char *name = g_path_get_basename (model_path);
-  g_autoptr (GError) gerr = NULL;
-  gint64 id = stva_db_add_model (src->db, name, hash, src->label_set_id, config, metrics_json,
-                                 &gerr);
-  if (id == 0)
-    stva_cli_fail ("%s", gerr->message);
-  return id;
-}
-
-static void
-print_metrics_table (const StvaMetrics *m,
-                     char *const       *labels,
-                     const char        *split)
-{
-  printf ("%s: %lld utterances\n", split, (long long) m->n);
-  printf ("  %-12s %9s %9s %9s %9s\n", "class", "precision", "recall", "F1", "support");
-  for (int k = 0; k < m->K; k++)
-    printf ("  %-12s %9.4f %9.4f %9.4f %9lld\n", labels[k], m->precision[k], m->recall[k],
-            m->f1[k], (long long) m->support[k]);
-  printf ("  %-12s %9s %9s %9.4f %9lld\n", "weighted F1", "", "", m->weighted_f1,
-          (long long) m->n);
-  printf ("  %-12s %9s %9s %9.4f\n", "macro F1", "", "", m->macro_f1);
-  printf ("  %-12s %9s %9s %9.4f\n", "accuracy", "", "", m->accuracy);
-  printf ("confusion (rows gold, columns predicted):\n  %-12s", "");
-  for (int k = 0; k < m->K; k++)
-    printf (" %8.8s", labels[k]);
-  printf ("\n");
-  for (int g = 0; g < m->K; g++)
-    {
-      printf ("  %-12s", labels[g]);
-      for (int p = 0; p < m->K; p++)
-        printf (" %8lld", (long long) m->confusion[g * m->K + p]);
-      printf ("\n");
-    }
-}
-
-static void
-json_string (FILE       *f,
-             const char *s)
-{
-  fputc ('"', f);
-  for (; *s != '\0'; s++)
-    {
-      unsigned char c = (unsigned char) *s;
-      if (c == '"' || c == '\\')
-        fprintf (f, "\\%c", c);
-      else if (c < 0x20)
-        fprintf (f, "\\u%04x", c);
-      else
-        fputc (c, f);
-    }
-  fputc ('"', f);
-}
-
-/* A CSV field, always quoted, quotes doubled (RFC 4180). */
-static void
-csv_string (FILE       *f,
-            const char *s)
-{
-  fputc ('"', f);
-  for (; *s != '\0'; s++)
-    {
-      if (*s == '"')
-        fputc ('"', f);
-      fputc (*s, f);
-    }
-  fputc ('"', f);
-}
-
-static void
-json_number (FILE  *f,
-             double v)
-{
-  if (isfinite (v))
-    fprintf (f, "%.6g", v);
-  else
-    fputs ("null", f);
-}
-
-static void
-print_metrics_json (const StvaMetrics *m,
-                    char *const       *labels,
-                    const char        *split,
-                    const char        *model_path)
-{
-  printf ("{\"split\": ");
-  json_string (stdout, split);
-  printf (", \"model\": ");
-  json_string (stdout, model_path);
-  printf (", \"n\": %lld, \"accuracy\": ", (long long) m->n);
-  json_number (stdout, m->accuracy);
-  printf (", \"weighted_f1\": ");
-  json_number (stdout, m->weighted_f1);
-  printf (", \"macro_f1\": ");
-  json_number (stdout, m->macro_f1);
-  printf (", \"per_class\": {");
-  for (int k = 0; k < m->K; k++)
-    {
-      printf ("%s", k ? ", " : "");
-      json_string (stdout, labels[k]);
-      printf (": {\"precision\": ");
-      json_number (stdout, m->precision[k]);
-      printf (", \"recall\": ");
-      json_number (stdout, m->recall[k]);
-      printf (", \"f1\": ");
-      json_number (stdout, m->f1[k]);
-      printf (", \"support\": %lld}", (long long) m->support[k]);
-    }
-  printf ("}, \"labels\": [");
-  for (int k = 0; k < m->K; k++)
-    {
-      printf ("%s", k ? ", " : "");
-      json_string (stdout, labels[k]);
-    }
-  printf ("], \"confusion\": [");
-  for (int g = 0; g < m->K; g++)
-    {
-      printf ("%s[", g ? ", " : "");
-      for (int p = 0; p < m->K; p++)
-        printf ("%s%lld", p ? ", " : "", (long long) m->confusion[g * m->K + p]);
-      printf ("]");
-    }
-  printf ("], \"selection\": \"validation split only\"}\n");
 }
 
 /* ---- train -------------------------------------------------------------------------------- */
@@ -434,8 +76,8 @@ stva_cli_train (int    argc,
 {
   const char *out = NULL, *preset = "default";
   bool json = false;
-  Source src;
-  source_init (&src);
+  StvaCliSource src;
+  stva_cli_source_init (&src);
   const char *ablations[16];
   int n_ablations = 0;
   const char *sets[64];
@@ -451,7 +93,7 @@ stva_cli_train (int    argc,
           fputs (train_help, stdout);
           return STVA_EXIT_OK;
         }
-      else if (source_option (&src, argc, argv, &i))
+      else if (stva_cli_source_option (&src, argc, argv, &i))
         continue;
       else if (strcmp (a, "--out") == 0 && has_value)
         out = argv[++i];
@@ -487,7 +129,7 @@ stva_cli_train (int    argc,
     }
   if (out == NULL)
     return stva_cli_usage (train_usage, "train needs --out");
-  const char *bad = source_check (&src);
+  const char *bad = stva_cli_source_check (&src);
   if (bad != NULL)
     return stva_cli_usage (train_usage, "%s", bad);
 
@@ -502,9 +144,9 @@ stva_cli_train (int    argc,
   memset (&dev_metrics, 0, sizeof dev_metrics);
   gint64 model_id = 0;
 
-  if (!source_load (&src, &ds))
+  if (!stva_cli_source_load (&src, &ds))
     {
-      source_clear (&src);
+      stva_cli_source_clear (&src);
       return STVA_EXIT_ERROR;
     }
   const char *data = src.name;
@@ -585,8 +227,8 @@ stva_cli_train (int    argc,
   for (int k = 0; k < ds->K && model.labels != NULL; k++)
     model.labels[k] = strdup (ds->labels[k]);
 
-  train = dialogues_of (ds, STVA_SPLIT_TRAIN, &n_train);
-  dev = dialogues_of (ds, STVA_SPLIT_DEV, &n_dev);
+  train = stva_cli_dialogues_of (ds, STVA_SPLIT_TRAIN, &n_train);
+  dev = stva_cli_dialogues_of (ds, STVA_SPLIT_DEV, &n_dev);
   if (train == NULL || dev == NULL)
     {
       stva_cli_fail ("out of memory");
@@ -623,7 +265,7 @@ stva_cli_train (int    argc,
       stva_cli_fail ("%s", error.message);
       goto out;
     }
-  if (source_uses_project (&src))
+  if (stva_cli_source_uses_project (&src))
     {
       if (n_dev > 0
           && stva_model_evaluate (&model, ds, dev, n_dev, NULL, NULL, &dev_metrics, &error)
@@ -643,19 +285,19 @@ stva_cli_train (int    argc,
                                 (long long) dev_metrics.n, dev_metrics.accuracy,
                                 dev_metrics.weighted_f1, dev_metrics.macro_f1);
       g_string_append (metrics, "}");
-      model_id = register_model (&src, out, metrics->str);
+      model_id = stva_cli_register_model (&src, out, metrics->str);
       if (model_id == 0)
         goto out;
     }
   if (json)
     {
       printf ("{\"model\": ");
-      json_string (stdout, out);
+      stva_cli_json_string (stdout, out);
       if (model_id != 0)
         printf (", \"model_id\": %" G_GINT64_FORMAT, model_id);
       printf (", \"epochs_run\": %d, \"best_epoch\": %d, \"best_dev_weighted_f1\": ",
               result.epochs_run, result.best_epoch);
-      json_number (stdout, result.best_dev_weighted_f1);
+      stva_cli_json_number (stdout, result.best_dev_weighted_f1);
       printf (", \"stopped_early\": %s, \"interrupted\": %s, \"seconds\": %.3f}\n",
               result.stopped_early ? "true" : "false",
               status == STVA_ERR_CANCELLED ? "true" : "false", seconds);
@@ -676,7 +318,7 @@ out:
   stva_metrics_clear (&dev_metrics);
   stva_model_clear (&model);
   stva_dataset_free (ds);
-  source_clear (&src);
+  stva_cli_source_clear (&src);
   return rc;
 }
 
@@ -692,8 +334,8 @@ stva_cli_eval (int    argc,
 {
   const char *model_path = NULL, *split_name = "test";
   bool json = false;
-  Source src;
-  source_init (&src);
+  StvaCliSource src;
+  stva_cli_source_init (&src);
   for (int i = 1; i < argc; i++)
     {
       const char *a = argv[i];
@@ -708,7 +350,7 @@ stva_cli_eval (int    argc,
         }
       else if (strcmp (a, "--model") == 0 && has_value)
         model_path = argv[++i];
-      else if (source_option (&src, argc, argv, &i))
+      else if (stva_cli_source_option (&src, argc, argv, &i))
         continue;
       else if (strcmp (a, "--split") == 0 && has_value)
         split_name = argv[++i];
@@ -719,10 +361,10 @@ stva_cli_eval (int    argc,
     }
   if (model_path == NULL)
     return stva_cli_usage (eval_usage, "eval needs --model");
-  const char *bad = source_check (&src);
+  const char *bad = stva_cli_source_check (&src);
   if (bad != NULL)
     return stva_cli_usage (eval_usage, "%s", bad);
-  int split = split_from_name (split_name);
+  int split = stva_cli_split_from_name (split_name);
   if (split < 0 || split == STVA_SPLIT_NONE)   /* "none" holds recordings nobody labelled */
     return stva_cli_usage (eval_usage, "--split takes train, dev or test, not '%s'",
                            split_name);
@@ -737,15 +379,15 @@ stva_cli_eval (int    argc,
   int rc = STVA_EXIT_ERROR;
   if (stva_model_load (&model, model_path, &error) != STVA_OK)
     return stva_cli_fail ("%s", error.message);
-  if (!source_load (&src, &ds))
+  if (!stva_cli_source_load (&src, &ds))
     goto out;
   const char *data = src.name;
-  if (check_labels (&model, ds, model_path, data, &error) != STVA_OK)
+  if (stva_cli_check_labels (&model, ds, model_path, data, &error) != STVA_OK)
     {
       stva_cli_fail ("%s", error.message);
       goto out;
     }
-  idx = dialogues_of (ds, split, &n);
+  idx = stva_cli_dialogues_of (ds, split, &n);
   if (idx == NULL || n == 0)
     {
       stva_cli_fail ("%s has no dialogues in the %s split", data, split_name);
@@ -757,9 +399,9 @@ stva_cli_eval (int    argc,
       goto out;
     }
   if (json)
-    print_metrics_json (&metrics, ds->labels, stva_split_name (split), model_path);
+    stva_cli_print_metrics_json (&metrics, ds->labels, stva_split_name (split), model_path);
   else
-    print_metrics_table (&metrics, ds->labels, stva_split_name (split));
+    stva_cli_print_metrics_table (&metrics, ds->labels, stva_split_name (split));
   rc = STVA_EXIT_OK;
 
 out:
@@ -767,368 +409,6 @@ out:
   stva_metrics_clear (&metrics);
   stva_model_clear (&model);
   stva_dataset_free (ds);
-  source_clear (&src);
-  return rc;
-}
-
-/* The attention of utterance t of a prediction as the SATN blob of stva-db.h: "msde.T" (1, T)
- * its MSDE context row; "caf.T<-A" (H, T) its row of each head of cross-attention T <- A;
- * "graph.TA.l0" (2H, 2T) each head's row of its first-modality node, then of its
- * second-modality node, over the pair graph's 2T nodes. */
-static GBytes *
-attention_blob (const StvaModelOutput *pred,
-                int                    t)
-{
-  static const char L[STVA_N_MOD] = { 'T', 'A', 'V' };
-  int T = pred->T, H = pred->H;
-  StvaDbAttnMap maps[STVA_N_MOD + STVA_N_MOD * STVA_N_MOD + STVA_N_PAIRS * STVA_MODEL_MAX_LAYERS];
-  guint n = 0;
-  for (int m = 0; m < STVA_N_MOD; m++)
-    if (pred->msde_alpha[m] != NULL)
-      {
-        StvaDbAttnMap *map = &maps[n++];
-        map->name = g_strdup_printf ("msde.%c", L[m]);
-        map->rows = 1;
-        map->cols = (guint32) T;
-        map->data = g_memdup2 (pred->msde_alpha[m] + (size_t) t * (size_t) T,
-                               (gsize) T * sizeof (float));
-      }
-  for (int m = 0; m < STVA_N_MOD; m++)
-    for (int m2 = 0; m2 < STVA_N_MOD; m2++)
-      if (pred->caf_alpha[m][m2] != NULL)
-        {
-          StvaDbAttnMap *map = &maps[n++];
-          map->name = g_strdup_printf ("caf.%c<-%c", L[m], L[m2]);
-          map->rows = (guint32) H;
-          map->cols = (guint32) T;
-          map->data = g_new (float, (gsize) H * (gsize) T);
-          for (int h = 0; h < H; h++)
-            memcpy (map->data + (size_t) h * (size_t) T,
-                    pred->caf_alpha[m][m2] + ((size_t) h * (size_t) T + (size_t) t) * (size_t) T,
-                    (size_t) T * sizeof (float));
-        }
-  for (int p = 0; p < STVA_N_PAIRS; p++)
-    for (int l = 0; l < pred->L && l < STVA_MODEL_MAX_LAYERS; l++)
-      if (pred->graph_alpha[p][l] != NULL)
-        {
-          size_t N = 2 * (size_t) T;
-          StvaDbAttnMap *map = &maps[n++];
-          map->name = g_strdup_printf ("graph.%s.l%d", stva_pair_name (p), l);
-          map->rows = (guint32) (2 * H);
-          map->cols = (guint32) N;
-          map->data = g_new (float, 2 * (gsize) H * N);
-          for (int side = 0; side < 2; side++)
-            for (int h = 0; h < H; h++)
-              {
-                size_t node = (size_t) t + (size_t) side * (size_t) T;
-                memcpy (map->data + ((size_t) side * (size_t) H + (size_t) h) * N,
-                        pred->graph_alpha[p][l] + ((size_t) h * N + node) * N,
-                        N * sizeof (float));
-              }
-        }
-  GBytes *blob = n > 0 ? stva_db_attention_pack (maps, n) : NULL;
-  for (guint k = 0; k < n; k++)
-    {
-      g_free (maps[k].name);
-      g_free (maps[k].data);
-    }
-  return blob;
-}
-
-/* Stores a dialogue's predictions (inside the caller's transaction); false after printing. */
-static bool
-store_predictions (Source                *src,
-                   gint64                 model_id,
-                   const StvaDialogue    *dlg,
-                   const StvaModelOutput *pred)
-{
-  for (int t = 0; t < dlg->T; t++)
-    {
-      g_autoptr (GError) gerr = NULL;
-      char *end = NULL;
-      gint64 utt = dlg->utt_id != NULL ? g_ascii_strtoll (dlg->utt_id[t], &end, 10) : 0;
-      if (utt <= 0 || end == NULL || *end != '\0')
-        {
-          stva_cli_fail ("%s: dialogue %s has no utterance id at %d", src->name, dlg->id, t);
-          return false;
-        }
-      g_autoptr (GBytes) attention = attention_blob (pred, t);
-      if (!stva_db_put_prediction (src->db, model_id, utt, pred->probs + (size_t) t * pred->K,
-                                   (guint) pred->K, pred->beta + (size_t) t * 3, attention,
-                                   &gerr))
-        {
-          stva_cli_fail ("%s", gerr->message);
-          return false;
-        }
-    }
-  return true;
-}
-
-/* ---- predict ------------------------------------------------------------------------------ */
-
-static const char predict_usage[] =
-  "synctva predict --model MODEL.stvm (--data FILE.npz | --project FILE [--gold]\n"
-  "                [--label-set NAME]) [--split all|train|dev|test|none]\n"
-  "                [--out FILE.csv|FILE.jsonl]";
-
-int
-stva_cli_predict (int    argc,
-                  char **argv)
-{
-  const char *model_path = NULL, *split_name = "all", *out_path = NULL;
-  Source src;
-  source_init (&src);
-  for (int i = 1; i < argc; i++)
-    {
-      const char *a = argv[i];
-      bool has_value = i + 1 < argc;
-      if (strcmp (a, "--help") == 0 || strcmp (a, "-h") == 0)
-        {
-          printf ("usage: %s\n\nPredicts every utterance: label, confidence, entropy, margin,\n"
-                  "modality strengths (beta) and class probabilities, as CSV (default, on\n"
-                  "stdout) or JSON lines (an --out name ending in .jsonl).\n"
-                  "Without --data the project's utterances are predicted and every prediction\n"
-                  "(probabilities, beta, attention) is stored in the project in one\n"
-                  "transaction, the model registered if it is not yet; a table is written\n"
-                  "only with --out.\n", predict_usage);
-          return STVA_EXIT_OK;
-        }
-      else if (strcmp (a, "--model") == 0 && has_value)
-        model_path = argv[++i];
-      else if (source_option (&src, argc, argv, &i))
-        continue;
-      else if (strcmp (a, "--split") == 0 && has_value)
-        split_name = argv[++i];
-      else if (strcmp (a, "--out") == 0 && has_value)
-        out_path = argv[++i];
-      else
-        return stva_cli_usage (predict_usage, "unknown or incomplete option '%s'", a);
-    }
-  if (model_path == NULL)
-    return stva_cli_usage (predict_usage, "predict needs --model");
-  const char *bad = source_check (&src);
-  if (bad != NULL)
-    return stva_cli_usage (predict_usage, "%s", bad);
-  int split = strcmp (split_name, "all") == 0 ? -1 : split_from_name (split_name);
-  if (split < 0 && strcmp (split_name, "all") != 0)
-    return stva_cli_usage (predict_usage, "--split takes all, train, dev or test");
-  size_t len = out_path != NULL ? strlen (out_path) : 0;
-  bool jsonl = len > 6 && strcmp (out_path + len - 6, ".jsonl") == 0;
-
-  StvaError error = { 0 };
-  StvaModel model;
-  memset (&model, 0, sizeof model);
-  StvaDataset *ds = NULL;
-  StvaModelWorkspace *ws = NULL;
-  StvaModelOutput outs[PREDICT_PACK];   /* predictions of the current pack */
-  const StvaDialogue *pack[PREDICT_PACK];
-  int pack_n = 0, pack_i = 0;
-  memset (outs, 0, sizeof outs);
-  FILE *f = stdout;
-  char *tmp = NULL;
-  int rc = STVA_EXIT_ERROR;
-
-  FILE *null_out = NULL;
-  gint64 model_id = 0;
-  bool in_transaction = false, table = true;
-  long long n_stored = 0;
-  if (stva_model_load (&model, model_path, &error) != STVA_OK)
-    return stva_cli_fail ("%s", error.message);
-  if (!source_load (&src, &ds))
-    goto out;
-  const char *data = src.name;
-  if (check_labels (&model, ds, model_path, data, &error) != STVA_OK)
-    {
-      stva_cli_fail ("%s", error.message);
-      goto out;
-    }
-  if (source_uses_project (&src))
-    {
-      g_autoptr (GError) gerr = NULL;
-      model_id = register_model (&src, model_path, "{}");
-      if (model_id == 0)
-        goto out;
-      if (!stva_db_begin (src.db, &gerr))
-        {
-          stva_cli_fail ("%s", gerr->message);
-          goto out;
-        }
-      in_transaction = true;
-      table = out_path != NULL;
-    }
-  ws = stva_model_workspace_new (&model.config);
-  if (ws == NULL)
-    {
-      stva_cli_fail ("out of memory");
-      goto out;
-    }
-  if (out_path != NULL)
-    {
-      tmp = malloc (len + 5);
-      snprintf (tmp, len + 5, "%s.tmp", out_path);
-      f = fopen (tmp, "w");
-      if (f == NULL)
-        {
-          stva_cli_fail ("%s: cannot write", tmp);
-          f = stdout;
-          goto out;
-        }
-    }
-  if (!table)
-    {
-      null_out = fopen ("/dev/null", "w");
-      if (null_out == NULL)
-        {
-          stva_cli_fail ("/dev/null: cannot write");
-          goto out;
-        }
-      f = null_out;
-    }
-  if (!jsonl)
-    {
-      fprintf (f, "dialogue,utterance,split,speaker,gold,predicted,confidence,entropy,margin,"
-                  "beta_T,beta_A,beta_V");
-      for (int k = 0; k < ds->K; k++)
-        fprintf (f, ",p_%s", ds->labels[k]);
-      fprintf (f, "\n");
-    }
-  StvaCliProgress progress;
-  stva_cli_progress_init (&progress, "predicting");
-  for (int d = 0; d < ds->n_dialogues; d++)
-    {
-      const StvaDialogue *dlg = &ds->dialogues[d];
-      if (split >= 0 && dlg->split != split)
-        continue;
-      if (pack_i == pack_n)   /* predict this and the next dialogues to show in one pack */
-        {
-          for (int k = 0; k < pack_n; k++)
-            stva_model_output_clear (&outs[k]);
-          pack_n = pack_i = 0;
-          int rows = 0;   /* up to 256 utterances: the workspace grows with them */
-          for (int e = d; e < ds->n_dialogues && pack_n < PREDICT_PACK && rows < 256; e++)
-            if (split < 0 || ds->dialogues[e].split == split)
-              {
-                pack[pack_n++] = &ds->dialogues[e];
-                rows += ds->dialogues[e].T;
-              }
-          if (stva_model_predict_batch (&model, ws, pack, pack_n, outs, &error) != STVA_OK)
-            {
-              pack_n = 0;
-              stva_cli_fail ("%s: %s", data, error.message);
-              goto out;
-            }
-        }
-      g_assert (pack[pack_i] == dlg);
-      const StvaModelOutput *pred = &outs[pack_i++];
-      if (in_transaction && !store_predictions (&src, model_id, dlg, pred))
-        goto out;
-      n_stored += in_transaction ? dlg->T : 0;
-      for (int t = 0; t < dlg->T; t++)
-        {
-          const char *gold = dlg->label[t] >= 0 ? ds->labels[dlg->label[t]] : "";
-          const char *utt = dlg->utt_id != NULL ? dlg->utt_id[t] : "";
-          const char *spk = ds->speakers != NULL ? ds->speakers[dlg->speaker[t]] : "";
-          if (jsonl)
-            {
-              fprintf (f, "{\"dialogue\": ");
-              json_string (f, dlg->id);
-              fprintf (f, ", \"utterance\": ");
-              json_string (f, utt);
-              fprintf (f, ", \"index\": %d, \"split\": \"%s\", \"speaker\": ", t,
-                       stva_split_name (dlg->split));
-              json_string (f, spk);
-              fprintf (f, ", \"gold\": ");
-              if (dlg->label[t] >= 0)
-                json_string (f, gold);
-              else
-                fprintf (f, "null");
-              fprintf (f, ", \"predicted\": ");
-              json_string (f, ds->labels[pred->pred[t]]);
-              fprintf (f, ", \"confidence\": %.6f, \"entropy\": %.6f, \"margin\": %.6f, "
-                          "\"beta\": {\"T\": %.6f, \"A\": %.6f, \"V\": %.6f}, \"probs\": {",
-                       pred->confidence[t], pred->entropy[t], pred->margin[t],
-                       pred->beta[t * 3 + 0], pred->beta[t * 3 + 1], pred->beta[t * 3 + 2]);
-              for (int k = 0; k < ds->K; k++)
-                {
-                  fprintf (f, "%s", k ? ", " : "");
-                  json_string (f, ds->labels[k]);
-                  fprintf (f, ": %.6f", pred->probs[t * ds->K + k]);
-                }
-              fprintf (f, "}}\n");
-            }
-          else
-            {
-              /* ids and names come from user files: quoted */
-              csv_string (f, dlg->id);
-              fputc (',', f);
-              csv_string (f, utt);
-              fprintf (f, ",%s,", stva_split_name (dlg->split));
-              csv_string (f, spk);
-              fputc (',', f);
-              csv_string (f, gold);
-              fputc (',', f);
-              csv_string (f, ds->labels[pred->pred[t]]);
-              fprintf (f, ",%.6f,%.6f,%.6f,%.6f,%.6f,%.6f", pred->confidence[t], pred->entropy[t],
-                       pred->margin[t], pred->beta[t * 3 + 0], pred->beta[t * 3 + 1],
-                       pred->beta[t * 3 + 2]);
-              for (int k = 0; k < ds->K; k++)
-                fprintf (f, ",%.6f", pred->probs[t * ds->K + k]);
-              fprintf (f, "\n");
-            }
-        }
-      stva_cli_progress_update (&progress, d + 1, ds->n_dialogues);
-    }
-  stva_cli_progress_finish (&progress);
-  if (in_transaction)
-    {
-      g_autoptr (GError) gerr = NULL;
-      if (!stva_db_commit (src.db, &gerr))
-        {
-          stva_cli_fail ("%s", gerr->message);
-          goto out;
-        }
-      in_transaction = false;
-      fprintf (table && f == stdout ? stderr : stdout,
-               "%s: stored %lld predictions of model %" G_GINT64_FORMAT " (%s)\n", data,
-               n_stored, model_id, model_path);
-    }
-  if (null_out != NULL)
-    {
-      fclose (null_out);
-      null_out = NULL;
-      f = stdout;
-    }
-  if (f != stdout)
-    {
-      bool ok = fclose (f) == 0;
-      f = stdout;
-      if (!ok || rename (tmp, out_path) != 0)
-        {
-          stva_cli_fail ("%s: cannot write", out_path);
-          goto out;
-        }
-    }
-  rc = STVA_EXIT_OK;
-
-out:
-  if (in_transaction)
-    stva_db_rollback (src.db);
-  if (null_out != NULL)
-    {
-      fclose (null_out);
-      f = stdout;
-    }
-  if (f != stdout)
-    {
-      fclose (f);
-      remove (tmp);
-    }
-  free (tmp);
-  for (int k = 0; k < pack_n; k++)
-    stva_model_output_clear (&outs[k]);
-  stva_model_workspace_free (ws);
-  stva_model_clear (&model);
-  stva_dataset_free (ds);
-  source_clear (&src);
+  stva_cli_source_clear (&src);
   return rc;
 }
