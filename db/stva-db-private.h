@@ -96,6 +96,11 @@ gboolean _stva_db_import_dialogue (StvaDb *db, const StvaDbDialogueImport *what,
                                    const StvaDbSegment *segments, guint n_segments,
                                    StvaDbImportReport *report, GError **error);
 
+/* The label set (*set, transfer full) and the utterances (transfer full) a one-dialogue exporter
+ * writes; NULL with error set when either is missing or the dialogue has no utterances. */
+GPtrArray *_stva_db_export_utterances (StvaDb *db, gint64 dialogue_id, gint64 label_set_id,
+                                       gint64 model_id, StvaDbLabelSet **set, GError **error);
+
 /* The whole table of rows the exporters and agreement need, filled in stva-db-read.c. */
 typedef struct
 {

@@ -247,6 +247,31 @@ stva_db_utterances (StvaDb   *db,
   return rc < 0 ? NULL : g_steal_pointer (&out);
 }
 
+/* What the one-dialogue exporters (EAF, TextGrid) start from: the label set (*set, transfer
+ * full) and the dialogue's utterances, or NULL with error set (also when it has none). */
+GPtrArray *
+_stva_db_export_utterances (StvaDb          *db,
+                            gint64           dialogue_id,
+                            gint64           label_set_id,
+                            gint64           model_id,
+                            StvaDbLabelSet **set,
+                            GError         **error)
+{
+  *set = stva_db_label_set_by_id (db, label_set_id, error);
+  if (*set == NULL)
+    return NULL;
+  GPtrArray *utts = stva_db_utterances (db, dialogue_id, label_set_id, model_id, error);
+  if (utts != NULL && utts->len == 0)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND,
+                   "%s: dialogue %" G_GINT64_FORMAT " has no utterances", db->path, dialogue_id);
+      g_clear_pointer (&utts, g_ptr_array_unref);
+    }
+  if (utts == NULL)
+    g_clear_pointer (set, stva_db_label_set_free);
+  return utts;
+}
+
 /* ---- the whole-project table -------------------------------------------------------------- */
 
 static void

@@ -430,19 +430,11 @@ stva_db_export_textgrid (StvaDb      *db,
                          const char  *path,
                          GError     **error)
 {
-  g_autoptr (StvaDbLabelSet) set = stva_db_label_set_by_id (db, label_set_id, error);
-  if (set == NULL)
-    return FALSE;
-  g_autoptr (GPtrArray) utts = stva_db_utterances (db, dialogue_id, label_set_id, model_id,
-                                                   error);
+  g_autoptr (StvaDbLabelSet) set = NULL;
+  g_autoptr (GPtrArray) utts = _stva_db_export_utterances (db, dialogue_id, label_set_id,
+                                                           model_id, &set, error);
   if (utts == NULL)
     return FALSE;
-  if (utts->len == 0)
-    {
-      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND,
-                   "%s: dialogue %" G_GINT64_FORMAT " has no utterances", db->path, dialogue_id);
-      return FALSE;
-    }
   gint64 end_ms = 0;
   g_autoptr (GPtrArray) speakers = g_ptr_array_new ();
   for (guint i = 0; i < utts->len; i++)
