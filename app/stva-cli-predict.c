@@ -166,7 +166,7 @@ stva_cli_predict (int    argc,
     return stva_cli_usage (predict_usage, "%s", bad);
   int split = strcmp (split_name, "all") == 0 ? -1 : stva_cli_split_from_name (split_name);
   if (split < 0 && strcmp (split_name, "all") != 0)
-    return stva_cli_usage (predict_usage, "--split takes all, train, dev or test");
+    return stva_cli_usage (predict_usage, "--split takes all, train, dev, test or none");
   size_t len = out_path != NULL ? strlen (out_path) : 0;
   bool jsonl = len > 6 && strcmp (out_path + len - 6, ".jsonl") == 0;
 
