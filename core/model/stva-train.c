@@ -150,22 +150,34 @@ assign_owners (const StvaDataset *ds,
     }
 }
 
+/* fn on each of the n items (item t at base + t·size, n <= 256): items 1.. on threads of their
+ * own, item 0 on this one; an item whose thread cannot start runs here (same result). */
+static void
+run_on_threads (void  *(*fn) (void *),
+                void    *base,
+                size_t   size,
+                int      n)
+{
+  pthread_t threads[256];
+  bool started[256] = { false };
+  char *items = base;
+  for (int t = 1; t < n; t++)
+    started[t] = pthread_create (&threads[t], NULL, fn, items + (size_t) t * size) == 0;
+  fn (items);
+  for (int t = 1; t < n; t++)
+    if (started[t])
+      pthread_join (threads[t], NULL);
+    else
+      fn (items + (size_t) t * size);
+}
+
 /* Runs workers[0 .. n) over one batch: workers 1.. on threads, worker 0 here. */
 static StvaStatus
 run_workers (Worker    *workers,
              int        n,
              StvaError *error)
 {
-  pthread_t threads[256];
-  bool started[256] = { false };
-  for (int t = 1; t < n; t++)
-    started[t] = pthread_create (&threads[t], NULL, worker_thread, &workers[t]) == 0;
-  worker_thread (&workers[0]);
-  for (int t = 1; t < n; t++)
-    if (started[t])
-      pthread_join (threads[t], NULL);
-    else
-      worker_thread (&workers[t]);   /* no thread: run it here, same result */
+  run_on_threads (worker_thread, workers, sizeof *workers, n);
   for (int t = 0; t < n; t++)
     if (workers[t].status != STVA_OK)
       {
@@ -250,18 +262,9 @@ run_slices (OptSlice *s,
             int       n,
             int       phase)
 {
-  pthread_t threads[256];
-  bool started[256] = { false };
   for (int t = 0; t < n; t++)
     s[t].phase = phase;
-  for (int t = 1; t < n; t++)
-    started[t] = pthread_create (&threads[t], NULL, opt_slice_thread, &s[t]) == 0;
-  opt_slice_thread (&s[0]);
-  for (int t = 1; t < n; t++)
-    if (started[t])
-      pthread_join (threads[t], NULL);
-    else
-      opt_slice_thread (&s[t]);
+  run_on_threads (opt_slice_thread, s, sizeof *s, n);
 }
 
 /* n slices of the parameter block, each with the model's ranges cut to it */
@@ -733,7 +736,7 @@ stva_train_with_hooks (StvaModel            *model,
           run_slices (slices, n_workers, 1);   /* P->grads = Σ worker gradients; Σ g² */
           for (int t = 0; t < n_workers; t++)
             ss += slices[t].ss;
-          norm = sqrt (ss);   /* clipping as stva_clip_grad_norm () */
+          norm = sqrt (ss);   /* clipped as stva_clip_grad_norm () would */
           if (!isfinite (norm))
             {
               status = stva_error_set (error, STVA_ERR_NUMERIC,
@@ -741,12 +744,12 @@ stva_train_with_hooks (StvaModel            *model,
                                        epoch);
               goto out;
             }
-          double coef = c->clip_norm > 0.0f ? (double) c->clip_norm / (norm + 1e-6) : 1.0;
+          float coef = stva_clip_factor (norm, c->clip_norm > 0.0f ? c->clip_norm : INFINITY);
           lr = stva_lr_warmup_cosine (c->lr, c->min_lr, step, warmup, total_steps);
           step++;
           for (int t = 0; t < n_workers; t++)
             {
-              slices[t].coef = coef < 1.0 ? (float) coef : 1.0f;
+              slices[t].coef = coef;
               slices[t].adamw = &adamw;
               slices[t].lr = (float) lr;
               slices[t].step = step;

@@ -113,12 +113,17 @@ stva_clip_grad_norm (float  *grad,   /* (n) */
   double norm = sqrt (ss);
   if (!isfinite (norm))
     return norm;
-  double coef = (double) max_norm / (norm + 1e-6);
-  if (coef < 1.0)
-    {
-      float c = (float) coef;
-      for (size_t i = 0; i < n; i++)
-        grad[i] *= c;
-    }
+  float c = stva_clip_factor (norm, max_norm);
+  if (c < 1.0f)
+    for (size_t i = 0; i < n; i++)
+      grad[i] *= c;
   return norm;
+}
+
+float
+stva_clip_factor (double norm,
+                  float  max_norm)
+{
+  double coef = (double) max_norm / (norm + 1e-6);
+  return coef < 1.0 ? (float) coef : 1.0f;
 }

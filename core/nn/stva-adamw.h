@@ -62,3 +62,6 @@ float  stva_lr_warmup_cosine (float base_lr, float min_lr, uint64_t step, uint64
  * every gradient by that factor.  Unlike torch, a NaN or infinite norm leaves grad untouched:
  * the caller sees it in the return value and stops with STVA_ERR_NUMERIC. */
 double stva_clip_grad_norm   (float *grad, size_t n, float max_norm);
+/* The factor stva_clip_grad_norm () scales by for a finite global norm: max_norm / (norm + 1e-6)
+ * when that is below 1, else 1 (no clipping). */
+float  stva_clip_factor      (double norm, float max_norm);
