@@ -6,8 +6,9 @@
  * channels or no rate; tests/core/test-bad-media.c has one of each).  Video frames are decoded with the send/receive
  * API and converted to packed RGB24 at the size the stream states, whatever size a frame
  * has; seeking goes to the key frame before the target and decodes forward, backing off
- * further when a demuxer lands after it.  Audio is read in one call, downmixed and resampled
- * to 16 kHz mono float by libswresample.  All times are seconds from the container's start.
+ * further when a demuxer lands after it.  Audio is read in one call (stva-media-audio.c), downmixed
+ * and resampled to 16 kHz mono float by libswresample.  All times are seconds from the
+ * container's start.
  */
 #include <assert.h>
 #include <ctype.h>
@@ -32,6 +33,7 @@
 #include <libswscale/swscale.h>
 
 #include "stva-media-reader.h"
+#include "stva-media-private.h"
 
 /* ---- types ------------------------------------------------------------------------------ */
 
@@ -41,9 +43,6 @@
 #define SCRATCH_PAD 256    /* bytes past each converted row that swscale may write */
 #define MAX_PIXELS (1 << 26)  /* and the largest area: 8K UHD fits; RGB24 at most 192 MiB */
 #define MAX_SEEK_TRIES 24  /* back-offs when a demuxer seeks past the target */
-#define AUDIO_PREROLL_S 0.25  /* decode this much before a range so AAC's overlap has settled */
-#define AUDIO_SLACK 320    /* 20 ms at 16 kHz: timestamps further off than this mean a gap */
-#define AUDIO_MAX_GAP (60 * STVA_AUDIO_RATE_HZ)  /* larger jumps are broken timestamps */
 #define MAX_CHANNELS 64     /* more audio channels than this is a broken header */
 #define MAX_RATE_HZ 768000  /* and so is a higher sample rate */
 #define MAX_BAD_PACKETS 16 /* corrupt packets in a row we skip before calling the stream bad */
@@ -77,11 +76,11 @@ struct StvaMediaReader
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
-static StvaStatus
-media_error (StvaError  *error,
-             const char *path,
-             const char *what,
-             int         averr)
+StvaStatus
+_stva_media_error (StvaError  *error,
+                   const char *path,
+                   const char *what,
+                   int         averr)
 {
   char text[AV_ERROR_MAX_STRING_SIZE] = "";
 
@@ -253,10 +252,10 @@ starts_like_mp4 (const char *path)
 }
 
 /* Opens and probes path into *out (owned by the caller, avformat_close_input). */
-static StvaStatus
-open_input (const char       *path,
-            AVFormatContext **out,
-            StvaError        *error)
+StvaStatus
+_stva_media_open_input (const char       *path,
+                        AVFormatContext **out,
+                        StvaError        *error)
 {
   AVFormatContext *fmt = NULL;
   StvaStatus status;
@@ -287,7 +286,7 @@ open_input (const char       *path,
   ret = avformat_find_stream_info (fmt, NULL);
   if (ret < 0)
     {
-      status = media_error (error, path, "cannot find the streams", ret);
+      status = _stva_media_error (error, path, "cannot find the streams", ret);
       goto out;
     }
   if (is_still_image (fmt))
@@ -315,9 +314,9 @@ out:
 }
 
 /* The best stream of a type, not counting cover art; -1 when there is none. */
-static int
-find_stream (AVFormatContext  *fmt,
-             enum AVMediaType  type)
+int
+_stva_media_find_stream (AVFormatContext *fmt,
+                         enum AVMediaType type)
 {
   int best = av_find_best_stream (fmt, type, -1, -1, NULL, 0);
 
@@ -333,12 +332,12 @@ find_stream (AVFormatContext  *fmt,
   return -1;
 }
 
-static StvaStatus
-open_decoder (const char      *path,
-              AVStream        *st,
-              int              threads,
-              AVCodecContext **out,
-              StvaError       *error)
+StvaStatus
+_stva_media_open_decoder (const char      *path,
+                          AVStream        *st,
+                          int              threads,
+                          AVCodecContext **out,
+                          StvaError       *error)
 {
   const AVCodec *codec = avcodec_find_decoder (st->codecpar->codec_id);
   AVCodecContext *ctx = NULL;
@@ -355,7 +354,7 @@ open_decoder (const char      *path,
   ret = avcodec_parameters_to_context (ctx, st->codecpar);
   if (ret < 0)
     {
-      status = media_error (error, path, codec->name, ret);
+      status = _stva_media_error (error, path, codec->name, ret);
       goto out;
     }
   ctx->pkt_timebase = st->time_base;
@@ -363,7 +362,7 @@ open_decoder (const char      *path,
   ret = avcodec_open2 (ctx, codec, NULL);
   if (ret < 0)
     {
-      status = media_error (error, path, codec->name, ret);
+      status = _stva_media_error (error, path, codec->name, ret);
       goto out;
     }
   *out = ctx;
@@ -383,10 +382,10 @@ stream_duration_s (const AVStream *st)
 }
 
 /* An audio stream we can resample: FFmpeg accepts headers claiming 0 channels or 0 Hz. */
-static StvaStatus
-check_audio (const AVStream *st,
-             const char     *path,
-             StvaError      *error)
+StvaStatus
+_stva_media_check_audio (const AVStream *st,
+                         const char     *path,
+                         StvaError      *error)
 {
   const AVCodecParameters *par = st->codecpar;
 
@@ -411,12 +410,12 @@ probe (StvaMediaReader *self,
     {
       if (self->vindex < 0)
         {
-          StvaStatus status = check_audio (fmt->streams[aindex], self->path, error);
+          StvaStatus status = _stva_media_check_audio (fmt->streams[aindex], self->path, error);
 
           if (status != STVA_OK)
             return status;
         }
-      else if (check_audio (fmt->streams[aindex], self->path, NULL) != STVA_OK)
+      else if (_stva_media_check_audio (fmt->streams[aindex], self->path, NULL) != STVA_OK)
         aindex = -1;  /* the video is still good; read_audio says what is wrong */
     }
 
@@ -469,9 +468,9 @@ probe (StvaMediaReader *self,
 
 /* A decoder error on one packet (a few corrupt bytes) is skipped, as players do, and the
  * decoder conceals it; a run of them means the stream is garbage. */
-static bool
-skip_bad_packet (int  averr,
-                 int *n_bad)
+bool
+_stva_media_skip_bad_packet (int  averr,
+                             int *n_bad)
 {
   return averr != AVERROR (ENOMEM) && ++*n_bad <= MAX_BAD_PACKETS;
 }
@@ -505,9 +504,9 @@ decode_frame (StvaMediaReader *self,
         }
       if (ret != AVERROR (EAGAIN))
         {
-          if (skip_bad_packet (ret, &self->n_bad))
+          if (_stva_media_skip_bad_packet (ret, &self->n_bad))
             continue;
-          return media_error (error, self->path, "decoding video", ret);
+          return _stva_media_error (error, self->path, "decoding video", ret);
         }
       if (self->draining)
         {
@@ -526,7 +525,7 @@ decode_frame (StvaMediaReader *self,
               break;
             }
           if (ret < 0)
-            return media_error (error, self->path, "reading", ret);
+            return _stva_media_error (error, self->path, "reading", ret);
           if (self->pkt->stream_index != self->vindex)
             {
               av_packet_unref (self->pkt);
@@ -536,8 +535,8 @@ decode_frame (StvaMediaReader *self,
           av_packet_unref (self->pkt);
           break;
         }
-      if (ret < 0 && ret != AVERROR_EOF && !skip_bad_packet (ret, &self->n_bad))
-        return media_error (error, self->path, "decoding video", ret);
+      if (ret < 0 && ret != AVERROR_EOF && !_stva_media_skip_bad_packet (ret, &self->n_bad))
+        return _stva_media_error (error, self->path, "decoding video", ret);
     }
 }
 
@@ -630,158 +629,6 @@ frame_time_s (const StvaMediaReader *self,
   return (double) pts * av_q2d (self->fmt->streams[self->vindex]->time_base) - self->origin_s;
 }
 
-/* Decoding state for stva_media_read_audio: the output lands at buf[k] for the time
- * start_s + k / 16000; samples before start_s are dropped, after limit not kept, and gaps
- * in the stream (missing packets) are filled with silence. */
-typedef struct
-{
-  float   *buf;     /* owned (handed to the caller at the end) */
-  size_t   len;
-  size_t   cap;
-  size_t   limit;   /* SIZE_MAX: to the end */
-  int64_t  pos;     /* where the resampler's next output sample goes; may be negative */
-  bool     placed;  /* pos is set (from the first decoded frame's pts) */
-  float   *chunk;   /* owned: resampler output */
-  int      chunk_cap;
-} AudioSink;
-
-static StvaStatus
-sink_reserve (AudioSink  *sink,
-              size_t      n,
-              const char *path,
-              StvaError  *error)
-{
-  size_t cap = sink->cap > 0 ? sink->cap : 16384;
-  float *buf;
-
-  if (n <= sink->cap)
-    return STVA_OK;
-  while (cap < n)
-    {
-      if (cap > SIZE_MAX / 2 / sizeof (float))
-        return stva_error_set (error, STVA_ERR_NOMEM, "%s: audio too long", path);
-      cap *= 2;
-    }
-  buf = realloc (sink->buf, cap * sizeof (float));
-  if (buf == NULL)
-    return stva_error_set (error, STVA_ERR_NOMEM, "%s: out of memory for %zu samples", path, n);
-  sink->buf = buf;
-  sink->cap = cap;
-  return STVA_OK;
-}
-
-/* Appends m resampled samples from sink->chunk at sink->pos, inside [0, limit). */
-static StvaStatus
-sink_put (AudioSink  *sink,
-          int         m,
-          const char *path,
-          StvaError  *error)
-{
-  int64_t from = sink->pos;
-  int64_t to = sink->pos + m;
-  int64_t lo = from > 0 ? from : 0;
-  int64_t hi = to;
-  StvaStatus status;
-
-  if (sink->limit != SIZE_MAX && hi > (int64_t) sink->limit)
-    hi = (int64_t) sink->limit;
-
-  sink->pos = to;
-  if (hi <= lo)
-    return STVA_OK;
-  status = sink_reserve (sink, (size_t) hi, path, error);
-  if (status != STVA_OK)
-    return status;
-  if ((size_t) lo > sink->len)  /* the stream starts after start_s: silence before it */
-    memset (sink->buf + sink->len, 0, ((size_t) lo - sink->len) * sizeof (float));
-  memcpy (sink->buf + lo, sink->chunk + (lo - from), (size_t) (hi - lo) * sizeof (float));
-  if ((size_t) hi > sink->len)  /* after an overlap, hi may fall short of what we have */
-    sink->len = (size_t) hi;
-  return STVA_OK;
-}
-
-static StvaStatus
-resample (SwrContext  *swr,
-          AudioSink   *sink,
-          AVFrame     *frame,
-          const char  *path,
-          StvaError   *error)
-{
-  int in = frame != NULL ? frame->nb_samples : 0;
-  int need = swr_get_out_samples (swr, in);
-  uint8_t *out[1];
-  int m;
-
-  if (need < 0)
-    return media_error (error, path, "resampling", need);
-  if (need > sink->chunk_cap)
-    {
-      float *chunk = realloc (sink->chunk, (size_t) need * sizeof (float));
-
-      if (chunk == NULL)
-        return stva_error_set (error, STVA_ERR_NOMEM, "%s: out of memory", path);
-      sink->chunk = chunk;
-      sink->chunk_cap = need;
-    }
-  out[0] = (uint8_t *) sink->chunk;
-  m = swr_convert (swr, out, sink->chunk_cap,
-                   frame != NULL ? (const uint8_t **) frame->extended_data : NULL, in);
-  if (m < 0)
-    return media_error (error, path, "resampling", m);
-  return sink_put (sink, m, path, error);
-}
-
-/* Sets up swr for frame's format; the previous context, if any, is flushed first. */
-static StvaStatus
-setup_resampler (SwrContext **swr,
-                 AudioSink   *sink,
-                 AVFrame     *frame,
-                 const char  *path,
-                 StvaError   *error)
-{
-  AVChannelLayout in_layout = { 0 };
-  AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
-  StvaStatus status = STVA_OK;
-  int ret;
-
-  if (*swr != NULL)
-    {
-      status = resample (*swr, sink, NULL, path, error);
-      swr_free (swr);
-      if (status != STVA_OK)
-        return status;
-    }
-  if (frame->ch_layout.nb_channels <= 0 || frame->sample_rate <= 0)
-    return stva_error_set (error, STVA_ERR_MEDIA, "%s: audio with %d channels at %d Hz", path,
-                           frame->ch_layout.nb_channels, frame->sample_rate);
-  if (frame->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC)
-    av_channel_layout_default (&in_layout, frame->ch_layout.nb_channels);
-  else
-    {
-      ret = av_channel_layout_copy (&in_layout, &frame->ch_layout);
-      if (ret < 0)
-        return media_error (error, path, "channel layout", ret);
-    }
-
-  ret = swr_alloc_set_opts2 (swr, &mono, AV_SAMPLE_FMT_FLT, STVA_AUDIO_RATE_HZ,
-                             &in_layout, frame->format, frame->sample_rate, 0, NULL);
-  if (ret >= 0)
-    ret = swr_init (*swr);
-  if (ret < 0)
-    status = media_error (error, path, "setting up the resampler", ret);
-  av_channel_layout_uninit (&in_layout);
-  return status;
-}
-
-static bool
-same_audio_format (const SwrContext *swr,
-                   const AVFrame    *a,
-                   const AVFrame    *b)
-{
-  return swr != NULL && a->format == b->format && a->sample_rate == b->sample_rate
-         && av_channel_layout_compare (&a->ch_layout, &b->ch_layout) == 0;
-}
-
 /* ---- public API ------------------------------------------------------------------------- */
 
 StvaStatus
@@ -824,21 +671,21 @@ stva_media_reader_open_threads (StvaMediaReader **out,
       goto out;
     }
 
-  status = open_input (path, &self->fmt, error);
+  status = _stva_media_open_input (path, &self->fmt, error);
   if (status != STVA_OK)
     goto out;
   if (self->fmt->start_time != AV_NOPTS_VALUE)
     self->origin_s = (double) self->fmt->start_time / AV_TIME_BASE;
 
-  self->vindex = find_stream (self->fmt, AVMEDIA_TYPE_VIDEO);
-  aindex = find_stream (self->fmt, AVMEDIA_TYPE_AUDIO);
+  self->vindex = _stva_media_find_stream (self->fmt, AVMEDIA_TYPE_VIDEO);
+  aindex = _stva_media_find_stream (self->fmt, AVMEDIA_TYPE_AUDIO);
   status = probe (self, aindex, error);
   if (status != STVA_OK)
     goto out;
   if (self->vindex >= 0)
     {
-      status = open_decoder (path, self->fmt->streams[self->vindex], n_threads, &self->vdec,
-                             error);
+      status = _stva_media_open_decoder (path, self->fmt->streams[self->vindex], n_threads,
+                                         &self->vdec, error);
       if (status != STVA_OK)
         goto out;
       /* we only ever read video packets through this context */
@@ -985,7 +832,7 @@ stva_media_reader_seek (StvaMediaReader *reader,
           ts = reader->start_pts;
         }
       if (ret < 0)
-        return media_error (error, reader->path, "seeking", ret);
+        return _stva_media_error (error, reader->path, "seeking", ret);
       avcodec_flush_buffers (reader->vdec);
       reader->have_frame = false;
       reader->pending = false;
@@ -1013,193 +860,4 @@ stva_media_reader_seek (StvaMediaReader *reader,
   reader->last_pts = AV_NOPTS_VALUE;
   reader->next_pts_s = t_s;
   return STVA_OK;
-}
-
-StvaStatus
-stva_media_read_audio (const char  *path,
-                       double       start_s,
-                       double       end_s,
-                       float      **samples,
-                       size_t      *n_samples,
-                       StvaError   *error)
-{
-  AVFormatContext *fmt = NULL;
-  AVCodecContext *dec = NULL;
-  SwrContext *swr = NULL;
-  AVPacket *pkt = NULL;
-  AVFrame *frame = NULL;
-  AVFrame *last = NULL;  /* the format swr is set up for */
-  AudioSink sink = { .limit = SIZE_MAX };
-  StvaStatus status = STVA_OK;
-  AVStream *st;
-  double origin_s = 0.0;
-  double stream_end_s = -1.0;
-  bool draining = false;
-  int n_bad = 0;
-  int aindex;
-  int ret;
-
-  assert (path != NULL);
-  assert (samples != NULL);
-  assert (n_samples != NULL);
-  *samples = NULL;
-  *n_samples = 0;
-  if (!(start_s >= 0.0) || !isfinite (start_s) || isnan (end_s) || (end_s >= 0.0 && end_s < start_s))
-    return stva_error_set (error, STVA_ERR_INVALID, "%s: audio range %g..%g s", path, start_s,
-                           end_s);
-
-  status = open_input (path, &fmt, error);
-  if (status != STVA_OK)
-    goto out;
-  aindex = find_stream (fmt, AVMEDIA_TYPE_AUDIO);
-  if (aindex < 0)
-    {
-      status = stva_error_set (error, STVA_ERR_MEDIA, "%s: no audio stream", path);
-      goto out;
-    }
-  st = fmt->streams[aindex];
-  status = check_audio (st, path, error);
-  if (status != STVA_OK)
-    goto out;
-  for (unsigned i = 0; i < fmt->nb_streams; i++)
-    if ((int) i != aindex)
-      fmt->streams[i]->discard = AVDISCARD_ALL;
-  status = open_decoder (path, st, 1, &dec, error);
-  if (status != STVA_OK)
-    goto out;
-
-  pkt = av_packet_alloc ();
-  frame = av_frame_alloc ();
-  last = av_frame_alloc ();
-  if (pkt == NULL || frame == NULL || last == NULL)
-    {
-      status = stva_error_set (error, STVA_ERR_NOMEM, "%s: out of memory", path);
-      goto out;
-    }
-
-  if (fmt->start_time != AV_NOPTS_VALUE)
-    origin_s = (double) fmt->start_time / AV_TIME_BASE;
-  /* decoders emit whole frames; the stream's stated length trims the encoder's padding */
-  if (st->duration != AV_NOPTS_VALUE && st->duration > 0)
-    stream_end_s = (double) ((st->start_time != AV_NOPTS_VALUE ? st->start_time : 0)
-                             + st->duration) * av_q2d (st->time_base) - origin_s;
-  if (end_s >= 0.0 || stream_end_s >= 0.0)
-    {
-      double stop_s = end_s >= 0.0 ? end_s : stream_end_s;
-
-      if (stream_end_s >= 0.0 && stream_end_s < stop_s)
-        stop_s = stream_end_s;
-      sink.limit = stop_s > start_s ? (size_t) llround ((stop_s - start_s) * STVA_AUDIO_RATE_HZ) : 0;
-    }
-  if (sink.limit == 0)
-    goto out;
-
-  if (start_s > AUDIO_PREROLL_S)
-    {
-      int64_t ts = llround ((start_s - AUDIO_PREROLL_S + origin_s) / av_q2d (st->time_base));
-
-      /* on failure we simply decode from the start, where the file is open now */
-      if (av_seek_frame (fmt, aindex, ts, AVSEEK_FLAG_BACKWARD) >= 0)
-        avcodec_flush_buffers (dec);
-    }
-
-  while (sink.len < sink.limit)
-    {
-      ret = avcodec_receive_frame (dec, frame);
-      if (ret == AVERROR_EOF)
-        break;
-      if (ret == AVERROR (EAGAIN))
-        {
-          if (draining)
-            break;
-          ret = av_read_frame (fmt, pkt);
-          if (ret == AVERROR_EOF)
-            {
-              draining = true;
-              ret = avcodec_send_packet (dec, NULL);
-            }
-          else if (ret >= 0)
-            {
-              if (pkt->stream_index == aindex)
-                ret = avcodec_send_packet (dec, pkt);
-              av_packet_unref (pkt);
-            }
-          else
-            {
-              status = media_error (error, path, "reading", ret);
-              goto out;
-            }
-          if (ret < 0 && ret != AVERROR_EOF && !skip_bad_packet (ret, &n_bad))
-            {
-              status = media_error (error, path, "decoding audio", ret);
-              goto out;
-            }
-          continue;
-        }
-      if (ret < 0)
-        {
-          if (skip_bad_packet (ret, &n_bad))
-            continue;
-          status = media_error (error, path, "decoding audio", ret);
-          goto out;
-        }
-      n_bad = 0;
-
-      /* place the first frame by its timestamp; later ones follow on, unless theirs say
-       * that packets went missing (or overlap) by more than the slack */
-      if (frame->best_effort_timestamp != AV_NOPTS_VALUE || !sink.placed)
-        {
-          int64_t pts = frame->best_effort_timestamp;
-          double t = pts != AV_NOPTS_VALUE ? pts * av_q2d (st->time_base) - origin_s : 0.0;
-          int64_t want = llround ((t - start_s) * STVA_AUDIO_RATE_HZ);
-          /* where this frame's first sample would come out now */
-          int64_t now = sink.pos + (swr != NULL ? swr_get_delay (swr, STVA_AUDIO_RATE_HZ) : 0);
-
-          if (!sink.placed)
-            sink.pos = want;
-          else if (llabs (want - now) > AUDIO_SLACK && llabs (want - now) < AUDIO_MAX_GAP)
-            sink.pos += want - now;
-          sink.placed = true;
-        }
-      if (!same_audio_format (swr, frame, last))
-        {
-          status = setup_resampler (&swr, &sink, frame, path, error);
-          if (status != STVA_OK)
-            goto out;
-          av_frame_unref (last);
-          last->format = frame->format;
-          last->sample_rate = frame->sample_rate;
-          ret = av_channel_layout_copy (&last->ch_layout, &frame->ch_layout);
-          if (ret < 0)
-            {
-              status = media_error (error, path, "channel layout", ret);
-              goto out;
-            }
-        }
-      status = resample (swr, &sink, frame, path, error);
-      av_frame_unref (frame);
-      if (status != STVA_OK)
-        goto out;
-    }
-  if (swr != NULL && sink.len < sink.limit)
-    {
-      status = resample (swr, &sink, NULL, path, error);  /* what the filter still holds */
-      if (status != STVA_OK)
-        goto out;
-    }
-
-  *samples = sink.buf;
-  *n_samples = sink.len;
-  sink.buf = NULL;
-
-out:
-  free (sink.buf);
-  free (sink.chunk);
-  swr_free (&swr);
-  av_frame_free (&frame);
-  av_frame_free (&last);
-  av_packet_free (&pkt);
-  avcodec_free_context (&dec);
-  avformat_close_input (&fmt);
-  return status;
 }

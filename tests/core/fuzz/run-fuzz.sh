@@ -20,7 +20,7 @@ flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
 echo "building fuzz-media with clang"
 # shellcheck disable=SC2086
 clang $flags -o "$work/fuzz-media" "$root/tests/core/fuzz/fuzz-media.c" "$core/stva-error.c" \
-  "$core/media/stva-media-reader.c" $ffmpeg_libs -lm || exit 1
+  "$core/media/stva-media-reader.c" "$core/media/stva-media-audio.c" $ffmpeg_libs -lm || exit 1
 
 "$make_seeds" "$work/seeds" || { echo "FAIL: make-media-seeds"; exit 1; }
 cp "$root"/tests/core/data/refuse-* "$root"/tests/core/data/any-* "$work/seeds/"
