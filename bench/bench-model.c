@@ -10,7 +10,7 @@
  *       MELD's (1 to 24 in train, 1 to 33 in test), up to 9 speakers per dialogue; and
  *       DIR/model.stvm, a model of the default config (D 256, H 4, L 2) for those widths with
  *       the normalisation of the train split.
- *   bench-model run DIR [--workers N] [--repeat N] [--no-train]
+ *   bench-model run DIR [--workers N] [--repeat N] [--no-train] [--only train|infer|latency]
  *       times, on that data and model: one training epoch (stva_train, batches of 16,
  *       N worker threads), predicting the test split with every attention map recorded
  *       (stva_model_predict_batch, N threads over packs of 16 dialogues), and the per-dialogue
@@ -395,12 +395,15 @@ epoch_cb (const StvaTrainProgress *p,
   return true;
 }
 
+enum { PART_TRAIN = 1, PART_INFER = 2, PART_LATENCY = 4, PART_REST = 8, PART_ALL = 15 };
+
 static int
 cmd_run (const char *dir,
          int         workers,
          int         repeat,
-         bool        train_too)
+         int         parts)
 {
+  bool train_too = (parts & PART_TRAIN) != 0;
   StvaError error = { 0 };
   char path[4096];
   StvaModel model = { 0 };
@@ -444,7 +447,7 @@ cmd_run (const char *dir,
     { "proj_T_160", 160, D, 1024, false }, { "graph_qkvo_320", 320, D, D, false },
     { "dW_DxD_320", D, D, 320, true },
   };
-  for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+  for (size_t s = 0; s < sizeof shapes / sizeof shapes[0] && (parts & PART_REST); s++)
     printf ("sgemm_gflops_%s %.1f\n", shapes[s].what,
             sgemm_rate (shapes[s].m, shapes[s].n, shapes[s].k, shapes[s].grad_w));
 
@@ -472,7 +475,7 @@ cmd_run (const char *dir,
 
   /* the test set, every attention map recorded, workers threads over dialogues */
   double best_infer = INFINITY;
-  for (int r = 0; r < repeat; r++)
+  for (int r = 0; r < repeat && (parts & PART_INFER); r++)
     {
       PredictJob jobs[64];
       pthread_t threads[64];
@@ -503,7 +506,7 @@ cmd_run (const char *dir,
    * studio keeps one); mean and median over the test dialogues */
   StvaModelWorkspace *ws = stva_model_workspace_new (&model.config);
   double *lat = malloc ((size_t) n_test * sizeof (double)), sum = 0.0, c0 = cpu_s ();
-  for (int j = 0; j < n_test; j++)
+  for (int j = 0; j < n_test && (parts & PART_LATENCY); j++)
     {
       StvaModelOutput out = { 0 };
       double t0 = now_s ();
@@ -528,6 +531,7 @@ cmd_run (const char *dir,
   /* the floor of a one-dialogue forward on this machine: every weight is read once, so time
    * one pass summing the parameter block (as often as the latency loop, so the cache is as
    * warm as it was there; median) */
+  if (parts & PART_REST)
   {
     double *pass = malloc ((size_t) n_test * sizeof (double)), keep = 0.0;
     const float *v = model.params.values;
@@ -556,7 +560,8 @@ cmd_run (const char *dir,
   }
 
   double lin_s[2] = { 0.0, 0.0 }, lin_cpu_s[2] = { 0.0, 0.0 };
-  linear_products (&model.config, ds, test, n_test, lin_s, lin_cpu_s);
+  if (parts & PART_REST)
+    linear_products (&model.config, ds, test, n_test, lin_s, lin_cpu_s);
   printf ("test_linear_products_per_dialogue_s %.4f (cpu %.4f)\n", lin_s[0], lin_cpu_s[0]);
   printf ("test_linear_products_stacked16_s %.4f (cpu %.4f)\n", lin_s[1], lin_cpu_s[1]);
   stva_model_workspace_free (ws);
@@ -572,16 +577,16 @@ main (int    argc,
   if (argc < 3)
     {
       fprintf (stderr, "usage: bench-model gen DIR [--seed N] | run DIR [--workers N] "
-               "[--repeat N] [--no-train]\n");
+               "[--repeat N] [--no-train] [--only train|infer|latency]\n");
       return 2;
     }
   setvbuf (stdout, NULL, _IOLBF, 0);   /* progress shows through tee */
   uint64_t seed = 1;
   int workers = 1, repeat = 1;
-  bool train_too = true;
+  int parts = PART_ALL;
   for (int i = 3; i < argc; i++)
     if (strcmp (argv[i], "--no-train") == 0)
-      train_too = false;
+      parts &= ~PART_TRAIN;
   for (int i = 3; i + 1 < argc; i += 2)
     if (strcmp (argv[i], "--no-train") == 0)
       i--;
@@ -591,6 +596,15 @@ main (int    argc,
       workers = atoi (argv[i + 1]);
     else if (strcmp (argv[i], "--repeat") == 0)
       repeat = atoi (argv[i + 1]);
+    else if (strcmp (argv[i], "--only") == 0)
+      parts = strcmp (argv[i + 1], "train") == 0 ? PART_TRAIN
+              : strcmp (argv[i + 1], "infer") == 0 ? PART_INFER
+              : strcmp (argv[i + 1], "latency") == 0 ? PART_LATENCY : 0;
+  if (parts == 0)
+    {
+      fprintf (stderr, "bench-model: --only train, infer or latency\n");
+      return 2;
+    }
   if (workers < 1 || workers > 64 || repeat < 1)
     {
       fprintf (stderr, "bench-model: --workers 1..64, --repeat >= 1\n");
@@ -599,7 +613,7 @@ main (int    argc,
   if (strcmp (argv[1], "gen") == 0)
     return cmd_gen (argv[2], seed);
   if (strcmp (argv[1], "run") == 0)
-    return cmd_run (argv[2], workers, repeat, train_too);
+    return cmd_run (argv[2], workers, repeat, parts);
   fprintf (stderr, "bench-model: unknown command '%s'\n", argv[1]);
   return 2;
 }

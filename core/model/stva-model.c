@@ -388,6 +388,15 @@ _stva_model_workspace_reserve (StvaModelWorkspace        *ws,
   layout (&cur, N, Q1, Q2, T_max);
   if (cur.f > ws->f_cap || cur.i > ws->i_cap || cur.b > ws->b_cap)
     {
+      /* a regrown block is new memory the kernel has to map page by page on first touch (7 % of
+       * predicting a test set when each larger pack regrew to its exact size): once a workspace
+       * has grown, it grows by half again, so a run of ever larger packs regrows a few times */
+      if (ws->f_cap > 0)
+        {
+          cur.f = cur.f > ws->f_cap + ws->f_cap / 2 ? cur.f : ws->f_cap + ws->f_cap / 2;
+          cur.i = cur.i > ws->i_cap + ws->i_cap / 2 ? cur.i : ws->i_cap + ws->i_cap / 2;
+          cur.b = cur.b > ws->b_cap + ws->b_cap / 2 ? cur.b : ws->b_cap + ws->b_cap / 2;
+        }
       free (ws->fblock);
       free (ws->iblock);
       free (ws->bblock);

@@ -1,26 +1,123 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Elementwise activations (see stva-activation.h).  The sigmoid and tanh are computed in
- * double and rounded once; GELU, which runs on the graph layers' wide FFN (most of the
- * elementwise work of an epoch), uses glibc's float erff and expf (within an ulp or two; double
- * erf was 3 % of a training epoch).  No libm call is vectorised (no -ffast-math), so results do
- * not depend on the compiler's choices.
+ * Elementwise activations (see stva-activation.h).
+ *
+ * Scalar path: the sigmoid and tanh are computed in double and rounded once; GELU uses glibc's
+ * float erff and expf (within an ulp or two).
+ * Vector path, on x86-64 CPUs with AVX2 and FMA when glibc's vector math library (libmvec,
+ * glibc >= 2.35) is linked (STVA_HAVE_LIBMVEC): eight floats at a time through libmvec's AVX2
+ * erff, expf and tanhf (_ZGVdN8v_*: glibc documents them within 4 ulp; the test compares with
+ * double references over thousands of inputs).  GELU's erf was ~8 % of predicting a test set and
+ * ~4 % of a training epoch in scalar calls.  Each array's tail of n % 8 takes the scalar path.
+ * The choice is made per CPU at run time, the same every call, so results are reproducible on
+ * a machine; no -ffast-math is involved, libmvec is called by name.
  * The sigmoid takes exp of a non-positive number only, so it never overflows.
  */
 #include <assert.h>
 #include <math.h>
+#include <stdbool.h>
 
 #include "stva-activation.h"
 
 #define INV_SQRT2     0.70710678118654752440
 #define INV_SQRT_2PI  0.39894228040143267794
 
+#if defined(STVA_HAVE_LIBMVEC) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define VEC_PATH 1
+#include <immintrin.h>
+
+/* libmvec's AVX2 variants (x86_64 vector function ABI names) */
+__m256 _ZGVdN8v_erff (__m256 x);
+__m256 _ZGVdN8v_expf (__m256 x);
+__m256 _ZGVdN8v_tanhf (__m256 x);
+
+static bool
+vec_ok (void)
+{
+  return __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma");
+}
+
+/* each returns how many leading elements it did (a multiple of 8) */
+__attribute__ ((target ("avx2,fma"))) static size_t
+gelu_forward_vec (float       *y,
+                  const float *x,
+                  size_t       n)
+{
+  const __m256 half = _mm256_set1_ps (0.5f), one = _mm256_set1_ps (1.0f);
+  const __m256 s = _mm256_set1_ps ((float) INV_SQRT2);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    {
+      __m256 v = _mm256_loadu_ps (x + i);
+      __m256 e = _ZGVdN8v_erff (_mm256_mul_ps (v, s));
+      _mm256_storeu_ps (y + i, _mm256_mul_ps (_mm256_mul_ps (half, v), _mm256_add_ps (one, e)));
+    }
+  return i;
+}
+
+__attribute__ ((target ("avx2,fma"))) static size_t
+gelu_backward_vec (float       *dx,
+                   const float *dy,
+                   const float *x,
+                   size_t       n)
+{
+  const __m256 half = _mm256_set1_ps (0.5f), one = _mm256_set1_ps (1.0f);
+  const __m256 s = _mm256_set1_ps ((float) INV_SQRT2), mhalf = _mm256_set1_ps (-0.5f);
+  const __m256 c = _mm256_set1_ps ((float) INV_SQRT_2PI);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    {
+      __m256 v = _mm256_loadu_ps (x + i);
+      __m256 cdf = _mm256_mul_ps (half, _mm256_add_ps (one, _ZGVdN8v_erff (_mm256_mul_ps (v, s))));
+      __m256 pdf = _mm256_mul_ps (c, _ZGVdN8v_expf (_mm256_mul_ps (_mm256_mul_ps (mhalf, v), v)));
+      __m256 g = _mm256_add_ps (cdf, _mm256_mul_ps (v, pdf));
+      __m256 d = _mm256_add_ps (_mm256_loadu_ps (dx + i), _mm256_mul_ps (_mm256_loadu_ps (dy + i), g));
+      _mm256_storeu_ps (dx + i, d);
+    }
+  return i;
+}
+
+/* with e = e^-|v|: 1 / (1 + e) for v >= 0, e / (1 + e) for v < 0 */
+__attribute__ ((target ("avx2,fma"))) static size_t
+sigmoid_forward_vec (float       *y,
+                     const float *x,
+                     size_t       n)
+{
+  const __m256 one = _mm256_set1_ps (1.0f), sign = _mm256_set1_ps (-0.0f);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    {
+      __m256 v = _mm256_loadu_ps (x + i);
+      __m256 e = _ZGVdN8v_expf (_mm256_or_ps (v, sign));
+      __m256 num = _mm256_blendv_ps (one, e, _mm256_cmp_ps (v, _mm256_setzero_ps (), _CMP_LT_OQ));
+      _mm256_storeu_ps (y + i, _mm256_div_ps (num, _mm256_add_ps (one, e)));
+    }
+  return i;
+}
+
+__attribute__ ((target ("avx2,fma"))) static size_t
+tanh_forward_vec (float       *y,
+                  const float *x,
+                  size_t       n)
+{
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    _mm256_storeu_ps (y + i, _ZGVdN8v_tanhf (_mm256_loadu_ps (x + i)));
+  return i;
+}
+#endif
+
 void
 stva_gelu_forward (float       *y,   /* (n) */
                    const float *x,   /* (n) */
                    size_t       n)
 {
-  for (size_t i = 0; i < n; i++)
+  size_t i = 0;
+#ifdef VEC_PATH
+  if (vec_ok ())
+    i = gelu_forward_vec (y, x, n);
+#endif
+  for (; i < n; i++)
     {
       float v = x[i];
       y[i] = 0.5f * v * (1.0f + erff (v * (float) INV_SQRT2));
@@ -33,7 +130,12 @@ stva_gelu_backward (float       *dx,   /* (n), += */
                     const float *x,    /* (n) */
                     size_t       n)
 {
-  for (size_t i = 0; i < n; i++)
+  size_t i = 0;
+#ifdef VEC_PATH
+  if (vec_ok ())
+    i = gelu_backward_vec (dx, dy, x, n);
+#endif
+  for (; i < n; i++)
     {
       float v = x[i];
       float cdf = 0.5f * (1.0f + erff (v * (float) INV_SQRT2));
@@ -47,7 +149,12 @@ stva_sigmoid_forward (float       *y,   /* (n) */
                       const float *x,   /* (n) */
                       size_t       n)
 {
-  for (size_t i = 0; i < n; i++)
+  size_t i = 0;
+#ifdef VEC_PATH
+  if (vec_ok ())
+    i = sigmoid_forward_vec (y, x, n);
+#endif
+  for (; i < n; i++)
     {
       double v = x[i];
       if (v >= 0.0)
@@ -75,7 +182,12 @@ stva_tanh_forward (float       *y,   /* (n) */
                    const float *x,   /* (n) */
                    size_t       n)
 {
-  for (size_t i = 0; i < n; i++)
+  size_t i = 0;
+#ifdef VEC_PATH
+  if (vec_ok ())
+    i = tanh_forward_vec (y, x, n);
+#endif
+  for (; i < n; i++)
     y[i] = (float) tanh ((double) x[i]);
 }
 

@@ -294,6 +294,69 @@ test_activation_forward (void)
   stva_assert_close (z, want_gelu, 4, 1e-7, 1e-6);
 }
 
+/* Long arrays take the vector path (AVX2 with libmvec, when this CPU and build have it) for all
+ * but the last n % 8 elements: every element, vector or scalar, against a double reference.
+ * 4001 inputs spread over [-12, 12] plus extremes; GELU's backward too (its derivative,
+ * Φ(x) + x·φ(x), accumulated onto dx).  For x << 0, GELU's 1 + erf (x/√2) cancels in float (as
+ * in PyTorch's float GELU): a few ulp of erf near -1 (6e-8 each) times x/2, hence the |x| term
+ * in its tolerance. */
+static void
+test_activation_long (void)
+{
+  enum { N = 4001 };
+  float *x = g_new (float, N), *y = g_new (float, N), *dx = g_new (float, N);
+  float *dy = g_new (float, N);
+  for (int i = 0; i < N; i++)
+    {
+      x[i] = -12.0f + 24.0f * (float) i / (float) (N - 1);
+      dy[i] = 0.5f + (float) (i % 7) * 0.25f;
+      dx[i] = 1.0f;
+    }
+  x[0] = -100.0f;
+  x[1] = 100.0f;
+  x[2] = 1e-30f;
+  x[3] = -0.0f;
+  stva_gelu_forward (y, x, N);
+  for (int i = 0; i < N; i++)
+    {
+      double v = x[i], want = 0.5 * v * (1.0 + erf (v / sqrt (2.0)));
+      if (fabs (y[i] - want) > 1e-7 + 4e-7 * fabs (v) + 2e-6 * fabs (want))
+        g_error ("gelu (%g) = %.9g, want %.9g", v, y[i], want);
+    }
+  stva_gelu_backward (dx, dy, x, N);
+  for (int i = 0; i < N; i++)
+    {
+      double v = x[i], d = 0.5 * (1.0 + erf (v / sqrt (2.0))) + v * exp (-0.5 * v * v) / sqrt (2.0 * M_PI);
+      double want = 1.0 + dy[i] * d;
+      if (fabs (dx[i] - want) > 1e-6 + 4e-7 * fabs (v) + 2e-6 * fabs (want))
+        g_error ("gelu' (%g): dx %.9g, want %.9g", v, dx[i], want);
+    }
+  stva_sigmoid_forward (y, x, N);
+  for (int i = 0; i < N; i++)
+    {
+      double v = x[i], want = 1.0 / (1.0 + exp (-v));
+      if (fabs (y[i] - want) > 1e-30 + 2e-6 * fabs (want))
+        g_error ("sigmoid (%g) = %.9g, want %.9g", v, y[i], want);
+    }
+  stva_tanh_forward (y, x, N);
+  for (int i = 0; i < N; i++)
+    {
+      double v = x[i], want = tanh (v);
+      if (fabs (y[i] - want) > 1e-7 + 2e-6 * fabs (want))
+        g_error ("tanh (%g) = %.9g, want %.9g", v, y[i], want);
+    }
+  /* in place gives the same */
+  float *z = g_memdup2 (x, N * sizeof (float));
+  stva_gelu_forward (y, x, N);
+  stva_gelu_forward (z, z, N);
+  g_assert_cmpmem (y, N * sizeof (float), z, N * sizeof (float));
+  g_free (z);
+  g_free (x);
+  g_free (y);
+  g_free (dx);
+  g_free (dy);
+}
+
 typedef enum { ACT_GELU, ACT_SIGMOID, ACT_TANH } ActKind;
 
 typedef struct
@@ -599,6 +662,7 @@ main (int   argc,
   g_test_add_func ("/core/nn/layernorm/forward", test_layernorm_forward);
   g_test_add_func ("/core/nn/layernorm/backward", test_layernorm_backward);
   g_test_add_func ("/core/nn/activation/forward", test_activation_forward);
+  g_test_add_func ("/core/nn/activation/long", test_activation_long);
   g_test_add_func ("/core/nn/activation/backward", test_activation_backward);
   g_test_add_func ("/core/nn/gates/forward", test_gates_forward);
   g_test_add_func ("/core/nn/gates/backward", test_gates_backward);
