@@ -6,7 +6,7 @@
  * float erff and expf (within an ulp or two).
  * Vector path, on x86-64 CPUs with AVX2 and FMA when glibc's vector math library (libmvec,
  * glibc >= 2.35) is linked (STVA_HAVE_LIBMVEC): eight floats at a time through libmvec's AVX2
- * erff, expf and tanhf (_ZGVdN8v_*: glibc documents them within 4 ulp; the test compares with
+ * erff, expf and tanhf (stva-vecmath.h; glibc documents them within 4 ulp; the test compares with
  * double references over thousands of inputs).  GELU's erf was ~8 % of predicting a test set and
  * ~4 % of a training epoch in scalar calls.  Each array's tail of n % 8 takes the scalar path.
  * The choice is made per CPU at run time, the same every call, so results are reproducible on
@@ -18,24 +18,14 @@
 #include <stdbool.h>
 
 #include "stva-activation.h"
+#include "stva-vecmath.h"
 
 #define INV_SQRT2     0.70710678118654752440
 #define INV_SQRT_2PI  0.39894228040143267794
 
-#if defined(STVA_HAVE_LIBMVEC) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#ifdef STVA_VECMATH
 #define VEC_PATH 1
-#include <immintrin.h>
-
-/* libmvec's AVX2 variants (x86_64 vector function ABI names) */
-__m256 _ZGVdN8v_erff (__m256 x);
-__m256 _ZGVdN8v_expf (__m256 x);
-__m256 _ZGVdN8v_tanhf (__m256 x);
-
-static bool
-vec_ok (void)
-{
-  return __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma");
-}
+#define vec_ok stva_vecmath_ok
 
 /* each returns how many leading elements it did (a multiple of 8) */
 __attribute__ ((target ("avx2,fma"))) static size_t
