@@ -2,8 +2,12 @@
  *
  * Inverted dropout (see stva-dropout.h).  The mask is stored so the backward pass reuses it and
  * the studio can replay a training step exactly.
+ * An element is kept when its uniform draw u = (b >> 11) · 2^-53 (b the next 64 random bits)
+ * is >= p.  Both sides scaled by 2^53 are exact, so that is the integer test
+ * (b >> 11) >= ceil (p · 2^53): the same masks as comparing doubles, without the conversion.
  */
 #include <assert.h>
+#include <math.h>
 
 #include "stva-dropout.h"
 
@@ -27,9 +31,10 @@ stva_dropout_forward (float       *y,      /* (n) */
     }
   assert (rng != NULL);
   float scale = 1.0f / (1.0f - p);
+  uint64_t threshold = (uint64_t) ceil ((double) p * 0x1.0p53);
   for (size_t i = 0; i < n; i++)
     {
-      keep[i] = stva_rng_uniform (rng) >= (double) p;
+      keep[i] = (stva_rng_next (rng) >> 11) >= threshold;
       y[i] = keep[i] ? x[i] * scale : 0.0f;
     }
 }

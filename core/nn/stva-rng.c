@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * xoshiro256** (Blackman and Vigna) with splitmix64 seeding; see stva-rng.h.
+ * xoshiro256** (Blackman and Vigna) with splitmix64 seeding; see stva-rng.h (the step itself,
+ * stva_rng_next, is inline there).
  */
 #include <assert.h>
 #include <math.h>
@@ -14,12 +15,6 @@ splitmix64 (uint64_t *x)
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
-}
-
-static inline uint64_t
-rotl (uint64_t x, int k)
-{
-  return (x << k) | (x >> (64 - k));
 }
 
 void
@@ -38,21 +33,6 @@ stva_rng_derive (StvaRng  *child,
 {
   uint64_t x = seed ^ (stream * 0xd1342543de82ef95ULL + 0x2545f4914f6cdd1dULL);
   stva_rng_init (child, splitmix64 (&x));
-}
-
-uint64_t
-stva_rng_next (StvaRng *rng)
-{
-  uint64_t *s = rng->s;
-  uint64_t result = rotl (s[1] * 5, 7) * 9;
-  uint64_t t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl (s[3], 45);
-  return result;
 }
 
 double
