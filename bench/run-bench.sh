@@ -5,18 +5,21 @@
 # (bench_torch.py) on the same generated MELD-sized data and model file, in one run, with
 # ratios C time / torch time (below 1 = C faster).
 #
-#   bench/run-bench.sh BUILDDIR [THREADS [REPEAT]]
+#   bench/run-bench.sh BUILDDIR [THREADS [REPEAT [ROUNDS]]]
 #
 # THREADS (default 2, the cores of this machine class) is both torch.set_num_threads and ours.
 # C runs twice: THREADS worker threads with single-threaded OpenBLAS, and one worker with
 # THREADS OpenBLAS threads; each measure takes the better of the two.  PyTorch runs with
-# OMP_WAIT_POLICY=passive.  The data (~85 MB) goes to a temporary directory, removed at exit
+# OMP_WAIT_POLICY=passive.  With ROUNDS > 1 the three runs take turns ROUNDS times (C workers,
+# C blas, PyTorch, C workers, ...) and every figure is the best over the rounds, so a burst of
+# load on a shared machine does not land on one side only.  The data (~85 MB) goes to a temporary directory, removed at exit
 # (set BENCH_DIR to keep it).  Not a test: nothing registers it.
 set -eu
 
 build=${1:?usage: run-bench.sh BUILDDIR [THREADS [REPEAT]]}
 threads=${2:-2}
 repeat=${3:-1}
+rounds=${4:-1}
 here=$(cd "$(dirname "$0")" && pwd)
 python=/usr/bin/python3
 exe="$build/bench/bench-model"
@@ -33,29 +36,42 @@ fi
 echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
 "$exe" gen "$dir"
 
-echo "== C: $threads workers, OPENBLAS_NUM_THREADS=1"
-OPENBLAS_NUM_THREADS=1 "$exe" run "$dir" --workers "$threads" --repeat "$repeat" | tee "$dir/c-workers.txt"
-echo "== C: 1 worker, OPENBLAS_NUM_THREADS=$threads"
-OPENBLAS_NUM_THREADS=$threads "$exe" run "$dir" --workers 1 --repeat "$repeat" | tee "$dir/c-blas.txt"
-echo "== PyTorch: $threads threads, OMP_WAIT_POLICY=passive, buckets of 16"
-OMP_WAIT_POLICY=passive "$python" "$here/bench_torch.py" "$dir" --threads "$threads" --repeat "$repeat" \
-  | tee "$dir/torch.txt"
+round=1
+while [ "$round" -le "$rounds" ]; do
+  echo "== round $round of $rounds, load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "== C: $threads workers, OPENBLAS_NUM_THREADS=1"
+  OPENBLAS_NUM_THREADS=1 "$exe" run "$dir" --workers "$threads" --repeat "$repeat" \
+    | tee "$dir/c-workers.$round.txt"
+  echo "== C: 1 worker, OPENBLAS_NUM_THREADS=$threads"
+  OPENBLAS_NUM_THREADS=$threads "$exe" run "$dir" --workers 1 --repeat "$repeat" \
+    | tee "$dir/c-blas.$round.txt"
+  echo "== PyTorch: $threads threads, OMP_WAIT_POLICY=passive, buckets of 16"
+  OMP_WAIT_POLICY=passive "$python" "$here/bench_torch.py" "$dir" --threads "$threads" \
+    --repeat "$repeat" | tee "$dir/torch.$round.txt"
+  round=$((round + 1))
+done
 
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$python" - "$dir" <<'EOF'
 import sys
 d = sys.argv[1]
 def read(name):
+    """key -> the best (lowest) value over the rounds' files; GFLOP/s and peak memory, the highest"""
+    import glob
     out = {}
-    for line in open('%s/%s' % (d, name)):
-        parts = line.split()
-        if len(parts) >= 2:
-            try:
-                out[parts[0]] = float(parts[1])
-            except ValueError:
-                pass
+    for path in sorted(glob.glob('%s/%s.*.txt' % (d, name))):
+        for line in open(path):
+            parts = line.split()
+            if len(parts) >= 2:
+                try:
+                    v = float(parts[1])
+                except ValueError:
+                    continue
+                k = parts[0]
+                better = max if 'gflops' in k or k == 'peak_rss_mb' else min
+                out[k] = better(out[k], v) if k in out else v
     return out
-cw, cb, t = read('c-workers.txt'), read('c-blas.txt'), read('torch.txt')
+cw, cb, t = read('c-workers'), read('c-blas'), read('torch')
 print('\n%-22s %12s %12s %12s %10s %8s' % ('measure', 'C workers', 'C blas', 'PyTorch',
                                             'C/torch', 'goal'))
 for key, label, goal in [('train_epoch_s', 'bench/train epoch (s)', 1 / 3),

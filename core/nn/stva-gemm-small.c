@@ -25,6 +25,7 @@
  * in k order */
 static void
 xwt_portable (float       *y,
+              size_t       ldy,
               const float *x,
               const float *w,
               const float *b,
@@ -40,7 +41,7 @@ xwt_portable (float       *y,
         float acc = 0.0f;
         for (size_t k = 0; k < n_in; k++)
           acc += xr[k] * wr[k];
-        y[t * n_out + o] = (b != NULL ? b[o] : 0.0f) + acc;
+        y[t * ldy + o] = (b != NULL ? b[o] : 0.0f) + acc;
       }
 }
 
@@ -64,6 +65,7 @@ hsum4 (__m256 a,
  * the hardware prefetcher to catch) */
 __attribute__ ((target ("avx2,fma"))) static void
 block (float       *y,
+       size_t       ldy,
        const float *x,
        const float *w,
        const float *b,
@@ -71,7 +73,6 @@ block (float       *y,
        bool         two,
        size_t       o0,
        size_t       n_in,
-       size_t       n_out,
        const float *pf)
 {
   const float *x0 = x + t0 * n_in, *x1 = two ? x0 + n_in : x0;
@@ -109,14 +110,15 @@ block (float       *y,
   for (size_t j = 0; j < 4; j++)
     {
       float bias = b != NULL ? b[o0 + j] : 0.0f;
-      y[t0 * n_out + o0 + j] = bias + s0[j];
+      y[t0 * ldy + o0 + j] = bias + s0[j];
       if (two)
-        y[(t0 + 1) * n_out + o0 + j] = bias + s1[j];
+        y[(t0 + 1) * ldy + o0 + j] = bias + s1[j];
     }
 }
 
 __attribute__ ((target ("avx2,fma"))) static void
 xwt_avx2 (float       *y,
+          size_t       ldy,
           const float *x,
           const float *w,
           const float *b,
@@ -129,9 +131,9 @@ xwt_avx2 (float       *y,
     {
       const float *next = o + 8 <= n_out ? w + (o + 4) * n_in : NULL;
       for (size_t t = 0; t < T; t += 2)
-        block (y, x, w, b, t, t + 1 < T, o, n_in, n_out, t == 0 ? next : NULL);
+        block (y, ldy, x, w, b, t, t + 1 < T, o, n_in, t == 0 ? next : NULL);
     }
-  xwt_portable (y, x, w, b, T, n_in, n_out, o);   /* the last n_out % 4 outputs */
+  xwt_portable (y, ldy, x, w, b, T, n_in, n_out, o);   /* the last n_out % 4 outputs */
 }
 
 #endif
@@ -149,6 +151,7 @@ stva_gemm_small_fast (void)
 
 void
 stva_gemm_small_xwt (float       *y,
+                     size_t       ldy,
                      const float *x,
                      const float *w,
                      const float *b,
@@ -157,13 +160,13 @@ stva_gemm_small_xwt (float       *y,
                      size_t       n_out,
                      bool         portable)
 {
-  assert (y != NULL && x != NULL && w != NULL);
+  assert (y != NULL && x != NULL && w != NULL && ldy >= n_out);
 #ifdef HAVE_AVX2_PATH
   if (!portable && stva_gemm_small_fast ())
     {
-      xwt_avx2 (y, x, w, b, T, n_in, n_out);
+      xwt_avx2 (y, ldy, x, w, b, T, n_in, n_out);
       return;
     }
 #endif
-  xwt_portable (y, x, w, b, T, n_in, n_out, 0);
+  xwt_portable (y, ldy, x, w, b, T, n_in, n_out, 0);
 }

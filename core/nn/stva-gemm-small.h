@@ -14,7 +14,8 @@
 /* True when this CPU runs the vector path (AVX2 and FMA). */
 bool stva_gemm_small_fast (void);
 
-/* y (T, n_out) = x (T, n_in) · w (n_out, n_in)ᵀ + b (n_out); b may be NULL.  Overwrites y, which
- * must not overlap x or w.  portable forces the plain C loop (tests compare the two). */
-void stva_gemm_small_xwt  (float *y, const float *x, const float *w, const float *b, size_t T,
-                           size_t n_in, size_t n_out, bool portable);
+/* y (T, n_out; rows ldy >= n_out apart) = x (T, n_in) · w (n_out, n_in)ᵀ + b (n_out); b may be
+ * NULL.  Overwrites y, which must not overlap x or w.  portable forces the plain C loop (tests
+ * compare the two). */
+void stva_gemm_small_xwt  (float *y, size_t ldy, const float *x, const float *w, const float *b,
+                           size_t T, size_t n_in, size_t n_out, bool portable);

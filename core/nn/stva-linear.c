@@ -39,6 +39,35 @@ sum_rows (float       *db,
 }
 
 void
+stva_linear_forward_ld (float       *y,   /* (T, n_out), rows ldy apart */
+                        size_t       ldy,
+                        const float *x,   /* (T, n_in) */
+                        const float *w,   /* (n_out, n_in) */
+                        const float *b,   /* (n_out) or NULL */
+                        size_t       T,
+                        size_t       n_in,
+                        size_t       n_out)
+{
+  assert (y != NULL && x != NULL && w != NULL && ldy >= n_out);
+  if (T == 0 || n_out == 0)
+    return;
+  if (T <= STVA_GEMM_SMALL_MAX_T && n_in > 0 && stva_gemm_small_fast ())
+    {
+      stva_gemm_small_xwt (y, ldy, x, w, b, T, n_in, n_out, false);
+      return;
+    }
+  for (size_t t = 0; t < T; t++)
+    if (b != NULL)
+      memcpy (y + t * ldy, b, n_out * sizeof (float));
+    else if (n_in == 0)
+      memset (y + t * ldy, 0, n_out * sizeof (float));
+  if (n_in == 0)
+    return;
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) T, (int) n_out, (int) n_in,
+               1.0f, x, (int) n_in, w, (int) n_in, b != NULL ? 1.0f : 0.0f, y, (int) ldy);
+}
+
+void
 stva_linear_forward (float       *y,   /* (T, n_out) */
                      const float *x,   /* (T, n_in) */
                      const float *w,   /* (n_out, n_in) */
@@ -47,25 +76,7 @@ stva_linear_forward (float       *y,   /* (T, n_out) */
                      size_t       n_in,
                      size_t       n_out)
 {
-  assert (y != NULL && x != NULL && w != NULL);
-  if (T == 0 || n_out == 0)
-    return;
-  if (T <= STVA_GEMM_SMALL_MAX_T && n_in > 0 && stva_gemm_small_fast ())
-    {
-      stva_gemm_small_xwt (y, x, w, b, T, n_in, n_out, false);
-      return;
-    }
-  if (b != NULL)
-    for (size_t t = 0; t < T; t++)
-      memcpy (y + t * n_out, b, n_out * sizeof (float));
-  if (n_in == 0)
-    {
-      if (b == NULL)
-        memset (y, 0, T * n_out * sizeof (float));
-      return;
-    }
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) T, (int) n_out, (int) n_in,
-               1.0f, x, (int) n_in, w, (int) n_in, b != NULL ? 1.0f : 0.0f, y, (int) n_out);
+  stva_linear_forward_ld (y, n_out, x, w, b, T, n_in, n_out);
 }
 
 void

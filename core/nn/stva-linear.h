@@ -14,6 +14,10 @@
  * Overwrites y, which must not overlap x. */
 void stva_linear_forward  (float *y, const float *x, const float *w, const float *b,
                            size_t T, size_t n_in, size_t n_out);
+/* The same with y's rows ldy >= n_out floats apart: a block of output columns of a wider y
+ * (the model's two-thread forward gives each thread a range of w's rows and y's columns). */
+void stva_linear_forward_ld (float *y, size_t ldy, const float *x, const float *w,
+                             const float *b, size_t T, size_t n_in, size_t n_out);
 
 /* Adds dy's (T, n_out) contribution into dx (T, n_in), dw (n_out, n_in) and db (n_out); dx and
  * db may be NULL when the caller needs no input gradient or the layer has no bias. */

@@ -67,7 +67,8 @@ linear_loss (void *data)
 
 /* The few-rows product (stva-gemm-small.c) against cblas_sgemm in double-checked shapes: row
  * counts odd and even, widths with tails (n_in % 8, n_out % 4), with and without bias, vector
- * path and portable loop, and through stva_linear_forward at the switch-over row count. */
+ * path and portable loop, and through stva_linear_forward at the switch-over row count, also
+ * into a block of columns of a wider y (stva_linear_forward_ld). */
 static void
 test_linear_small (void)
 {
@@ -104,7 +105,7 @@ test_linear_small (void)
               for (int portable = 0; portable < 2; portable++)
                 {
                   memset (y, 0xff, T * n_out * sizeof (float));   /* NaNs: every y written */
-                  stva_gemm_small_xwt (y, x, w, bias ? b : NULL, T, n_in, n_out, portable);
+                  stva_gemm_small_xwt (y, n_out, x, w, bias ? b : NULL, T, n_in, n_out, portable);
                   for (size_t i = 0; i < T * n_out; i++)
                     g_assert_cmpfloat (fabs (y[i] - want[i]), <, tol * (1.0 + fabs (want[i])));
                 }
@@ -112,6 +113,20 @@ test_linear_small (void)
               stva_linear_forward (y, x, w, bias ? b : NULL, T, n_in, n_out);
               for (size_t i = 0; i < T * n_out; i++)
                 g_assert_cmpfloat (fabs (y[i] - want[i]), <, tol * (1.0 + fabs (want[i])));
+              /* into columns 2 .. 2 + n_out of rows n_out + 5 wide: the rest stays untouched */
+              size_t ld = n_out + 5;
+              float *wide = g_new (float, T * ld);
+              for (size_t i = 0; i < T * ld; i++)
+                wide[i] = -7.0f;
+              stva_linear_forward_ld (wide + 2, ld, x, w, bias ? b : NULL, T, n_in, n_out);
+              for (size_t t = 0; t < T; t++)
+                for (size_t j = 0; j < ld; j++)
+                  if (j < 2 || j >= 2 + n_out)
+                    g_assert_cmpfloat (wide[t * ld + j], ==, -7.0f);
+                  else
+                    g_assert_cmpfloat (fabs (wide[t * ld + j] - want[t * n_out + j - 2]), <,
+                                       tol * (1.0 + fabs (want[t * n_out + j - 2])));
+              g_free (wide);
             }
           g_free (x);
           g_free (w);
