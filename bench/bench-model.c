@@ -505,6 +505,8 @@ cmd_run (const char *dir,
   /* latency: one dialogue per call, a fresh output each time, the workspace reused (the
    * studio keeps one); mean and median over the test dialogues */
   StvaModelWorkspace *ws = stva_model_workspace_new (&model.config);
+  int lat_threads = stva_model_workspace_set_threads (ws, workers);
+  printf ("latency_threads %d\n", lat_threads);
   double *lat = malloc ((size_t) n_test * sizeof (double)), sum = 0.0, c0 = cpu_s ();
   for (int j = 0; j < n_test && (parts & PART_LATENCY); j++)
     {

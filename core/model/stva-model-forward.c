@@ -12,21 +12,58 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "stva-duo.h"
+#include "stva-gemm-small.h"
 #include "stva-nn.h"
 #include "stva-model-private.h"
 
 #define W(off) (params + (off))
 
-/* y (T, n_out) = x (T, n_in) · w' + b for one StvaLinearAt */
-static void
-linear (float             *y,
-        const float       *x,
-        const float       *params,
-        StvaLinearAt       at,
-        size_t             T,
-        size_t             n_in,
-        size_t             n_out)
+/* One half of a split product (stva-duo.h): part 0 takes output columns [0, half), part 1 the
+ * rest, each reading only its rows of w.  Through the few-rows kernel whatever the row count
+ * when the CPU has it (it reads w in place and is as fast as cblas_sgemm up to a few hundred
+ * rows here), so OpenBLAS is never entered from two threads at once. */
+typedef struct
 {
+  float       *y;
+  const float *x, *w, *b;
+  size_t       T, n_in, n_out, half;
+} SplitLinear;
+
+static void
+split_linear_part (void *arg,
+                   int   part)
+{
+  const SplitLinear *j = arg;
+  size_t o0 = part == 0 ? 0 : j->half, n = part == 0 ? j->half : j->n_out - j->half;
+  const float *b = j->b != NULL ? j->b + o0 : NULL;
+  if (stva_gemm_small_fast ())
+    stva_gemm_small_xwt (j->y + o0, j->n_out, j->x, j->w + o0 * j->n_in, b, j->T, j->n_in, n,
+                         false);
+  else
+    stva_linear_forward_ld (j->y + o0, j->n_out, j->x, j->w + o0 * j->n_in, b, j->T, j->n_in, n);
+}
+
+/* y (T, n_out) = x (T, n_in) · w' + b for one StvaLinearAt; on two threads when the workspace
+ * has its helper (stva_model_workspace_set_threads) and the product is wide enough to pay for
+ * the hand-over */
+static void
+linear (StvaModelWorkspace *ws,
+        float              *y,
+        const float        *x,
+        const float        *params,
+        StvaLinearAt        at,
+        size_t              T,
+        size_t              n_in,
+        size_t              n_out)
+{
+  if (ws->duo != NULL && n_out >= 64 && T > 0 && n_in > 0)
+    {
+      SplitLinear job = { .y = y, .x = x, .w = W (at.w), .b = W (at.b), .T = T, .n_in = n_in,
+                          .n_out = n_out, .half = (n_out / 2 + 7) / 8 * 8 };
+      stva_duo_run (ws->duo, split_linear_part, &job);
+      return;
+    }
   stva_linear_forward (y, x, W (at.w), W (at.b), T, n_in, n_out);
 }
 
@@ -121,7 +158,7 @@ forward_projection (StvaModelWorkspace    *ws,
 {
   const StvaModelConfig *c = &ws->config;
   size_t T = (size_t) ws->N, D = (size_t) c->D, F = (size_t) c->F[m];
-  linear (ws->p_lin[m], ws->xs[m], params, at->proj[m], T, F, D);
+  linear (ws, ws->p_lin[m], ws->xs[m], params, at->proj[m], T, F, D);
   stva_layernorm_forward (ws->p_ln[m], ws->p_mean[m], ws->p_rstd[m], ws->p_lin[m],
                           W (at->proj_ln[m].g), W (at->proj_ln[m].b), T, D);
   for (size_t i = 0; i < T; i++)
@@ -145,9 +182,9 @@ forward_msde (StvaModelWorkspace    *ws,
   int hi = c->ctx_window < c->win_future ? c->ctx_window : c->win_future;
   const float *h = ws->h[m];
 
-  linear (ws->mq[m], h, params, at->msde_q[m], T, D, D);
-  linear (ws->mk[m], h, params, at->msde_k[m], T, D, D);
-  linear (ws->mv[m], h, params, at->msde_v[m], T, D, D);
+  linear (ws, ws->mq[m], h, params, at->msde_q[m], T, D, D);
+  linear (ws, ws->mk[m], h, params, at->msde_k[m], T, D, D);
+  linear (ws, ws->mv[m], h, params, at->msde_v[m], T, D, D);
   for (int d = 0; d < ws->n_dlg; d++)
     {
       size_t r = (size_t) ws->row0[d] * D, Td = (size_t) ws->dlgs[d]->T;
@@ -162,15 +199,15 @@ forward_msde (StvaModelWorkspace    *ws,
       memcpy (ws->gin[m] + i * 2 * D, h + i * D, D * sizeof (float));
       memcpy (ws->gin[m] + i * 2 * D + D, ws->c[m] + i * D, D * sizeof (float));
     }
-  linear (ws->g[m], ws->gin[m], params, at->msde_gate[m], T, 2 * D, D);
+  linear (ws, ws->g[m], ws->gin[m], params, at->msde_gate[m], T, 2 * D, D);
   stva_sigmoid_forward (ws->g[m], ws->g[m], T * D);
-  linear (ws->et[m], ws->c[m], params, at->msde_enh[m], T, D, D);
+  linear (ws, ws->et[m], ws->c[m], params, at->msde_enh[m], T, D, D);
   stva_tanh_forward (ws->et[m], ws->et[m], T * D);
   for (size_t k = 0; k < T * D; k++)
     ws->r[m][k] = h[k] + ws->g[m][k] * ws->et[m][k];
   stva_layernorm_forward (ws->e[m], ws->e_mean[m], ws->e_rstd[m], ws->r[m],
                           W (at->msde_ln[m].g), W (at->msde_ln[m].b), T, D);
-  linear (ws->score + (size_t) m * T, ws->e[m], params, at->msde_beta[m], T, D, 1);
+  linear (ws, ws->score + (size_t) m * T, ws->e[m], params, at->msde_beta[m], T, D, 1);
 }
 
 /* β = softmax over present modalities; n = 3·β·e */
@@ -261,9 +298,9 @@ forward_pair (StvaModelWorkspace       *ws,
         {
           int m = mods[s];
           size_t off = (size_t) s * N * D;
-          linear (b->q + off, b->zin + off, params, g->q[m], N, D, D);
-          linear (b->k + off, b->zin + off, params, g->k[m], N, D, D);
-          linear (b->v + off, b->zin + off, params, g->v[m], N, D, D);
+          linear (ws, b->q + off, b->zin + off, params, g->q[m], N, D, D);
+          linear (ws, b->k + off, b->zin + off, params, g->k[m], N, D, D);
+          linear (ws, b->v + off, b->zin + off, params, g->v[m], N, D, D);
         }
       for (int d = 0; d < ws->n_dlg; d++)
         {
@@ -276,15 +313,15 @@ forward_pair (StvaModelWorkspace       *ws,
                              STVA_GRAPH_N_RELATIONS);
           _stva_scatter_pair (b->att, ws->gout, N, r0, T, D);
         }
-      linear (b->o, b->att, params, g->o, N2, D, D);
+      linear (ws, b->o, b->att, params, g->o, N2, D, D);
       if (ws->dropout_on)
         dropout_pair (b->o, b->keep1, ws, c->dropout, options->rng);
       stva_add_forward (b->r1, b->zin, b->o, N2 * D);
       stva_layernorm_forward (b->y1, b->mean1, b->rstd1, b->r1, W (g->ln1.g), W (g->ln1.b), N2,
                               D);
-      linear (b->f1, b->y1, params, g->ffn1, N2, D, fD);
+      linear (ws, b->f1, b->y1, params, g->ffn1, N2, D, fD);
       stva_gelu_forward (b->gl, b->f1, N2 * fD);
-      linear (b->f2, b->gl, params, g->ffn2, N2, fD, D);
+      linear (ws, b->f2, b->gl, params, g->ffn2, N2, fD, D);
       if (ws->dropout_on)
         dropout_pair (b->f2, b->keep2, ws, c->dropout, options->rng);
       stva_add_forward (b->r2, b->y1, b->f2, N2 * D);
@@ -314,7 +351,7 @@ forward_combine (StvaModelWorkspace    *ws,
       k++;
     }
   assert (k == nv);
-  linear (ws->cl[m], ws->cin[m], params, at->combine[m], T, nv * D, D);
+  linear (ws, ws->cl[m], ws->cin[m], params, at->combine[m], T, nv * D, D);
   stva_layernorm_forward (ws->cz[m], ws->c_mean[m], ws->c_rstd[m], ws->cl[m],
                           W (at->combine_ln[m].g), W (at->combine_ln[m].b), T, D);
   stva_rowscale_forward (ws->zbuf[m], ws->maskf[m], ws->cz[m], T, D);
@@ -335,9 +372,9 @@ forward_caf (StvaModelWorkspace    *ws,
     {
       if (m2 == m || !stva_model_config_active (c, m2))
         continue;
-      linear (ws->cq[m][m2], ws->z[m], params, at->caf_q[m][m2], T, D, D);
-      linear (ws->ck[m][m2], ws->z[m2], params, at->caf_k[m][m2], T, D, D);
-      linear (ws->cv[m][m2], ws->z[m2], params, at->caf_v[m][m2], T, D, D);
+      linear (ws, ws->cq[m][m2], ws->z[m], params, at->caf_q[m][m2], T, D, D);
+      linear (ws, ws->ck[m][m2], ws->z[m2], params, at->caf_k[m][m2], T, D, D);
+      linear (ws, ws->cv[m][m2], ws->z[m2], params, at->caf_v[m][m2], T, D, D);
       for (int d = 0; d < ws->n_dlg; d++)
         {
           size_t r = (size_t) ws->row0[d] * D, Td = (size_t) ws->dlgs[d]->T;
@@ -349,7 +386,7 @@ forward_caf (StvaModelWorkspace    *ws,
                              Td, Td, D, H, 1);
         }
       /* CA = catt · Woᵀ + bo, added onto the residual sum (dT_a is free during forward) */
-      linear (ws->dT_a, ws->catt[m][m2], params, at->caf_o[m][m2], T, D, D);
+      linear (ws, ws->dT_a, ws->catt[m][m2], params, at->caf_o[m][m2], T, D, D);
       stva_add_into (ws->usum[m], ws->dT_a, T * D);
     }
   stva_layernorm_forward (ws->upre[m], ws->u_mean[m], ws->u_rstd[m], ws->usum[m],
@@ -376,7 +413,7 @@ forward_classifier (StvaModelWorkspace       *ws,
         memcpy (ws->o_in + i * M * D + k * D, ws->u[m] + i * D, D * sizeof (float));
       k++;
     }
-  linear (ws->c1, ws->o_in, params, at->cls1, T, M * D, D);
+  linear (ws, ws->c1, ws->o_in, params, at->cls1, T, M * D, D);
   stva_gelu_forward (ws->cg, ws->c1, T * D);
   if (ws->dropout_on)
     for (int d = 0; d < ws->n_dlg; d++)
@@ -387,7 +424,7 @@ forward_classifier (StvaModelWorkspace       *ws,
       }
   else
     memcpy (ws->cd, ws->cg, T * D * sizeof (float));
-  linear (ws->logits, ws->cd, params, at->cls2, T, D, K);
+  linear (ws, ws->logits, ws->cd, params, at->cls2, T, D, K);
   stva_softmax_forward (ws->probs, ws->logits, T, K);
 }
 

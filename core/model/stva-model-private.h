@@ -11,6 +11,8 @@
  */
 #pragma once
 
+#include "stva-duo.h"
+
 #include <string.h>
 
 #include "stva-model.h"
@@ -34,6 +36,7 @@ typedef struct
 struct StvaModelWorkspace
 {
   StvaModelConfig config;
+  StvaDuo *duo;                      /* owned, or NULL: the forward's second thread */
   int      n_active;
   size_t   f_cap, i_cap, b_cap;      /* block sizes */
   float   *fblock;                   /* owned */

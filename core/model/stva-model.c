@@ -316,11 +316,26 @@ stva_model_workspace_new (const StvaModelConfig *config)
   return ws;
 }
 
+int
+stva_model_workspace_set_threads (StvaModelWorkspace *ws,
+                                  int                 threads)
+{
+  if (threads >= 2 && ws->duo == NULL)
+    ws->duo = stva_duo_new ();   /* NULL if the thread cannot start: one thread, as before */
+  else if (threads < 2 && ws->duo != NULL)
+    {
+      stva_duo_free (ws->duo);
+      ws->duo = NULL;
+    }
+  return ws->duo != NULL ? 2 : 1;
+}
+
 void
 stva_model_workspace_free (StvaModelWorkspace *ws)
 {
   if (ws == NULL)
     return;
+  stva_duo_free (ws->duo);
   free (ws->fblock);
   free (ws->iblock);
   free (ws->bblock);

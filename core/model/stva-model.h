@@ -90,6 +90,13 @@ typedef struct StvaModelWorkspace StvaModelWorkspace;
 /* A workspace for models of this config; it grows to the longest dialogue it sees. */
 StvaModelWorkspace *stva_model_workspace_new  (const StvaModelConfig *config);
 void                stva_model_workspace_free (StvaModelWorkspace *ws);
+/* threads >= 2: the workspace starts (once) a helper thread of its own, and every forward on it
+ * splits its wide linear products column-wise between the caller and the helper (the studio's
+ * one-dialogue call; results equal the one-thread forward's to rounding, see stva-duo.h);
+ * threads < 2 stops it.  Returns the threads now in use (1 if the thread could not start).
+ * Meant for a caller that runs one forward at a time with a core to spare, not for training
+ * workers, which already fill the cores. */
+int                 stva_model_workspace_set_threads (StvaModelWorkspace *ws, int threads);
 
 typedef struct
 {

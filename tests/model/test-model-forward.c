@@ -551,6 +551,82 @@ max_rel_diff (const float *a,
   return worst;
 }
 
+/* A workspace with its helper thread (stva_model_workspace_set_threads) predicts what a one-thread
+ * workspace predicts, every attention map included, to rounding (the split products go through
+ * another kernel), and the same bits every time; a pack too.  D = 64 so the products are wide
+ * enough to be split; a 40-utterance dialogue takes cblas_sgemm on one thread. */
+static void
+test_forward_duo (void)
+{
+  StvaModelConfig c;
+  tiny_config (&c);
+  c.D = 64;
+  StvaModel model;
+  g_assert_cmpint (stva_model_init (&model, &c, NULL), ==, STVA_OK);
+  enum { N_DLG = 3 };
+  const int lengths[N_DLG] = { 3, 40, 12 };
+  Dialogue d[N_DLG];
+  const StvaDialogue *dlgs[N_DLG];
+  for (int k = 0; k < N_DLG; k++)
+    {
+      dialogue_init (&d[k], &c, lengths[k], 70 + (uint64_t) k);
+      dlgs[k] = &d[k].dlg;
+    }
+  StvaModelWorkspace *one = stva_model_workspace_new (&c), *two = stva_model_workspace_new (&c);
+  g_assert_cmpint (stva_model_workspace_set_threads (one, 1), ==, 1);
+  g_assert_cmpint (stva_model_workspace_set_threads (two, 2), ==, 2);
+  g_assert_cmpint (stva_model_workspace_set_threads (two, 2), ==, 2);   /* idempotent */
+  StvaError error = { 0 };
+  size_t H = (size_t) c.H;
+  for (int k = 0; k < N_DLG; k++)
+    {
+      size_t T = (size_t) lengths[k];
+      StvaModelOutput a, b, b2;
+      g_assert_cmpint (stva_model_predict (&model, one, dlgs[k], &a, &error), ==, STVA_OK);
+      g_assert_cmpint (stva_model_predict (&model, two, dlgs[k], &b, &error), ==, STVA_OK);
+      g_assert_cmpint (stva_model_predict (&model, two, dlgs[k], &b2, &error), ==, STVA_OK);
+      g_assert_cmpfloat (max_rel_diff (b.logits, a.logits, T * K), <, 1e-5);
+      g_assert_cmpfloat (max_rel_diff (b.probs, a.probs, T * K), <, 1e-5);
+      g_assert_cmpfloat (max_rel_diff (b.beta, a.beta, T * 3), <, 1e-5);
+      for (int m = 0; m < STVA_N_MOD; m++)
+        {
+          g_assert_cmpfloat (max_rel_diff (b.msde_alpha[m], a.msde_alpha[m], T * T), <, 1e-5);
+          for (int m2 = 0; m2 < STVA_N_MOD; m2++)
+            if (m2 != m)
+              g_assert_cmpfloat (max_rel_diff (b.caf_alpha[m][m2], a.caf_alpha[m][m2],
+                                               H * T * T), <, 1e-5);
+        }
+      for (int p = 0; p < STVA_N_PAIRS; p++)
+        for (int l = 0; l < c.L; l++)
+          g_assert_cmpfloat (max_rel_diff (b.graph_alpha[p][l], a.graph_alpha[p][l],
+                                           H * 4 * T * T), <, 1e-5);
+      g_assert_cmpint (memcmp (b.logits, b2.logits, T * K * sizeof (float)), ==, 0);
+      g_assert_cmpint (memcmp (b.graph_alpha[0][0], b2.graph_alpha[0][0],
+                               H * 4 * T * T * sizeof (float)), ==, 0);
+      stva_model_output_clear (&a);
+      stva_model_output_clear (&b);
+      stva_model_output_clear (&b2);
+    }
+  /* a pack on two threads against the lone one-thread predictions */
+  StvaModelOutput outs[N_DLG];
+  g_assert_cmpint (stva_model_predict_batch (&model, two, dlgs, N_DLG, outs, &error), ==,
+                   STVA_OK);
+  for (int k = 0; k < N_DLG; k++)
+    {
+      StvaModelOutput a;
+      g_assert_cmpint (stva_model_predict (&model, one, dlgs[k], &a, &error), ==, STVA_OK);
+      g_assert_cmpfloat (max_rel_diff (outs[k].probs, a.probs, (size_t) lengths[k] * K), <, 1e-5);
+      stva_model_output_clear (&a);
+      stva_model_output_clear (&outs[k]);
+    }
+  g_assert_cmpint (stva_model_workspace_set_threads (two, 1), ==, 1);   /* stops the helper */
+  stva_model_workspace_free (one);
+  stva_model_workspace_free (two);
+  for (int k = 0; k < N_DLG; k++)
+    dialogue_clear (&d[k]);
+  stva_model_clear (&model);
+}
+
 /* A pack of dialogues stacked into one forward gives each dialogue what its lone forward gives
  * (training mode: dropout and modality dropout drawn from the dialogue's own RNG), its backward
  * the sum of the lone gradients, and stva_model_predict_batch the lone predictions with every
@@ -820,6 +896,7 @@ main (int   argc,
   g_test_add_func ("/model/forward/threads", test_forward_threads);
   g_test_add_func ("/model/forward/single", test_forward_single);
   g_test_add_func ("/model/forward/pack", test_forward_pack);
+  g_test_add_func ("/model/forward/duo", test_forward_duo);
   g_test_add_func ("/model/io/roundtrip", test_model_file);
   g_test_add_func ("/model/io/ablations", test_model_file_ablations);
   return g_test_run ();
