@@ -18,9 +18,10 @@
 #include <glib/gstdio.h>
 #include <libavutil/log.h>
 
-#include "stva-demo-writer.h"
 #include "stva-extract.h"
 #include "stva-media-reader.h"
+
+#include "clip-writer.h"
 
 #define W 160
 #define H 120
@@ -44,26 +45,22 @@ tmp_file (const char *name)
 }
 
 static void
-write_bytes (const char *path,
-             const void *data,
-             gsize       n)
+draw_bar (uint32_t *px,
+          int       i,
+          void     *user_data)
 {
-  g_autoptr (GError) gerror = NULL;
-
-  g_file_set_contents (path, data, (gssize) n, &gerror);
-  g_assert_no_error (gerror);
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      px[y * W + x] = abs (x - 6 * i) < 10 ? 0xd0d0d0 : 0x203050 + (uint32_t) y;
 }
 
-static GBytes *
-read_bytes (const char *path)
+static void
+tone (float   *x,
+      size_t   n,
+      int64_t  first,
+      void    *user_data)
 {
-  g_autoptr (GError) gerror = NULL;
-  char *data = NULL;
-  gsize n = 0;
-
-  g_file_get_contents (path, &data, &n, &gerror);
-  g_assert_no_error (gerror);
-  return g_bytes_new_take (data, n);
+  clip_sine (x, n, first, RATE_HZ, TONE_HZ, 0.4);
 }
 
 /* Writes a clip of N_FRAMES frames (a grey bar sweeping right) and/or a tone. */
@@ -72,35 +69,11 @@ write_clip (const char *path,
             bool        video,
             bool        audio)
 {
-  StvaError error = { 0 };
-  StvaDemoWriter *writer = NULL;
-  g_autofree uint32_t *px = g_new (uint32_t, W * H);
-  float tone[RATE_HZ / FPS];
-  int64_t k = 0;
+  ClipSpec spec = { .width = W, .height = H, .fps = FPS, .n_frames = N_FRAMES,
+                    .rate_hz = RATE_HZ, .draw = video ? draw_bar : NULL,
+                    .sound = audio ? tone : NULL };
 
-  if (stva_demo_writer_open (&writer, path, W, H, FPS, RATE_HZ, &error) != STVA_OK)
-    g_error ("%s", error.message);
-  for (int i = 0; i < N_FRAMES; i++)
-    {
-      if (video)
-        {
-          for (int y = 0; y < H; y++)
-            for (int x = 0; x < W; x++)
-              px[y * W + x] = abs (x - 6 * i) < 10 ? 0xd0d0d0 : 0x203050 + (uint32_t) y;
-          if (stva_demo_writer_video (writer, (const uint8_t *) px, W * 4, &error) != STVA_OK)
-            g_error ("%s", error.message);
-        }
-      if (audio)
-        {
-          for (size_t j = 0; j < G_N_ELEMENTS (tone); j++, k++)
-            tone[j] = (float) (0.4 * sin (2.0 * G_PI * TONE_HZ * (double) k / RATE_HZ));
-          if (stva_demo_writer_audio (writer, tone, G_N_ELEMENTS (tone), &error) != STVA_OK)
-            g_error ("%s", error.message);
-        }
-    }
-  if (stva_demo_writer_close (writer, &error) != STVA_OK)
-    g_error ("%s", error.message);
-  stva_demo_writer_free (writer);
+  clip_write (path, &spec);
 }
 
 static void
@@ -148,7 +121,7 @@ write_wav (const char *path,
         put_le16 (b + 44 + (i * (size_t) channels + (size_t) c) * 2,
                   (unsigned) (uint16_t) (int16_t) lrint (v * 32767.0));
       }
-  write_bytes (path, b, 44 + n_data);
+  clip_write_bytes (path, b, 44 + n_data);
 }
 
 /* Offset and size of the first top-level MP4 box of this type; false when there is none. */
@@ -332,7 +305,7 @@ test_empty (void)
 {
   g_autofree char *path = tmp_file ("empty.mp4");
 
-  write_bytes (path, "", 0);
+  clip_write_bytes (path, "", 0);
   assert_refused (path, STVA_ERR_MEDIA, "empty");
   g_remove (path);
 }
@@ -355,7 +328,7 @@ test_not_video (void)
   static const char srt[] = "1\n00:00:01,000 --> 00:00:02,500\nOh my God, you're here!\n\n";
   g_autoptr (GRand) rand = g_rand_new_with_seed (7);
 
-  write_bytes (text, srt, sizeof srt - 1);
+  clip_write_bytes (text, srt, sizeof srt - 1);
   assert_refused (text, STVA_ERR_MEDIA, NULL);
 
   for (int size = 16; size <= 65536; size *= 16)
@@ -364,7 +337,7 @@ test_not_video (void)
 
       for (int i = 0; i < size; i++)
         b[i] = (uint8_t) g_rand_int_range (rand, 0, 256);
-      write_bytes (noise, b, (gsize) size);
+      clip_write_bytes (noise, b, (gsize) size);
       assert_refused (noise, STVA_ERR_MEDIA, NULL);
     }
 
@@ -399,7 +372,7 @@ test_truncated (void)
 
       if (cut == 0 || cut >= size)
         continue;
-      write_bytes (path, data, cut);
+      clip_write_bytes (path, data, cut);
       assert_refused (path, STVA_ERR_MEDIA, k >= 2 ? "truncated" : NULL);
     }
 
@@ -415,7 +388,7 @@ test_truncated (void)
     g_byte_array_append (b, data + mdat_at, (guint) mdat_n);
     for (size_t cut = ftyp_n + 8; cut <= b->len; cut += b->len / 7)
       {
-        write_bytes (path, b->data, cut);
+        clip_write_bytes (path, b->data, cut);
         assert_refused (path, STVA_ERR_MEDIA, "without a readable index");
       }
   }
@@ -489,14 +462,14 @@ test_absurd_size (void)
     {
       g_autofree char *b = g_strconcat (headers[i], "0123456789abcdef0123456789abcdef", NULL);
 
-      write_bytes (y4m, b, strlen (b));
+      clip_write_bytes (y4m, b, strlen (b));
       assert_refused (y4m, STVA_ERR_MEDIA, NULL);
     }
 
   {
     static const char huge[] = "P5\n100000 100000\n255\n0123456789";
 
-    write_bytes (pgm, huge, sizeof huge - 1);
+    clip_write_bytes (pgm, huge, sizeof huge - 1);
     assert_refused (pgm, STVA_ERR_MEDIA, NULL);
   }
 
@@ -526,7 +499,7 @@ test_absurd_size (void)
           if (box >= 92 && i - 4 + box <= size)
             memset (b + i - 4 + box - 8, 0x7f, 8);
         }
-    write_bytes (mp4, b, size);
+    clip_write_bytes (mp4, b, size);
   }
   exercise (mp4);
   {
@@ -575,7 +548,7 @@ test_tiny_frames (void)
           for (size_t k = 0; k < n_frame; k++)
             g_string_append_c (y4m, (char) (k < (size_t) (w * h) ? 200 : 128));
         }
-      write_bytes (path, y4m->str, y4m->len);
+      clip_write_bytes (path, y4m->str, y4m->len);
       memset (rgb + n_rgb, 0xa5, 256);
       g_assert_cmpint (stva_media_reader_open (&reader, path, &error), ==, STVA_OK);
       for (;;)
@@ -626,7 +599,7 @@ test_corrupt_packets (void)
 
           memset (b + from, seed % 2 ? 0x00 : 0xff, mdat_n / 4);
         }
-      write_bytes (path, b, size);
+      clip_write_bytes (path, b, size);
       o = exercise (path);
       /* the index is intact: the file opens, and the damage is concealed or reported */
       g_assert_cmpint (o.open, ==, STVA_OK);
@@ -643,7 +616,7 @@ test_corrupt_packets (void)
       for (int k = 0; k < 4; k++)
         b[moov_at + 8 + (size_t) g_rand_int_range (rand, 0, (gint32) (moov_n - 8))]
           ^= (uint8_t) (1u << g_rand_int_range (rand, 0, 8));
-      write_bytes (path, b, size);
+      clip_write_bytes (path, b, size);
       exercise (path);
     }
   g_remove (path);
@@ -675,9 +648,9 @@ test_corpus (void)
 
       if (!g_str_has_prefix (name, "refuse-") && !g_str_has_prefix (name, "any-"))
         continue;
-      bytes = read_bytes (from);
+      bytes = clip_read_bytes (from);
       g_assert_cmpuint (g_bytes_get_size (bytes), <, 20000);
-      write_bytes (to, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      clip_write_bytes (to, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
       if (g_str_has_prefix (name, "refuse-"))
         {
           assert_refused (to, STVA_ERR_MEDIA, NULL);
@@ -723,13 +696,13 @@ test_extract_batch (void)
       items[i] = (StvaExtractItem){ .media_path = paths[i], .start_s = 0.0, .end_s = -1.0,
                                     .text = NULL, .dialogue = i };
     }
-  write_bytes (paths[0], data, size);
-  write_bytes (paths[1], "", 0);
-  write_bytes (paths[2], data, size);
-  write_bytes (paths[3], data, size * 2 / 3);
-  write_bytes (paths[4], "not a video\n", 12);
+  clip_write_bytes (paths[0], data, size);
+  clip_write_bytes (paths[1], "", 0);
+  clip_write_bytes (paths[2], data, size);
+  clip_write_bytes (paths[3], data, size * 2 / 3);
+  clip_write_bytes (paths[4], "not a video\n", 12);
   write_clip (paths[5], true, false);
-  write_bytes (paths[6], data, size);
+  clip_write_bytes (paths[6], data, size);
   items[6].start_s = 0.25;  /* a part of a good clip */
   items[6].end_s = 0.75;
 
@@ -806,7 +779,7 @@ main (int    argc,
   g_assert_no_error (gerror);
   good_path = tmp_file ("good.mp4");
   write_clip (good_path, true, true);
-  good = read_bytes (good_path);
+  good = clip_read_bytes (good_path);
 
   g_test_add_func ("/core/bad-media/good", test_good);
   g_test_add_func ("/core/bad-media/empty", test_empty);

@@ -16,6 +16,8 @@
 #include "stva-demo-writer.h"
 #include "stva-media-reader.h"
 
+#include "clip-writer.h"
+
 /* ---- the clip ----------------------------------------------------------------------------- */
 
 #define W 320
@@ -52,7 +54,8 @@ square_x (int i)
 
 static void
 draw_frame (uint32_t *px,
-            int       i)
+            int       i,
+            void     *user_data)
 {
   for (int y = 0; y < H; y++)
     for (int x = 0; x < W; x++)
@@ -65,6 +68,15 @@ draw_frame (uint32_t *px,
       }
 }
 
+static void
+tone (float   *x,
+      size_t   n,
+      int64_t  first,
+      void    *user_data)
+{
+  clip_sine (x, n, first, RATE_HZ, TONE_HZ, TONE_AMP);
+}
+
 /* Writes the clip to path, with video and/or audio (a writer given no frames of one kind
  * writes a file without that stream). */
 static void
@@ -72,56 +84,11 @@ write_clip (const char *path,
             bool        video,
             bool        audio)
 {
-  StvaError error = { 0 };
-  StvaDemoWriter *writer = NULL;
-  g_autofree uint32_t *px = g_new (uint32_t, W * H);
-  float tone[RATE_HZ / FPS];
-  int64_t k = 0;
+  ClipSpec spec = { .width = W, .height = H, .fps = FPS, .n_frames = N_FRAMES,
+                    .rate_hz = RATE_HZ, .draw = video ? draw_frame : NULL,
+                    .sound = audio ? tone : NULL };
 
-  g_assert_cmpint (stva_demo_writer_open (&writer, path, W, H, FPS, RATE_HZ, &error), ==,
-                   STVA_OK);
-  for (int i = 0; i < N_FRAMES; i++)
-    {
-      if (video)
-        {
-          draw_frame (px, i);
-          g_assert_cmpint (stva_demo_writer_video (writer, (const uint8_t *) px, W * 4, &error),
-                           ==, STVA_OK);
-        }
-      if (audio)
-        {
-          for (size_t j = 0; j < G_N_ELEMENTS (tone); j++, k++)
-            tone[j] = (float) (TONE_AMP * sin (2.0 * G_PI * TONE_HZ * (double) k / RATE_HZ));
-          g_assert_cmpint (stva_demo_writer_audio (writer, tone, G_N_ELEMENTS (tone), &error), ==,
-                           STVA_OK);
-        }
-    }
-  if (stva_demo_writer_close (writer, &error) != STVA_OK)
-    g_error ("%s", error.message);
-  stva_demo_writer_free (writer);
-}
-
-static GBytes *
-read_bytes (const char *path)
-{
-  g_autoptr (GError) gerror = NULL;
-  char *data = NULL;
-  gsize n = 0;
-
-  g_file_get_contents (path, &data, &n, &gerror);
-  g_assert_no_error (gerror);
-  return g_bytes_new_take (data, n);
-}
-
-static void
-write_bytes (const char *path,
-             const void *data,
-             gsize       n)
-{
-  g_autoptr (GError) gerror = NULL;
-
-  g_file_set_contents (path, data, (gssize) n, &gerror);
-  g_assert_no_error (gerror);
+  clip_write (path, &spec);
 }
 
 /* Centre of the reddish pixels of an RGB24 frame, and their mean colour; false when none. */
@@ -438,8 +405,8 @@ test_deterministic (void)
 
   write_clip (a, true, true);
   write_clip (b, true, true);
-  bytes_a = read_bytes (a);
-  bytes_b = read_bytes (b);
+  bytes_a = clip_read_bytes (a);
+  bytes_b = clip_read_bytes (b);
   g_test_message ("%s: %zu bytes", a, g_bytes_get_size (bytes_a));
   g_assert_true (g_bytes_equal (bytes_a, bytes_b));
   {
@@ -482,7 +449,7 @@ test_bad_input (void)
   g_autofree char *text = tmp_file ("notes.mp4");
   g_autofree char *missing = tmp_file ("missing.mp4");
   g_autofree char *trunc = tmp_file ("truncated.mp4");
-  g_autoptr (GBytes) clip = read_bytes (clip_path);
+  g_autoptr (GBytes) clip = clip_read_bytes (clip_path);
   const uint8_t *data = g_bytes_get_data (clip, NULL);
   size_t size = g_bytes_get_size (clip);
   StvaError error = { 0 };
@@ -491,7 +458,7 @@ test_bad_input (void)
   size_t n = 0;
   StvaStatus status;
 
-  write_bytes (empty, "", 0);
+  clip_write_bytes (empty, "", 0);
   status = stva_media_reader_open (&reader, empty, &error);
   assert_media_error (status, &error, STVA_ERR_MEDIA, empty, NULL);
   g_assert_null (reader);
@@ -502,7 +469,7 @@ test_bad_input (void)
   {
     static const char notes[] = "Session 1, take 3.\nThe red square moves to the right.\n";
 
-    write_bytes (text, notes, sizeof notes - 1);
+    clip_write_bytes (text, notes, sizeof notes - 1);
   }
   status = stva_media_reader_open (&reader, text, &error);
   assert_media_error (status, &error, STVA_ERR_MEDIA, text, NULL);
@@ -516,7 +483,7 @@ test_bad_input (void)
   assert_media_error (status, &error, STVA_ERR_IO, tmp_dir, NULL);
 
   /* cut in half: the index (moved to the front) survives, the data does not */
-  write_bytes (trunc, data, size / 2);
+  clip_write_bytes (trunc, data, size / 2);
   status = stva_media_reader_open (&reader, trunc, &error);
   assert_media_error (status, &error, STVA_ERR_MEDIA, trunc, "truncated");
   status = stva_media_read_audio (trunc, 0.0, -1.0, &x, &n, &error);
@@ -527,7 +494,7 @@ test_bad_input (void)
     {
       StvaError quiet = { 0 };
 
-      write_bytes (trunc, data, cut);
+      clip_write_bytes (trunc, data, cut);
       status = stva_media_reader_open (&reader, trunc, &quiet);
       if (status != STVA_ERR_MEDIA || strstr (quiet.message, trunc) == NULL)
         g_error ("%s cut at %zu of %zu bytes: %s: %s", trunc, cut, size,
@@ -551,7 +518,7 @@ test_bad_input (void)
 
       for (int k = 0; k < 24; k++)  /* past the index (moov), which is the first few KB */
         bad[g_rand_int_range (rand, (gint32) (size / 4), (gint32) size)] ^= 1u << (k % 8);
-      write_bytes (trunc, bad, size);
+      clip_write_bytes (trunc, bad, size);
       status = stva_media_reader_open (&reader, trunc, &quiet);
       while (status == STVA_OK)
         {
