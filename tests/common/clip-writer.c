@@ -13,7 +13,9 @@
 
 void
 clip_write (const char     *path,
-            const ClipSpec *spec)
+            const ClipSpec *spec,
+            bool            video,
+            bool            audio)
 {
   StvaError error = { 0 };
   StvaDemoWriter *writer = NULL;
@@ -28,16 +30,16 @@ clip_write (const char     *path,
     g_error ("%s", error.message);
   for (int i = 0; i < spec->n_frames; i++)
     {
-      if (spec->draw != NULL)
+      if (video)
         {
           spec->draw (px, i, spec->user_data);
           if (stva_demo_writer_video (writer, (const uint8_t *) px, spec->width * 4, &error)
               != STVA_OK)
             g_error ("%s", error.message);
         }
-      if (spec->sound != NULL)
+      if (audio)
         {
-          spec->sound (x, n_samples, first, spec->user_data);
+          spec->sound (x, n_samples, first, spec->rate_hz, spec->user_data);
           first += (int64_t) n_samples;
           if (stva_demo_writer_audio (writer, x, n_samples, &error) != STVA_OK)
             g_error ("%s", error.message);
@@ -49,24 +51,37 @@ clip_write (const char     *path,
 }
 
 void
-clip_sine (float   *x,
+clip_tone (float   *x,
            size_t   n,
            int64_t  first,
            int      rate_hz,
-           double   hz,
-           double   amp)
+           void    *user_data)
 {
+  const ClipTone *tone = user_data;
+
   for (size_t i = 0; i < n; i++)
-    x[i] = (float) (amp * sin (2.0 * G_PI * hz * (double) (first + (int64_t) i) / rate_hz));
+    x[i] = (float) (tone->amp * sin (2.0 * G_PI * tone->hz * (double) (first + (int64_t) i)
+                                     / rate_hz));
 }
 
 void
 clip_silence (float   *x,
               size_t   n,
               int64_t  first,
+              int      rate_hz,
               void    *user_data)
 {
   memset (x, 0, n * sizeof *x);
+}
+
+char *
+clip_tmp_dir (const char *tmpl)
+{
+  g_autoptr (GError) gerror = NULL;
+  char *dir = g_dir_make_tmp (tmpl, &gerror);
+
+  g_assert_no_error (gerror);
+  return dir;
 }
 
 GBytes *

@@ -2,7 +2,8 @@
  *
  * Test clips shared by the media and feature tests: a clip of drawn frames and/or generated
  * sound written with the demo writer (deterministic: one spec gives the same bytes every
- * time), and whole-file reads and writes that fail the test on error.
+ * time), a temporary folder to write them in, and whole-file reads and writes that fail the
+ * test on error.
  */
 #pragma once
 
@@ -16,8 +17,8 @@
  * apart; it still holds the previous frame, and zeros before the first. */
 typedef void (*ClipDrawFunc) (uint32_t *px, int i, void *user_data);
 
-/* Fills x[0 .. n) with samples first .. first + n - 1 of the sound. */
-typedef void (*ClipSoundFunc) (float *x, size_t n, int64_t first, void *user_data);
+/* Fills x[0 .. n) with samples first .. first + n - 1 of the sound, at rate_hz. */
+typedef void (*ClipSoundFunc) (float *x, size_t n, int64_t first, int rate_hz, void *user_data);
 
 typedef struct
 {
@@ -26,20 +27,32 @@ typedef struct
   int            fps;
   int            n_frames;
   int            rate_hz;     /* audio; rate_hz / fps samples go with each frame */
-  ClipDrawFunc   draw;        /* NULL: a file without video */
-  ClipSoundFunc  sound;       /* NULL: a file without audio */
+  ClipDrawFunc   draw;
+  ClipSoundFunc  sound;
   void          *user_data;   /* borrowed; passed to both */
 } ClipSpec;
 
-/* Writes the clip to path, frame by frame (the picture, then its share of the sound); fails
- * the test on error. */
-void    clip_write       (const char *path, const ClipSpec *spec);
+/* Writes the clip to path, frame by frame (the picture, then its share of the sound), with
+ * video and/or audio: a file without the other stream; fails the test on error. */
+void    clip_write       (const char *path, const ClipSpec *spec, bool video, bool audio);
 
-/* x[i] = amp · sin (2π hz (first + i) / rate_hz): a tone that runs on across calls. */
-void    clip_sine        (float *x, size_t n, int64_t first, int rate_hz, double hz, double amp);
+/* A sine tone, for clip_tone. */
+typedef struct
+{
+  double hz;
+  double amp;
+} ClipTone;
+
+/* A ClipSoundFunc whose user_data is a ClipTone: x[i] = amp · sin (2π hz (first + i) / rate_hz),
+ * a tone that runs on from frame to frame. */
+void    clip_tone        (float *x, size_t n, int64_t first, int rate_hz, void *user_data);
 
 /* A ClipSoundFunc for silence. */
-void    clip_silence     (float *x, size_t n, int64_t first, void *user_data);
+void    clip_silence     (float *x, size_t n, int64_t first, int rate_hz, void *user_data);
+
+/* (transfer full) A new temporary folder for a test's files, named after tmpl (which ends in
+ * XXXXXX); fails the test on error. */
+char   *clip_tmp_dir     (const char *tmpl);
 
 /* (transfer full) The bytes of path. */
 GBytes *clip_read_bytes  (const char *path);

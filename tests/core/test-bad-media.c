@@ -54,27 +54,11 @@ draw_bar (uint32_t *px,
       px[y * W + x] = abs (x - 6 * i) < 10 ? 0xd0d0d0 : 0x203050 + (uint32_t) y;
 }
 
-static void
-tone (float   *x,
-      size_t   n,
-      int64_t  first,
-      void    *user_data)
-{
-  clip_sine (x, n, first, RATE_HZ, TONE_HZ, 0.4);
-}
-
-/* Writes a clip of N_FRAMES frames (a grey bar sweeping right) and/or a tone. */
-static void
-write_clip (const char *path,
-            bool        video,
-            bool        audio)
-{
-  ClipSpec spec = { .width = W, .height = H, .fps = FPS, .n_frames = N_FRAMES,
-                    .rate_hz = RATE_HZ, .draw = video ? draw_bar : NULL,
-                    .sound = audio ? tone : NULL };
-
-  clip_write (path, &spec);
-}
+/* The clip: N_FRAMES frames of a grey bar sweeping right, and a tone. */
+static ClipTone tone = { .hz = TONE_HZ, .amp = 0.4 };
+static const ClipSpec spec = { .width = W, .height = H, .fps = FPS, .n_frames = N_FRAMES,
+                               .rate_hz = RATE_HZ, .draw = draw_bar, .sound = clip_tone,
+                               .user_data = &tone };
 
 static void
 put_le16 (uint8_t *p, unsigned v)
@@ -403,14 +387,14 @@ test_one_stream (void)
   g_autofree char *wav = tmp_file ("tone.wav");
   Outcome o;
 
-  write_clip (video_only, true, false);
+  clip_write (video_only, &spec, true, false);
   o = exercise (video_only);
   g_assert_cmpint (o.open, ==, STVA_OK);
   g_assert_cmpint (o.n_frames, ==, N_FRAMES);
   g_assert_cmpint (o.audio, ==, STVA_ERR_MEDIA);
   g_assert_nonnull (strstr (o.message, "no audio stream"));
 
-  write_clip (audio_only, false, true);
+  clip_write (audio_only, &spec, false, true);
   o = exercise (audio_only);
   g_assert_cmpint (o.open, ==, STVA_OK);
   g_assert_cmpint (o.frames, ==, STVA_ERR_MEDIA);
@@ -701,7 +685,7 @@ test_extract_batch (void)
   clip_write_bytes (paths[2], data, size);
   clip_write_bytes (paths[3], data, size * 2 / 3);
   clip_write_bytes (paths[4], "not a video\n", 12);
-  write_clip (paths[5], true, false);
+  clip_write (paths[5], &spec, true, false);
   clip_write_bytes (paths[6], data, size);
   items[6].start_s = 0.25;  /* a part of a good clip */
   items[6].end_s = 0.75;
@@ -769,16 +753,14 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr (GError) gerror = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
   av_log_set_level (AV_LOG_QUIET);  /* broken inputs make FFmpeg talk; the checks say enough */
 
-  tmp_dir = g_dir_make_tmp ("stva-test-bad-media-XXXXXX", &gerror);
-  g_assert_no_error (gerror);
+  tmp_dir = clip_tmp_dir ("stva-test-bad-media-XXXXXX");
   good_path = tmp_file ("good.mp4");
-  write_clip (good_path, true, true);
+  clip_write (good_path, &spec, true, true);
   good = clip_read_bytes (good_path);
 
   g_test_add_func ("/core/bad-media/good", test_good);

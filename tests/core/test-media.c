@@ -68,28 +68,11 @@ draw_frame (uint32_t *px,
       }
 }
 
-static void
-tone (float   *x,
-      size_t   n,
-      int64_t  first,
-      void    *user_data)
-{
-  clip_sine (x, n, first, RATE_HZ, TONE_HZ, TONE_AMP);
-}
-
-/* Writes the clip to path, with video and/or audio (a writer given no frames of one kind
- * writes a file without that stream). */
-static void
-write_clip (const char *path,
-            bool        video,
-            bool        audio)
-{
-  ClipSpec spec = { .width = W, .height = H, .fps = FPS, .n_frames = N_FRAMES,
-                    .rate_hz = RATE_HZ, .draw = video ? draw_frame : NULL,
-                    .sound = audio ? tone : NULL };
-
-  clip_write (path, &spec);
-}
+/* The clip: draw_frame's square and the tone; clip_write writes both streams or one. */
+static ClipTone tone = { .hz = TONE_HZ, .amp = TONE_AMP };
+static const ClipSpec spec = { .width = W, .height = H, .fps = FPS, .n_frames = N_FRAMES,
+                               .rate_hz = RATE_HZ, .draw = draw_frame, .sound = clip_tone,
+                               .user_data = &tone };
 
 /* Centre of the reddish pixels of an RGB24 frame, and their mean colour; false when none. */
 static bool
@@ -403,8 +386,8 @@ test_deterministic (void)
   g_autoptr (GBytes) bytes_a = NULL;
   g_autoptr (GBytes) bytes_b = NULL;
 
-  write_clip (a, true, true);
-  write_clip (b, true, true);
+  clip_write (a, &spec, true, true);
+  clip_write (b, &spec, true, true);
   bytes_a = clip_read_bytes (a);
   bytes_b = clip_read_bytes (b);
   g_test_message ("%s: %zu bytes", a, g_bytes_get_size (bytes_a));
@@ -562,7 +545,7 @@ test_one_stream (void)
   bool eof;
   StvaStatus status;
 
-  write_clip (video_only, true, false);
+  clip_write (video_only, &spec, true, false);
   g_assert_cmpint (stva_media_reader_open (&reader, video_only, &error), ==, STVA_OK);
   info = stva_media_reader_info (reader);
   g_assert_true (info->has_video);
@@ -578,7 +561,7 @@ test_one_stream (void)
   assert_media_error (status, &error, STVA_ERR_MEDIA, video_only, ": no audio stream");
   g_assert_null (x);
 
-  write_clip (audio_only, false, true);
+  clip_write (audio_only, &spec, false, true);
   g_assert_cmpint (stva_media_reader_open (&reader, audio_only, &error), ==, STVA_OK);
   info = stva_media_reader_info (reader);
   g_assert_false (info->has_video);
@@ -601,16 +584,14 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr (GError) gerror = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
   av_log_set_level (AV_LOG_QUIET);  /* bad inputs make FFmpeg talk; the checks say enough */
 
-  tmp_dir = g_dir_make_tmp ("stva-test-media-XXXXXX", &gerror);
-  g_assert_no_error (gerror);
+  tmp_dir = clip_tmp_dir ("stva-test-media-XXXXXX");
   clip_path = tmp_file ("clip.mp4");
-  write_clip (clip_path, true, true);
+  clip_write (clip_path, &spec, true, true);
 
   g_test_add_func ("/core/media/probe", test_probe);
   g_test_add_func ("/core/media/frames", test_frames);

@@ -10,15 +10,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <cairo.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "stva-demo-face.h"
-#include "stva-demo-writer.h"
 #include "stva-extract.h"
 #include "stva-media-log.h"
 #include "stva-text.h"
+
+#include "clip-writer.h"
+#include "drawn-face.h"
 
 #define W 320
 #define H 240
@@ -34,44 +34,46 @@ typedef struct
   StvaTextEncoder *enc;
 } Fixture;
 
+/* Frame f of clip k: a drawn face talking. */
+static void
+draw_talk (uint32_t *px,
+           int       f,
+           void     *user_data)
+{
+  int k = *(const int *) user_data;
+  StvaDemoExpr expr = { 0 };
+  expr.eye_open = 1.0;
+  expr.mouth_open = 0.5 + 0.5 * sin (f * 0.7);
+  expr.mouth_curve = k * 0.2;
+  drawn_face_words (px, k % 6, &expr, W, H);
+}
+
+/* The sound of clip k: a 150 Hz + 300 Hz buzz, louder for larger k. */
+static void
+buzz (float   *x,
+      size_t   n,
+      int64_t  first,
+      int      rate_hz,
+      void    *user_data)
+{
+  int k = *(const int *) user_data;
+  for (size_t i = 0; i < n; i++)
+    {
+      double t = (double) (first + (int64_t) i) / rate_hz;
+      x[i] = (float) ((0.05 + 0.1 * k) * (sin (2 * M_PI * 150 * t)
+                                          + 0.5 * sin (2 * M_PI * 300 * t)));
+    }
+}
+
 /* A clip of n_frames of a drawn face with a 150 Hz + 300 Hz buzz, louder for larger k. */
 static void
 write_clip (const char *path,
             int         k,
             int         n_frames)
 {
-  StvaError error = { 0 };
-  StvaDemoWriter *w = NULL;
-  g_assert_cmpint (stva_demo_writer_open (&w, path, W, H, FPS, RATE, &error), ==, STVA_OK);
-  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
-  cairo_t *cr = cairo_create (s);
-  StvaDemoFace face;
-  stva_demo_face_preset (k % 6, &face);
-  float *audio = g_new (float, RATE / FPS);
-  for (int f = 0; f < n_frames; f++)
-    {
-      StvaDemoExpr expr = { 0 };
-      expr.eye_open = 1.0;
-      expr.mouth_open = 0.5 + 0.5 * sin (f * 0.7);
-      expr.mouth_curve = k * 0.2;
-      stva_demo_face_draw (cr, W, H, &face, &expr);
-      cairo_surface_flush (s);
-      g_assert_cmpint (stva_demo_writer_video (w, cairo_image_surface_get_data (s),
-                                               cairo_image_surface_get_stride (s), &error),
-                       ==, STVA_OK);
-      for (int i = 0; i < RATE / FPS; i++)
-        {
-          double t = (double) (f * (RATE / FPS) + i) / RATE;
-          audio[i] = (float) ((0.05 + 0.1 * k) * (sin (2 * M_PI * 150 * t)
-                                                  + 0.5 * sin (2 * M_PI * 300 * t)));
-        }
-      g_assert_cmpint (stva_demo_writer_audio (w, audio, RATE / FPS, &error), ==, STVA_OK);
-    }
-  g_assert_cmpint (stva_demo_writer_close (w, &error), ==, STVA_OK);
-  stva_demo_writer_free (w);
-  g_free (audio);
-  cairo_destroy (cr);
-  cairo_surface_destroy (s);
+  ClipSpec spec = { .width = W, .height = H, .fps = FPS, .n_frames = n_frames, .rate_hz = RATE,
+                    .draw = draw_talk, .sound = buzz, .user_data = &k };
+  clip_write (path, &spec, true, true);
 }
 
 static const char *const texts[N_CLIPS + 1] = {
@@ -84,9 +86,7 @@ fixture_set_up (Fixture       *fx,
                 gconstpointer  data)
 {
   (void) data;
-  GError *gerror = NULL;
-  fx->dir = g_dir_make_tmp ("stva-extract-XXXXXX", &gerror);
-  g_assert_no_error (gerror);
+  fx->dir = clip_tmp_dir ("stva-extract-XXXXXX");
   fx->cache = g_build_filename (fx->dir, "cache", NULL);
   for (int k = 0; k < N_CLIPS; k++)
     {

@@ -9,27 +9,13 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
-#include <time.h>
 
-#include <cairo.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "stva-demo-face.h"
 #include "stva-face-dlib.h"
 
-/* dlib's detector runs ~20-70x slower under AddressSanitizer: sanitizer builds check every
- * code path on fewer characters, so that the test takes minutes, not an hour */
-#if defined(__SANITIZE_ADDRESS__)
-#define N_CHARACTERS 2
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define N_CHARACTERS 2
-#endif
-#endif
-#ifndef N_CHARACTERS
-#define N_CHARACTERS STVA_DEMO_N_FACES
-#endif
+#include "drawn-face.h"
 
 #define W 320
 #define H 240
@@ -52,41 +38,6 @@ static const Expression expressions[] = {
                  .head_pitch = 0.1 } },
 };
 #define N_EXPRESSIONS (sizeof expressions / sizeof expressions[0])
-
-static double
-now_s (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-/* Draws character `preset` with expr and unpacks Cairo's xRGB words into packed RGB. */
-static void
-draw_rgb (uint8_t            *rgb,
-          int                 preset,
-          const StvaDemoExpr *expr)
-{
-  StvaDemoFace face;
-  stva_demo_face_preset (preset, &face);
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
-  cairo_t *cr = cairo_create (surface);
-  stva_demo_face_draw (cr, W, H, &face, expr);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  const uint8_t *data = cairo_image_surface_get_data (surface);
-  int stride = cairo_image_surface_get_stride (surface);
-  for (int y = 0; y < H; y++)
-    for (int x = 0; x < W; x++)
-      {
-        uint32_t px;
-        memcpy (&px, data + (size_t) y * stride + 4 * x, 4);
-        rgb[3 * (y * W + x)] = (px >> 16) & 0xff;
-        rgb[3 * (y * W + x) + 1] = (px >> 8) & 0xff;
-        rgb[3 * (y * W + x) + 2] = px & 0xff;
-      }
-  cairo_surface_destroy (surface);
-}
 
 static StvaFaceImage
 rgb_image (const uint8_t *rgb)
@@ -160,15 +111,15 @@ test_frontal (void)
     for (size_t e = 0; e < N_EXPRESSIONS; e++)
       {
         g_autofree char *what = g_strdup_printf ("character %d, %s", p, expressions[e].name);
-        draw_rgb (rgb, p, &expressions[e].expr);
+        drawn_face_rgb (rgb, p, &expressions[e].expr, W, H);
         StvaFaceImage image = rgb_image (rgb);
         StvaFaceBox boxes[4];
         int n = 0;
 
-        double t0 = now_s ();
+        double t0 = drawn_now_s ();
         g_assert_cmpint (stva_face_dlib_detect (det, &image, 2.0, boxes, 4, &n, &error), ==,
                          STVA_OK);
-        t_detect += now_s () - t0;
+        t_detect += drawn_now_s () - t0;
         n_frames++;
         if (n != 1)
           g_error ("%s: %d faces found, want 1", what, n);
@@ -207,7 +158,7 @@ test_turned_away (void)
 
   for (int p = 0; p < N_CHARACTERS; p++)
     {
-      draw_rgb (rgb, p, &away);
+      drawn_face_rgb (rgb, p, &away, W, H);
       StvaFaceImage image = rgb_image (rgb);
       StvaFaceBox box;
       float lm[2 * STVA_FACE_N_LANDMARKS];
@@ -231,7 +182,7 @@ test_grey_and_box (void)
   g_assert_cmpint (stva_face_dlib_new (&det, model, &error), ==, STVA_OK);
   g_autofree uint8_t *rgb = g_malloc (3 * W * H);
   g_autofree uint8_t *grey = g_malloc (W * H);
-  draw_rgb (rgb, 2, &expressions[0].expr);
+  drawn_face_rgb (rgb, 2, &expressions[0].expr, W, H);
   for (int i = 0; i < W * H; i++)
     grey[i] = (uint8_t) ((77 * rgb[3 * i] + 150 * rgb[3 * i + 1] + 29 * rgb[3 * i + 2] + 128)
                          >> 8);
@@ -333,10 +284,10 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   StvaError error = { 0 };
-  double t0 = now_s ();
+  double t0 = drawn_now_s ();
   if (stva_face_model_load (&model, NULL, &error) != STVA_OK)
     g_error ("%s", error.message);
-  g_test_message ("model loaded in %.2f s", now_s () - t0);
+  g_test_message ("model loaded in %.2f s", drawn_now_s () - t0);
 
   g_test_add_func ("/features/face-dlib/frontal", test_frontal);
   g_test_add_func ("/features/face-dlib/turned-away", test_turned_away);

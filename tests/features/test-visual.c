@@ -12,27 +12,14 @@
 #include <string.h>
 #include <time.h>
 
-#include <cairo.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "stva-demo-face.h"
-#include "stva-demo-writer.h"
 #include "stva-media-log.h"
 #include "stva-visual.h"
 
-/* dlib's detector runs ~20-70x slower under AddressSanitizer: sanitizer builds check every
- * code path on fewer characters, so that the test takes minutes, not an hour */
-#if defined(__SANITIZE_ADDRESS__)
-#define N_CHARACTERS 2
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define N_CHARACTERS 2
-#endif
-#endif
-#ifndef N_CHARACTERS
-#define N_CHARACTERS STVA_DEMO_N_FACES
-#endif
+#include "clip-writer.h"
+#include "drawn-face.h"
 
 #define W 320
 #define H 240
@@ -42,14 +29,6 @@ static StvaFaceModel *model;          /* owned; shared by the extractors of all 
 static StvaVisualExtractor *ex;       /* owned */
 static char *tmp_dir;                 /* owned */
 
-static double
-now_s (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* CPU time of the process: wall time on a shared machine says little */
 static double
 cpu_s (void)
@@ -57,43 +36,6 @@ cpu_s (void)
   struct timespec ts;
   clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
   return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-/* ---- drawing ------------------------------------------------------------------------------ */
-
-static cairo_surface_t *
-draw_surface (int                 preset,
-              const StvaDemoExpr *expr)
-{
-  StvaDemoFace face;
-  stva_demo_face_preset (preset, &face);
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
-  cairo_t *cr = cairo_create (surface);
-  stva_demo_face_draw (cr, W, H, &face, expr);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  return surface;
-}
-
-/* Draws one frame as packed RGB into rgb (W * H * 3 bytes). */
-static void
-draw_rgb (uint8_t            *rgb,
-          int                 preset,
-          const StvaDemoExpr *expr)
-{
-  cairo_surface_t *surface = draw_surface (preset, expr);
-  const uint8_t *data = cairo_image_surface_get_data (surface);
-  int stride = cairo_image_surface_get_stride (surface);
-  for (int y = 0; y < H; y++)
-    for (int x = 0; x < W; x++)
-      {
-        uint32_t px;
-        memcpy (&px, data + (size_t) y * stride + 4 * x, 4);
-        rgb[3 * (y * W + x)] = (px >> 16) & 0xff;
-        rgb[3 * (y * W + x) + 1] = (px >> 8) & 0xff;
-        rgb[3 * (y * W + x) + 2] = px & 0xff;
-      }
-  cairo_surface_destroy (surface);
 }
 
 static void
@@ -115,7 +57,7 @@ face_measure (int                 preset,
   StvaVisualResult r;
   StvaError error = { 0 };
   stva_visual_result_init (&r);
-  draw_rgb (rgb, preset, expr);
+  drawn_face_rgb (rgb, preset, expr, W, H);
   if (stva_visual_extract_frames (ex, rgb, 1, W, H, 5.0, &r, &error) != STVA_OK)
     g_error ("%s", error.message);
   assert_finite (&r);
@@ -266,7 +208,7 @@ test_motion (void)
             e.mouth_open = i % 2 ? 0.8 : 0.0;
           if (kind == 2)
             e.head_dx = 0.03 * (i - N / 2);
-          draw_rgb (rgb + (size_t) i * 3 * W * H, 1, &e);
+          drawn_face_rgb (rgb + (size_t) i * 3 * W * H, 1, &e, W, H);
         }
       g_assert_cmpint (stva_visual_extract_frames (ex, rgb, N, W, H, 5.0, &r, &error), ==,
                        STVA_OK);
@@ -307,7 +249,7 @@ test_turned_away (void)
   for (int i = 0; i < N; i++)
     {
       StvaDemoExpr e = { .eye_open = 1.0, .turned_away = true, .head_dx = 0.01 * i };
-      draw_rgb (rgb + (size_t) i * 3 * W * H, 3, &e);
+      drawn_face_rgb (rgb + (size_t) i * 3 * W * H, 3, &e, W, H);
     }
   g_assert_cmpint (stva_visual_extract_frames (ex, rgb, N, W, H, 5.0, &r, &error), ==, STVA_OK);
   assert_finite (&r);
@@ -338,7 +280,7 @@ test_turned_away (void)
   for (int i = 0; i < N; i += 2)
     {
       StvaDemoExpr e = { .eye_open = 1.0 };
-      draw_rgb (rgb + (size_t) i * 3 * W * H, 3, &e);
+      drawn_face_rgb (rgb + (size_t) i * 3 * W * H, 3, &e, W, H);
     }
   g_assert_cmpint (stva_visual_extract_frames (ex, rgb, N, W, H, 5.0, &r, &error), ==, STVA_OK);
   assert_finite (&r);
@@ -352,38 +294,29 @@ test_turned_away (void)
   stva_visual_result_clear (&r);
 }
 
-/* Writes a 3 s clip: two seconds of a talking, nodding face, then one second turned away;
- * with video and/or audio. */
+/* Frame i of a 3 s clip: two seconds of a talking, nodding face, then one second turned
+ * away. */
+static void
+draw_talk (uint32_t *px,
+           int       i,
+           void     *user_data)
+{
+  StvaDemoExpr e = { .eye_open = 1.0, .mouth_open = 0.4 + 0.4 * sin (i * 0.9),
+                     .mouth_curve = 0.3, .head_pitch = 0.05 * sin (i * 0.3),
+                     .turned_away = i >= 2 * FPS };
+  drawn_face_words (px, 4, &e, W, H);
+}
+
+/* Writes the 3 s clip, with video and/or (silent) audio. */
 static char *
 write_clip (const char *name,
             bool        video,
             bool        audio)
 {
-  StvaError error = { 0 };
-  StvaDemoWriter *writer = NULL;
   char *path = g_build_filename (tmp_dir, name, NULL);
-  g_assert_cmpint (stva_demo_writer_open (&writer, path, W, H, FPS, 22050, &error), ==, STVA_OK);
-  float silence[22050 / FPS] = { 0 };
-  for (int i = 0; i < 3 * FPS; i++)
-    {
-      if (video)
-        {
-          StvaDemoExpr e = { .eye_open = 1.0, .mouth_open = 0.4 + 0.4 * sin (i * 0.9),
-                             .mouth_curve = 0.3, .head_pitch = 0.05 * sin (i * 0.3),
-                             .turned_away = i >= 2 * FPS };
-          cairo_surface_t *surface = draw_surface (4, &e);
-          g_assert_cmpint (stva_demo_writer_video (writer, cairo_image_surface_get_data (surface),
-                                                   cairo_image_surface_get_stride (surface),
-                                                   &error), ==, STVA_OK);
-          cairo_surface_destroy (surface);
-        }
-      if (audio)
-        g_assert_cmpint (stva_demo_writer_audio (writer, silence, G_N_ELEMENTS (silence), &error),
-                         ==, STVA_OK);
-    }
-  if (stva_demo_writer_close (writer, &error) != STVA_OK)
-    g_error ("%s", error.message);
-  stva_demo_writer_free (writer);
+  ClipSpec spec = { .width = W, .height = H, .fps = FPS, .n_frames = 3 * FPS, .rate_hz = 22050,
+                    .draw = draw_talk, .sound = clip_silence };
+  clip_write (path, &spec, video, audio);
   return path;
 }
 
@@ -395,10 +328,10 @@ test_file (void)
   StvaError error = { 0 };
   stva_visual_result_init (&r);
 
-  double t0 = now_s (), c0 = cpu_s ();
+  double t0 = drawn_now_s (), c0 = cpu_s ();
   if (stva_visual_extract_file (ex, path, 0.0, -1.0, &r, &error) != STVA_OK)
     g_error ("%s", error.message);
-  double ms = 1e3 * (now_s () - t0) / (double) r.n_frames;
+  double ms = 1e3 * (drawn_now_s () - t0) / (double) r.n_frames;
   double cpu_ms = 1e3 * (cpu_s () - c0) / (double) r.n_frames;
   assert_finite (&r);
   g_assert_cmpint (r.width, ==, W);
@@ -484,7 +417,7 @@ test_tracking (void)
       StvaDemoExpr e = { .eye_open = 1.0, .mouth_open = i % 3 == 0 ? 0.7 : 0.1 };
       e.head_dx = i < 10 ? 0.025 * (i - 5) : 0.12;   /* slides, then jumps to the right */
       e.turned_away = i == 10 || i == 11;
-      draw_rgb (rgb + (size_t) i * 3 * W * H, 2, &e);
+      drawn_face_rgb (rgb + (size_t) i * 3 * W * H, 2, &e, W, H);
     }
   StvaVisualOptions opts;
   stva_visual_options_init (&opts);
@@ -532,29 +465,11 @@ static void
 test_large_frame (void)
 {
   enum { BW = 1280, BH = 720 };
-  StvaDemoFace face;
   StvaDemoExpr e = { .eye_open = 1.0, .mouth_open = 0.3, .brow_raise = 0.3 };
-  stva_demo_face_preset (0, &face);
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, BW, BH);
-  cairo_t *cr = cairo_create (surface);
-  stva_demo_face_draw (cr, BW, BH, &face, &e);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
   g_autofree uint8_t *big = g_malloc ((size_t) 3 * BW * BH);
-  const uint8_t *data = cairo_image_surface_get_data (surface);
-  int stride = cairo_image_surface_get_stride (surface);
-  for (int y = 0; y < BH; y++)
-    for (int x = 0; x < BW; x++)
-      {
-        uint32_t px;
-        memcpy (&px, data + (size_t) y * stride + 4 * x, 4);
-        big[3 * ((size_t) y * BW + x)] = (px >> 16) & 0xff;
-        big[3 * ((size_t) y * BW + x) + 1] = (px >> 8) & 0xff;
-        big[3 * ((size_t) y * BW + x) + 2] = px & 0xff;
-      }
-  cairo_surface_destroy (surface);
+  drawn_face_rgb (big, 0, &e, BW, BH);
   g_autofree uint8_t *small = g_malloc (3 * W * H);
-  draw_rgb (small, 0, &e);
+  drawn_face_rgb (small, 0, &e, W, H);
 
   StvaVisualResult rb, rs;
   StvaError error = { 0 };
@@ -617,7 +532,7 @@ test_threads (void)
   for (int i = 0; i < N; i++)
     {
       StvaDemoExpr e = { .eye_open = 1.0, .mouth_open = 0.3 * i, .mouth_curve = 0.4 };
-      draw_rgb (rgb + (size_t) i * 3 * W * H, 5, &e);
+      drawn_face_rgb (rgb + (size_t) i * 3 * W * H, 5, &e, W, H);
     }
   StvaVisualResult serial;
   StvaError error = { 0 };
