@@ -106,3 +106,44 @@ dbt_query_int (const char *db_path,
   sqlite3_close (h);
   return v;
 }
+
+void
+dbt_fixture_setup (DbtFixture    *f,
+                   gconstpointer  data)
+{
+  f->dir = dbt_tmpdir ();
+  g_autofree char *corpus = g_build_filename (f->dir, "meld", NULL);
+  dbt_write_meld (corpus);
+  f->db = dbt_open (f->dir, "p");
+  GError *error = NULL;
+  g_assert_true (stva_db_import_meld (f->db, corpus, NULL, &error));
+  f->set = stva_db_label_set (f->db, "meld", &error);
+  g_autoptr (GPtrArray) dialogues = stva_db_dialogues (f->db, f->set->id, &error);
+  guint n = 0;
+  for (guint d = 0; d < dialogues->len; d++)
+    {
+      StvaDbDialogue *dia = g_ptr_array_index (dialogues, d);
+      g_autoptr (GPtrArray) u = stva_db_utterances (f->db, dia->id, f->set->id, 0, &error);
+      for (guint i = 0; i < u->len; i++, n++)
+        {
+          StvaDbUtterance *row = g_ptr_array_index (u, i);
+          g_assert_cmpuint (n, <, DBT_N_UTTERANCES);
+          f->utt[n] = row->id;
+          f->dia[n] = dia->id;
+          f->gold[n] = stva_db_label_set_by_label (f->set, row->gold_label_id)->idx;
+        }
+    }
+  g_assert_cmpuint (n, ==, DBT_N_UTTERANCES);
+  if (data != NULL)
+    ((const DbtFixtureStep *) data)->run (f);
+}
+
+void
+dbt_fixture_teardown (DbtFixture    *f,
+                      gconstpointer  data)
+{
+  stva_db_label_set_free (f->set);
+  stva_db_close (f->db);
+  dbt_rm_rf (f->dir);
+  g_free (f->dir);
+}

@@ -9,46 +9,7 @@
 
 #include "db-test.h"
 
-typedef struct
-{
-  char           *dir;
-  StvaDb         *db;
-  StvaDbLabelSet *set;
-  gint64          utt[9];
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  f->dir = dbt_tmpdir ();
-  g_autofree char *corpus = g_build_filename (f->dir, "meld", NULL);
-  dbt_write_meld (corpus);
-  f->db = dbt_open (f->dir, "p");
-  GError *error = NULL;
-  g_assert_true (stva_db_import_meld (f->db, corpus, NULL, &error));
-  f->set = stva_db_label_set (f->db, "meld", &error);
-  g_autoptr (GPtrArray) dialogues = stva_db_dialogues (f->db, f->set->id, &error);
-  guint n = 0;
-  for (guint d = 0; d < dialogues->len; d++)
-    {
-      StvaDbDialogue *dia = g_ptr_array_index (dialogues, d);
-      g_autoptr (GPtrArray) u = stva_db_utterances (f->db, dia->id, f->set->id, 0, &error);
-      for (guint i = 0; i < u->len; i++)
-        f->utt[n++] = ((StvaDbUtterance *) g_ptr_array_index (u, i))->id;
-    }
-  g_assert_cmpuint (n, ==, 9);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  stva_db_label_set_free (f->set);
-  stva_db_close (f->db);
-  dbt_rm_rf (f->dir);
-  g_free (f->dir);
-}
+typedef DbtFixture Fixture;   /* the tiny corpus in a project (db-test.h) */
 
 static gint64
 label (Fixture    *f,
@@ -270,13 +231,13 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add ("/db/corrections/undo-redo", Fixture, NULL, fixture_setup, test_undo_redo,
-              fixture_teardown);
-  g_test_add ("/db/corrections/annotators", Fixture, NULL, fixture_setup, test_annotators,
-              fixture_teardown);
-  g_test_add ("/db/corrections/refused", Fixture, NULL, fixture_setup, test_refused,
-              fixture_teardown);
-  g_test_add ("/db/corrections/burst", Fixture, NULL, fixture_setup, test_burst,
-              fixture_teardown);
+  g_test_add ("/db/corrections/undo-redo", Fixture, NULL, dbt_fixture_setup, test_undo_redo,
+              dbt_fixture_teardown);
+  g_test_add ("/db/corrections/annotators", Fixture, NULL, dbt_fixture_setup, test_annotators,
+              dbt_fixture_teardown);
+  g_test_add ("/db/corrections/refused", Fixture, NULL, dbt_fixture_setup, test_refused,
+              dbt_fixture_teardown);
+  g_test_add ("/db/corrections/burst", Fixture, NULL, dbt_fixture_setup, test_burst,
+              dbt_fixture_teardown);
   return g_test_run ();
 }

@@ -11,48 +11,24 @@
 
 #include "db-test.h"
 
-typedef struct
-{
-  char           *dir;
-  StvaDb         *db;
-  StvaDbLabelSet *set;
-  gint64          dialogue;
-} Fixture;
+typedef DbtFixture Fixture;   /* the tiny corpus in a project (db-test.h) */
 
+/* alice labels utterance 0; a model predicts utterances 0 and 1. */
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+add_labels (Fixture *f)
 {
-  f->dir = dbt_tmpdir ();
-  g_autofree char *corpus = g_build_filename (f->dir, "meld", NULL);
-  dbt_write_meld (corpus);
-  f->db = dbt_open (f->dir, "p");
   GError *error = NULL;
-  g_assert_true (stva_db_import_meld (f->db, corpus, NULL, &error));
-  f->set = stva_db_label_set (f->db, "meld", &error);
-  g_autoptr (GPtrArray) d = stva_db_dialogues (f->db, f->set->id, &error);
-  f->dialogue = ((StvaDbDialogue *) d->pdata[0])->id;
-  g_autoptr (GPtrArray) u = stva_db_utterances (f->db, f->dialogue, f->set->id, 0, &error);
   gint64 alice = stva_db_annotator (f->db, "alice", NULL, &error);
-  stva_db_set_label (f->db, ((StvaDbUtterance *) u->pdata[0])->id, f->set->id, alice,
+  stva_db_set_label (f->db, f->utt[0], f->set->id, alice,
                      stva_db_label_set_find (f->set, "anger")->id, 0, NULL, &error);
   gint64 model = stva_db_add_model (f->db, "m", "h", f->set->id, NULL, NULL, &error);
   float p[7] = { 0.1f, 0.1f, 0.1f, 0.55f, 0.05f, 0.05f, 0.05f };
   for (guint i = 0; i < 2; i++)
-    stva_db_put_prediction (f->db, model, ((StvaDbUtterance *) u->pdata[i])->id, p, 7, NULL,
-                            NULL, &error);
+    stva_db_put_prediction (f->db, model, f->utt[i], p, 7, NULL, NULL, &error);
   g_assert_no_error (error);
 }
 
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  stva_db_label_set_free (f->set);
-  stva_db_close (f->db);
-  dbt_rm_rf (f->dir);
-  g_free (f->dir);
-}
+static const DbtFixtureStep labels = { add_labels };
 
 static char *
 attr (xmlNodePtr  n,
@@ -182,7 +158,7 @@ test_round_trip (Fixture       *f,
 {
   GError *error = NULL;
   g_autofree char *path = g_build_filename (f->dir, "dia0.eaf", NULL);
-  g_assert_true (stva_db_export_eaf (f->db, f->dialogue, f->set->id, 0, path, &error));
+  g_assert_true (stva_db_export_eaf (f->db, f->dia[0], f->set->id, 0, path, &error));
   g_assert_no_error (error);
   check_structure (path);
 
@@ -200,7 +176,7 @@ test_round_trip (Fixture       *f,
       g_assert_cmpstr (((StvaDbDialogue *) d->pdata[0])->name, ==, "dia0");
       g_assert_true (g_str_has_suffix (((StvaDbDialogue *) d->pdata[0])->media_path,
                                        "dialogues/train/dia0.mp4"));
-      g_autoptr (GPtrArray) a = stva_db_utterances (f->db, f->dialogue, 1, 0, &error);
+      g_autoptr (GPtrArray) a = stva_db_utterances (f->db, f->dia[0], 1, 0, &error);
       g_autoptr (GPtrArray) b = stva_db_utterances (db2, ((StvaDbDialogue *) d->pdata[0])->id, 1,
                                                     0, &error);
       g_assert_cmpuint (a->len, ==, b->len);
@@ -277,8 +253,9 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add ("/db/eaf/round-trip", Fixture, NULL, fixture_setup, test_round_trip,
-              fixture_teardown);
-  g_test_add ("/db/eaf/refused", Fixture, NULL, fixture_setup, test_refused, fixture_teardown);
+  g_test_add ("/db/eaf/round-trip", Fixture, &labels, dbt_fixture_setup, test_round_trip,
+              dbt_fixture_teardown);
+  g_test_add ("/db/eaf/refused", Fixture, &labels, dbt_fixture_setup, test_refused,
+              dbt_fixture_teardown);
   return g_test_run ();
 }

@@ -10,33 +10,17 @@
 
 #include "db-test.h"
 
-typedef struct
-{
-  char           *dir;
-  StvaDb         *db;
-  StvaDbLabelSet *set;
-  gint64          model;
-} Fixture;
+typedef DbtFixture Fixture;   /* the tiny corpus in a project (db-test.h) */
 
+/* alice and bob label an utterance each; a model predicts utterance 0. */
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+add_labels (Fixture *f)
 {
-  f->dir = dbt_tmpdir ();
-  g_autofree char *corpus = g_build_filename (f->dir, "meld", NULL);
-  dbt_write_meld (corpus);
-  f->db = dbt_open (f->dir, "p");
   GError *error = NULL;
-  g_assert_true (stva_db_import_meld (f->db, corpus, NULL, &error));
-  f->set = stva_db_label_set (f->db, "meld", &error);
   gint64 alice = stva_db_annotator (f->db, "alice", NULL, &error);
   gint64 bob = stva_db_annotator (f->db, "bob, the \"second\"", NULL, &error);
   f->model = stva_db_add_model (f->db, "m1", "hash1", f->set->id, NULL, NULL, &error);
-  g_autoptr (GPtrArray) dialogues = stva_db_dialogues (f->db, f->set->id, &error);
-  StvaDbDialogue *d0 = g_ptr_array_index (dialogues, 0);
-  g_autoptr (GPtrArray) u = stva_db_utterances (f->db, d0->id, f->set->id, 0, &error);
-  gint64 u0 = ((StvaDbUtterance *) g_ptr_array_index (u, 0))->id;
-  gint64 u1 = ((StvaDbUtterance *) g_ptr_array_index (u, 1))->id;
+  gint64 u0 = f->utt[0], u1 = f->utt[1];   /* the first two of the first dialogue */
   /* alice: utterance 0 is anger (gold surprise); bob: utterance 1 is joy (gold neutral) */
   stva_db_set_label (f->db, u0, f->set->id, alice, stva_db_label_set_find (f->set, "anger")->id,
                      f->model, NULL, &error);
@@ -47,15 +31,7 @@ fixture_setup (Fixture       *f,
   g_assert_no_error (error);
 }
 
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  stva_db_label_set_free (f->set);
-  stva_db_close (f->db);
-  dbt_rm_rf (f->dir);
-  g_free (f->dir);
-}
+static const DbtFixtureStep labels = { add_labels };
 
 static int
 column (GPtrArray  *header,
@@ -300,11 +276,13 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add ("/db/export/csv", Fixture, NULL, fixture_setup, test_csv, fixture_teardown);
-  g_test_add ("/db/export/jsonl", Fixture, NULL, fixture_setup, test_jsonl, fixture_teardown);
-  g_test_add ("/db/export/csv-round-trip", Fixture, NULL, fixture_setup, test_csv_round_trip,
-              fixture_teardown);
-  g_test_add ("/db/export/meld-round-trip", Fixture, NULL, fixture_setup, test_meld_round_trip,
-              fixture_teardown);
+  g_test_add ("/db/export/csv", Fixture, &labels, dbt_fixture_setup, test_csv,
+              dbt_fixture_teardown);
+  g_test_add ("/db/export/jsonl", Fixture, &labels, dbt_fixture_setup, test_jsonl,
+              dbt_fixture_teardown);
+  g_test_add ("/db/export/csv-round-trip", Fixture, &labels, dbt_fixture_setup, test_csv_round_trip,
+              dbt_fixture_teardown);
+  g_test_add ("/db/export/meld-round-trip", Fixture, &labels, dbt_fixture_setup,
+              test_meld_round_trip, dbt_fixture_teardown);
   return g_test_run ();
 }

@@ -8,42 +8,13 @@
 
 #include "db-test.h"
 
-typedef struct
-{
-  char           *dir;
-  StvaDb         *db;
-  StvaDbLabelSet *set;
-  gint64          utt[9];
-  gint64          dia[9];
-  int             gold[9];   /* idx */
-  gint64          model;
-} Fixture;
+typedef DbtFixture Fixture;   /* the tiny corpus in a project (db-test.h) */
 
+/* A model and its predictions for every utterance. */
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+add_predictions (Fixture *f)
 {
-  f->dir = dbt_tmpdir ();
-  g_autofree char *corpus = g_build_filename (f->dir, "meld", NULL);
-  dbt_write_meld (corpus);
-  f->db = dbt_open (f->dir, "p");
   GError *error = NULL;
-  g_assert_true (stva_db_import_meld (f->db, corpus, NULL, &error));
-  f->set = stva_db_label_set (f->db, "meld", &error);
-  g_autoptr (GPtrArray) dialogues = stva_db_dialogues (f->db, f->set->id, &error);
-  guint n = 0;
-  for (guint d = 0; d < dialogues->len; d++)
-    {
-      StvaDbDialogue *dia = g_ptr_array_index (dialogues, d);
-      g_autoptr (GPtrArray) u = stva_db_utterances (f->db, dia->id, f->set->id, 0, &error);
-      for (guint i = 0; i < u->len; i++, n++)
-        {
-          StvaDbUtterance *row = g_ptr_array_index (u, i);
-          f->utt[n] = row->id;
-          f->dia[n] = dia->id;
-          f->gold[n] = stva_db_label_set_by_label (f->set, row->gold_label_id)->idx;
-        }
-    }
   f->model = stva_db_add_model (f->db, "m1", "h1", f->set->id, "{\"D\": 256}", "{}", &error);
   /* utterance 0: certain and wrong (neutral, gold surprise); 1: uniform; 2: split between
    * neutral 0.45 and joy 0.40 (gold anger); the rest 0.9 on their gold label */
@@ -61,15 +32,7 @@ fixture_setup (Fixture       *f,
     }
 }
 
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  stva_db_label_set_free (f->set);
-  stva_db_close (f->db);
-  dbt_rm_rf (f->dir);
-  g_free (f->dir);
-}
+static const DbtFixtureStep predictions = { add_predictions };
 
 static void
 assert_queue (Fixture          *f,
@@ -209,8 +172,9 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add ("/db/read/queue", Fixture, NULL, fixture_setup, test_queue, fixture_teardown);
-  g_test_add ("/db/read/prediction", Fixture, NULL, fixture_setup, test_prediction_blob,
-              fixture_teardown);
+  g_test_add ("/db/read/queue", Fixture, &predictions, dbt_fixture_setup, test_queue,
+              dbt_fixture_teardown);
+  g_test_add ("/db/read/prediction", Fixture, &predictions, dbt_fixture_setup, test_prediction_blob,
+              dbt_fixture_teardown);
   return g_test_run ();
 }
