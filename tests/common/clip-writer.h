@@ -32,8 +32,9 @@ typedef struct
   void          *user_data;   /* borrowed; passed to both */
 } ClipSpec;
 
-/* Writes the clip to path, frame by frame (the picture, then its share of the sound), with
- * video and/or audio: a file without the other stream; fails the test on error. */
+/* Writes the clip to path, frame by frame (the picture, then its share of the sound): both
+ * streams, or one of them and a file without the other; spec->draw is needed for video,
+ * spec->sound for audio.  Fails the test on error. */
 void    clip_write       (const char *path, const ClipSpec *spec, bool video, bool audio);
 
 /* A sine tone, for clip_tone. */
