@@ -22,6 +22,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,9 +272,9 @@ typedef struct
 {
   const StvaModel   *model;
   const StvaDataset *ds;
-  const int         *dialogues;
+  const int         *dialogues;   /* longest first */
   int                n;
-  int                worker, n_workers;
+  atomic_int        *next_pack;   /* shared: the next pack of PACK dialogues to take */
   StvaStatus         status;
   StvaError          error;
   double             checksum;
@@ -282,6 +283,9 @@ typedef struct
 /* dialogues a thread predicts in one stacked call (stva_model_predict_batch) */
 #define PACK 16
 
+/* Each thread takes the next pack of PACK consecutive dialogues (the list is sorted longest
+ * first, so the last packs are the short ones and the threads finish together) until none is
+ * left. */
 static void *
 predict_thread (void *data)
 {
@@ -290,24 +294,22 @@ predict_thread (void *data)
   job->status = STVA_OK;
   const StvaDialogue *pack[PACK];
   StvaModelOutput outs[PACK];
-  int n = 0;
-  for (int j = job->worker; job->status == STVA_OK; j += job->n_workers)
+  for (;;)
     {
-      bool end = j >= job->n;
-      if (!end)
-        pack[n++] = &job->ds->dialogues[job->dialogues[j]];
-      if (n > 0 && (n == PACK || end))
-        {
-          job->status = stva_model_predict_batch (job->model, ws, pack, n, outs, &job->error);
-          for (int k = 0; k < n && job->status == STVA_OK; k++)
-            {
-              job->checksum += outs[k].confidence[0];
-              stva_model_output_clear (&outs[k]);
-            }
-          n = 0;
-        }
-      if (end)
+      int first = atomic_fetch_add (job->next_pack, 1) * PACK;
+      if (first >= job->n)
         break;
+      int n = job->n - first < PACK ? job->n - first : PACK;
+      for (int k = 0; k < n; k++)
+        pack[k] = &job->ds->dialogues[job->dialogues[first + k]];
+      job->status = stva_model_predict_batch (job->model, ws, pack, n, outs, &job->error);
+      if (job->status != STVA_OK)
+        break;
+      for (int k = 0; k < n; k++)
+        {
+          job->checksum += outs[k].confidence[0];
+          stva_model_output_clear (&outs[k]);
+        }
     }
   stva_model_workspace_free (ws);
   return NULL;
@@ -473,17 +475,29 @@ cmd_run (const char *dir,
   getrusage (RUSAGE_SELF, &ru);
   printf ("peak_rss_mb %.1f\n", (double) ru.ru_maxrss / 1024.0);
 
-  /* the test set, every attention map recorded, workers threads over dialogues */
+  /* the test set, every attention map recorded, workers threads taking packs of PACK
+   * dialogues (sorted longest first before timing, as the PyTorch side buckets by length) */
+  int by_length[N_TRAIN + N_TEST];
+  memcpy (by_length, test, (size_t) n_test * sizeof (int));
+  for (int i = 1; i < n_test; i++)   /* insertion sort, longest first, stable */
+    for (int j = i; j > 0 && ds->dialogues[by_length[j]].T > ds->dialogues[by_length[j - 1]].T;
+         j--)
+      {
+        int x = by_length[j];
+        by_length[j] = by_length[j - 1];
+        by_length[j - 1] = x;
+      }
   double best_infer = INFINITY;
   for (int r = 0; r < repeat && (parts & PART_INFER); r++)
     {
       PredictJob jobs[64];
       pthread_t threads[64];
+      atomic_int next_pack = 0;
       double t0 = now_s (), c0 = cpu_s ();
       for (int w = 0; w < workers; w++)
         {
-          jobs[w] = (PredictJob) { .model = &model, .ds = ds, .dialogues = test, .n = n_test,
-                                   .worker = w, .n_workers = workers };
+          jobs[w] = (PredictJob) { .model = &model, .ds = ds, .dialogues = by_length,
+                                   .n = n_test, .next_pack = &next_pack };
           if (w > 0)
             pthread_create (&threads[w], NULL, predict_thread, &jobs[w]);
         }

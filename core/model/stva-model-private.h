@@ -39,7 +39,8 @@ struct StvaModelWorkspace
   StvaDuo *duo;                      /* owned, or NULL: the forward's second thread */
   int      n_active;
   size_t   f_cap, i_cap, b_cap;      /* block sizes */
-  float   *fblock;                   /* owned */
+  float   *fblock;                   /* owned (block_alloc in stva-model.c) */
+  bool     f_mapped;                 /* fblock is a mapping, not from calloc */
   int     *iblock;                   /* owned */
   bool    *bblock;                   /* owned */
 
@@ -155,3 +156,4 @@ _stva_scatter_pair (float       *x,
   memcpy (x + r0 * D, g, T * D * sizeof (float));
   memcpy (x + (N + r0) * D, g + T * D, T * D * sizeof (float));
 }
+

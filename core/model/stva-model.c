@@ -12,6 +12,58 @@
 #include "stva-nn.h"
 #include "stva-model-private.h"
 
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
+/* The float block of a workspace (MBs to hundreds of MBs for a pack): on Linux a private
+ * anonymous mapping (zero-filled, as calloc gave) with transparent huge pages requested, so the
+ * first touch of a new block faults 2 MB at a time instead of 4 KB (the faults were ~8 % of
+ * predicting a test set) and the products' operands need fewer TLB entries: bench-model's test
+ * set 0.61-0.64 s -> 0.54-0.57 s in interleaved runs.  Elsewhere, when the mapping fails, or
+ * under AddressSanitizer (which guards the ends of heap blocks only), calloc.  *mapped says
+ * which, for block_free. */
+#define HUGE_MIN ((size_t) 4 << 20)
+
+static float *
+block_alloc (size_t  n,
+             bool   *mapped)
+{
+  *mapped = false;
+#if defined(__linux__) && defined(MADV_HUGEPAGE) && !defined(__SANITIZE_ADDRESS__)
+  size_t bytes = n * sizeof (float);
+  if (bytes >= HUGE_MIN)
+    {
+      void *p = mmap (NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (p != MAP_FAILED)
+        {
+          (void) madvise (p, bytes, MADV_HUGEPAGE);   /* a hint: without THP, plain pages */
+          *mapped = true;
+          return p;
+        }
+    }
+#endif
+  return calloc (n, sizeof (float));
+}
+
+static void
+block_free (float  *p,
+            size_t  n,
+            bool    mapped)
+{
+#ifdef __linux__
+  if (mapped)
+    {
+      munmap (p, n * sizeof (float));
+      return;
+    }
+#else
+  (void) n;
+  (void) mapped;
+#endif
+  free (p);
+}
+
 /* ---- model ---- */
 
 StvaStatus
@@ -336,7 +388,7 @@ stva_model_workspace_free (StvaModelWorkspace *ws)
   if (ws == NULL)
     return;
   stva_duo_free (ws->duo);
-  free (ws->fblock);
+  block_free (ws->fblock, ws->f_cap, ws->f_mapped);
   free (ws->iblock);
   free (ws->bblock);
   free (ws->dlgs);
@@ -412,14 +464,22 @@ _stva_model_workspace_reserve (StvaModelWorkspace        *ws,
           cur.i = cur.i > ws->i_cap + ws->i_cap / 2 ? cur.i : ws->i_cap + ws->i_cap / 2;
           cur.b = cur.b > ws->b_cap + ws->b_cap / 2 ? cur.b : ws->b_cap + ws->b_cap / 2;
         }
-      free (ws->fblock);
+      block_free (ws->fblock, ws->f_cap, ws->f_mapped);
       free (ws->iblock);
       free (ws->bblock);
-      ws->fblock = calloc (cur.f, sizeof (float));
+      ws->fblock = block_alloc (cur.f, &ws->f_mapped);
       ws->iblock = calloc (cur.i, sizeof (int));
       ws->bblock = calloc (cur.b, sizeof (bool));
       if (ws->fblock == NULL || ws->iblock == NULL || ws->bblock == NULL)
         {
+          if (ws->fblock != NULL)
+            block_free (ws->fblock, cur.f, ws->f_mapped);
+          free (ws->iblock);
+          free (ws->bblock);
+          ws->fblock = NULL;
+          ws->iblock = NULL;
+          ws->bblock = NULL;
+          ws->f_mapped = false;
           ws->f_cap = ws->i_cap = ws->b_cap = 0;
           return stva_error_set (error, STVA_ERR_NOMEM,
                                  "model workspace: cannot allocate %zu floats for %zu utterances",
