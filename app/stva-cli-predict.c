@@ -23,8 +23,31 @@
 #include "stva-npz.h"
 #include "stva-train.h"
 
-/* dialogues `predict` runs through the model in one stacked call */
-#define PREDICT_PACK 16
+/* dialogues `predict` runs through the model in one stacked call, and packs predicted at once
+ * (one per thread, --threads) */
+#define PREDICT_PACK  16
+#define PREDICT_PACKS 2
+
+/* one pack predicted on a second thread */
+typedef struct
+{
+  const StvaModel           *model;
+  StvaModelWorkspace        *ws;
+  const StvaDialogue *const *dlgs;
+  int                        n;
+  StvaModelOutput           *outs;
+  StvaStatus                 status;
+  StvaError                  error;
+} PackJob;
+
+static gpointer
+pack_thread (gpointer data)
+{
+  PackJob *job = data;
+  job->status = stva_model_predict_batch (job->model, job->ws, job->dlgs, job->n, job->outs,
+                                          &job->error);
+  return NULL;
+}
 
 /* The attention of utterance t of a prediction as the SATN blob of stva-db.h: "msde.T" (1, T)
  * its MSDE context row; "caf.T<-A" (H, T) its row of each head of cross-attention T <- A;
@@ -124,14 +147,14 @@ store_predictions (StvaCliSource         *src,
 static const char predict_usage[] =
   "synctva predict --model MODEL.stvm (--data FILE.npz | --project FILE [--gold]\n"
   "                [--label-set NAME]) [--split all|train|dev|test|none]\n"
-  "                [--out FILE.csv|FILE.jsonl] [--threads 1|2]";
+  "                [--out FILE.csv|FILE.jsonl] [--threads 1|2] [--pack N]";
 
 int
 stva_cli_predict (int    argc,
                   char **argv)
 {
   const char *model_path = NULL, *split_name = "all", *out_path = NULL;
-  int threads = 1;
+  int threads = 1, pack_max = PREDICT_PACK;
   StvaCliSource src;
   stva_cli_source_init (&src);
   for (int i = 1; i < argc; i++)
@@ -146,9 +169,10 @@ stva_cli_predict (int    argc,
                   "Without --data the project's utterances are predicted and every prediction\n"
                   "(probabilities, beta, attention) is stored in the project in one\n"
                   "transaction, the model registered if it is not yet; a table is written\n"
-                  "only with --out.  --threads 2 splits every product of the forward\n"
-                  "between two threads (default 1; results equal to rounding).\n",
-                  predict_usage);
+                  "only with --out.  Dialogues go through the model in packs of up to\n"
+                  "--pack N (default %d, at most 256 utterances); --threads 2 predicts two\n"
+                  "packs at a time, one per thread (default 1; results equal to rounding).\n",
+                  predict_usage, PREDICT_PACK);
           return STVA_EXIT_OK;
         }
       else if (strcmp (a, "--model") == 0 && has_value)
@@ -166,6 +190,15 @@ stva_cli_predict (int    argc,
           if (end == argv[i] || *end != '\0' || v < 1 || v > 2)
             return stva_cli_usage (predict_usage, "--threads takes 1 or 2, not '%s'", argv[i]);
           threads = (int) v;
+        }
+      else if (strcmp (a, "--pack") == 0 && has_value)
+        {
+          char *end = NULL;
+          long v = strtol (argv[++i], &end, 10);
+          if (end == argv[i] || *end != '\0' || v < 1 || v > PREDICT_PACK)
+            return stva_cli_usage (predict_usage, "--pack takes 1 to %d, not '%s'", PREDICT_PACK,
+                                   argv[i]);
+          pack_max = (int) v;
         }
       else
         return stva_cli_usage (predict_usage, "unknown or incomplete option '%s'", a);
@@ -185,9 +218,9 @@ stva_cli_predict (int    argc,
   StvaModel model;
   memset (&model, 0, sizeof model);
   StvaDataset *ds = NULL;
-  StvaModelWorkspace *ws = NULL;
-  StvaModelOutput outs[PREDICT_PACK];   /* predictions of the current pack */
-  const StvaDialogue *pack[PREDICT_PACK];
+  StvaModelWorkspace *ws[PREDICT_PACKS] = { NULL };
+  StvaModelOutput outs[PREDICT_PACKS * PREDICT_PACK];   /* predictions of the current packs */
+  const StvaDialogue *pack[PREDICT_PACKS * PREDICT_PACK];
   int pack_n = 0, pack_i = 0;
   memset (outs, 0, sizeof outs);
   FILE *f = stdout;
@@ -222,13 +255,12 @@ stva_cli_predict (int    argc,
       in_transaction = true;
       table = out_path != NULL;
     }
-  ws = stva_model_workspace_new (&model.config);
-  if (ws == NULL)
-    {
-      stva_cli_fail ("out of memory");
-      goto out;
-    }
-  stva_model_workspace_set_threads (ws, threads);   /* one thread if the second cannot start */
+  for (int w = 0; w < threads; w++)
+    if ((ws[w] = stva_model_workspace_new (&model.config)) == NULL)
+      {
+        stva_cli_fail ("out of memory");
+        goto out;
+      }
   if (out_path != NULL)
     {
       tmp = malloc (len + 5);
@@ -266,22 +298,45 @@ stva_cli_predict (int    argc,
       const StvaDialogue *dlg = &ds->dialogues[d];
       if (split >= 0 && dlg->split != split)
         continue;
-      if (pack_i == pack_n)   /* predict this and the next dialogues to show in one pack */
+      if (pack_i == pack_n)   /* predict this and the next dialogues, a pack per thread */
         {
           for (int k = 0; k < pack_n; k++)
             stva_model_output_clear (&outs[k]);
           pack_n = pack_i = 0;
-          int rows = 0;   /* up to 256 utterances: the workspace grows with them */
-          for (int e = d; e < ds->n_dialogues && pack_n < PREDICT_PACK && rows < 256; e++)
-            if (split < 0 || ds->dialogues[e].split == split)
-              {
-                pack[pack_n++] = &ds->dialogues[e];
-                rows += ds->dialogues[e].T;
-              }
-          if (stva_model_predict_batch (&model, ws, pack, pack_n, outs, &error) != STVA_OK)
+          int first[PREDICT_PACKS] = { 0 }, count[PREDICT_PACKS] = { 0 }, e = d;
+          for (int p = 0; p < threads; p++)
             {
+              int rows = 0;   /* up to 256 utterances: the workspace grows with them */
+              first[p] = pack_n;
+              for (; e < ds->n_dialogues && count[p] < pack_max && rows < 256; e++)
+                if (split < 0 || ds->dialogues[e].split == split)
+                  {
+                    pack[pack_n++] = &ds->dialogues[e];
+                    count[p]++;
+                    rows += ds->dialogues[e].T;
+                  }
+            }
+          PackJob second = { .model = &model, .ws = ws[1], .dlgs = pack + first[1],
+                             .n = count[1], .outs = outs + first[1], .status = STVA_OK };
+          GThread *helper = NULL;
+          if (threads > 1 && count[1] > 0
+              && (helper = g_thread_try_new ("predict", pack_thread, &second, NULL)) == NULL)
+            pack_thread (&second);   /* no thread: the second pack after the first */
+          StvaStatus status = stva_model_predict_batch (&model, ws[0], pack, count[0], outs,
+                                                        &error);
+          if (helper != NULL)
+            g_thread_join (helper);
+          if (status != STVA_OK || second.status != STVA_OK)
+            {
+              if (status == STVA_OK)
+                for (int k = 0; k < count[0]; k++)
+                  stva_model_output_clear (&outs[k]);
+              if (second.status == STVA_OK)
+                for (int k = 0; k < count[1]; k++)
+                  stva_model_output_clear (&outs[first[1] + k]);
               pack_n = 0;
-              stva_cli_fail ("%s: %s", data, error.message);
+              stva_cli_fail ("%s: %s", data,
+                             status != STVA_OK ? error.message : second.error.message);
               goto out;
             }
         }
@@ -393,7 +448,8 @@ out:
   free (tmp);
   for (int k = 0; k < pack_n; k++)
     stva_model_output_clear (&outs[k]);
-  stva_model_workspace_free (ws);
+  for (int w = 0; w < PREDICT_PACKS; w++)
+    stva_model_workspace_free (ws[w]);
   stva_model_clear (&model);
   stva_dataset_free (ds);
   stva_cli_source_clear (&src);

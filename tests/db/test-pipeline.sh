@@ -88,19 +88,23 @@ expect 0 "$synctva" predict --model m.stvm
 grep -q 'stored 56 predictions of model 1' "$dir/out" || fail "predict: $(cat "$dir/out")"
 expect 0 "$synctva" predict --project p.stva --model m.stvm --out pred.jsonl
 [ "$(wc -l < pred.jsonl)" = 56 ] || fail "predict --out rows"
-# two threads: the same predictions to rounding (stored again, replacing); a bad count is a usage error
-expect 0 "$synctva" predict --project p.stva --model m.stvm --out pred2.jsonl --threads 2
-/usr/bin/python3 - pred.jsonl pred2.jsonl <<'PY' || fail "predict --threads 2 differs"
+# packs of 3 dialogues, two at a time on two threads (stored again, replacing): the same
+# predictions in the same order, to rounding; bad counts are usage errors
+expect 0 "$synctva" predict --project p.stva --model m.stvm --out pred2.jsonl --threads 2 --pack 3
+/usr/bin/python3 - pred.jsonl pred2.jsonl <<'PY' || fail "predict --threads 2 --pack 3 differs"
 import json, sys
 a = [json.loads(l) for l in open(sys.argv[1])]
 b = [json.loads(l) for l in open(sys.argv[2])]
 assert len(a) == len(b) == 56
 for x, y in zip(a, b):
+    assert (x['dialogue'], x['index']) == (y['dialogue'], y['index']), (x, y)
     assert x['predicted'] == y['predicted'], (x, y)
     assert abs(x['confidence'] - y['confidence']) < 1e-5, (x, y)
 PY
 expect 2 "$synctva" predict --project p.stva --model m.stvm --threads 3
 grep -q -- '--threads takes 1 or 2' "$dir/err" || fail "predict --threads 3: $(cat "$dir/err")"
+expect 2 "$synctva" predict --project p.stva --model m.stvm --pack 0
+grep -q -- '--pack takes 1 to 16' "$dir/err" || fail "predict --pack 0: $(cat "$dir/err")"
 expect 0 "$synctva" stats --json
 [ "$(json_int models "$dir/out")" = 1 ] || fail "models after predict: $(cat "$dir/out")"
 [ "$(json_int predictions "$dir/out")" = 56 ] || fail "predictions: $(cat "$dir/out")"
