@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cblas.h>
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
@@ -154,7 +155,7 @@ stva_cli_predict (int    argc,
                   char **argv)
 {
   const char *model_path = NULL, *split_name = "all", *out_path = NULL;
-  int threads = 1, pack_max = PREDICT_PACK;
+  int threads = 1, pack_max = PREDICT_PACK, blas_threads = 0;   /* 0: OpenBLAS's left alone */
   StvaCliSource src;
   stva_cli_source_init (&src);
   for (int i = 1; i < argc; i++)
@@ -261,6 +262,13 @@ stva_cli_predict (int    argc,
         stva_cli_fail ("out of memory");
         goto out;
       }
+  /* with a pack per thread, OpenBLAS's own threads would only compete with ours (as in
+   * training, stva-train.h): one each while predicting, restored at the end */
+  if (threads > 1)
+    {
+      blas_threads = openblas_get_num_threads ();
+      openblas_set_num_threads (1);
+    }
   if (out_path != NULL)
     {
       tmp = malloc (len + 5);
@@ -450,6 +458,8 @@ out:
     stva_model_output_clear (&outs[k]);
   for (int w = 0; w < PREDICT_PACKS; w++)
     stva_model_workspace_free (ws[w]);
+  if (blas_threads > 0)
+    openblas_set_num_threads (blas_threads);
   stva_model_clear (&model);
   stva_dataset_free (ds);
   stva_cli_source_clear (&src);
