@@ -186,17 +186,15 @@ stva_cli_predict (int    argc,
         out_path = argv[++i];
       else if (strcmp (a, "--threads") == 0 && has_value)
         {
-          char *end = NULL;
-          long v = strtol (argv[++i], &end, 10);
-          if (end == argv[i] || *end != '\0' || v < 1 || v > 2)
+          long long v;
+          if (!stva_cli_parse_int (argv[++i], 1, PREDICT_PACKS, &v))
             return stva_cli_usage (predict_usage, "--threads takes 1 or 2, not '%s'", argv[i]);
           threads = (int) v;
         }
       else if (strcmp (a, "--pack") == 0 && has_value)
         {
-          char *end = NULL;
-          long v = strtol (argv[++i], &end, 10);
-          if (end == argv[i] || *end != '\0' || v < 1 || v > PREDICT_PACK)
+          long long v;
+          if (!stva_cli_parse_int (argv[++i], 1, PREDICT_PACK, &v))
             return stva_cli_usage (predict_usage, "--pack takes 1 to %d, not '%s'", PREDICT_PACK,
                                    argv[i]);
           pack_max = (int) v;
