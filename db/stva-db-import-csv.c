@@ -341,13 +341,5 @@ rollback:
 out:
   for (int f = 0; f < N_FIELDS; f++)
     g_free (column_of[f]);
-  if (!ok)
-    {
-      stva_db_import_report_clear (report);
-      if (report_out != NULL)
-        stva_db_import_report_init (report_out);
-    }
-  else if (report_out == NULL)
-    stva_db_import_report_clear (report);
-  return ok;
+  return _stva_db_import_report_finish (report, report_out, ok);
 }

@@ -147,13 +147,5 @@ _stva_db_import_dialogue (StvaDb                     *db,
       else
         stva_db_rollback (db);
     }
-  if (!ok)
-    {
-      stva_db_import_report_clear (report);
-      if (report_out != NULL)
-        stva_db_import_report_init (report_out);
-    }
-  else if (report_out == NULL)
-    stva_db_import_report_clear (report);
-  return ok;
+  return _stva_db_import_report_finish (report, report_out, ok);
 }

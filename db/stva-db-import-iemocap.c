@@ -464,13 +464,5 @@ out:
       g_free (d->video);
       g_array_unref (d->utts);
     }
-  if (!ok)
-    {
-      stva_db_import_report_clear (report);
-      if (report_out != NULL)
-        stva_db_import_report_init (report_out);
-    }
-  else if (report_out == NULL)
-    stva_db_import_report_clear (report);
-  return ok;
+  return _stva_db_import_report_finish (report, report_out, ok);
 }

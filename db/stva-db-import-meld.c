@@ -41,6 +41,22 @@ stva_db_import_report_clear (StvaDbImportReport *report)
   memset (report, 0, sizeof *report);
 }
 
+gboolean
+_stva_db_import_report_finish (StvaDbImportReport *report,
+                               StvaDbImportReport *report_out,
+                               gboolean            ok)
+{
+  if (!ok)
+    {
+      stva_db_import_report_clear (report);
+      if (report_out != NULL)
+        stva_db_import_report_init (report_out);
+    }
+  else if (report_out == NULL)
+    stva_db_import_report_clear (report);
+  return ok;
+}
+
 static int
 compare_rows (gconstpointer a,
               gconstpointer b)
@@ -454,13 +470,5 @@ out:
   stmts_clear (&s);
   for (int k = 0; k < 3; k++)
     g_clear_pointer (&rows[k], g_ptr_array_unref);
-  if (!ok)
-    {
-      stva_db_import_report_clear (report);
-      if (report_out != NULL)
-        stva_db_import_report_init (report_out);
-    }
-  else if (report_out == NULL)
-    stva_db_import_report_clear (report);
-  return ok;
+  return _stva_db_import_report_finish (report, report_out, ok);
 }

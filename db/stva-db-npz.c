@@ -133,17 +133,7 @@ rollback:
   stva_db_rollback (db);
 out:
   stva_dataset_free (ds);
-  if (!ok)
-    {
-      stva_db_import_report_clear (report);
-      if (report_out != NULL)
-        stva_db_import_report_init (report_out);
-    }
-  else
-    {
-      report->n_clips = n_vectors;   /* reused: feature vectors stored */
-      if (report_out == NULL)
-        stva_db_import_report_clear (report);
-    }
-  return ok;
+  if (ok)
+    report->n_clips = n_vectors;   /* reused: feature vectors stored */
+  return _stva_db_import_report_finish (report, report_out, ok);
 }

@@ -89,6 +89,12 @@ typedef struct
   gint64      label_set_id;  /* of the segments' labels */
 } StvaDbDialogueImport;
 
+/* The end of every importer's report handling: report is report_out, or the importer's local
+ * one when report_out is NULL.  On failure report_out is left empty (initialised, no warnings);
+ * on success a local report is cleared.  Returns ok. */
+gboolean _stva_db_import_report_finish (StvaDbImportReport *report,
+                                        StvaDbImportReport *report_out, gboolean ok);
+
 /* Stores the segments as one new dialogue, its import record, media and warnings in one
  * transaction, or nothing: a dialogue of the same corpus, split and name already there is a
  * conflict.  report as the public importers fill it (nullable). */
