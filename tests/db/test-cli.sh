@@ -3,16 +3,7 @@
 # The project commands of synctva end to end: init, import meld, stats (table and --json),
 # export csv|jsonl|meld, project lookup (--project, $SYNCTVA_PROJECT, the single *.stva here),
 # and the exit codes (1 with "synctva: <message>" for user errors, 2 for bad usage).
-set -u
-synctva=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")   # absolute: the test changes folder
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-fail () { echo "FAIL: $*" >&2; exit 1; }
-expect () {   # expect STATUS COMMAND...: run, compare the exit status
-  want=$1; shift
-  "$@" >"$dir/out" 2>"$dir/err"; got=$?
-  [ "$got" = "$want" ] || { cat "$dir/out" "$dir/err" >&2; fail "'$*' exited $got, want $want"; }
-}
+. "$(dirname "$0")/../common/cli-test.sh"   # $synctva, $dir, fail, expect, json_int
 
 mkdir -p "$dir/meld/train_splits" "$dir/work" "$dir/two"
 printf 'Sr No.,Utterance,Speaker,Emotion,Sentiment,Dialogue_ID,Utterance_ID,Season,Episode,StartTime,EndTime\r\n1,"Hi, you.",Ann,joy,positive,0,0,1,1,"00:00:00,000","00:00:01,000"\r\n2,No.,Bob,anger,negative,0,1,1,1,"00:00:01,500","00:00:02,250"\r\n' > "$dir/meld/train_sent_emo.csv"

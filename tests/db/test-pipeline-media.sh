@@ -4,19 +4,7 @@
 # extract --project of all three modalities from the clips, train and predict on the project;
 # then a dialogue video with subtitles, where each utterance's audio and video are read
 # between its start and end, so two utterances of one video get different vectors.
-set -u
-synctva=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")   # absolute: the test changes folder
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-fail () { echo "FAIL: $*" >&2; exit 1; }
-expect () {   # expect STATUS COMMAND...: run, compare the exit status
-  want=$1; shift
-  "$@" >"$dir/out" 2>"$dir/err"; got=$?
-  [ "$got" = "$want" ] || { cat "$dir/out" "$dir/err" >&2; fail "'$*' exited $got, want $want"; }
-}
-json_int () {   # json_int KEY FILE: the first integer after "KEY":
-  sed -n "s/.*\"$1\": *\([0-9][0-9]*\).*/\1/p" "$2" | head -n 1
-}
+. "$(dirname "$0")/../common/cli-test.sh"   # $synctva, $dir, fail, expect, json_int
 cd "$dir" || exit 1
 
 expect 0 "$synctva" make-demo --dialogues 3 --jobs 2 demo

@@ -5,19 +5,7 @@
 # checks that the project then holds the features, one model and a prediction per utterance,
 # that re-running extract replaces vectors rather than adding them, that predict registers
 # the same model once, and that the npz mode still agrees with the project mode.
-set -u
-synctva=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")   # absolute: the test changes folder
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-fail () { echo "FAIL: $*" >&2; exit 1; }
-expect () {   # expect STATUS COMMAND...: run, compare the exit status
-  want=$1; shift
-  "$@" >"$dir/out" 2>"$dir/err"; got=$?
-  [ "$got" = "$want" ] || { cat "$dir/out" "$dir/err" >&2; fail "'$*' exited $got, want $want"; }
-}
-json_int () {   # json_int KEY FILE: the first integer after "KEY":
-  sed -n "s/.*\"$1\": *\([0-9][0-9]*\).*/\1/p" "$2" | head -n 1
-}
+. "$(dirname "$0")/../common/cli-test.sh"   # $synctva, $dir, fail, expect, json_int
 
 # a small corpus: 3 splits, dialogues of 4 utterances whose words follow the label
 mkdir -p "$dir/meld" "$dir/work"

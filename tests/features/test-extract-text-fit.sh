@@ -6,19 +6,7 @@
 # (a subtitled dialogue imported into it) gives another fit, and every text vector, old
 # utterances included, is re-encoded with it, so the project never holds two fits; a shard run
 # re-encodes the text of the whole project too.
-set -u
-synctva=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")   # absolute: the test changes folder
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-fail () { echo "FAIL: $*" >&2; exit 1; }
-expect () {   # expect STATUS COMMAND...: run, compare the exit status
-  want=$1; shift
-  "$@" >"$dir/out" 2>"$dir/err"; got=$?
-  [ "$got" = "$want" ] || { cat "$dir/out" "$dir/err" >&2; fail "'$*' exited $got, want $want"; }
-}
-json_int () {   # json_int KEY FILE: the first integer after "KEY":
-  sed -n "s/.*\"$1\": *\([0-9][0-9]*\).*/\1/p" "$2" | head -n 1
-}
+. "$(dirname "$0")/../common/cli-test.sh"   # $synctva, $dir, fail, expect, json_int
 json_fit () {   # the text_fit of an extract --json summary
   sed -n 's/.*"text_fit": "\(fit-[0-9a-f]*\)".*/\1/p' "$1" | head -n 1
 }
