@@ -4,6 +4,7 @@
  * batch (one workspace and one gradient block per worker; each worker stacks its share of the
  * batch into one forward and backward, stva_model_forward_batch), AdamW with warm-up and cosine
  * decay, clipping, early stopping on validation weighted F1 with the best parameters kept.
+ * The optimiser step, split over the same threads, is in stva-train-step.c.
  */
 #include <assert.h>
 #include <math.h>
@@ -16,6 +17,7 @@
 
 #include "stva-nn.h"
 #include "stva-train.h"
+#include "stva-train-private.h"
 
 /* ---- types ---- */
 
@@ -150,34 +152,13 @@ assign_owners (const StvaDataset *ds,
     }
 }
 
-/* fn on each of the n items (item t at base + t·size, n <= 256): items 1.. on threads of their
- * own, item 0 on this one; an item whose thread cannot start runs here (same result). */
-static void
-run_on_threads (void  *(*fn) (void *),
-                void    *base,
-                size_t   size,
-                int      n)
-{
-  pthread_t threads[256];
-  bool started[256] = { false };
-  char *items = base;
-  for (int t = 1; t < n; t++)
-    started[t] = pthread_create (&threads[t], NULL, fn, items + (size_t) t * size) == 0;
-  fn (items);
-  for (int t = 1; t < n; t++)
-    if (started[t])
-      pthread_join (threads[t], NULL);
-    else
-      fn (items + (size_t) t * size);
-}
-
 /* Runs workers[0 .. n) over one batch: workers 1.. on threads, worker 0 here. */
 static StvaStatus
 run_workers (Worker    *workers,
              int        n,
              StvaError *error)
 {
-  run_on_threads (worker_thread, workers, sizeof *workers, n);
+  _stva_run_on_threads (worker_thread, workers, sizeof *workers, n);
   for (int t = 0; t < n; t++)
     if (workers[t].status != STVA_OK)
       {
@@ -186,136 +167,6 @@ run_workers (Worker    *workers,
         return workers[t].status;
       }
   return STVA_OK;
-}
-
-/* The optimiser's share of a step, split over the worker threads by parameter slices: phase 1
- * sums the workers' gradients into grads and the squares of the sum (for the clipping norm)
- * and zeroes the workers' blocks, phase 2 clips and takes the AdamW step.  Element by element
- * the sums run in worker order, so the result depends on the thread count only through the
- * norm's rounding. */
-typedef struct
-{
-  size_t                 lo, hi;      /* floats of the slice */
-  int                    phase;
-  const Worker          *workers;
-  int                    n_workers;   /* gradient blocks to sum */
-  StvaParams            *P;
-  double                 ss;          /* out of phase 1 */
-  float                  coef;        /* phase 2: clipping factor, 1 = none */
-  float                 *m1, *m2;
-  StvaParamRange        *ranges;      /* owned: the model's ranges cut to the slice */
-  size_t                 n_ranges;
-  const StvaAdamwConfig *adamw;
-  float                  lr;
-  uint64_t               step;
-} OptSlice;
-
-/* Σ x² in double, four partial sums (one chain would wait on each add) */
-static double
-sum_squares (const float *x,
-             size_t       n)
-{
-  double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4)
-    {
-      a0 += (double) x[i] * x[i];
-      a1 += (double) x[i + 1] * x[i + 1];
-      a2 += (double) x[i + 2] * x[i + 2];
-      a3 += (double) x[i + 3] * x[i + 3];
-    }
-  for (; i < n; i++)
-    a0 += (double) x[i] * x[i];
-  return (a0 + a1) + (a2 + a3);
-}
-
-static void *
-opt_slice_thread (void *data)
-{
-  OptSlice *s = data;
-  float *g = s->P->grads;
-  if (s->phase == 1)   /* one pass: sum, square, zero the workers' blocks for the next batch */
-    {
-      double ss = 0.0;
-      for (size_t i0 = s->lo; i0 < s->hi; i0 += 4096)   /* blocks of 16 KB stay in L1 */
-        {
-          size_t i1 = s->hi - i0 < 4096 ? s->hi : i0 + 4096;
-          memcpy (g + i0, s->workers[0].grad + i0, (i1 - i0) * sizeof (float));
-          memset (s->workers[0].grad + i0, 0, (i1 - i0) * sizeof (float));
-          for (int t = 1; t < s->n_workers; t++)
-            {
-              stva_add_into (g + i0, s->workers[t].grad + i0, i1 - i0);
-              memset (s->workers[t].grad + i0, 0, (i1 - i0) * sizeof (float));
-            }
-          ss += sum_squares (g + i0, i1 - i0);
-        }
-      s->ss = ss;
-      return NULL;
-    }
-  stva_adamw_step_scaled (s->P->values, s->m1, s->m2, g, s->coef, s->ranges, s->n_ranges,
-                          s->adamw, s->lr, s->step);
-  return NULL;
-}
-
-static void
-run_slices (OptSlice *s,
-            int       n,
-            int       phase)
-{
-  for (int t = 0; t < n; t++)
-    s[t].phase = phase;
-  run_on_threads (opt_slice_thread, s, sizeof *s, n);
-}
-
-/* n slices of the parameter block, each with the model's ranges cut to it */
-static OptSlice *
-make_slices (int                   n,
-             StvaParams           *P,
-             const StvaParamRange *ranges,
-             float                *m1,
-             float                *m2)
-{
-  OptSlice *s = calloc ((size_t) n, sizeof (OptSlice));
-  if (s == NULL)
-    return NULL;
-  size_t nf = P->n_floats, nr = (size_t) P->n_tensors;
-  for (int t = 0; t < n; t++)
-    {
-      s[t].lo = nf * (size_t) t / (size_t) n / 16 * 16;
-      s[t].hi = t == n - 1 ? nf : nf * (size_t) (t + 1) / (size_t) n / 16 * 16;
-      s[t].P = P;
-      s[t].m1 = m1;
-      s[t].m2 = m2;
-      s[t].ranges = malloc ((nr > 0 ? nr : 1) * sizeof (StvaParamRange));
-      if (s[t].ranges == NULL)
-        {
-          for (int u = 0; u <= t; u++)
-            free (s[u].ranges);
-          free (s);
-          return NULL;
-        }
-      for (size_t r = 0; r < nr; r++)
-        {
-          size_t a = ranges[r].offset, b = ranges[r].offset + ranges[r].n;
-          a = a > s[t].lo ? a : s[t].lo;
-          b = b < s[t].hi ? b : s[t].hi;
-          if (a < b)
-            s[t].ranges[s[t].n_ranges++] = (StvaParamRange) { .offset = a, .n = b - a,
-                                                              .decay = ranges[r].decay };
-        }
-    }
-  return s;
-}
-
-static void
-free_slices (OptSlice *s,
-             int       n)
-{
-  if (s == NULL)
-    return;
-  for (int t = 0; t < n; t++)
-    free (s[t].ranges);
-  free (s);
 }
 
 static StvaStatus
@@ -587,7 +438,7 @@ stva_train_with_hooks (StvaModel            *model,
   float *m1 = NULL, *m2 = NULL, *best = NULL, *class_w = NULL;
   StvaParamRange *ranges = NULL;
   Worker *workers = NULL;
-  OptSlice *slices = NULL;
+  StvaOptStep *opt = NULL;
   int n_workers = c->threads;
   StvaStatus status = STVA_OK;
   StvaTrainResult res = { .best_dev_weighted_f1 = NAN };
@@ -666,7 +517,7 @@ stva_train_with_hooks (StvaModel            *model,
       status = stva_error_set (error, STVA_ERR_NOMEM, "training: out of memory");
       goto out;
     }
-  if ((slices = make_slices (n_workers, P, ranges, m1, m2)) == NULL)
+  if ((opt = _stva_opt_step_new (n_workers, P, ranges, m1, m2)) == NULL)
     {
       status = stva_error_set (error, STVA_ERR_NOMEM, "training: out of memory");
       goto out;
@@ -721,22 +572,20 @@ stva_train_with_hooks (StvaModel            *model,
           status = run_workers (workers, nw, error);
           if (status != STVA_OK)
             goto out;
-          double batch_loss = 0.0, ss = 0.0;
+          double batch_loss = 0.0;
+          float *grads[256];
           for (int t = 0; t < nw; t++)
-            batch_loss += workers[t].loss;
-          for (int t = 0; t < n_workers; t++)
             {
-              workers[t].n_workers = n_workers;
-              slices[t].workers = workers;
-              slices[t].n_workers = nw;
+              batch_loss += workers[t].loss;
+              grads[t] = workers[t].grad;
             }
+          for (int t = 0; t < n_workers; t++)
+            workers[t].n_workers = n_workers;
           loss_sum += batch_loss * wtot;
           weight_sum += wtot;
 
-          run_slices (slices, n_workers, 1);   /* P->grads = Σ worker gradients; Σ g² */
-          for (int t = 0; t < n_workers; t++)
-            ss += slices[t].ss;
-          norm = sqrt (ss);   /* clipped as stva_clip_grad_norm () would */
+          /* P->grads = Σ worker gradients; the norm, clipped as stva_clip_grad_norm () would */
+          norm = sqrt (_stva_opt_step_sum (opt, grads, nw));
           if (!isfinite (norm))
             {
               status = stva_error_set (error, STVA_ERR_NUMERIC,
@@ -747,14 +596,7 @@ stva_train_with_hooks (StvaModel            *model,
           float coef = stva_clip_factor (norm, c->clip_norm > 0.0f ? c->clip_norm : INFINITY);
           lr = stva_lr_warmup_cosine (c->lr, c->min_lr, step, warmup, total_steps);
           step++;
-          for (int t = 0; t < n_workers; t++)
-            {
-              slices[t].coef = coef;
-              slices[t].adamw = &adamw;
-              slices[t].lr = (float) lr;
-              slices[t].step = step;
-            }
-          run_slices (slices, n_workers, 2);   /* clip, AdamW */
+          _stva_opt_step_update (opt, coef, &adamw, (float) lr, step);   /* clip, AdamW */
           if (hooks != NULL && hooks->on_step != NULL
               && !hooks->on_step (epoch, b0 / B + 1, (int) steps_per_epoch, hooks->user_data))
             {
@@ -827,7 +669,7 @@ out:
   if (result != NULL)
     *result = res;
   free_workers (workers, n_workers);
-  free_slices (slices, n_workers);
+  _stva_opt_step_free (opt);
   free (split_idx);
   free (order);
   free (owner);
