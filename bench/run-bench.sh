@@ -97,6 +97,9 @@ for name, c in [('workers', cw), ('blas', cb)]:
     print('  the test set\'s linear products alone: %.2f s one dialogue per product, %.2f s with '
           '16 dialogues\' rows stacked' % (c['test_linear_products_per_dialogue_s'],
                                             c['test_linear_products_stacked16_s']))
-    print('  reading every weight once (the floor of a one-dialogue forward): %.2f ms; '
-          'the latency goal is %.2f ms' % (c['weights_read_ms'], t['latency_ms_mean'] / 10))
+    print('  reading every weight once with the latency loop\'s %d thread(s), each its own half '
+          '(the floor of a one-dialogue forward): %.2f ms = %.3f of PyTorch\'s latency; the '
+          'goal is %.2f ms' % (c['latency_threads'], c['weights_read_ms'],
+                               c['weights_read_ms'] / t['latency_ms_mean'],
+                               t['latency_ms_mean'] / 10))
 EOF
