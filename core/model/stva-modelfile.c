@@ -13,6 +13,7 @@
 
 #include <zlib.h>
 
+#include "stva-file.h"
 #include "stva-modelfile.h"
 
 static const char *const modality_letters = "TAV";
@@ -740,42 +741,20 @@ stva_modelfile_read (const char    *path,
                      StvaError     *error)
 {
   memset (out, 0, sizeof *out);
-  FILE *f = fopen (path, "rb");
-  if (f == NULL)
-    return stva_error_set (error, STVA_ERR_IO, "%s: %s", path, strerror (errno));
-  uint8_t *buf = NULL;
-  StvaStatus st = STVA_OK;
-  long size = -1;
-  if (fseek (f, 0, SEEK_END) == 0)
-    size = ftell (f);
-  if (size < 0 || fseek (f, 0, SEEK_SET) != 0)
-    {
-      st = stva_error_set (error, STVA_ERR_IO, "%s: cannot find its size: %s", path,
-                           strerror (errno));
-      goto out;
-    }
-  buf = malloc ((size_t) size + 1);
-  if (buf == NULL)
-    {
-      st = stva_error_set (error, STVA_ERR_NOMEM, "%s: out of memory for %ld bytes", path, size);
-      goto out;
-    }
-  if (fread (buf, 1, (size_t) size, f) != (size_t) size)
-    {
-      st = stva_error_set (error, STVA_ERR_IO, "%s: read failed", path);
-      goto out;
-    }
+  uint8_t *buf;
+  size_t size;
+  StvaStatus st = stva_file_read_all (path, &buf, &size, error);
+  if (st != STVA_OK)
+    return st;
   StvaError local = { 0 };
-  Cursor c = { .p = buf, .n = (size_t) size, .at = 0, .error = error ? error : &local };
+  Cursor c = { .p = buf, .n = size, .at = 0, .error = error ? error : &local };
   st = read_all (&c, out);
   if (st != STVA_OK)
     {
       stva_modelfile_free (out);
       stva_error_prefix (error, "%s: ", path);
     }
-out:
   free (buf);
-  fclose (f);
   return st;
 }
 

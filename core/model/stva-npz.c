@@ -13,6 +13,7 @@
 
 #include <zlib.h>
 
+#include "stva-file.h"
 #include "stva-npz.h"
 #include "stva-npz-private.h"
 
@@ -697,33 +698,12 @@ stva_npz_read (const char *path,
                StvaError  *error)
 {
   memset (out, 0, sizeof *out);
-  FILE *f = fopen (path, "rb");
-  if (f == NULL)
-    return stva_error_set (error, STVA_ERR_IO, "%s: %s", path, strerror (errno));
-  StvaStatus st;
-  uint8_t *buf = NULL;
-  long size = -1;
-  if (fseek (f, 0, SEEK_END) == 0)
-    size = ftell (f);
-  if (size < 0 || fseek (f, 0, SEEK_SET) != 0)
-    {
-      st = stva_error_set (error, STVA_ERR_IO, "%s: cannot find its size", path);
-      goto out;
-    }
-  buf = malloc ((size_t) size + 1);
-  if (buf == NULL)
-    {
-      st = stva_error_set (error, STVA_ERR_NOMEM, "%s: out of memory for %ld bytes", path, size);
-      goto out;
-    }
-  if (fread (buf, 1, (size_t) size, f) != (size_t) size)
-    {
-      st = stva_error_set (error, STVA_ERR_IO, "%s: read failed", path);
-      goto out;
-    }
-  st = stva_npz_read_buffer (buf, (size_t) size, path, out, error);
-out:
+  uint8_t *buf;
+  size_t size;
+  StvaStatus st = stva_file_read_all (path, &buf, &size, error);
+  if (st != STVA_OK)
+    return st;
+  st = stva_npz_read_buffer (buf, size, path, out, error);
   free (buf);
-  fclose (f);
   return st;
 }

@@ -8,6 +8,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -381,6 +383,28 @@ test_bad_write (void)
                    STVA_ERR_IO);
 }
 
+/* A directory or a FIFO given as the model file: an error that says what it is (a directory's
+ * size once read as 2^63 - 1 and was reported as "out of memory"), and no wait on the FIFO. */
+static void
+test_not_a_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("stva-mf-XXXXXX", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "model.stvm", NULL);
+  StvaModelFile r;
+  StvaError err = { 0 };
+  g_assert_cmpint (stva_modelfile_read (dir, &r, &err), ==, STVA_ERR_IO);
+  g_assert_nonnull (strstr (err.message, "Is a directory"));
+  g_assert_true (g_str_has_prefix (err.message, dir));
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  int fd = open (fifo, O_RDWR | O_NONBLOCK);   /* a writer, so opening for reading does not block */
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (stva_modelfile_read (fifo, &r, &err), ==, STVA_ERR_IO);
+  g_assert_nonnull (strstr (err.message, "model.stvm: not a regular file"));
+  close (fd);
+  g_remove (fifo);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -394,5 +418,6 @@ main (int    argc,
   g_test_add_func ("/model/modelfile/lying-counts", test_lying_counts);
   g_test_add_func ("/model/modelfile/nan", test_nan);
   g_test_add_func ("/model/modelfile/bad-write", test_bad_write);
+  g_test_add_func ("/model/modelfile/not-a-file", test_not_a_file);
   return g_test_run ();
 }

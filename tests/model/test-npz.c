@@ -386,6 +386,12 @@ test_bad_zip (void)
                                          "t.npz", &npz, &err), ==, STVA_ERR_FORMAT);
   g_assert_nonnull (strstr (err.message, "not a zip archive"));
   g_assert_cmpint (stva_npz_read ("/nonexistent.npz", &npz, &err), ==, STVA_ERR_IO);
+  g_autofree char *dir = g_dir_make_tmp ("stva-npz-XXXXXX", NULL);
+  g_assert_cmpint (stva_npz_read (dir, &npz, &err), ==, STVA_ERR_IO);   /* not "out of memory" */
+  g_assert_nonnull (strstr (err.message, "Is a directory"));
+  g_assert_cmpint (stva_npz_read ("/dev/null", &npz, &err), ==, STVA_ERR_IO);
+  g_assert_nonnull (strstr (err.message, "/dev/null: not a regular file"));
+  g_rmdir (dir);
 
   /* a .npy whose header promises more data than there is */
   const char npy[] = "\x93NUMPY\x01\x00\x3d\x00{'descr': '<f4', 'fortran_order': False, "
