@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <libxml/parser.h>
@@ -372,8 +373,32 @@ read_eaf (const char  *path,
           char       **media,
           GError     **error)
 {
-  g_autoptr (xmlDoc) doc = xmlReadFile (path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR
-                                                    | XML_PARSE_NOWARNING);
+  /* read by GLib first: its errors name what went wrong with the file (missing, a directory,
+   * unreadable), where libxml2's reader printed "I/O error" on stderr and reported an empty
+   * document */
+  g_autofree char *data = NULL;
+  gsize size = 0;
+  GError *local = NULL;
+  if (!g_file_get_contents (path, &data, &size, &local))
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_IO, "%s", local->message);
+      g_error_free (local);
+      return FALSE;
+    }
+  if (size == 0)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_FORMAT, "%s: empty file", path);
+      return FALSE;
+    }
+  if (size > INT_MAX)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_FORMAT, "%s: too large for an EAF file",
+                   path);
+      return FALSE;
+    }
+  g_autoptr (xmlDoc) doc = xmlReadMemory (data, (int) size, path, NULL,
+                                          XML_PARSE_NONET | XML_PARSE_NOERROR
+                                          | XML_PARSE_NOWARNING);
   if (doc == NULL)
     {
       const xmlError *e = xmlGetLastError ();

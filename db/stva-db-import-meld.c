@@ -354,7 +354,9 @@ stva_db_import_meld_shard (StvaDb              *db,
   g_autofree char *dir = g_canonicalize_filename (dir_in, NULL);
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
-      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_IO, "%s: no such folder", dir_in);
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_IO, "%s: %s", dir_in,
+                   g_file_test (dir, G_FILE_TEST_EXISTS) ? "not a folder (give MELD's folder)"
+                                                        : "no such folder");
       return FALSE;
     }
   StvaDbImportReport local_report;

@@ -243,6 +243,13 @@ test_refused (Fixture       *f,
   expect_refused (f, DOC ("<TIER TIER_ID=\"A\" LINGUISTIC_TYPE_REF=\"u\">" ANN ("a1", "ts1", "ts2",
                           "Hi") "</TIER>"), "no tier called 'Emotion-gold'");
   expect_refused (f, DOC ("<TIER TIER_ID=\"A\" LINGUISTIC_TYPE_REF=\"zz\"/>"), "undefined type");
+  expect_refused (f, "", "empty file");
+  /* a directory: GLib's reading error, not libxml2's "I/O error" and an empty document */
+  GError *error = NULL;
+  g_assert_false (stva_db_import_eaf (f->db, f->dir, NULL, NULL, NULL, &error));
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "directory"));
+  g_clear_error (&error);
   /* an external entity is not fetched nor expanded */
   expect_refused (f, "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"/etc/passwd\">]>"
                   "<ANNOTATION_DOCUMENT>&e;</ANNOTATION_DOCUMENT>", "no tier called");

@@ -147,6 +147,7 @@ test_malformed (void)
   expect_nothing_written (empty, "not a MELD folder");
   g_autofree char *none = g_build_filename (dir, "none", NULL);
   expect_nothing_written (none, "no such folder");
+  expect_nothing_written (test_csv, "not a folder");   /* a file where the folder should be */
 
   /* a missing CSV is a warning, not an error */
   g_unlink (test_csv);
