@@ -1,19 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Drawn faces for the demo corpus (see stva-demo-face.h).  Everything is laid out in "head
- * space": pixels relative to the head centre, y down, before pose.  Points on the face surface
- * go through a small projection (an ellipsoid head turned by yaw and pitch), so a turned head
- * keeps its skull outline while eyes, nose and mouth slide across it and the far side narrows;
- * roll and translation are a plain Cairo transform.  The shading (eye sockets, a nose with a
- * shadow side and nostrils, lips darker than skin, jaw and neck shadow, hair framing the
- * forehead) is there for dlib's HOG face detector, which needs the gradient structure of a real
- * face rather than a clean outline.  Nothing here is random and nothing reads the clock.
+ * Drawn faces for the demo corpus (see stva-demo-face.h): the frame (background, neck and
+ * shoulders), the face and what the expression does to it, and the public API.  Hair is drawn
+ * in stva-demo-face-hair.c, and the colour, shading, projection and path primitives are in
+ * stva-demo-face-paint.c (stva-demo-face-private.h).
  *
- * The corpus draws some 200k frames, so the cost per frame matters.  With Cairo's image backend
- * each fill costs a few microseconds however small, and a pixel costs ten times more under a
- * radial or slanted gradient than under a flat colour or a vertical gradient.  Hence: soft
- * shading is nested flat ellipses, gradients are vertical, and the two eyes, brows, nostrils
- * and so on share one path per colour.
+ * Everything is laid out in "head space": pixels relative to the head centre, y down, before
+ * pose.  Points on the face surface go through a small projection (an ellipsoid head turned by
+ * yaw and pitch), so a turned head keeps its skull outline while eyes, nose and mouth slide
+ * across it and the far side narrows; roll and translation are a plain Cairo transform.  The
+ * shading (eye sockets, a nose with a shadow side and nostrils, lips darker than skin, jaw and
+ * neck shadow, hair framing the forehead) is there for dlib's HOG face detector, which needs
+ * the gradient structure of a real face rather than a clean outline.  Nothing here is random
+ * and nothing reads the clock.
  *
  * The proportions were tuned against dlib's 68-point shape predictor (tools/dev/dlib-check.cpp):
  * its brow points stop following a brow raised much beyond what the brow_raise range gives here,
@@ -22,40 +21,12 @@
 #include <math.h>
 #include <stdbool.h>
 
-#include "stva-demo-face.h"
+#include "stva-demo-face-private.h"
 
-/* ---- types -------------------------------------------------------------------------------- */
+/* ---- types ---------------------------------------------------------------------------------- */
 
-#define N_OUTLINE 48   /* points around the head outline */
 #define N_LIP     15   /* points along one lip edge, corner to corner */
 #define N_LID     9    /* points along one eyelid, inner to outer corner */
-#define N_MAX     64   /* largest point array any helper takes */
-
-typedef struct
-{
-  double x, y;
-} Pt;
-
-typedef struct
-{
-  double x, y, rx, ry;
-} Spot;
-
-typedef struct
-{
-  double a, b, c;            /* head half-width, half-height and face depth, pixels */
-  double cos_yaw, sin_yaw;
-  double cos_pitch, sin_pitch;
-} Pose;
-
-typedef struct
-{
-  double skin[3];
-  double skin_dark[3];       /* creases, nostrils, lid lines */
-  double lip[3];
-  double brow[3];
-  double hair[3];
-} Palette;
 
 /* What the expression does to the layout, worked out once per frame; head space, pixels. */
 typedef struct
@@ -71,24 +42,7 @@ typedef struct
   double corner_y;           /* mouth corners */
 } Layout;
 
-/* ---- helpers: numbers and colour ------------------------------------------------------------ */
-
-static inline double
-clampd (double v,
-        double lo,
-        double hi)
-{
-  return v < lo ? lo : (v > hi ? hi : v);
-}
-
-static inline double
-smooth (double e0,
-        double e1,
-        double v)
-{
-  double t = clampd ((v - e0) / (e1 - e0), 0.0, 1.0);
-  return t * t * (3.0 - 2.0 * t);
-}
+/* ---- helpers: colour ------------------------------------------------------------------------ */
 
 static void
 mix3 (double       out[3],
@@ -106,282 +60,6 @@ luma (const double c[3])
   return 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2];
 }
 
-/* Sets colour c scaled by k (k > 1 lightens, clamped) with the given alpha. */
-static void
-set_rgba (cairo_t      *cr,
-          const double  c[3],
-          double        k,
-          double        alpha)
-{
-  cairo_set_source_rgba (cr, clampd (c[0] * k, 0.0, 1.0), clampd (c[1] * k, 0.0, 1.0),
-                         clampd (c[2] * k, 0.0, 1.0), alpha);
-}
-
-static void
-add_stop (cairo_pattern_t *pat,
-          double           offset,
-          const double     c[3],
-          double           k,
-          double           alpha)
-{
-  cairo_pattern_add_color_stop_rgba (pat, offset, clampd (c[0] * k, 0.0, 1.0),
-                                     clampd (c[1] * k, 0.0, 1.0), clampd (c[2] * k, 0.0, 1.0),
-                                     alpha);
-}
-
-/* A linear gradient that is vertical on the frame, from the frame row under user-space (0, y0)
- * to the one under (0, y1).  Built in device space (its matrix is the current transform), so
- * pixman gets an identity transform and paints it a row at a time; a gradient that follows the
- * head's roll and sub-pixel translation goes through pixman's per-pixel transformed path at
- * several times the cost.  Light comes from above the frame, which a rolled head does not move. */
-static cairo_pattern_t *
-vertical_gradient (cairo_t *cr,
-                   double   y0,
-                   double   y1)
-{
-  double x0d = 0.0, y0d = y0, x1d = 0.0, y1d = y1;
-  cairo_matrix_t m;
-
-  cairo_user_to_device (cr, &x0d, &y0d);
-  cairo_user_to_device (cr, &x1d, &y1d);
-  if (fabs (y1d - y0d) < 1e-3)
-    y1d = y0d + 1e-3;
-  cairo_pattern_t *pat = cairo_pattern_create_linear (0.0, y0d, 0.0, y1d);
-  cairo_get_matrix (cr, &m);
-  cairo_pattern_set_matrix (pat, &m);
-  return pat;
-}
-
-/* Fills the current path with pat and drops the pattern. */
-static void
-fill_pattern (cairo_t         *cr,
-              cairo_pattern_t *pat)
-{
-  cairo_set_source (cr, pat);
-  cairo_fill (cr);
-  cairo_pattern_destroy (pat);
-}
-
-/* A vertical gradient from colour c·k0 at y0 to c·k1 at y1, filling the current path. */
-static void
-fill_vertical (cairo_t      *cr,
-               const double  c[3],
-               double        y0,
-               double        k0,
-               double        y1,
-               double        k1,
-               double        alpha)
-{
-  cairo_pattern_t *pat = vertical_gradient (cr, y0, y1);
-  add_stop (pat, 0.0, c, k0, alpha);
-  add_stop (pat, 1.0, c, k1, alpha);
-  fill_pattern (cr, pat);
-}
-
-/* Soft elliptical shading, colour c·k, about alpha at the centre fading out at (rx, ry): three
- * nested flat ellipses per spot, all spots of a layer in one fill. */
-static void
-soft_spots (cairo_t      *cr,
-            const Spot   *spots,
-            int           n,
-            const double  c[3],
-            double        k,
-            double        alpha)
-{
-  static const double radius[3] = { 1.0, 0.74, 0.46 };
-  if (alpha <= 0.0)
-    return;
-  set_rgba (cr, c, k, 1.0 - cbrt (1.0 - clampd (alpha, 0.0, 0.99)));
-  for (int layer = 0; layer < 3; layer++)
-    {
-      for (int i = 0; i < n; i++)
-        {
-          if (spots[i].rx < 0.5 || spots[i].ry < 0.5)
-            continue;
-          cairo_new_sub_path (cr);
-          cairo_save (cr);
-          cairo_translate (cr, spots[i].x, spots[i].y);
-          cairo_scale (cr, spots[i].rx * radius[layer], spots[i].ry * radius[layer]);
-          cairo_arc (cr, 0.0, 0.0, 1.0, 0.0, 2.0 * M_PI);
-          cairo_restore (cr);
-        }
-      cairo_fill (cr);
-    }
-}
-
-/* Adds a (possibly transformed) ellipse to the path as its own sub-path. */
-static void
-ellipse_path (cairo_t *cr,
-              double   x,
-              double   y,
-              double   rx,
-              double   ry)
-{
-  cairo_new_sub_path (cr);
-  cairo_save (cr);
-  cairo_translate (cr, x, y);
-  cairo_scale (cr, rx, ry);
-  cairo_arc (cr, 0.0, 0.0, 1.0, 0.0, 2.0 * M_PI);
-  cairo_restore (cr);
-}
-
-/* ---- helpers: projection and paths ---------------------------------------------------------- */
-
-/* A point on the face surface: the head is an ellipsoid (flatter below the eyes, so chin and
- * mouth stay forward), dz lifts features off it (the nose, the lips, glasses). */
-static void
-surf (const Pose *p,
-      double      x,
-      double      y,
-      double      dz,
-      Pt         *out)
-{
-  double xn = x / p->a;
-  double yn = y / p->b;
-  if (yn > 0.0)
-    yn *= 0.6;
-  double q = 1.0 - xn * xn - yn * yn;
-  double z = p->c * sqrt (q > 0.0 ? q : 0.0) + dz;
-  double zr = -x * p->sin_yaw + z * p->cos_yaw;
-  out->x = x * p->cos_yaw + z * p->sin_yaw;
-  out->y = y * p->cos_pitch + zr * p->sin_pitch;
-}
-
-/* A point on the silhouette at depth z: the skull outline does not narrow when the head turns,
- * only its forward parts (the chin) slide with the face. */
-static void
-sil (const Pose *p,
-     double      x,
-     double      y,
-     double      z,
-     Pt         *out)
-{
-  out->x = x + z * p->sin_yaw;
-  out->y = y + z * p->sin_pitch;
-}
-
-/* Local horizontal foreshortening of the surface at (x, y). */
-static double
-surf_scale_x (const Pose *p,
-              double      x,
-              double      y)
-{
-  Pt l, r;
-  surf (p, x - 1.0, y, 0.0, &l);
-  surf (p, x + 1.0, y, 0.0, &r);
-  return clampd ((r.x - l.x) / 2.0, 0.2, 1.5);
-}
-
-/* A smooth path through device points (Catmull-Rom as cubic Béziers); move starts a new
- * sub-path, otherwise it joins the current one with a line. */
-static void
-spline (cairo_t  *cr,
-        const Pt *q,
-        int       n,
-        bool      move,
-        bool      closed)
-{
-  if (move)
-    cairo_move_to (cr, q[0].x, q[0].y);
-  else
-    cairo_line_to (cr, q[0].x, q[0].y);
-  int last = closed ? n : n - 1;
-  for (int i = 0; i < last; i++)
-    {
-      const Pt *p0, *p1 = &q[i], *p2, *p3;
-      if (closed)
-        {
-          p0 = &q[(i + n - 1) % n];
-          p2 = &q[(i + 1) % n];
-          p3 = &q[(i + 2) % n];
-        }
-      else
-        {
-          p0 = &q[i > 0 ? i - 1 : 0];
-          p2 = &q[i + 1];
-          p3 = &q[i + 2 < n ? i + 2 : n - 1];
-        }
-      cairo_curve_to (cr, p1->x + (p2->x - p0->x) / 6.0, p1->y + (p2->y - p0->y) / 6.0,
-                      p2->x - (p3->x - p1->x) / 6.0, p2->y - (p3->y - p1->y) / 6.0, p2->x, p2->y);
-    }
-  if (closed)
-    cairo_close_path (cr);
-}
-
-/* The same, last point to first. */
-static void
-spline_rev (cairo_t  *cr,
-            const Pt *q,
-            int       n,
-            bool      move)
-{
-  Pt r[N_MAX];
-  for (int i = 0; i < n; i++)
-    r[i] = q[n - 1 - i];
-  spline (cr, r, n, move, false);
-}
-
-/* A band between two splines (a lip, a brow, lashes), as one closed sub-path. */
-static void
-band_path (cairo_t  *cr,
-           const Pt *edge0,
-           const Pt *edge1,
-           int       n)
-{
-  spline (cr, edge0, n, true, false);
-  spline_rev (cr, edge1, n, false);
-  cairo_close_path (cr);
-}
-
-/* An ellipse on the face surface, projected point by point, as its own sub-path. */
-static void
-surf_ellipse (cairo_t    *cr,
-              const Pose *p,
-              double      cx,
-              double      cy,
-              double      rx,
-              double      ry,
-              double      dz)
-{
-  Pt q[10];
-  for (int i = 0; i < 10; i++)
-    {
-      double t = 2.0 * M_PI * i / 10.0;
-      surf (p, cx + rx * cos (t), cy + ry * sin (t), dz, &q[i]);
-    }
-  spline (cr, q, 10, true, true);
-}
-
-/* Fills q with the head outline (crown ellipse over a jaw whose squareness follows face->jaw;
- * below the mouth it drops with the jaw), through sil (). */
-static void
-head_outline_points (const Pose         *p,
-                     const StvaDemoFace *face,
-                     double              jaw_drop,
-                     double              grow,
-                     Pt                 *q)
-{
-  double a = p->a * grow, b = p->b * grow;
-  double jaw = clampd (face->jaw, 0.0, 1.0);
-  double e = 2.0 / (2.2 + 1.6 * jaw);     /* superellipse exponent: 2.2 round .. 3.8 square */
-  double taper = 0.36 - 0.12 * jaw;       /* narrower towards the chin */
-  int n = 0;
-  for (int i = 0; i < 20; i++)            /* crown: left cheek (-a, 0) over the top */
-    {
-      double t = M_PI * (1.0 - i / 20.0);
-      sil (p, a * cos (t), -b * sin (t), 0.0, &q[n++]);
-    }
-  for (int i = 0; i < 28; i++)            /* jaw: right cheek round the chin to the left cheek */
-    {
-      double v = M_PI * i / 28.0;
-      double cv = cos (v);
-      double yn = pow (sin (v), e);
-      double x = a * copysign (pow (fabs (cv), e), cv) * (1.0 - taper * yn * yn);
-      double z = p->c * 0.8 * clampd ((yn - 0.1) / 0.9, 0.0, 1.0) * (1.0 - 0.7 * fabs (x) / a);
-      sil (p, x, b * yn + jaw_drop * smooth (0.35, 0.9, yn), z, &q[n++]);
-    }
-}
-
 /* ---- background, torso, neck ---------------------------------------------------------------- */
 
 static void
@@ -391,9 +69,9 @@ draw_background (cairo_t            *cr,
 {
   /* vertical: pixman paints a vertical gradient a row at a time */
   cairo_pattern_t *pat = cairo_pattern_create_linear (0.0, 0.0, 0.0, height);
-  add_stop (pat, 0.0, face->background, 1.12, 1.0);
-  add_stop (pat, 0.45, face->background, 1.0, 1.0);
-  add_stop (pat, 1.0, face->background, 0.78, 1.0);
+  _stva_demo_add_stop (pat, 0.0, face->background, 1.12, 1.0);
+  _stva_demo_add_stop (pat, 0.45, face->background, 1.0, 1.0);
+  _stva_demo_add_stop (pat, 1.0, face->background, 0.78, 1.0);
   cairo_set_source (cr, pat);
   cairo_paint (cr);
   cairo_pattern_destroy (pat);
@@ -413,11 +91,11 @@ draw_neck (cairo_t       *cr,
   cairo_line_to (cr, hw * 1.05, 1.6 * b);
   cairo_curve_to (cr, hw * 0.92, 1.1 * b, hw, 0.8 * b, hw, 0.5 * b);
   cairo_close_path (cr);
-  cairo_pattern_t *pat = vertical_gradient (cr, 0.85 * b, 1.4 * b);
-  add_stop (pat, 0.0, pal->skin, back ? 0.7 : 0.5, 1.0);
-  add_stop (pat, 0.45, pal->skin, back ? 0.8 : 0.66, 1.0);
-  add_stop (pat, 1.0, pal->skin, 0.84, 1.0);
-  fill_pattern (cr, pat);
+  cairo_pattern_t *pat = _stva_demo_vertical_gradient (cr, 0.85 * b, 1.4 * b);
+  _stva_demo_add_stop (pat, 0.0, pal->skin, back ? 0.7 : 0.5, 1.0);
+  _stva_demo_add_stop (pat, 0.45, pal->skin, back ? 0.8 : 0.66, 1.0);
+  _stva_demo_add_stop (pat, 1.0, pal->skin, 0.84, 1.0);
+  _stva_demo_fill_pattern (cr, pat);
 
   /* the sides of a cylinder are darker than its front */
   for (int side = -1; side <= 1; side += 2)
@@ -429,7 +107,7 @@ draw_neck (cairo_t       *cr,
       cairo_curve_to (cr, s * 0.65, 1.1 * b, s * 0.7, 0.8 * b, s * 0.7, 0.5 * b);
       cairo_close_path (cr);
     }
-  set_rgba (cr, pal->skin, 0.5, 0.3);
+  _stva_demo_set_rgba (cr, pal->skin, 0.5, 0.3);
   cairo_fill (cr);
 }
 
@@ -451,301 +129,23 @@ draw_torso (cairo_t            *cr,
   cairo_curve_to (cr, 2.6 * a, ys, 3.3 * a, ys + 0.1 * b, 3.6 * a, ys + 0.5 * b);
   cairo_line_to (cr, 4.0 * a, bottom);
   cairo_close_path (cr);
-  fill_vertical (cr, face->shirt, ys - 0.2 * b, 1.1, ys + 1.0 * b, 0.7, 1.0);
+  _stva_demo_fill_vertical (cr, face->shirt, ys - 0.2 * b, 1.1, ys + 1.0 * b, 0.7, 1.0);
 
   /* collar: a folded band along the neckline */
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   cairo_move_to (cr, -0.64 * a, ys - 0.19 * b);
   cairo_curve_to (cr, -0.45 * a, ys + 0.06 * b, -0.2 * a, ys + 0.15 * b, 0.0, ys + 0.16 * b);
   cairo_curve_to (cr, 0.2 * a, ys + 0.15 * b, 0.45 * a, ys + 0.06 * b, 0.64 * a, ys - 0.19 * b);
-  set_rgba (cr, face->shirt, 0.55, 1.0);
+  _stva_demo_set_rgba (cr, face->shirt, 0.55, 1.0);
   cairo_set_line_width (cr, 0.06 * b);
   cairo_stroke (cr);
   cairo_move_to (cr, -0.7 * a, ys - 0.14 * b);
   cairo_curve_to (cr, -0.5 * a, ys + 0.12 * b, -0.2 * a, ys + 0.22 * b, 0.0, ys + 0.23 * b);
   cairo_curve_to (cr, 0.2 * a, ys + 0.22 * b, 0.5 * a, ys + 0.12 * b, 0.7 * a, ys - 0.14 * b);
-  set_rgba (cr, face->shirt, 1.2, 0.6);
+  _stva_demo_set_rgba (cr, face->shirt, 1.2, 0.6);
   cairo_set_line_width (cr, 0.03 * b);
   cairo_stroke (cr);
 }
-
-/* ---- hair ----------------------------------------------------------------------------------- */
-
-/* Hair colour over the current path, lighter on the crown. */
-static void
-fill_hair (cairo_t       *cr,
-           const Pose    *p,
-           const Palette *pal,
-           double         alpha)
-{
-  cairo_pattern_t *pat = vertical_gradient (cr, -1.15 * p->b, 0.6 * p->b);
-  add_stop (pat, 0.0, pal->hair, 1.45, alpha);
-  add_stop (pat, 0.4, pal->hair, 1.0, alpha);
-  add_stop (pat, 1.0, pal->hair, 0.7, alpha);
-  fill_pattern (cr, pat);
-}
-
-/* The curly style's volume: a cloud of overlapping curls round the crown, down to y_low. */
-static void
-curls_path (cairo_t    *cr,
-            const Pose *p,
-            double      y_low)
-{
-  double a = p->a, b = p->b;
-  ellipse_path (cr, 0.0, -0.12 * b, 1.2 * a, 0.98 * b);
-  for (int i = 0; i <= 16; i++)
-    {
-      double t = M_PI * (0.92 + 1.16 * i / 16.0);    /* left side, over the top, right side */
-      double y = -0.12 * b + b * sin (t);
-      if (y > y_low)
-        continue;
-      double r = (0.2 + 0.04 * ((i * 7) % 3)) * a;
-      ellipse_path (cr, 1.22 * a * cos (t), y, r, r);
-    }
-  for (int side = -1; side <= 1; side += 2)    /* curls falling past the ears */
-    for (int i = 0; i < 3; i++)
-      {
-        double y = -0.05 * b + i * 0.2 * b;
-        if (y <= y_low)
-          ellipse_path (cr, side * (1.2 - 0.05 * i) * a, y, 0.2 * a, 0.2 * a);
-      }
-}
-
-/* Long hair down to the shoulders, seen from the front (behind the head) or from behind. */
-static void
-long_hair_path (cairo_t    *cr,
-                const Pose *p)
-{
-  double a = p->a, b = p->b;
-  Pt q[6];
-  sil (p, -1.12 * a, -0.2 * b, -0.3 * p->c, &q[0]);
-  sil (p, -1.25 * a, 0.7 * b, -0.3 * p->c, &q[1]);
-  sil (p, -1.3 * a, 1.45 * b, -0.3 * p->c, &q[2]);
-  sil (p, 1.3 * a, 1.45 * b, -0.3 * p->c, &q[3]);
-  sil (p, 1.25 * a, 0.7 * b, -0.3 * p->c, &q[4]);
-  sil (p, 1.12 * a, -0.2 * b, -0.3 * p->c, &q[5]);
-  cairo_move_to (cr, q[0].x, q[0].y);
-  cairo_curve_to (cr, q[0].x - 0.05 * a, 0.2 * b, q[1].x, 0.4 * b, q[1].x, q[1].y);
-  cairo_curve_to (cr, q[1].x, 1.0 * b, q[2].x, 1.2 * b, q[2].x, q[2].y);
-  cairo_curve_to (cr, -0.4 * a, 1.55 * b, 0.4 * a, 1.55 * b, q[3].x, q[3].y);
-  cairo_curve_to (cr, q[3].x, 1.2 * b, q[4].x, 1.0 * b, q[4].x, q[4].y);
-  cairo_curve_to (cr, q[4].x, 0.4 * b, q[5].x + 0.05 * a, 0.2 * b, q[5].x, q[5].y);
-  cairo_curve_to (cr, 1.1 * a, -1.3 * b, -1.1 * a, -1.3 * b, q[0].x, q[0].y);
-  cairo_close_path (cr);
-}
-
-/* Hair behind the head: long hair down to the shoulders, the curly style's volume. */
-static void
-draw_hair_back (cairo_t            *cr,
-                const Pose         *p,
-                const StvaDemoFace *face,
-                const Palette      *pal)
-{
-  if (face->hair_style == 1)
-    {
-      long_hair_path (cr, p);
-      fill_vertical (cr, pal->hair, -p->b, 0.9, 1.5 * p->b, 0.55, 1.0);
-    }
-  else if (face->hair_style == 3)
-    {
-      cairo_save (cr);
-      cairo_translate (cr, -0.25 * p->c * p->sin_yaw, 0.0);
-      curls_path (cr, p, 0.45 * p->b);
-      cairo_restore (cr);
-      fill_hair (cr, p, pal, 1.0);
-    }
-}
-
-/* Hair in front: the part that frames the forehead.  Outer edge on the silhouette, hairline on
- * the face surface. */
-static void
-draw_hair_front (cairo_t            *cr,
-                 const Pose         *p,
-                 const StvaDemoFace *face,
-                 const Palette      *pal)
-{
-  double a = p->a, b = p->b;
-
-  if (face->hair_style == 2)   /* bald: a shine on the crown, hair only above the ears */
-    {
-      Spot shine;
-      Pt top;
-      surf (p, -0.2 * a, -0.78 * b, 0.0, &top);
-      shine = (Spot) { top.x, top.y, 0.45 * a, 0.2 * b };
-      soft_spots (cr, &shine, 1, pal->skin, 1.3, 0.5);
-      for (int side = -1; side <= 1; side += 2)
-        {
-          Pt q[6];
-          sil (p, side * 1.03 * a, 0.08 * b, -0.1 * p->c, &q[0]);
-          sil (p, side * 1.05 * a, -0.2 * b, -0.1 * p->c, &q[1]);
-          sil (p, side * 0.98 * a, -0.42 * b, -0.1 * p->c, &q[2]);
-          surf (p, side * 0.9 * a, -0.36 * b, 0.0, &q[3]);
-          surf (p, side * 0.9 * a, -0.12 * b, 0.0, &q[4]);
-          surf (p, side * 0.93 * a, 0.06 * b, 0.0, &q[5]);
-          spline (cr, q, 6, true, true);
-        }
-      fill_hair (cr, p, pal, 0.95);
-      return;
-    }
-
-  /* hairlines, right temple to left temple, in units of (a, b) */
-  static const double short_line[][2] = {
-    { 0.99, -0.02 }, { 0.93, -0.1 }, { 0.9, -0.34 }, { 0.76, -0.54 }, { 0.45, -0.63 },
-    { 0.1, -0.66 }, { -0.2, -0.68 }, { -0.3, -0.74 }, { -0.42, -0.66 }, { -0.74, -0.56 },
-    { -0.9, -0.34 }, { -0.93, -0.1 }, { -0.99, -0.02 },
-  };
-  static const double long_line[][2] = {
-    { 0.94, 0.95 }, { 0.86, 0.5 }, { 0.86, 0.0 }, { 0.82, -0.35 }, { 0.55, -0.6 },
-    { 0.3, -0.72 }, { 0.1, -0.62 }, { -0.25, -0.5 }, { -0.6, -0.4 }, { -0.84, -0.2 },
-    { -0.86, 0.2 }, { -0.86, 0.5 }, { -0.94, 0.95 },
-  };
-  static const double curly_line[][2] = {
-    { 0.98, 0.35 }, { 0.9, 0.1 }, { 0.86, -0.25 }, { 0.7, -0.48 }, { 0.4, -0.56 },
-    { 0.0, -0.58 }, { -0.4, -0.56 }, { -0.7, -0.48 }, { -0.86, -0.25 }, { -0.9, 0.1 },
-    { -0.98, 0.35 },
-  };
-  const double (*src)[2] = short_line;
-  int n_src = 13;
-  double vol_x = 1.04, vol_y = 1.12;    /* short hair hugs the sides, has volume on top */
-  if (face->hair_style == 1)
-    {
-      src = long_line;
-      vol_x = 1.07;
-      vol_y = 1.08;
-    }
-  else if (face->hair_style == 3)
-    {
-      src = curly_line;
-      n_src = 11;
-      vol_x = 1.14;
-      vol_y = 1.14;
-    }
-
-  Pt outer[20], line[16];
-  for (int i = 0; i < 20; i++)
-    {
-      double t = M_PI * (1.04 - 1.08 * i / 19.0);
-      sil (p, vol_x * a * cos (t), -0.03 * b - vol_y * b * sin (t), 0.0, &outer[i]);
-    }
-  for (int i = 0; i < n_src; i++)
-    surf (p, src[i][0] * a, src[i][1] * b, 0.01 * p->c, &line[i]);
-
-  if (face->hair_style == 1)  /* the curtains fall to the jaw: extend the outer edge down */
-    {
-      Pt l0, r0;
-      sil (p, -1.12 * a, 1.0 * b, -0.2 * p->c, &l0);
-      sil (p, 1.12 * a, 1.0 * b, -0.2 * p->c, &r0);
-      cairo_move_to (cr, l0.x, l0.y);
-      spline (cr, outer, 20, false, false);
-      cairo_line_to (cr, r0.x, r0.y);
-    }
-  else
-    spline (cr, outer, 20, true, false);
-  spline (cr, line, n_src, false, false);
-  cairo_close_path (cr);
-  if (face->hair_style == 3)  /* curls along the hairline */
-    for (int i = 0; i < 9; i++)
-      {
-        double t = -0.85 + 1.7 * i / 8.0;
-        double y = -0.56 * b - 0.1 * b * (1.0 - t * t) + 0.34 * b * t * t * t * t;
-        Pt c;
-        surf (p, t * 0.86 * a, y, 0.02 * p->c, &c);
-        ellipse_path (cr, c.x, c.y, 0.11 * a, 0.11 * a);
-      }
-  fill_hair (cr, p, pal, 1.0);
-
-  /* strands: darker and lighter strokes from the crown towards the hairline */
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-  cairo_set_line_width (cr, 0.018 * b);
-  for (int shade = 0; shade < 2; shade++)
-    {
-      for (int i = shade; i < 7; i += 2)
-        {
-          double t = -0.75 + 0.25 * i;
-          Pt s0, s1, s2;
-          sil (p, 0.15 * a + t * 0.2 * a, -1.06 * b, 0.0, &s0);
-          sil (p, t * 0.9 * a, -0.88 * b, 0.2 * p->c, &s1);
-          surf (p, t * 1.0 * a, -0.66 * b, 0.05 * p->c, &s2);
-          cairo_move_to (cr, s0.x, s0.y);
-          cairo_curve_to (cr, s1.x, s1.y, s1.x, s1.y, s2.x, s2.y);
-        }
-      set_rgba (cr, pal->hair, shade ? 0.7 : 1.35, 0.3);
-      cairo_stroke (cr);
-    }
-}
-
-/* The back of the head: no face at all, only hair (or a bald crown) over the skull. */
-static void
-draw_back_of_head (cairo_t            *cr,
-                   const Pose         *p,
-                   const StvaDemoFace *face,
-                   const Palette      *pal)
-{
-  double a = p->a, b = p->b;
-
-  ellipse_path (cr, -0.97 * a, 0.12 * b, 0.13 * a, 0.21 * b);    /* ears */
-  ellipse_path (cr, 0.97 * a, 0.12 * b, 0.13 * a, 0.21 * b);
-  set_rgba (cr, pal->skin, 0.8, 1.0);
-  cairo_fill (cr);
-
-  /* skull: the crown ellipse closing into the nape, narrower than a jaw */
-  cairo_save (cr);
-  cairo_scale (cr, a, b);
-  cairo_move_to (cr, -0.62, 0.72);
-  cairo_curve_to (cr, -1.05, 0.4, -1.02, -1.0, 0.0, -1.0);
-  cairo_curve_to (cr, 1.02, -1.0, 1.05, 0.4, 0.62, 0.72);
-  cairo_curve_to (cr, 0.3, 0.9, -0.3, 0.9, -0.62, 0.72);
-  cairo_close_path (cr);
-  cairo_restore (cr);
-  switch (face->hair_style)
-    {
-    case 2:
-      {
-        fill_vertical (cr, pal->skin, -b, 1.1, 0.8 * b, 0.75, 1.0);
-        Spot shine = { -0.2 * a, -0.6 * b, 0.45 * a, 0.25 * b };
-        soft_spots (cr, &shine, 1, pal->skin, 1.3, 0.45);
-        /* the horseshoe of short hair round the back, ear to ear */
-        cairo_save (cr);
-        cairo_scale (cr, a, b);
-        cairo_move_to (cr, -1.0, -0.1);
-        cairo_curve_to (cr, -0.6, 0.08, 0.6, 0.08, 1.0, -0.1);
-        cairo_curve_to (cr, 1.0, 0.25, 0.9, 0.55, 0.62, 0.7);
-        cairo_curve_to (cr, 0.3, 0.82, -0.3, 0.82, -0.62, 0.7);
-        cairo_curve_to (cr, -0.9, 0.55, -1.0, 0.25, -1.0, -0.1);
-        cairo_close_path (cr);
-        cairo_restore (cr);
-        fill_hair (cr, p, pal, 0.9);
-      }
-      break;
-    case 3:
-      curls_path (cr, p, 0.6 * b);
-      fill_hair (cr, p, pal, 1.0);
-      break;
-    default:
-      fill_vertical (cr, pal->hair, -b, 1.35, 0.8 * b, 0.75, 1.0);
-      /* strands from the crown whorl down to the nape */
-      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-      cairo_set_line_width (cr, 0.02 * b);
-      for (int shade = 0; shade < 2; shade++)
-        {
-          for (int i = shade; i < 7; i += 2)
-            {
-              double t = -0.75 + 0.25 * i;
-              cairo_move_to (cr, 0.05 * a, -0.55 * b);
-              cairo_curve_to (cr, t * 0.6 * a, -0.5 * b, t * 0.9 * a, 0.0, t * 0.6 * a, 0.7 * b);
-            }
-          set_rgba (cr, pal->hair, shade ? 0.65 : 1.3, 0.4);
-          cairo_stroke (cr);
-        }
-      if (face->hair_style == 1)
-        {
-          long_hair_path (cr, p);
-          fill_hair (cr, p, pal, 1.0);
-        }
-      break;
-    }
-}
-
 /* ---- head and skin -------------------------------------------------------------------------- */
 
 static void
@@ -756,14 +156,14 @@ draw_ears (cairo_t       *cr,
   double a = p->a, b = p->b;
   Pt c[2];
   for (int s = 0; s < 2; s++)
-    sil (p, (s ? 0.96 : -0.96) * a, 0.12 * b, -0.25 * p->c, &c[s]);
+    _stva_demo_sil (p, (s ? 0.96 : -0.96) * a, 0.12 * b, -0.25 * p->c, &c[s]);
   for (int s = 0; s < 2; s++)
-    ellipse_path (cr, c[s].x, c[s].y, 0.14 * a, 0.21 * b);
-  set_rgba (cr, pal->skin, 0.9, 1.0);
+    _stva_demo_ellipse_path (cr, c[s].x, c[s].y, 0.14 * a, 0.21 * b);
+  _stva_demo_set_rgba (cr, pal->skin, 0.9, 1.0);
   cairo_fill (cr);
   for (int s = 0; s < 2; s++)
-    ellipse_path (cr, c[s].x + (s ? 0.03 : -0.03) * a, c[s].y, 0.07 * a, 0.14 * b);
-  set_rgba (cr, pal->skin, 0.68, 1.0);
+    _stva_demo_ellipse_path (cr, c[s].x + (s ? 0.03 : -0.03) * a, c[s].y, 0.07 * a, 0.14 * b);
+  _stva_demo_set_rgba (cr, pal->skin, 0.68, 1.0);
   cairo_fill (cr);
 }
 
@@ -777,14 +177,14 @@ draw_head (cairo_t            *cr,
 {
   double a = p->a, b = p->b;
   Pt q[N_OUTLINE], r[N_OUTLINE];
-  head_outline_points (p, face, jaw_drop, 1.0, q);
-  spline (cr, q, N_OUTLINE, true, true);
-  cairo_pattern_t *pat = vertical_gradient (cr, -b, b + jaw_drop);
-  add_stop (pat, 0.0, pal->skin, 1.04, 1.0);
-  add_stop (pat, 0.45, pal->skin, 1.0, 1.0);
-  add_stop (pat, 0.75, pal->skin, 0.95, 1.0);
-  add_stop (pat, 1.0, pal->skin, 0.72, 1.0);
-  fill_pattern (cr, pat);
+  _stva_demo_head_outline_points (p, face, jaw_drop, 1.0, q);
+  _stva_demo_spline (cr, q, N_OUTLINE, true, true);
+  cairo_pattern_t *pat = _stva_demo_vertical_gradient (cr, -b, b + jaw_drop);
+  _stva_demo_add_stop (pat, 0.0, pal->skin, 1.04, 1.0);
+  _stva_demo_add_stop (pat, 0.45, pal->skin, 1.0, 1.0);
+  _stva_demo_add_stop (pat, 0.75, pal->skin, 0.95, 1.0);
+  _stva_demo_add_stop (pat, 1.0, pal->skin, 0.72, 1.0);
+  _stva_demo_fill_pattern (cr, pat);
 
   /* rings between the outline and smaller copies of it, the copies moved towards the light
    * (upper left), so the right side gets most shadow */
@@ -798,9 +198,9 @@ draw_head (cairo_t            *cr,
           r[i].x = q[i].x * s + ox;
           r[i].y = q[i].y * s + oy;
         }
-      spline (cr, q, N_OUTLINE, true, true);
-      spline (cr, r, N_OUTLINE, true, true);
-      set_rgba (cr, pal->skin, 0.72, 0.2);
+      _stva_demo_spline (cr, q, N_OUTLINE, true, true);
+      _stva_demo_spline (cr, r, N_OUTLINE, true, true);
+      _stva_demo_set_rgba (cr, pal->skin, 0.72, 0.2);
       cairo_fill (cr);
     }
   cairo_set_fill_rule (cr, CAIRO_FILL_RULE_WINDING);
@@ -811,13 +211,14 @@ draw_head (cairo_t            *cr,
     {
       double side = s ? 1.0 : -1.0;
       Pt c;
-      surf (p, side * 0.55 * a, 0.22 * b, 0.0, &c);
-      lit[s] = (Spot) { c.x, c.y, 0.3 * a * surf_scale_x (p, side * 0.55 * a, 0.22 * b), 0.16 * b };
-      surf (p, side * 0.78 * a, 0.5 * b, 0.0, &c);
+      _stva_demo_surf (p, side * 0.55 * a, 0.22 * b, 0.0, &c);
+      lit[s] = (Spot) { c.x, c.y, 0.3 * a * _stva_demo_surf_scale_x (p, side * 0.55 * a, 0.22 * b),
+                        0.16 * b };
+      _stva_demo_surf (p, side * 0.78 * a, 0.5 * b, 0.0, &c);
       hollow[s] = (Spot) { c.x, c.y, 0.2 * a, 0.25 * b };
     }
-  soft_spots (cr, lit, 2, pal->skin, 1.1, 0.45);
-  soft_spots (cr, hollow, 2, pal->skin, 0.8, 0.3);
+  _stva_demo_soft_spots (cr, lit, 2, pal->skin, 1.1, 0.45);
+  _stva_demo_soft_spots (cr, hollow, 2, pal->skin, 0.8, 0.3);
 }
 
 /* Eye sockets, blush, and the lines brows make on the forehead. */
@@ -835,14 +236,16 @@ draw_skin_marks (cairo_t       *cr,
       double x = side * (L->ex - 0.12 * L->ew);
       double y = L->ey - 0.12 * L->ew + 0.3 * (L->brow_y + 0.13 * b);
       Pt c;
-      surf (p, x, y, 0.0, &c);
-      socket[s] = (Spot) { c.x, c.y, 0.9 * L->ew * surf_scale_x (p, x, y), 0.55 * L->ew };
-      surf (p, side * 0.5 * a, 0.3 * b - L->smile * 0.06 * b, 0.0, &c);
+      _stva_demo_surf (p, x, y, 0.0, &c);
+      socket[s] = (Spot) { c.x, c.y, 0.9 * L->ew * _stva_demo_surf_scale_x (p, x, y),
+                           0.55 * L->ew };
+      _stva_demo_surf (p, side * 0.5 * a, 0.3 * b - L->smile * 0.06 * b, 0.0, &c);
       blush[s] = (Spot) { c.x, c.y, 0.22 * a, 0.13 * b };
     }
-  soft_spots (cr, socket, 2, pal->skin, 0.7, 0.45);
+  _stva_demo_soft_spots (cr, socket, 2, pal->skin, 0.7, 0.45);
   static const double rose[3] = { 0.85, 0.4, 0.4 };
-  soft_spots (cr, blush, 2, rose, 0.9 * (0.5 + 0.5 * luma (pal->skin)), 0.12 + 0.15 * L->smile);
+  _stva_demo_soft_spots (cr, blush, 2, rose, 0.9 * (0.5 + 0.5 * luma (pal->skin)),
+                         0.12 + 0.15 * L->smile);
 
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   if (L->brow_raise > 0.3)   /* forehead lines */
@@ -851,12 +254,12 @@ draw_skin_marks (cairo_t       *cr,
         {
           Pt q[3];
           double y = -0.4 * b - 0.08 * b * i;
-          surf (p, -0.35 * a, y + 0.02 * b, 0.0, &q[0]);
-          surf (p, 0.0, y, 0.0, &q[1]);
-          surf (p, 0.35 * a, y + 0.02 * b, 0.0, &q[2]);
-          spline (cr, q, 3, true, false);
+          _stva_demo_surf (p, -0.35 * a, y + 0.02 * b, 0.0, &q[0]);
+          _stva_demo_surf (p, 0.0, y, 0.0, &q[1]);
+          _stva_demo_surf (p, 0.35 * a, y + 0.02 * b, 0.0, &q[2]);
+          _stva_demo_spline (cr, q, 3, true, false);
         }
-      set_rgba (cr, pal->skin_dark, 1.2, 0.45 * (L->brow_raise - 0.3));
+      _stva_demo_set_rgba (cr, pal->skin_dark, 1.2, 0.45 * (L->brow_raise - 0.3));
       cairo_set_line_width (cr, 0.016 * b);
       cairo_stroke (cr);
     }
@@ -866,12 +269,12 @@ draw_skin_marks (cairo_t       *cr,
       for (int side = -1; side <= 1; side += 2)
         {
           Pt q[2];
-          surf (p, side * 0.05 * a, L->brow_y - 0.02 * b, 0.02 * p->c, &q[0]);
-          surf (p, side * 0.07 * a, L->brow_y + 0.1 * b, 0.02 * p->c, &q[1]);
+          _stva_demo_surf (p, side * 0.05 * a, L->brow_y - 0.02 * b, 0.02 * p->c, &q[0]);
+          _stva_demo_surf (p, side * 0.07 * a, L->brow_y + 0.1 * b, 0.02 * p->c, &q[1]);
           cairo_move_to (cr, q[0].x, q[0].y);
           cairo_line_to (cr, q[1].x, q[1].y);
         }
-      set_rgba (cr, pal->skin_dark, 1.0, 0.7 * knit);
+      _stva_demo_set_rgba (cr, pal->skin_dark, 1.0, 0.7 * knit);
       cairo_set_line_width (cr, 0.02 * b);
       cairo_stroke (cr);
     }
@@ -915,76 +318,76 @@ draw_eyes (cairo_t            *cr,
           double yb = y_in + (y_out - y_in) * t;
           double su = sin (M_PI * pow (t, 0.85));
           double sl = sin (M_PI * pow (t, 1.15));
-          surf (p, x, yb - hu * ew * su, 0.0, &up[s][i]);
-          surf (p, x, yb + hl * ew * sl, 0.0, &lo[s][i]);
-          surf (p, x, yb - (fold + 0.04) * ew * su - 0.02 * ew, 0.0, &crease[s][i]);
-          surf (p, x, yb - hu * ew * su - (0.05 + 0.07 * t) * ew * (0.4 + 0.6 * su), 0.0,
-                &lash[s][i]);
+          _stva_demo_surf (p, x, yb - hu * ew * su, 0.0, &up[s][i]);
+          _stva_demo_surf (p, x, yb + hl * ew * sl, 0.0, &lo[s][i]);
+          _stva_demo_surf (p, x, yb - (fold + 0.04) * ew * su - 0.02 * ew, 0.0, &crease[s][i]);
+          _stva_demo_surf (p, x, yb - hu * ew * su - (0.05 + 0.07 * t) * ew * (0.4 + 0.6 * su), 0.0,
+                           &lash[s][i]);
         }
-      surf (p, ex, ey + 0.02 * ew, 0.0, &centre[s]);
-      sx[s] = surf_scale_x (p, ex, ey);
+      _stva_demo_surf (p, ex, ey + 0.02 * ew, 0.0, &centre[s]);
+      sx[s] = _stva_demo_surf_scale_x (p, ex, ey);
       open_any = open_any || hu + hl > 0.06;
     }
 
   /* crease above each lid, faint: a dark crease would pass for a brow */
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   for (int s = 0; s < 2; s++)
-    spline (cr, crease[s] + 1, N_LID - 2, true, false);
-  set_rgba (cr, pal->skin_dark, 1.2, 0.3);
+    _stva_demo_spline (cr, crease[s] + 1, N_LID - 2, true, false);
+  _stva_demo_set_rgba (cr, pal->skin_dark, 1.2, 0.3);
   cairo_set_line_width (cr, 0.04 * ew);
   cairo_stroke (cr);
 
   if (open_any)
     {
       for (int s = 0; s < 2; s++)
-        band_path (cr, up[s], lo[s], N_LID);
+        _stva_demo_band_path (cr, up[s], lo[s], N_LID);
       cairo_save (cr);
       cairo_clip_preserve (cr);
       static const double white[3] = { 0.96, 0.95, 0.93 };
       double top = fmin (centre[0].y, centre[1].y) - 0.4 * ew;
       double bottom = fmax (centre[0].y, centre[1].y) + 0.25 * ew;
-      fill_vertical (cr, white, top, 0.68, bottom, 0.95, 1.0);
+      _stva_demo_fill_vertical (cr, white, top, 0.68, bottom, 0.95, 1.0);
 
       double ri = 0.23 * ew;
       for (int s = 0; s < 2; s++)
-        ellipse_path (cr, centre[s].x, centre[s].y, ri * sx[s], ri);
-      set_rgba (cr, face->iris, 1.0, 1.0);
+        _stva_demo_ellipse_path (cr, centre[s].x, centre[s].y, ri * sx[s], ri);
+      _stva_demo_set_rgba (cr, face->iris, 1.0, 1.0);
       cairo_fill_preserve (cr);
-      set_rgba (cr, face->iris, 0.45, 1.0);
+      _stva_demo_set_rgba (cr, face->iris, 0.45, 1.0);
       cairo_set_line_width (cr, 0.06 * ew);
       cairo_stroke (cr);
       for (int s = 0; s < 2; s++)
-        ellipse_path (cr, centre[s].x, centre[s].y, 0.42 * ri * sx[s], 0.42 * ri);
+        _stva_demo_ellipse_path (cr, centre[s].x, centre[s].y, 0.42 * ri * sx[s], 0.42 * ri);
       cairo_set_source_rgb (cr, 0.03, 0.02, 0.02);
       cairo_fill (cr);
       for (int s = 0; s < 2; s++)
-        ellipse_path (cr, centre[s].x - 0.35 * ri * sx[s], centre[s].y - 0.35 * ri, 0.2 * ri,
-                      0.2 * ri);
+        _stva_demo_ellipse_path (cr, centre[s].x - 0.35 * ri * sx[s], centre[s].y - 0.35 * ri,
+                                 0.2 * ri, 0.2 * ri);
       cairo_set_source_rgba (cr, 1.0, 1.0, 1.0, 0.9);
       cairo_fill (cr);
 
       /* the lid's shadow on the eyeball */
       for (int s = 0; s < 2; s++)
         {
-          spline (cr, up[s], N_LID, true, false);
+          _stva_demo_spline (cr, up[s], N_LID, true, false);
           cairo_line_to (cr, up[s][N_LID - 1].x, up[s][N_LID - 1].y + 0.12 * ew);
           cairo_line_to (cr, up[s][0].x, up[s][0].y + 0.12 * ew);
           cairo_close_path (cr);
         }
-      set_rgba (cr, pal->skin_dark, 0.6, 0.35);
+      _stva_demo_set_rgba (cr, pal->skin_dark, 0.6, 0.35);
       cairo_fill (cr);
       cairo_restore (cr);
 
       for (int s = 0; s < 2; s++)
-        spline (cr, lo[s], N_LID, true, false);
-      set_rgba (cr, pal->skin_dark, 0.9, 0.7);
+        _stva_demo_spline (cr, lo[s], N_LID, true, false);
+      _stva_demo_set_rgba (cr, pal->skin_dark, 0.9, 0.7);
       cairo_set_line_width (cr, 0.045 * ew);
       cairo_stroke (cr);
     }
 
   /* upper lids with lashes: bands thickening towards the outer corners */
   for (int s = 0; s < 2; s++)
-    band_path (cr, up[s], lash[s], N_LID);
+    _stva_demo_band_path (cr, up[s], lash[s], N_LID);
   cairo_set_source_rgba (cr, 0.06, 0.04, 0.04, 0.92);
   cairo_fill (cr);
 }
@@ -1014,12 +417,12 @@ draw_brows (cairo_t       *cr,
                      + L->brow_tilt * 0.03 * b * t;
           y = fmin (y, floor_y);
           double thick = (0.1 - 0.055 * t) * b * (1.0 - 0.6 * t * t * t) * (t > 0.95 ? 0.5 : 1.0);
-          surf (p, x, y, 0.02 * p->c, &lo[i]);
-          surf (p, x, y - thick, 0.02 * p->c, &up[i]);
+          _stva_demo_surf (p, x, y, 0.02 * p->c, &lo[i]);
+          _stva_demo_surf (p, x, y - thick, 0.02 * p->c, &up[i]);
         }
-      band_path (cr, lo, up, N_LID);
+      _stva_demo_band_path (cr, lo, up, N_LID);
     }
-  set_rgba (cr, pal->brow, 1.0, 0.95);
+  _stva_demo_set_rgba (cr, pal->brow, 1.0, 0.95);
   cairo_fill (cr);
 }
 
@@ -1040,19 +443,19 @@ draw_nose (cairo_t       *cr,
   /* bridge: shadow side on the right, a faint line on the left, light down the middle */
   for (int side = -1; side <= 1; side += 2)
     {
-      surf (p, side * 0.1 * a, -0.02 * b, 0.06 * c, &q[0]);
-      surf (p, side * 0.11 * a, 0.12 * b, 0.14 * c, &q[1]);
-      surf (p, side * 0.13 * a, 0.26 * b, 0.22 * c, &q[2]);
-      spline (cr, q, 3, true, false);
-      set_rgba (cr, pal->skin, 0.6, side > 0 ? 0.45 : 0.18);
+      _stva_demo_surf (p, side * 0.1 * a, -0.02 * b, 0.06 * c, &q[0]);
+      _stva_demo_surf (p, side * 0.11 * a, 0.12 * b, 0.14 * c, &q[1]);
+      _stva_demo_surf (p, side * 0.13 * a, 0.26 * b, 0.22 * c, &q[2]);
+      _stva_demo_spline (cr, q, 3, true, false);
+      _stva_demo_set_rgba (cr, pal->skin, 0.6, side > 0 ? 0.45 : 0.18);
       cairo_set_line_width (cr, (side > 0 ? 0.07 : 0.035) * a);
       cairo_stroke (cr);
     }
-  surf (p, 0.03 * a, 0.02 * b, 0.08 * c, &q[0]);
-  surf (p, 0.03 * a, 0.22 * b, 0.22 * c, &q[1]);
+  _stva_demo_surf (p, 0.03 * a, 0.02 * b, 0.08 * c, &q[0]);
+  _stva_demo_surf (p, 0.03 * a, 0.22 * b, 0.22 * c, &q[1]);
   cairo_move_to (cr, q[0].x, q[0].y);
   cairo_line_to (cr, q[1].x, q[1].y);
-  set_rgba (cr, pal->skin, 1.15, 0.35);
+  _stva_demo_set_rgba (cr, pal->skin, 1.15, 0.35);
   cairo_set_line_width (cr, 0.05 * a);
   cairo_stroke (cr);
 
@@ -1063,12 +466,12 @@ draw_nose (cairo_t       *cr,
         for (int i = 0; i < 2; i++)
           {
             double y = (0.06 + 0.06 * i) * b;
-            surf (p, side * 0.05 * a, y - 0.01 * b, 0.12 * c, &q[0]);
-            surf (p, side * 0.11 * a, y + 0.005 * b, 0.1 * c, &q[1]);
-            surf (p, side * 0.17 * a, y + 0.025 * b, 0.06 * c, &q[2]);
-            spline (cr, q, 3, true, false);
+            _stva_demo_surf (p, side * 0.05 * a, y - 0.01 * b, 0.12 * c, &q[0]);
+            _stva_demo_surf (p, side * 0.11 * a, y + 0.005 * b, 0.1 * c, &q[1]);
+            _stva_demo_surf (p, side * 0.17 * a, y + 0.025 * b, 0.06 * c, &q[2]);
+            _stva_demo_spline (cr, q, 3, true, false);
           }
-      set_rgba (cr, pal->skin_dark, 1.0, 0.55 * fmin (wrinkle, 1.0));
+      _stva_demo_set_rgba (cr, pal->skin_dark, 1.0, 0.55 * fmin (wrinkle, 1.0));
       cairo_set_line_width (cr, 0.02 * b);
       cairo_stroke (cr);
     }
@@ -1076,34 +479,35 @@ draw_nose (cairo_t       *cr,
   /* shadow under the tip and beside the wings, light on the tip */
   Spot under, wings[2], tip;
   Pt u;
-  surf (p, 0.02 * a, 0.39 * b, 0.12 * c, &u);
+  _stva_demo_surf (p, 0.02 * a, 0.39 * b, 0.12 * c, &u);
   under = (Spot) { u.x, u.y, 0.26 * a, 0.07 * b };
   for (int s = 0; s < 2; s++)
     {
-      surf (p, (s ? 0.2 : -0.2) * a, 0.3 * b - lift, 0.12 * c, &u);
+      _stva_demo_surf (p, (s ? 0.2 : -0.2) * a, 0.3 * b - lift, 0.12 * c, &u);
       wings[s] = (Spot) { u.x, u.y, 0.1 * a, 0.09 * b };
     }
-  surf (p, -0.01 * a, 0.28 * b - 0.3 * lift, 0.28 * c, &u);
+  _stva_demo_surf (p, -0.01 * a, 0.28 * b - 0.3 * lift, 0.28 * c, &u);
   tip = (Spot) { u.x, u.y, 0.13 * a, 0.09 * b };
-  soft_spots (cr, &under, 1, pal->skin, 0.55, 0.6);
-  soft_spots (cr, wings, 2, pal->skin, 0.6, 0.55);
-  soft_spots (cr, &tip, 1, pal->skin, 1.15, 0.55);
+  _stva_demo_soft_spots (cr, &under, 1, pal->skin, 0.55, 0.6);
+  _stva_demo_soft_spots (cr, wings, 2, pal->skin, 0.6, 0.55);
+  _stva_demo_soft_spots (cr, &tip, 1, pal->skin, 1.15, 0.55);
 
   /* wings: curved contours; nostrils */
   for (int side = -1; side <= 1; side += 2)
     {
-      surf (p, side * 0.13 * a, 0.22 * b - lift, 0.18 * c, &q[0]);
-      surf (p, side * 0.2 * a, 0.29 * b - lift, 0.14 * c, &q[1]);
-      surf (p, side * 0.19 * a, 0.35 * b - lift, 0.13 * c, &q[2]);
-      surf (p, side * 0.12 * a, 0.37 * b - lift, 0.16 * c, &q[3]);
-      spline (cr, q, 4, true, false);
+      _stva_demo_surf (p, side * 0.13 * a, 0.22 * b - lift, 0.18 * c, &q[0]);
+      _stva_demo_surf (p, side * 0.2 * a, 0.29 * b - lift, 0.14 * c, &q[1]);
+      _stva_demo_surf (p, side * 0.19 * a, 0.35 * b - lift, 0.13 * c, &q[2]);
+      _stva_demo_surf (p, side * 0.12 * a, 0.37 * b - lift, 0.16 * c, &q[3]);
+      _stva_demo_spline (cr, q, 4, true, false);
     }
-  set_rgba (cr, pal->skin_dark, 0.85, 0.75);
+  _stva_demo_set_rgba (cr, pal->skin_dark, 0.85, 0.75);
   cairo_set_line_width (cr, 0.028 * b);
   cairo_stroke (cr);
   for (int side = -1; side <= 1; side += 2)
-    surf_ellipse (cr, p, side * 0.085 * a, 0.36 * b - lift * 0.7, 0.055 * a, 0.022 * b, 0.2 * c);
-  set_rgba (cr, pal->skin_dark, 0.45, 0.95);
+    _stva_demo_surf_ellipse (cr, p, side * 0.085 * a, 0.36 * b - lift * 0.7, 0.055 * a, 0.022 * b,
+                             0.2 * c);
+  _stva_demo_set_rgba (cr, pal->skin_dark, 0.45, 0.95);
   cairo_fill (cr);
 }
 
@@ -1123,12 +527,12 @@ draw_folds (cairo_t       *cr,
       double sneer = s ? 0.0 : L->sneer;     /* the sneer is on the left */
       double depth = 0.06 + 0.5 * L->smile + 0.6 * sneer;
       Pt q[3];
-      surf (p, side * 0.22 * a, 0.4 * b - 0.03 * b * sneer, 0.05 * p->c, &q[0]);
-      surf (p, side * (L->mouth_hw + 0.1 * a), L->corner_y - 0.12 * b * (1.0 - 0.5 * L->smile),
-            0.0, &q[1]);
-      surf (p, side * (L->mouth_hw + 0.06 * a), L->corner_y + 0.12 * b, 0.0, &q[2]);
-      spline (cr, q, 3, true, false);
-      set_rgba (cr, pal->skin_dark, 1.0, clampd (depth, 0.0, 0.8));
+      _stva_demo_surf (p, side * 0.22 * a, 0.4 * b - 0.03 * b * sneer, 0.05 * p->c, &q[0]);
+      _stva_demo_surf (p, side * (L->mouth_hw + 0.1 * a),
+                       L->corner_y - 0.12 * b * (1.0 - 0.5 * L->smile), 0.0, &q[1]);
+      _stva_demo_surf (p, side * (L->mouth_hw + 0.06 * a), L->corner_y + 0.12 * b, 0.0, &q[2]);
+      _stva_demo_spline (cr, q, 3, true, false);
+      _stva_demo_set_rgba (cr, pal->skin_dark, 1.0, clampd (depth, 0.0, 0.8));
       cairo_stroke (cr);
     }
 }
@@ -1163,40 +567,40 @@ draw_mouth (cairo_t            *cr,
       double yui = cy + (ui - cy) * pow (s, 0.8) - sneer * 1.1;
       double yli = cy + (li - cy) * pow (s, 0.7);
       gap_max = fmax (gap_max, yli - yui);
-      surf (p, t * hw, cy + (uo - cy) * pow (s, 0.5) - bow - sneer, dz * s, &up_o[i]);
-      surf (p, t * hw, yui, dz * s, &up_i[i]);
-      surf (p, t * hw, yli, dz * s, &lo_i[i]);
-      surf (p, t * hw, cy + (lo - cy) * pow (s, 0.45), dz * s, &lo_o[i]);
+      _stva_demo_surf (p, t * hw, cy + (uo - cy) * pow (s, 0.5) - bow - sneer, dz * s, &up_o[i]);
+      _stva_demo_surf (p, t * hw, yui, dz * s, &up_i[i]);
+      _stva_demo_surf (p, t * hw, yli, dz * s, &lo_i[i]);
+      _stva_demo_surf (p, t * hw, cy + (lo - cy) * pow (s, 0.45), dz * s, &lo_o[i]);
     }
 
   /* shadow under the lower lip, over the chin */
   Spot chin;
   Pt u;
-  surf (p, 0.0, lo + 0.05 * b, 0.0, &u);
+  _stva_demo_surf (p, 0.0, lo + 0.05 * b, 0.0, &u);
   chin = (Spot) { u.x, u.y, 0.55 * hw, 0.05 * b };
-  soft_spots (cr, &chin, 1, pal->skin, 0.6, 0.45);
+  _stva_demo_soft_spots (cr, &chin, 1, pal->skin, 0.6, 0.45);
 
   /* both lips, then the upper one darker */
-  band_path (cr, up_o, lo_o, N_LIP);
-  cairo_pattern_t *pat = vertical_gradient (cr, up_o[N_LIP / 2].y, lo_o[N_LIP / 2].y);
-  add_stop (pat, 0.0, pal->lip, 0.8, 1.0);
-  add_stop (pat, 0.6, pal->lip, 1.0, 1.0);
-  add_stop (pat, 1.0, pal->lip, 0.85, 1.0);
-  fill_pattern (cr, pat);
-  band_path (cr, up_o, up_i, N_LIP);
-  set_rgba (cr, pal->lip, 0.78, 1.0);
+  _stva_demo_band_path (cr, up_o, lo_o, N_LIP);
+  cairo_pattern_t *pat = _stva_demo_vertical_gradient (cr, up_o[N_LIP / 2].y, lo_o[N_LIP / 2].y);
+  _stva_demo_add_stop (pat, 0.0, pal->lip, 0.8, 1.0);
+  _stva_demo_add_stop (pat, 0.6, pal->lip, 1.0, 1.0);
+  _stva_demo_add_stop (pat, 1.0, pal->lip, 0.85, 1.0);
+  _stva_demo_fill_pattern (cr, pat);
+  _stva_demo_band_path (cr, up_o, up_i, N_LIP);
+  _stva_demo_set_rgba (cr, pal->lip, 0.78, 1.0);
   cairo_fill (cr);
 
   if (gap_max > 0.8)
     {
       /* open: a dark cavity, a tongue, upper teeth under the upper lip */
-      band_path (cr, up_i, lo_i, N_LIP);
+      _stva_demo_band_path (cr, up_i, lo_i, N_LIP);
       cairo_save (cr);
       cairo_clip_preserve (cr);
       cairo_set_source_rgb (cr, 0.2, 0.05, 0.06);
       cairo_fill (cr);
-      surf (p, 0.0, li + 0.01 * b, dz, &u);
-      ellipse_path (cr, u.x, u.y, 0.55 * hw, 0.08 * b * fmax (open, 0.3));
+      _stva_demo_surf (p, 0.0, li + 0.01 * b, dz, &u);
+      _stva_demo_ellipse_path (cr, u.x, u.y, 0.55 * hw, 0.08 * b * fmax (open, 0.3));
       cairo_set_source_rgba (cr, 0.58, 0.25, 0.28, 0.9);
       cairo_fill (cr);
       Pt teeth[N_LIP];
@@ -1209,7 +613,7 @@ draw_mouth (cairo_t            *cr,
         }
       for (int i = 0; i < N_LIP; i++)  /* start the teeth above the lip edge, under the lip */
         up_o[i].y = fmin (up_o[i].y, up_i[i].y - 1.0);
-      band_path (cr, up_o, teeth, N_LIP);
+      _stva_demo_band_path (cr, up_o, teeth, N_LIP);
       cairo_set_source_rgb (cr, 0.94, 0.92, 0.86);
       cairo_fill (cr);
       cairo_restore (cr);
@@ -1217,19 +621,19 @@ draw_mouth (cairo_t            *cr,
 
   /* the lip line, darkest at the corners */
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-  spline (cr, up_i, N_LIP, true, false);
-  set_rgba (cr, pal->lip, 0.4, gap_max > 0.8 ? 0.5 : 0.95);
+  _stva_demo_spline (cr, up_i, N_LIP, true, false);
+  _stva_demo_set_rgba (cr, pal->lip, 0.4, gap_max > 0.8 ? 0.5 : 0.95);
   cairo_set_line_width (cr, 0.022 * b);
   cairo_stroke (cr);
-  ellipse_path (cr, up_i[0].x, up_i[0].y, 0.035 * a, 0.02 * b);
-  ellipse_path (cr, up_i[N_LIP - 1].x, up_i[N_LIP - 1].y, 0.035 * a, 0.02 * b);
-  set_rgba (cr, pal->skin_dark, 0.7, 0.5);
+  _stva_demo_ellipse_path (cr, up_i[0].x, up_i[0].y, 0.035 * a, 0.02 * b);
+  _stva_demo_ellipse_path (cr, up_i[N_LIP - 1].x, up_i[N_LIP - 1].y, 0.035 * a, 0.02 * b);
+  _stva_demo_set_rgba (cr, pal->skin_dark, 0.7, 0.5);
   cairo_fill (cr);
 
   /* light on the lower lip */
-  surf (p, -0.1 * a, li + 0.55 * (lo - li), dz, &u);
-  ellipse_path (cr, u.x, u.y, 0.3 * hw, 0.018 * b);
-  set_rgba (cr, pal->lip, 1.5, 0.3);
+  _stva_demo_surf (p, -0.1 * a, li + 0.55 * (lo - li), dz, &u);
+  _stva_demo_ellipse_path (cr, u.x, u.y, 0.3 * hw, 0.018 * b);
+  _stva_demo_set_rgba (cr, pal->lip, 1.5, 0.3);
   cairo_fill (cr);
 }
 
@@ -1243,7 +647,7 @@ draw_beard (cairo_t            *cr,
   double a = p->a, b = p->b;
   Pt out[N_OUTLINE], edge[N_MAX];
   int n = 0;
-  head_outline_points (p, face, jaw_drop, 1.015, out);
+  _stva_demo_head_outline_points (p, face, jaw_drop, 1.015, out);
   for (int i = 21; i < N_OUTLINE; i++)   /* the outline below the ears, round the chin */
     edge[n++] = out[i];
   static const double top[][2] = {       /* cheek line and moustache, left to right */
@@ -1251,12 +655,12 @@ draw_beard (cairo_t            *cr,
     { 0.0, 0.48 }, { 0.15, 0.47 }, { 0.38, 0.48 }, { 0.6, 0.46 }, { 0.82, 0.34 }, { 0.93, 0.12 },
   };
   for (int i = 0; i < 11; i++)
-    surf (p, top[i][0] * a, top[i][1] * b, 0.03 * p->c, &edge[n++]);
-  spline (cr, edge, n, true, true);
-  cairo_pattern_t *pat = vertical_gradient (cr, 0.3 * b, b + jaw_drop);
-  add_stop (pat, 0.0, pal->hair, 1.2, 0.8);
-  add_stop (pat, 1.0, pal->hair, 0.9, 0.95);
-  fill_pattern (cr, pat);
+    _stva_demo_surf (p, top[i][0] * a, top[i][1] * b, 0.03 * p->c, &edge[n++]);
+  _stva_demo_spline (cr, edge, n, true, true);
+  cairo_pattern_t *pat = _stva_demo_vertical_gradient (cr, 0.3 * b, b + jaw_drop);
+  _stva_demo_add_stop (pat, 0.0, pal->hair, 1.2, 0.8);
+  _stva_demo_add_stop (pat, 1.0, pal->hair, 0.9, 0.95);
+  _stva_demo_fill_pattern (cr, pat);
 }
 
 static void
@@ -1274,26 +678,27 @@ draw_glasses (cairo_t      *cr,
         {
           double t = 2.0 * M_PI * i / 16.0;
           double ct = cos (t), st = sin (t);
-          surf (p, cx + 0.78 * ew * copysign (pow (fabs (ct), 0.6), ct),
-                ey + 0.01 * b + 0.2 * b * copysign (pow (fabs (st), 0.6), st), dz, &rim[s][i]);
+          _stva_demo_surf (p, cx + 0.78 * ew * copysign (pow (fabs (ct), 0.6), ct),
+                           ey + 0.01 * b + 0.2 * b * copysign (pow (fabs (st), 0.6), st), dz,
+                           &rim[s][i]);
         }
-      spline (cr, rim[s], 16, true, true);
+      _stva_demo_spline (cr, rim[s], 16, true, true);
     }
   cairo_set_source_rgba (cr, 0.85, 0.9, 1.0, 0.1);
   cairo_fill (cr);
 
   /* rims, bridge, and the temples towards the ears */
   for (int s = 0; s < 2; s++)
-    spline (cr, rim[s], 16, true, true);
+    _stva_demo_spline (cr, rim[s], 16, true, true);
   Pt q[3];
-  surf (p, -ex + 0.78 * ew, ey - 0.06 * b, dz, &q[0]);
-  surf (p, 0.0, ey - 0.1 * b, dz * 1.2, &q[1]);
-  surf (p, ex - 0.78 * ew, ey - 0.06 * b, dz, &q[2]);
-  spline (cr, q, 3, true, false);
+  _stva_demo_surf (p, -ex + 0.78 * ew, ey - 0.06 * b, dz, &q[0]);
+  _stva_demo_surf (p, 0.0, ey - 0.1 * b, dz * 1.2, &q[1]);
+  _stva_demo_surf (p, ex - 0.78 * ew, ey - 0.06 * b, dz, &q[2]);
+  _stva_demo_spline (cr, q, 3, true, false);
   for (int side = -1; side <= 1; side += 2)
     {
-      surf (p, side * (ex + 0.78 * ew), ey - 0.08 * b, dz, &q[0]);
-      sil (p, side * 0.99 * a, ey - 0.04 * b, -0.1 * p->c, &q[1]);
+      _stva_demo_surf (p, side * (ex + 0.78 * ew), ey - 0.08 * b, dz, &q[0]);
+      _stva_demo_sil (p, side * 0.99 * a, ey - 0.04 * b, -0.1 * p->c, &q[1]);
       cairo_move_to (cr, q[0].x, q[0].y);
       cairo_line_to (cr, q[1].x, q[1].y);
     }
@@ -1306,8 +711,8 @@ draw_glasses (cairo_t      *cr,
   for (int s = 0; s < 2; s++)
     {
       double cx = (s ? 1.0 : -1.0) * ex;
-      surf (p, cx - 0.45 * ew, ey - 0.1 * b, dz, &q[0]);
-      surf (p, cx - 0.15 * ew, ey - 0.16 * b, dz, &q[1]);
+      _stva_demo_surf (p, cx - 0.45 * ew, ey - 0.1 * b, dz, &q[0]);
+      _stva_demo_surf (p, cx - 0.15 * ew, ey - 0.16 * b, dz, &q[1]);
       cairo_move_to (cr, q[0].x, q[0].y);
       cairo_line_to (cr, q[1].x, q[1].y);
     }
@@ -1453,7 +858,7 @@ stva_demo_face_draw (cairo_t            *cr,
   cairo_get_matrix (cr, &head);
 
   if (!expr->turned_away)
-    draw_hair_back (cr, &p, face, &pal);
+    _stva_demo_draw_hair_back (cr, &p, face, &pal);
   cairo_set_matrix (cr, &body);
   draw_neck (cr, &p, &pal, expr->turned_away);
   draw_torso (cr, &p, face, 2.0 * H);
@@ -1461,7 +866,7 @@ stva_demo_face_draw (cairo_t            *cr,
 
   if (expr->turned_away)
     {
-      draw_back_of_head (cr, &p, face, &pal);
+      _stva_demo_draw_back_of_head (cr, &p, face, &pal);
       cairo_restore (cr);
       return;
     }
@@ -1477,7 +882,7 @@ stva_demo_face_draw (cairo_t            *cr,
   draw_mouth (cr, &p, &pal, expr, &L);
   draw_eyes (cr, &p, face, &pal, &L);
   draw_brows (cr, &p, &pal, &L);
-  draw_hair_front (cr, &p, face, &pal);
+  _stva_demo_draw_hair_front (cr, &p, face, &pal);
   if (face->glasses)
     draw_glasses (cr, &p, &L);
 
