@@ -97,9 +97,10 @@ for name, c in [('workers', cw), ('blas', cb)]:
     print('  the test set\'s linear products alone: %.2f s one dialogue per product, %.2f s with '
           '16 dialogues\' rows stacked' % (c['test_linear_products_per_dialogue_s'],
                                             c['test_linear_products_stacked16_s']))
-    print('  reading every weight once with the latency loop\'s %d thread(s), each its own half '
-          '(the floor of a one-dialogue forward): %.2f ms = %.3f of PyTorch\'s latency; the '
-          'goal is %.2f ms' % (c['latency_threads'], c['weights_read_ms'],
+    how = ('on one thread' if c['latency_threads'] == 1 else
+           'on the latency loop\'s two threads, each its own half')
+    print('  reading every weight once %s (the floor of a one-dialogue forward): %.2f ms = '
+          '%.3f of PyTorch\'s latency; the goal is %.2f ms' % (how, c['weights_read_ms'],
                                c['weights_read_ms'] / t['latency_ms_mean'],
                                t['latency_ms_mean'] / 10))
 EOF
