@@ -284,19 +284,17 @@ typedef struct
 /* dialogues a thread predicts in one stacked call (stva_model_predict_batch) */
 #define PACK 16
 
-/* Each thread takes the next pack of PACK consecutive dialogues (the list is sorted longest
- * first, so the last packs are the short ones and the threads finish together) until none is
- * left. */
 /* weights_read_ms: n_threads threads (1 or 2) sum their part of v (n floats) once per pass,
- * starting together; the median pass in ms.  Four vector-friendly partial sums per thread, so
- * the loop is bound by reading, not by a chain of adds. */
+ * starting together; the median pass in ms, and the sum of everything read in *checksum (printed,
+ * so the reads cannot be left out).  Four vector-friendly partial sums per thread, so the loop
+ * is bound by reading, not by a chain of adds. */
 typedef struct
 {
-  const float      *v;
-  size_t            lo, hi;
-  int               passes;
+  const float       *v;
+  size_t             lo, hi;
+  int                passes;
   pthread_barrier_t *start, *end;
-  double            sum;
+  double             sum;
 } ReadPart;
 
 static void
@@ -332,7 +330,8 @@ static double
 weights_read_ms (const float *v,
                  size_t       n,
                  int          n_threads,
-                 int          passes)
+                 int          passes,
+                 double      *checksum)
 {
   pthread_barrier_t start, end;
   n_threads = n_threads == 2 ? 2 : 1;
@@ -369,11 +368,13 @@ weights_read_ms (const float *v,
       }
   double ms = 1e3 * pass[passes / 2];
   free (pass);
-  if (parts[0].sum + parts[1].sum == -1.0)   /* keeps the sums live */
-    printf ("#\n");
+  *checksum = parts[0].sum + parts[1].sum;
   return ms;
 }
 
+/* Each thread takes the next pack of PACK consecutive dialogues (the list is sorted longest
+ * first, so the last packs are the short ones and the threads finish together) until none is
+ * left. */
 static void *
 predict_thread (void *data)
 {
@@ -638,10 +639,11 @@ cmd_run (const char *dir,
    * there; median) */
   if (parts & PART_REST)
     {
+      double checksum;
       double floor_ms = weights_read_ms (model.params.values, model.params.n_floats, lat_threads,
-                                         n_test);
-      printf ("weights_read_ms %.3f (%.1f MB, %d threads)\n", floor_ms,
-              (double) model.params.n_floats * 4e-6, lat_threads);
+                                         n_test, &checksum);
+      printf ("weights_read_ms %.3f (%.1f MB, %d threads, checksum %g)\n", floor_ms,
+              (double) model.params.n_floats * 4e-6, lat_threads, checksum);
     }
 
   double lin_s[2] = { 0.0, 0.0 }, lin_cpu_s[2] = { 0.0, 0.0 };
