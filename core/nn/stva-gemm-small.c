@@ -63,15 +63,16 @@ hsum4 (__m256 a,
 
 /* Keeps a loaded vector in its register: without this GCC folds the four w loads into the
  * FMAs as memory operands, which loads each w vector twice (once per x row) and leaves the loop
- * bound by loads at about half the FMA rate (measured: 33 against 65 GFLOP/s, 10 rows x 256 x
- * 256, w in L2). */
+ * bound by loads at about half the FMA rate (measured: 33 before, 56 GFLOP/s with it, 10 rows x
+ * 256 x 256, w in L2). */
 #define KEEP_IN_REGISTER(v) __asm__ ("" : "+x" (v))
 
 /* How far ahead, in blocks of four w rows, the kernel fetches w into cache.  The fetches of one
  * block are spread over all the passes of the block before it (one pass per pair of x rows), so
  * they do not bunch up in its first pass; with weights streaming from memory this took the
- * kernel from 20-30 to 45-50 GFLOP/s (10 rows, 64 weights of 256 x 256, one thread); a
- * distance of 1 or 2 blocks measured alike, 8 worse. */
+ * kernel from 20-30 to 45-50 GFLOP/s (10 rows, 64 weights of 256 x 256, one thread, where a
+ * distance of 1 or 2 blocks measured alike and 8 worse; in the one-dialogue forward on two
+ * threads 1 to 12 measured alike). */
 #define PREFETCH_BLOCKS 2
 
 /* rows t0 (and t0 + 1 when two) against outputs o0 .. o0 + 3.  pf, when not NULL, is the first
