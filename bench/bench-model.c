@@ -182,6 +182,11 @@ cmd_gen (const char *dir,
   StvaModel model = { 0 };
   if (stva_model_init (&model, &c, &error) != STVA_OK)
     return fail ("model", &error);
+  /* the data's class names, so `synctva eval/predict --model DIR/model.stvm --data
+   * DIR/meld-synth.npz` accept the pair (stva_model_clear frees them) */
+  model.labels = calloc (7, sizeof (char *));
+  for (int k = 0; k < 7 && model.labels != NULL; k++)
+    model.labels[k] = strdup (MELD_NAMES[k]);
   int *train = malloc (N_TRAIN * sizeof (int));
   for (int d = 0; d < N_TRAIN; d++)
     train[d] = d;
