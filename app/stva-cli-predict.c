@@ -4,6 +4,7 @@
  * (probabilities, β and the attention maps as db/stva-db.h's blob) and/or written as CSV or
  * JSONL.  Argument parsing and printing only: prediction is core's.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -274,7 +275,7 @@ stva_cli_predict (int    argc,
       f = fopen (tmp, "w");
       if (f == NULL)
         {
-          stva_cli_fail ("%s: cannot write", tmp);
+          stva_cli_fail ("%s: cannot write: %s", tmp, strerror (errno));
           f = stdout;
           goto out;
         }

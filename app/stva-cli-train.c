@@ -129,6 +129,8 @@ stva_cli_train (int    argc,
     }
   if (out == NULL)
     return stva_cli_usage (train_usage, "train needs --out");
+  if (!stva_cli_output_ok (out))   /* before the training, not after it */
+    return STVA_EXIT_ERROR;
   const char *bad = stva_cli_source_check (&src);
   if (bad != NULL)
     return stva_cli_usage (train_usage, "%s", bad);

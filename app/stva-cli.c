@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,6 +47,36 @@ stva_cli_now_s (void)
   struct timespec t;
   clock_gettime (CLOCK_MONOTONIC, &t);
   return (double) t.tv_sec + 1e-9 * (double) t.tv_nsec;
+}
+
+bool
+stva_cli_output_ok (const char *path)
+{
+  struct stat sb;
+  if (stat (path, &sb) == 0 && S_ISDIR (sb.st_mode))
+    {
+      stva_cli_fail ("%s: is a folder, not a file name", path);
+      return false;
+    }
+  const char *slash = strrchr (path, '/');
+  char *dir = slash == NULL ? strdup (".")
+              : slash == path ? strdup ("/") : strndup (path, (size_t) (slash - path));
+  if (dir == NULL)
+    {
+      stva_cli_fail ("out of memory");
+      return false;
+    }
+  bool ok = false;
+  if (stat (dir, &sb) != 0)
+    stva_cli_fail ("%s: cannot be written: folder %s: %s", path, dir, strerror (errno));
+  else if (!S_ISDIR (sb.st_mode))
+    stva_cli_fail ("%s: cannot be written: %s is not a folder", path, dir);
+  else if (access (dir, W_OK) != 0)
+    stva_cli_fail ("%s: cannot be written: folder %s: %s", path, dir, strerror (errno));
+  else
+    ok = true;
+  free (dir);
+  return ok;
 }
 
 bool

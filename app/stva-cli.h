@@ -36,6 +36,11 @@ void stva_cli_progress_finish (StvaCliProgress *p);
 
 double stva_cli_now_s (void);
 
+/* True when a file can be written at path (its folder exists and is writable, path is not a
+ * folder); otherwise prints why, naming path, and returns false.  For outputs written only
+ * after long work (a trained model), checked before the work starts. */
+bool stva_cli_output_ok (const char *path);
+
 /* Parses a whole decimal integer in [lo, hi]; false on anything else. */
 bool stva_cli_parse_int (const char *s, long long lo, long long hi, long long *out);
 

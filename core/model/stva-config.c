@@ -261,40 +261,42 @@ stva_model_config_validate (const StvaModelConfig *config,
 {
   const StvaModelConfig *c = config;
   for (int m = 0; m < STVA_N_MOD; m++)
-    CHECK (c->F[m] >= 0 && c->F[m] <= (1 << 20), "config: F_%c = %d out of range",
+    CHECK (c->F[m] >= 0 && c->F[m] <= (1 << 20), "config: F_%c = %d (0 to 1048576 features)",
            "TAV"[m], c->F[m]);
   CHECK (stva_model_config_n_active (c) > 0, "config: no modality is both chosen and present");
   CHECK (c->K >= 2 && c->K <= 1000, "config: K = %d (2 to 1000 classes)", c->K);
-  CHECK (c->D >= 1 && c->D <= 8192, "config: D = %d out of range", c->D);
-  CHECK (c->H >= 1 && c->D % c->H == 0, "config: D = %d is not divisible by H = %d", c->D, c->H);
+  CHECK (c->D >= 1 && c->D <= 8192, "config: D = %d (1 to 8192)", c->D);
+  CHECK (c->H >= 1, "config: H = %d (at least 1 head)", c->H);
+  CHECK (c->D % c->H == 0, "config: D = %d is not divisible by H = %d", c->D, c->H);
   CHECK (c->L >= 1 && c->L <= STVA_MODEL_MAX_LAYERS, "config: L = %d (1 to %d)", c->L,
          STVA_MODEL_MAX_LAYERS);
   CHECK (c->S >= 1 && c->S <= STVA_MODEL_MAX_SPEAKERS, "config: S = %d (1 to %d)", c->S,
          STVA_MODEL_MAX_SPEAKERS);
-  CHECK (c->ffn_mult >= 1 && c->ffn_mult <= 16, "config: ffn_mult = %d", c->ffn_mult);
+  CHECK (c->ffn_mult >= 1 && c->ffn_mult <= 16, "config: ffn_mult = %d (1 to 16)", c->ffn_mult);
   CHECK (c->ctx_window >= 0 && c->win_past >= 0 && c->win_future >= 0 && c->cross_window >= 0,
          "config: windows must not be negative");
-  CHECK (c->dropout >= 0.0f && c->dropout < 1.0f, "config: dropout = %g", c->dropout);
+  CHECK (c->dropout >= 0.0f && c->dropout < 1.0f, "config: dropout = %g (0 to below 1)", c->dropout);
   CHECK (c->modality_dropout >= 0.0f && c->modality_dropout < 1.0f,
-         "config: modality_dropout = %g", c->modality_dropout);
+         "config: modality_dropout = %g (0 to below 1)", c->modality_dropout);
   CHECK (c->loss == STVA_LOSS_CE || c->loss == STVA_LOSS_FOCAL, "config: loss = %d", c->loss);
   CHECK (c->class_weight_power >= 0.0f && c->class_weight_power <= 4.0f,
-         "config: class_weight_power = %g", c->class_weight_power);
-  CHECK (c->focal_gamma >= 0.0f, "config: focal_gamma = %g", c->focal_gamma);
+         "config: class_weight_power = %g (0 to 4)", c->class_weight_power);
+  CHECK (c->focal_gamma >= 0.0f, "config: focal_gamma = %g (0 or more)", c->focal_gamma);
   CHECK (c->label_smoothing >= 0.0f && c->label_smoothing < 1.0f,
-         "config: label_smoothing = %g", c->label_smoothing);
+         "config: label_smoothing = %g (0 to below 1)", c->label_smoothing);
   CHECK (c->lr > 0.0f && c->min_lr >= 0.0f && c->min_lr <= c->lr,
-         "config: lr = %g, min_lr = %g", c->lr, c->min_lr);
+         "config: lr = %g, min_lr = %g (lr above 0, min_lr from 0 to lr)", c->lr,
+         c->min_lr);
   CHECK (c->beta1 >= 0.0f && c->beta1 < 1.0f && c->beta2 >= 0.0f && c->beta2 < 1.0f,
-         "config: betas %g, %g", c->beta1, c->beta2);
-  CHECK (c->weight_decay >= 0.0f, "config: weight_decay = %g", c->weight_decay);
+         "config: beta1 = %g, beta2 = %g (each 0 to below 1)", c->beta1, c->beta2);
+  CHECK (c->weight_decay >= 0.0f, "config: weight_decay = %g (0 or more)", c->weight_decay);
   CHECK (c->clip_norm >= 0.0f, "config: clip_norm = %g (0 = no clipping)", c->clip_norm);
-  CHECK (c->warmup_frac >= 0.0f && c->warmup_frac < 1.0f, "config: warmup_frac = %g",
+  CHECK (c->warmup_frac >= 0.0f && c->warmup_frac < 1.0f, "config: warmup_frac = %g (0 to below 1)",
          c->warmup_frac);
-  CHECK (c->batch_size >= 1, "config: batch_size = %d", c->batch_size);
-  CHECK (c->max_epochs >= 1, "config: max_epochs = %d", c->max_epochs);
-  CHECK (c->patience >= 1, "config: patience = %d", c->patience);
-  CHECK (c->threads >= 1 && c->threads <= 256, "config: threads = %d", c->threads);
+  CHECK (c->batch_size >= 1, "config: batch_size = %d (at least 1 dialogue)", c->batch_size);
+  CHECK (c->max_epochs >= 1, "config: max_epochs = %d (at least 1)", c->max_epochs);
+  CHECK (c->patience >= 1, "config: patience = %d (at least 1 epoch)", c->patience);
+  CHECK (c->threads >= 1 && c->threads <= 256, "config: threads = %d (1 to 256)", c->threads);
   return STVA_OK;
 }
 

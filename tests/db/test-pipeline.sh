@@ -56,6 +56,12 @@ expect 0 "$synctva" stats --json
 
 # train: the model is registered with its dev metrics
 expect 2 "$synctva" train --project p.stva --data x.npz --out m.stvm
+# an output that cannot be written is refused before training, naming why
+expect 1 "$synctva" train --project p.stva --out nowhere/m.stvm --preset tiny --epochs 4
+grep -q 'nowhere/m.stvm: cannot be written: folder nowhere' "$dir/err" || fail "train --out: $(cat "$dir/err")"
+! grep -q 'epoch' "$dir/out" "$dir/err" || fail "train --out nowhere: trained first"
+expect 1 "$synctva" train --project p.stva --out . --preset tiny --epochs 4
+grep -q 'is a folder' "$dir/err" || fail "train --out .: $(cat "$dir/err")"
 expect 0 "$synctva" train --project p.stva --out m.stvm --preset tiny --epochs 4 --seed 3 --json
 grep -q '"model_id": 1' "$dir/out" || fail "train: $(cat "$dir/out")"
 [ -s m.stvm ] || fail "no model file"

@@ -163,6 +163,33 @@ test_config_kv (void)
   c.H = 3;   /* 256 % 3 != 0 */
   g_assert_cmpint (stva_model_config_validate (&c, &error), ==, STVA_ERR_INVALID);
   g_assert_nonnull (strstr (error.message, "divisible"));
+
+  /* each out-of-range setting is refused with the key, the value and what is allowed */
+  static const struct { const char *key, *value, *words; } bad[] = {
+    { "D", "0", "D = 0 (1 to 8192)" },
+    { "H", "0", "H = 0 (at least 1 head)" },
+    { "dropout", "1.5", "dropout = 1.5 (0 to below 1)" },
+    { "modality_dropout", "-0.1", "modality_dropout = -0.1 (0 to below 1)" },
+    { "lr", "0", "lr = 0, min_lr = 0 (lr above 0" },
+    { "beta2", "1", "beta2 = 1 (each 0 to below 1)" },
+    { "batch_size", "0", "batch_size = 0 (at least 1 dialogue)" },
+    { "max_epochs", "0", "max_epochs = 0 (at least 1)" },
+    { "patience", "0", "patience = 0 (at least 1 epoch)" },
+    { "threads", "1000", "threads = 1000 (1 to 256)" },
+    { "warmup_frac", "1", "warmup_frac = 1 (0 to below 1)" },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      StvaModelConfig v;
+      stva_model_config_init (&v);
+      v.F[0] = 4;
+      v.K = 3;
+      g_assert_cmpint (stva_model_config_set (&v, bad[i].key, bad[i].value, &error), ==, STVA_OK);
+      g_assert_cmpint (stva_model_config_validate (&v, &error), ==, STVA_ERR_INVALID);
+      if (strstr (error.message, bad[i].words) == NULL)
+        g_error ("%s=%s: '%s' does not say '%s'", bad[i].key, bad[i].value, error.message,
+                 bad[i].words);
+    }
 }
 
 static void
