@@ -18,10 +18,10 @@ flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
        -D_DEFAULT_SOURCE -I$core -I$core/model"
 echo "building fuzz-modelfile and fuzz-npz with clang"
 clang $flags -o "$work/fuzz-modelfile" "$root/tests/model/fuzz/fuzz-modelfile.c" \
-  "$core/stva-error.c" "$core/model/stva-modelfile.c" -lz -lm || exit 1
+  "$core/stva-error.c" "$core/stva-file.c" "$core/model/stva-modelfile.c" -lz -lm || exit 1
 clang $flags -o "$work/fuzz-npz" "$root/tests/model/fuzz/fuzz-npz.c" "$core/stva-error.c" \
-  "$core/model/stva-npz.c" "$core/model/stva-npz-write.c" "$core/model/stva-npz-dataset.c" \
-  "$core/model/stva-dataset.c" \
+  "$core/stva-file.c" "$core/model/stva-npz.c" "$core/model/stva-npz-write.c" \
+  "$core/model/stva-npz-dataset.c" "$core/model/stva-dataset.c" \
   -lz -lm || exit 1
 
 # seeds: the first byte is the target's mode byte
