@@ -379,6 +379,8 @@ stva_cli_export (int    argc,
     {
       return stva_cli_usage (export_usage, "unknown export kind '%s'", kind);
     }
+  if (!meld && !stva_cli_output_ok (out))   /* every kind but meld (a folder) writes a file */
+    return STVA_EXIT_ERROR;
   GError *error = NULL;
   g_autoptr (StvaDb) db = open_project (&args, &error);
   if (db == NULL)

@@ -43,6 +43,10 @@ expect 0 "$synctva" export jsonl ../exported.jsonl
 [ "$(wc -l < ../exported.jsonl)" = 2 ] || fail "jsonl rows"
 expect 2 "$synctva" export pdf x
 expect 1 "$synctva" export csv ../exported.csv --label-set nope
+expect 1 "$synctva" export csv ../exported   # a folder
+grep -q 'exported: is a folder, not a file name' "$dir/err" || fail "export onto a folder: $(cat "$dir/err")"
+expect 1 "$synctva" export npz ../nowhere/x.npz
+grep -q 'x.npz: cannot be written: folder ../nowhere' "$dir/err" || fail "export into no folder: $(cat "$dir/err")"
 
 # subtitles with the video beside them
 printf '1\n00:00:01,000 --> 00:00:02,000\nAnn: Hello there.\n\n2\n00:00:02,500 --> 00:00:03,000\nBye.\n' > ../ep1.srt
