@@ -372,6 +372,8 @@ extract_project (const char         *project,
   g_autofree char *project_dir = g_path_get_dirname (path);
   g_autofree char *cache_default = g_build_filename (project_dir, ".synctva-cache", NULL);
   opts->cache_dir = cache != NULL ? cache : cache_default;
+  if (!stva_cli_folder_ok (opts->cache_dir))   /* or every feature would be computed uncached */
+    return STVA_EXIT_ERROR;
 
   StvaCliProgress progress;
   stva_cli_progress_init (&progress, "extracting");
@@ -705,6 +707,13 @@ stva_cli_extract (int    argc,
     }
   cache_default = g_build_filename (dir, ".synctva-cache", NULL);
   opts.cache_dir = cache != NULL ? cache : cache_default;
+  out_default = g_build_filename (dir, "features.npz", NULL);
+  /* before the extraction, which may take hours: a cache that cannot be written, an output
+   * that cannot be (a shard writes only the cache) */
+  const char *target = out_path != NULL ? out_path : out_default;
+  if (!stva_cli_folder_ok (opts.cache_dir)
+      || (opts.shard_count <= 1 && !stva_cli_output_ok (target)))
+    goto out_speakers;
 
   StvaCliProgress progress;
   stva_cli_progress_init (&progress, "extracting");
@@ -820,8 +829,6 @@ stva_cli_extract (int    argc,
       i = j;
     }
 
-  out_default = g_build_filename (dir, "features.npz", NULL);
-  const char *target = out_path != NULL ? out_path : out_default;
   if (stva_npz_write_dataset (target, ds, &error) != STVA_OK)
     {
       stva_cli_fail ("%s", error.message);

@@ -80,6 +80,56 @@ stva_cli_output_ok (const char *path)
 }
 
 bool
+stva_cli_folder_ok (const char *path)
+{
+  struct stat sb;
+  if (stat (path, &sb) != 0)
+    {
+      /* mkdir -p: each missing level in turn */
+      char *p = strdup (path);
+      if (p == NULL)
+        {
+          stva_cli_fail ("out of memory");
+          return false;
+        }
+      bool made = true;
+      for (char *c = p + 1; made; c++)
+        if (*c == '/' || *c == '\0')
+          {
+            char keep = *c;
+            *c = '\0';
+            if (mkdir (p, 0777) != 0 && errno != EEXIST)
+              {
+                stva_cli_fail ("%s: cannot make the folder %s: %s", path, p, strerror (errno));
+                made = false;
+              }
+            *c = keep;
+            if (keep == '\0')
+              break;
+          }
+      free (p);
+      if (!made)
+        return false;
+      if (stat (path, &sb) != 0)
+        {
+          stva_cli_fail ("%s: %s", path, strerror (errno));
+          return false;
+        }
+    }
+  if (!S_ISDIR (sb.st_mode))
+    {
+      stva_cli_fail ("%s: not a folder", path);
+      return false;
+    }
+  if (access (path, W_OK) != 0)
+    {
+      stva_cli_fail ("%s: cannot write in it: %s", path, strerror (errno));
+      return false;
+    }
+  return true;
+}
+
+bool
 stva_cli_parse_int (const char *s,
                     long long   lo,
                     long long   hi,

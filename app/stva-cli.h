@@ -41,6 +41,10 @@ double stva_cli_now_s (void);
  * after long work (a trained model), checked before the work starts. */
 bool stva_cli_output_ok (const char *path);
 
+/* True when path is a writable folder, made (with its parents) when missing; otherwise prints
+ * why, naming path, and returns false.  For caches, checked before the work that fills them. */
+bool stva_cli_folder_ok (const char *path);
+
 /* Parses a whole decimal integer in [lo, hi]; false on anything else. */
 bool stva_cli_parse_int (const char *s, long long lo, long long hi, long long *out);
 

@@ -87,4 +87,18 @@ if command -v sqlite3 >/dev/null 2>&1; then
                          GROUP BY extractor_version")
   [ "$rows" = "$fit2|38" ] || fail "text vectors by fit: $rows"
 fi
+# an output or a cache that cannot be written is refused before any extraction, on a corpus
+# folder and on a project
+expect 1 "$synctva" extract --modalities T --out nowhere/f.npz ../meld
+grep -q 'nowhere/f.npz: cannot be written: folder nowhere' "$dir/err" || fail "out: $(cat "$dir/err")"
+expect 1 "$synctva" extract --modalities T --out . ../meld
+grep -q 'is a folder, not a file name' "$dir/err" || fail "out onto a folder: $(cat "$dir/err")"
+expect 1 "$synctva" extract --modalities T --cache p.stva ../meld
+grep -q 'p.stva: not a folder' "$dir/err" || fail "cache, corpus: $(cat "$dir/err")"
+expect 1 "$synctva" extract --modalities T --cache p.stva
+grep -q 'p.stva: not a folder' "$dir/err" || fail "cache, project: $(cat "$dir/err")"
+! grep -q 'extracting' "$dir/err" || fail "extracted before refusing: $(cat "$dir/err")"
+expect 0 "$synctva" extract --modalities T --cache new/cache --out f.npz ../meld
+[ -s f.npz ] && [ -d new/cache ] || fail "extract into a new cache folder"
+
 echo "ok: fits $fit1 then $fit2"
