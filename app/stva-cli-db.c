@@ -160,6 +160,8 @@ stva_cli_init (int    argc,
     path = "project.stva";
   if (g_file_test (path, G_FILE_TEST_EXISTS))
     return stva_cli_fail ("%s: already exists; init makes a new project", path);
+  if (!stva_cli_output_ok (path))   /* in words, rather than SQLite's "unable to open" */
+    return STVA_EXIT_ERROR;
   GError *error = NULL;
   g_autoptr (StvaDb) db = stva_db_open (path, STVA_DB_OPEN_CREATE, &error);
   if (db == NULL)

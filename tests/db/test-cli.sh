@@ -16,6 +16,8 @@ expect 0 "$synctva" init
 [ -f project.stva ] || fail "init made no project.stva"
 expect 1 "$synctva" init
 grep -q '^synctva: project.stva: already exists' "$dir/err" || fail "second init"
+expect 1 "$synctva" init nowhere/p.stva
+grep -q 'nowhere/p.stva: cannot be written: folder nowhere' "$dir/err" || fail "init into no folder: $(cat "$dir/err")"
 expect 2 "$synctva" import
 expect 2 "$synctva" import nonsense x
 expect 1 "$synctva" import pickle x.pkl
