@@ -53,6 +53,11 @@ bool
 stva_cli_output_ok (const char *path)
 {
   struct stat sb;
+  if (*path == '\0')
+    {
+      stva_cli_fail ("an empty output file name");
+      return false;
+    }
   if (stat (path, &sb) == 0 && S_ISDIR (sb.st_mode))
     {
       stva_cli_fail ("%s: is a folder, not a file name", path);
@@ -83,6 +88,11 @@ bool
 stva_cli_folder_ok (const char *path)
 {
   struct stat sb;
+  if (*path == '\0')
+    {
+      stva_cli_fail ("an empty folder name");
+      return false;
+    }
   if (stat (path, &sb) != 0)
     {
       /* mkdir -p: each missing level in turn */

@@ -98,6 +98,10 @@ grep -q 'p.stva: not a folder' "$dir/err" || fail "cache, corpus: $(cat "$dir/er
 expect 1 "$synctva" extract --modalities T --cache p.stva
 grep -q 'p.stva: not a folder' "$dir/err" || fail "cache, project: $(cat "$dir/err")"
 ! grep -q 'extracting' "$dir/err" || fail "extracted before refusing: $(cat "$dir/err")"
+expect 1 "$synctva" extract --modalities T --cache "" ../meld
+grep -q 'an empty folder name' "$dir/err" || fail "empty cache name: $(cat "$dir/err")"
+expect 1 "$synctva" extract --modalities T --out "" ../meld
+grep -q 'an empty output file name' "$dir/err" || fail "empty out name: $(cat "$dir/err")"
 expect 0 "$synctva" extract --modalities T --cache new/cache --out f.npz ../meld
 [ -s f.npz ] && [ -d new/cache ] || fail "extract into a new cache folder"
 
