@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 #include "stva-cli.h"
 
 int
@@ -63,14 +65,7 @@ stva_cli_output_ok (const char *path)
       stva_cli_fail ("%s: is a folder, not a file name", path);
       return false;
     }
-  const char *slash = strrchr (path, '/');
-  char *dir = slash == NULL ? strdup (".")
-              : slash == path ? strdup ("/") : strndup (path, (size_t) (slash - path));
-  if (dir == NULL)
-    {
-      stva_cli_fail ("out of memory");
-      return false;
-    }
+  g_autofree char *dir = g_path_get_dirname (path);
   bool ok = false;
   if (stat (dir, &sb) != 0)
     stva_cli_fail ("%s: cannot be written: folder %s: %s", path, dir, strerror (errno));
@@ -80,7 +75,6 @@ stva_cli_output_ok (const char *path)
     stva_cli_fail ("%s: cannot be written: folder %s: %s", path, dir, strerror (errno));
   else
     ok = true;
-  free (dir);
   return ok;
 }
 
@@ -93,38 +87,10 @@ stva_cli_folder_ok (const char *path)
       stva_cli_fail ("an empty folder name");
       return false;
     }
-  if (stat (path, &sb) != 0)
+  if (stat (path, &sb) != 0 && (g_mkdir_with_parents (path, 0777) != 0 || stat (path, &sb) != 0))
     {
-      /* mkdir -p: each missing level in turn */
-      char *p = strdup (path);
-      if (p == NULL)
-        {
-          stva_cli_fail ("out of memory");
-          return false;
-        }
-      bool made = true;
-      for (char *c = p + 1; made; c++)
-        if (*c == '/' || *c == '\0')
-          {
-            char keep = *c;
-            *c = '\0';
-            if (mkdir (p, 0777) != 0 && errno != EEXIST)
-              {
-                stva_cli_fail ("%s: cannot make the folder %s: %s", path, p, strerror (errno));
-                made = false;
-              }
-            *c = keep;
-            if (keep == '\0')
-              break;
-          }
-      free (p);
-      if (!made)
-        return false;
-      if (stat (path, &sb) != 0)
-        {
-          stva_cli_fail ("%s: %s", path, strerror (errno));
-          return false;
-        }
+      stva_cli_fail ("%s: cannot make the folder: %s", path, strerror (errno));
+      return false;
     }
   if (!S_ISDIR (sb.st_mode))
     {
