@@ -275,7 +275,8 @@ stva_model_config_validate (const StvaModelConfig *config,
   CHECK (c->ffn_mult >= 1 && c->ffn_mult <= 16, "config: ffn_mult = %d (1 to 16)", c->ffn_mult);
   CHECK (c->ctx_window >= 0 && c->win_past >= 0 && c->win_future >= 0 && c->cross_window >= 0,
          "config: windows must not be negative");
-  CHECK (c->dropout >= 0.0f && c->dropout < 1.0f, "config: dropout = %g (0 to below 1)", c->dropout);
+  CHECK (c->dropout >= 0.0f && c->dropout < 1.0f, "config: dropout = %g (0 to below 1)",
+         c->dropout);
   CHECK (c->modality_dropout >= 0.0f && c->modality_dropout < 1.0f,
          "config: modality_dropout = %g (0 to below 1)", c->modality_dropout);
   CHECK (c->loss == STVA_LOSS_CE || c->loss == STVA_LOSS_FOCAL, "config: loss = %d", c->loss);
@@ -291,8 +292,8 @@ stva_model_config_validate (const StvaModelConfig *config,
          "config: beta1 = %g, beta2 = %g (each 0 to below 1)", c->beta1, c->beta2);
   CHECK (c->weight_decay >= 0.0f, "config: weight_decay = %g (0 or more)", c->weight_decay);
   CHECK (c->clip_norm >= 0.0f, "config: clip_norm = %g (0 = no clipping)", c->clip_norm);
-  CHECK (c->warmup_frac >= 0.0f && c->warmup_frac < 1.0f, "config: warmup_frac = %g (0 to below 1)",
-         c->warmup_frac);
+  CHECK (c->warmup_frac >= 0.0f && c->warmup_frac < 1.0f,
+         "config: warmup_frac = %g (0 to below 1)", c->warmup_frac);
   CHECK (c->batch_size >= 1, "config: batch_size = %d (at least 1 dialogue)", c->batch_size);
   CHECK (c->max_epochs >= 1, "config: max_epochs = %d (at least 1)", c->max_epochs);
   CHECK (c->patience >= 1, "config: patience = %d (at least 1 epoch)", c->patience);

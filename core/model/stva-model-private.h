@@ -156,4 +156,3 @@ _stva_scatter_pair (float       *x,
   memcpy (x + r0 * D, g, T * D * sizeof (float));
   memcpy (x + (N + r0) * D, g + T * D, T * D * sizeof (float));
 }
-

@@ -6,8 +6,6 @@
  * top in stva-npz-dataset.c.  Every size read from a file is checked against the bytes there
  * before it sizes anything.
  */
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
