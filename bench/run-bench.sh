@@ -93,6 +93,10 @@ for name, c in [('workers', cw), ('blas', cb)]:
           'model\'s shapes times the workers (%.1f GFLOP/s); test set %.1f GFLOP/s; peak RSS '
           '%.0f MB' % (name, c['epoch_gflop'], c['train_gflops'], 100 * c['train_gflops'] / peak,
                        peak, c['infer_gflops'], c['peak_rss_mb']))
+    print('  the forward and backward passes alone (the epoch less its optimiser steps, %.2f s, '
+          'which have no products): %.1f GFLOP/s, %.0f %% of that peak'
+          % (c['train_optimiser_s'], c['train_passes_gflops'],
+             100 * c['train_passes_gflops'] / peak))
     print('  cblas_sgemm GFLOP/s by shape: ' + ', '.join('%s %.1f' % kv for kv in shapes.items()))
     print('  the test set\'s linear products alone: %.2f s one dialogue per product, %.2f s with '
           '16 dialogues\' rows stacked' % (c['test_linear_products_per_dialogue_s'],

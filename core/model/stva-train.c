@@ -539,7 +539,8 @@ stva_train_with_hooks (StvaModel            *model,
 
   for (int epoch = 1; epoch <= c->max_epochs; epoch++)
     {
-      double t0 = now_s (), loss_sum = 0.0, weight_sum = 0.0, lr = 0.0, norm = 0.0;
+      double t0 = now_s (), opt_seconds = 0.0, loss_sum = 0.0, weight_sum = 0.0, lr = 0.0;
+      double norm = 0.0;
       StvaRng shuffle;
       stva_rng_derive (&shuffle, c->seed, 0x5348554600000000ull + (uint64_t) epoch);   /* SHUF */
       stva_rng_shuffle (&shuffle, order, (size_t) n_train);
@@ -585,6 +586,7 @@ stva_train_with_hooks (StvaModel            *model,
           weight_sum += wtot;
 
           /* P->grads = Σ worker gradients; the norm, clipped as stva_clip_grad_norm () would */
+          double t_opt = now_s ();
           norm = sqrt (_stva_opt_step_sum (opt, grads, nw));
           if (!isfinite (norm))
             {
@@ -597,6 +599,7 @@ stva_train_with_hooks (StvaModel            *model,
           lr = stva_lr_warmup_cosine (c->lr, c->min_lr, step, warmup, total_steps);
           step++;
           _stva_opt_step_update (opt, coef, &adamw, (float) lr, step);   /* clip, AdamW */
+          opt_seconds += now_s () - t_opt;
           if (hooks != NULL && hooks->on_step != NULL
               && !hooks->on_step (epoch, b0 / B + 1, (int) steps_per_epoch, hooks->user_data))
             {
@@ -649,6 +652,7 @@ stva_train_with_hooks (StvaModel            *model,
       progress.best_epoch = res.best_epoch;
       progress.best_dev_weighted_f1 = res.best_dev_weighted_f1;
       progress.seconds = now_s () - t0;
+      progress.optimiser_seconds = opt_seconds;
       if (callback != NULL && !callback (&progress, user_data))
         {
           status = stva_error_set (error, STVA_ERR_CANCELLED, "training cancelled after epoch %d",

@@ -37,6 +37,9 @@ typedef struct
   double dev_weighted_f1;    /* NAN without validation dialogues */
   double dev_accuracy;       /* NAN without validation dialogues */
   double seconds;            /* wall time of this epoch */
+  double optimiser_seconds;  /* of it, in the optimiser steps (the workers' gradients summed,
+                              * clipped, AdamW); the rest is the forward and backward passes,
+                              * validation and bookkeeping */
   double lr;                 /* rate of the epoch's last step */
   double grad_norm;          /* before clipping, of the epoch's last step */
   int    best_epoch;         /* 0 before any */

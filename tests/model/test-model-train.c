@@ -234,6 +234,9 @@ track (const StvaTrainProgress *progress,
        void                    *user_data)
 {
   Tracker *t = user_data;
+  /* the optimiser's share is a part of the epoch, and it ran (every epoch has steps here) */
+  g_assert_cmpfloat (progress->optimiser_seconds, >, 0.0);
+  g_assert_cmpfloat (progress->optimiser_seconds, <=, progress->seconds);
   if (progress->epoch == 1 || progress->dev_weighted_f1 > t->best)
     {
       t->best = progress->dev_weighted_f1;
