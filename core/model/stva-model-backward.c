@@ -7,6 +7,7 @@
  * workspace buffers; each is zeroed right before the layer that adds into it.
  */
 #include <assert.h>
+#include <math.h>
 #include <string.h>
 
 #include "stva-nn.h"
@@ -375,6 +376,11 @@ stva_model_backward (StvaModelWorkspace *ws,
   const StvaParamLayout *at = &model->params.at;
   size_t T = (size_t) ws->N, D = (size_t) c->D, K = (size_t) c->K;
   const int *labels = ws->labels;
+  if (ws->no_backward)   /* the forward shared its buffers: nothing to go back through */
+    {
+      assert (!"stva_model_backward after a forward with no_backward");
+      return NAN;
+    }
 
   zero (ws->dlogits, T * K);
   bool any = false;

@@ -467,7 +467,7 @@ stva_model_forward_batch (StvaModelWorkspace        *ws,
     return stva_error_set (error, STVA_ERR_INVALID, "forward: %zu utterances in one pack", rows);
   if (options->train && (c->dropout > 0.0f || c->modality_dropout > 0.0f) && options->rng == NULL)
     return stva_error_set (error, STVA_ERR_INVALID, "forward: training needs an RNG");
-  StvaStatus status = _stva_model_workspace_reserve (ws, dlgs, n, error);
+  StvaStatus status = _stva_model_workspace_reserve (ws, dlgs, n, options->no_backward, error);
   if (status != STVA_OK)
     return status;
   ws->dropout_on = options->train && c->dropout > 0.0f;

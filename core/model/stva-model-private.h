@@ -55,6 +55,7 @@ struct StvaModelWorkspace
   int     *labels;                   /* (N) -1 where unlabelled */
   bool     dropout_on;               /* dropout masks were drawn */
   bool     input_grad;
+  bool     no_backward;              /* the last forward's options.no_backward: layout shared */
 
   /* inputs */
   bool    *present[STVA_N_MOD];      /* (N) */
@@ -127,9 +128,11 @@ struct StvaModelWorkspace
 };
 
 /* Makes room for the pack dlgs[0 .. n) (lengths already checked), records its row and square
- * offsets and lays out every buffer; STVA_ERR_NOMEM. */
+ * offsets and lays out every buffer; with no_backward, the pair graphs' layers after the first
+ * share its intermediate buffers (q, k, v, att, o, r1, y1, f1, gl, f2, r2 and their statistics
+ * and masks; each keeps its own alpha and out, which outlive it); STVA_ERR_NOMEM. */
 StvaStatus _stva_model_workspace_reserve (StvaModelWorkspace *ws, const StvaDialogue *const *dlgs,
-                                          int n, StvaError *error);
+                                          int n, bool no_backward, StvaError *error);
 
 /* Rows of dialogue d (first row r0, T utterances) of a pair graph's (2N, D) buffer x, its first
  * modality then its second, copied to the (2T, D) block g, and back. */

@@ -152,6 +152,7 @@ typedef struct
   size_t f, i, b;   /* cursors (elements) */
   StvaModelWorkspace *ws;
   bool   assign;
+  bool   share;     /* no backward: the graph layers share their intermediates */
 } Cursor;
 
 #define ROUND16(n) (((n) + 15) / 16 * 16)
@@ -183,6 +184,14 @@ take_b (Cursor *cur,
   return p;
 }
 
+/* a buffer only the backward uses: none when the forward has no backward */
+static float *
+take_bwd (Cursor *cur,
+          size_t  n)
+{
+  return cur->share ? NULL : take_f (cur, n);
+}
+
 /* rows N, squares Q1 = Σ T² and Q2 = Σ (2T)², longest dialogue T_max */
 static void
 layout (Cursor *cur,
@@ -208,7 +217,7 @@ layout (Cursor *cur,
       if (!on)
         continue;
       ws->xs[m] = take_f (cur, T * F);
-      ws->dx[m] = take_f (cur, T * F);
+      ws->dx[m] = take_bwd (cur, T * F);
       ws->p_lin[m] = take_f (cur, T * D);
       ws->p_ln[m] = take_f (cur, T * D);
       ws->h[m] = take_f (cur, T * D);
@@ -260,26 +269,36 @@ layout (Cursor *cur,
           ws->u_mean[m] = take_f (cur, T);
           ws->u_rstd[m] = take_f (cur, T);
         }
-      ws->du[m] = take_f (cur, T * D);
-      ws->dz[m] = take_f (cur, T * D);
-      ws->dn[m] = take_f (cur, T * D);
-      ws->de[m] = take_f (cur, T * D);
-      ws->dh[m] = take_f (cur, T * D);
+      ws->du[m] = take_bwd (cur, T * D);
+      ws->dz[m] = take_bwd (cur, T * D);
+      ws->dn[m] = take_bwd (cur, T * D);
+      ws->de[m] = take_bwd (cur, T * D);
+      ws->dh[m] = take_bwd (cur, T * D);
     }
   ws->spk = take_i (cur, T);
   ws->score = take_f (cur, 3 * T);
   ws->beta = take_f (cur, 3 * T);
 
+  const GraphLayerBuf *first = NULL;   /* the set the others share, when shared */
   for (int p = 0; p < STVA_N_PAIRS; p++)
     {
       if (!ws->pair_on[p])
         continue;
       ws->rel_g[p] = take_i (cur, Q2);
       ws->z0[p] = take_f (cur, N2 * D);
-      ws->dpair[p] = take_f (cur, N2 * D);
+      ws->dpair[p] = take_bwd (cur, N2 * D);
       for (int l = 0; l < c->L; l++)
         {
           GraphLayerBuf *b = &ws->gl[p][l];
+          if (first != NULL)
+            {
+              /* a layer reads only its input (the previous layer's out, or z0) and its own
+               * intermediates, which no later layer needs without a backward */
+              *b = *first;
+              b->alpha = take_f (cur, H * Q2);
+              b->out = take_f (cur, N2 * D);
+              continue;
+            }
           b->q = take_f (cur, N2 * D);
           b->k = take_f (cur, N2 * D);
           b->v = take_f (cur, N2 * D);
@@ -299,6 +318,8 @@ layout (Cursor *cur,
           b->rstd2 = take_f (cur, N2);
           b->keep1 = take_b (cur, N2 * D);
           b->keep2 = take_b (cur, N2 * D);
+          if (cur->share)
+            first = b;
         }
     }
 
@@ -310,33 +331,33 @@ layout (Cursor *cur,
   ws->logits = take_f (cur, T * K);
   ws->probs = take_f (cur, T * K);
 
-  ws->dlogits = take_f (cur, T * K);
+  ws->dlogits = take_bwd (cur, T * K);
   ws->dT_a = take_f (cur, T * D);
-  ws->dT_b = take_f (cur, T * D);
-  ws->dT_c = take_f (cur, T * D);
-  ws->do_in = take_f (cur, T * M * D);
-  ws->dwide = take_f (cur, T * (nv > 2 ? nv : 2) * D);
+  ws->dT_b = take_bwd (cur, T * D);
+  ws->dT_c = take_bwd (cur, T * D);
+  ws->do_in = take_bwd (cur, T * M * D);
+  ws->dwide = take_bwd (cur, T * (nv > 2 ? nv : 2) * D);
   if (graph)
     {
-      ws->dq = take_f (cur, N2 * D);
-      ws->dk = take_f (cur, N2 * D);
-      ws->dv = take_f (cur, N2 * D);
-      ws->dG_a = take_f (cur, N2 * D);
-      ws->dG_b = take_f (cur, N2 * D);
-      ws->dG_c = take_f (cur, N2 * D);
-      ws->dG_d = take_f (cur, N2 * D);
-      ws->dG_wide1 = take_f (cur, N2 * fD);
-      ws->dG_wide2 = take_f (cur, N2 * fD);
+      ws->dq = take_bwd (cur, N2 * D);
+      ws->dk = take_bwd (cur, N2 * D);
+      ws->dv = take_bwd (cur, N2 * D);
+      ws->dG_a = take_bwd (cur, N2 * D);
+      ws->dG_b = take_bwd (cur, N2 * D);
+      ws->dG_c = take_bwd (cur, N2 * D);
+      ws->dG_d = take_bwd (cur, N2 * D);
+      ws->dG_wide1 = take_bwd (cur, N2 * fD);
+      ws->dG_wide2 = take_bwd (cur, N2 * fD);
     }
   else
     {
-      ws->dq = take_f (cur, T * D);
-      ws->dk = take_f (cur, T * D);
-      ws->dv = take_f (cur, T * D);
+      ws->dq = take_bwd (cur, T * D);
+      ws->dk = take_bwd (cur, T * D);
+      ws->dv = take_bwd (cur, T * D);
     }
-  ws->dbeta = take_f (cur, 3 * T);
-  ws->dscore = take_f (cur, 3 * T);
-  ws->dcol = take_f (cur, T);
+  ws->dbeta = take_bwd (cur, 3 * T);
+  ws->dscore = take_bwd (cur, 3 * T);
+  ws->dcol = take_bwd (cur, T);
   ws->attn_scratch = take_f (cur, stva_attn_scratch_size (2 * T_max, 2 * T_max));
   ws->labels = take_i (cur, N);
   if (graph)
@@ -345,9 +366,9 @@ layout (Cursor *cur,
       ws->gk = take_f (cur, 2 * T_max * D);
       ws->gv = take_f (cur, 2 * T_max * D);
       ws->gout = take_f (cur, 2 * T_max * D);
-      ws->gdq = take_f (cur, 2 * T_max * D);
-      ws->gdk = take_f (cur, 2 * T_max * D);
-      ws->gdv = take_f (cur, 2 * T_max * D);
+      ws->gdq = take_bwd (cur, 2 * T_max * D);
+      ws->gdk = take_bwd (cur, 2 * T_max * D);
+      ws->gdv = take_bwd (cur, 2 * T_max * D);
     }
 }
 
@@ -429,6 +450,7 @@ StvaStatus
 _stva_model_workspace_reserve (StvaModelWorkspace        *ws,
                                const StvaDialogue *const *dlgs,
                                int                        n,
+                               bool                       no_backward,
                                StvaError                 *error)
 {
   StvaStatus status = grow_pack_arrays (ws, n, error);
@@ -451,7 +473,7 @@ _stva_model_workspace_reserve (StvaModelWorkspace        *ws,
   ws->sq1[n] = Q1;
   ws->sq2[n] = Q2;
 
-  Cursor cur = { .ws = ws, .assign = false };
+  Cursor cur = { .ws = ws, .assign = false, .share = no_backward };
   layout (&cur, N, Q1, Q2, T_max);
   if (cur.f > ws->f_cap || cur.i > ws->i_cap || cur.b > ws->b_cap)
     {
@@ -489,9 +511,10 @@ _stva_model_workspace_reserve (StvaModelWorkspace        *ws,
       ws->i_cap = cur.i;
       ws->b_cap = cur.b;
     }
-  cur = (Cursor) { .ws = ws, .assign = true };
+  cur = (Cursor) { .ws = ws, .assign = true, .share = no_backward };
   layout (&cur, N, Q1, Q2, T_max);
   ws->n_dlg = n;
+  ws->no_backward = no_backward;
   ws->N = (int) N;
   ws->T_max = (int) T_max;
   return STVA_OK;
@@ -655,7 +678,7 @@ stva_model_predict_batch (const StvaModel           *model,
       if (ws == NULL)
         return stva_error_set (error, STVA_ERR_NOMEM, "predict: out of memory");
     }
-  StvaForwardOptions options = { .train = false };
+  StvaForwardOptions options = { .train = false, .no_backward = true };
   StvaStatus status = stva_model_forward_batch (ws, model, model->params.values, dlgs, n,
                                                 &options, error);
   for (int d = 0; d < n && status == STVA_OK; d++)

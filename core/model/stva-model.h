@@ -104,6 +104,9 @@ typedef struct
   StvaRng *rng;          /* draws of dropout and modality dropout, one RNG per dialogue (an
                           * array of n for a pack of n); needed when train */
   bool     input_grad;   /* backward also computes d loss / d features (tests) */
+  bool     no_backward;  /* no backward follows (prediction): the pair graphs' layers share one
+                          * set of intermediate buffers, so a forward touches about half the
+                          * memory; stva_model_backward () refuses such a forward */
 } StvaForwardOptions;
 
 /* Forward pass over one dialogue, with params (model->params.n_floats) as the parameter values

@@ -74,7 +74,7 @@ run_pack (Worker    *w,
       dlgs[k] = &w->ds->dialogues[d];
       stva_rng_derive (&rngs[k], w->model->config.seed, (w->epoch << 32) ^ (uint64_t) d);
     }
-  StvaForwardOptions options = { .train = w->train, .rng = rngs };
+  StvaForwardOptions options = { .train = w->train, .rng = rngs, .no_backward = !w->train };
   w->status = stva_model_forward_batch (w->ws, w->model, w->model->params.values, dlgs, n,
                                         &options, &w->error);
   if (w->status != STVA_OK)

@@ -4,7 +4,8 @@
  * table, relation ids of the pair graphs checked by hand (model.md §3), what a prediction
  * returns (probabilities, β, attention rows over exactly the graph's edges), causality with
  * win_future = 0, thread independence of workspaces, packs of dialogues against lone forwards,
- * and saving/loading through the model file container.
+ * the shared layout of a forward with no backward, and saving/loading through the model file
+ * container.
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "stva-model.h"
+#include "stva-model-private.h"   /* the workspace's graph buffers, for /model/forward/no-backward */
 #include "stva-modelfile.h"
 
 enum { K = 4 };
@@ -765,6 +767,115 @@ test_forward_pack (void)
   stva_model_clear (&model);
 }
 
+/* backward after a forward with no_backward stops on its assertion (a caller's bug) */
+static void
+test_forward_no_backward_refused (void)
+{
+#ifndef NDEBUG
+  if (g_test_subprocess ())
+    {
+      StvaModelConfig c;
+      tiny_config (&c);
+      StvaModel model;
+      g_assert_cmpint (stva_model_init (&model, &c, NULL), ==, STVA_OK);
+      Dialogue d;
+      dialogue_init (&d, &c, 5, 3);
+      StvaModelWorkspace *ws = stva_model_workspace_new (&c);
+      StvaError error = { 0 };
+      StvaForwardOptions drop = { .no_backward = true };
+      g_assert_cmpint (stva_model_forward (ws, &model, model.params.values, &d.dlg, &drop, &error),
+                       ==, STVA_OK);
+      float *g = g_new0 (float, model.params.n_floats);
+      stva_model_backward (ws, &model, model.params.values, NULL, 1.0f, g);
+      return;   /* not reached */
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*no_backward*");
+#else
+  g_test_skip ("assertions are compiled out (NDEBUG): /model/forward/no-backward checks the NAN");
+#endif
+}
+
+/* A forward with no_backward lays the pair graphs' layers over one set of intermediates: the
+ * same logits and the same attention maps of every pair and layer, bit for bit, as the full
+ * layout, in a smaller block; the workspace then takes a training forward and backward as a
+ * fresh one does; and backward refuses the shared forward. */
+static void
+test_forward_no_backward (void)
+{
+  StvaModelConfig c;
+  tiny_config (&c);
+  c.L = 3;
+  StvaModel model;
+  g_assert_cmpint (stva_model_init (&model, &c, NULL), ==, STVA_OK);
+  enum { N_DLG = 3 };
+  const int lengths[N_DLG] = { 6, 1, 13 };
+  Dialogue d[N_DLG];
+  const StvaDialogue *dlgs[N_DLG];
+  int rows = 0;
+  for (int k = 0; k < N_DLG; k++)
+    {
+      dialogue_init (&d[k], &c, lengths[k], 90 + (uint64_t) k);
+      dlgs[k] = &d[k].dlg;
+      rows += lengths[k];
+    }
+  StvaModelWorkspace *full = stva_model_workspace_new (&c), *shared = stva_model_workspace_new (&c);
+  StvaError error = { 0 };
+  StvaForwardOptions keep = { .train = false }, drop = { .train = false, .no_backward = true };
+  g_assert_cmpint (stva_model_forward_batch (full, &model, model.params.values, dlgs, N_DLG, &keep,
+                                             &error), ==, STVA_OK);
+  g_assert_cmpint (stva_model_forward_batch (shared, &model, model.params.values, dlgs, N_DLG,
+                                             &drop, &error), ==, STVA_OK);
+  g_assert_cmpint (memcmp (stva_model_workspace_logits (full), stva_model_workspace_logits (shared),
+                           (size_t) rows * K * sizeof (float)), ==, 0);
+  size_t n_alpha = (size_t) c.H * full->sq2[N_DLG];
+  g_assert_cmpuint (n_alpha, >, 0);
+  for (int p = 0; p < STVA_N_PAIRS; p++)
+    for (int l = 0; l < c.L; l++)
+      {
+        g_assert_true (shared->gl[p][l].alpha != shared->gl[p][0].alpha || l == 0);
+        g_assert_cmpint (memcmp (full->gl[p][l].alpha, shared->gl[p][l].alpha,
+                                 n_alpha * sizeof (float)), ==, 0);
+      }
+  /* the layers after the first share the first one's q (the layout is what was asked for) */
+  g_assert_true (shared->gl[2][2].q == shared->gl[0][0].q);
+  g_assert_true (full->gl[2][2].q != full->gl[0][0].q);
+  g_assert_cmpuint (shared->f_cap, <, full->f_cap);
+
+  /* the shared workspace trains as a fresh one does */
+  size_t nf = model.params.n_floats;
+  float *g_full = g_new0 (float, nf), *g_shared = g_new0 (float, nf);
+  StvaRng r1, r2;
+  stva_rng_init (&r1, 5);
+  stva_rng_init (&r2, 5);
+  StvaForwardOptions t1 = { .train = true, .rng = &r1 }, t2 = { .train = true, .rng = &r2 };
+  g_assert_cmpint (stva_model_forward (full, &model, model.params.values, dlgs[2], &t1, &error),
+                   ==, STVA_OK);
+  g_assert_cmpint (stva_model_forward (shared, &model, model.params.values, dlgs[2], &t2, &error),
+                   ==, STVA_OK);
+  double l1 = stva_model_backward (full, &model, model.params.values, NULL, 1.0f, g_full);
+  double l2 = stva_model_backward (shared, &model, model.params.values, NULL, 1.0f, g_shared);
+  g_assert_cmpfloat (l1, ==, l2);
+  g_assert_cmpint (memcmp (g_full, g_shared, nf * sizeof (float)), ==, 0);
+  g_free (g_full);
+  g_free (g_shared);
+
+  /* no backward through a shared forward */
+  g_assert_cmpint (stva_model_forward_batch (shared, &model, model.params.values, dlgs, N_DLG,
+                                             &drop, &error), ==, STVA_OK);
+#ifdef NDEBUG
+  float *g = g_new0 (float, nf);
+  g_assert_true (isnan (stva_model_backward (shared, &model, model.params.values, NULL, 1.0f, g)));
+  g_free (g);
+#endif
+  stva_model_workspace_free (full);
+  stva_model_workspace_free (shared);
+  for (int k = 0; k < N_DLG; k++)
+    dialogue_clear (&d[k]);
+  stva_model_clear (&model);
+}
+
 /* ---- model files ---- */
 
 static void
@@ -924,6 +1035,8 @@ main (int   argc,
   g_test_add_func ("/model/forward/single", test_forward_single);
   g_test_add_func ("/model/forward/pack", test_forward_pack);
   g_test_add_func ("/model/forward/duo", test_forward_duo);
+  g_test_add_func ("/model/forward/no-backward", test_forward_no_backward);
+  g_test_add_func ("/model/forward/no-backward/refused", test_forward_no_backward_refused);
   g_test_add_func ("/model/io/roundtrip", test_model_file);
   g_test_add_func ("/model/io/ablations", test_model_file_ablations);
   return g_test_run ();
