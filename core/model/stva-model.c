@@ -208,6 +208,12 @@ layout (Cursor *cur,
   bool graph = c->use_graph && ws->n_active >= 2;
   bool caf = c->use_cross && ws->n_active >= 2;
 
+  /* Without a backward, a modality's intermediates (and a CAF pair's) are dead once its
+   * result is out, and the modalities run one after the other: the first active one (pair)
+   * takes them, the others reuse its. */
+  int fm = -1, fm2 = -1;   /* the first active modality, and pair of CAF, when shared */
+#define MOD_TEMP(buf, n) (ws->buf[m] = own ? take_f (cur, (n)) : ws->buf[fm])
+#define PAIR_TEMP(buf, n) (ws->buf[m][m2] = own_pair ? take_f (cur, (n)) : ws->buf[fm][fm2])
   for (int m = 0; m < STVA_N_MOD; m++)
     {
       bool on = stva_model_config_active (c, m);
@@ -216,39 +222,42 @@ layout (Cursor *cur,
       ws->maskf[m] = take_f (cur, T);
       if (!on)
         continue;
-      ws->xs[m] = take_f (cur, T * F);
+      bool own = !cur->share || fm < 0;
+      if (cur->share && fm < 0)
+        fm = m;
+      ws->xs[m] = take_f (cur, T * F);   /* all filled before the first projection */
       ws->dx[m] = take_bwd (cur, T * F);
-      ws->p_lin[m] = take_f (cur, T * D);
-      ws->p_ln[m] = take_f (cur, T * D);
+      MOD_TEMP (p_lin, T * D);
+      MOD_TEMP (p_ln, T * D);
       ws->h[m] = take_f (cur, T * D);
-      ws->p_mean[m] = take_f (cur, T);
-      ws->p_rstd[m] = take_f (cur, T);
+      MOD_TEMP (p_mean, T);
+      MOD_TEMP (p_rstd, T);
       if (c->use_msde)
         {
           ws->rel_ctx[m] = take_i (cur, Q1);
-          ws->mq[m] = take_f (cur, T * D);
-          ws->mk[m] = take_f (cur, T * D);
-          ws->mv[m] = take_f (cur, T * D);
+          MOD_TEMP (mq, T * D);
+          MOD_TEMP (mk, T * D);
+          MOD_TEMP (mv, T * D);
           ws->malpha[m] = take_f (cur, Q1);
-          ws->c[m] = take_f (cur, T * D);
-          ws->gin[m] = take_f (cur, T * 2 * D);
-          ws->g[m] = take_f (cur, T * D);
-          ws->et[m] = take_f (cur, T * D);
-          ws->r[m] = take_f (cur, T * D);
+          MOD_TEMP (c, T * D);
+          MOD_TEMP (gin, T * 2 * D);
+          MOD_TEMP (g, T * D);
+          MOD_TEMP (et, T * D);
+          MOD_TEMP (r, T * D);
           ws->e[m] = take_f (cur, T * D);
-          ws->e_mean[m] = take_f (cur, T);
-          ws->e_rstd[m] = take_f (cur, T);
+          MOD_TEMP (e_mean, T);
+          MOD_TEMP (e_rstd, T);
           ws->s3[m] = take_f (cur, T);
           ws->nbuf[m] = take_f (cur, T * D);
         }
       if (graph)
         {
-          ws->cin[m] = take_f (cur, T * nv * D);
-          ws->cl[m] = take_f (cur, T * D);
-          ws->cz[m] = take_f (cur, T * D);
+          MOD_TEMP (cin, T * nv * D);
+          MOD_TEMP (cl, T * D);
+          MOD_TEMP (cz, T * D);
           ws->zbuf[m] = take_f (cur, T * D);
-          ws->c_mean[m] = take_f (cur, T);
-          ws->c_rstd[m] = take_f (cur, T);
+          MOD_TEMP (c_mean, T);
+          MOD_TEMP (c_rstd, T);
         }
       if (caf)
         {
@@ -256,18 +265,21 @@ layout (Cursor *cur,
             {
               if (m2 == m || !stva_model_config_active (c, m2))
                 continue;
+              bool own_pair = !cur->share || fm2 < 0;
               ws->rel_caf[m][m2] = take_i (cur, Q1);
-              ws->cq[m][m2] = take_f (cur, T * D);
-              ws->ck[m][m2] = take_f (cur, T * D);
-              ws->cv[m][m2] = take_f (cur, T * D);
-              ws->catt[m][m2] = take_f (cur, T * D);
+              PAIR_TEMP (cq, T * D);
+              PAIR_TEMP (ck, T * D);
+              PAIR_TEMP (cv, T * D);
+              PAIR_TEMP (catt, T * D);
               ws->calpha[m][m2] = take_f (cur, H * Q1);
+              if (cur->share && fm2 < 0)
+                fm2 = m2;   /* the pair (fm, fm2) */
             }
-          ws->usum[m] = take_f (cur, T * D);
-          ws->upre[m] = take_f (cur, T * D);
+          MOD_TEMP (usum, T * D);
+          MOD_TEMP (upre, T * D);
           ws->ubuf[m] = take_f (cur, T * D);
-          ws->u_mean[m] = take_f (cur, T);
-          ws->u_rstd[m] = take_f (cur, T);
+          MOD_TEMP (u_mean, T);
+          MOD_TEMP (u_rstd, T);
         }
       ws->du[m] = take_bwd (cur, T * D);
       ws->dz[m] = take_bwd (cur, T * D);
@@ -275,6 +287,8 @@ layout (Cursor *cur,
       ws->de[m] = take_bwd (cur, T * D);
       ws->dh[m] = take_bwd (cur, T * D);
     }
+#undef MOD_TEMP
+#undef PAIR_TEMP
   ws->spk = take_i (cur, T);
   ws->score = take_f (cur, 3 * T);
   ws->beta = take_f (cur, 3 * T);

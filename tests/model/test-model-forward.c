@@ -838,9 +838,23 @@ test_forward_no_backward (void)
         g_assert_cmpint (memcmp (full->gl[p][l].alpha, shared->gl[p][l].alpha,
                                  n_alpha * sizeof (float)), ==, 0);
       }
-  /* the layers after the first share the first one's q (the layout is what was asked for) */
+  size_t n_sq1 = full->sq1[N_DLG];
+  for (int m = 0; m < STVA_N_MOD; m++)
+    {
+      g_assert_cmpint (memcmp (full->malpha[m], shared->malpha[m], n_sq1 * sizeof (float)), ==, 0);
+      for (int m2 = 0; m2 < STVA_N_MOD; m2++)
+        if (m2 != m)
+          g_assert_cmpint (memcmp (full->calpha[m][m2], shared->calpha[m][m2],
+                                   (size_t) c.H * n_sq1 * sizeof (float)), ==, 0);
+    }
+  g_assert_cmpint (memcmp (full->beta, shared->beta, (size_t) rows * 3 * sizeof (float)), ==, 0);
+  /* what is shared is what was asked for: the later layers use the first one's q, the later
+   * modalities the first one's MSDE query, the later CAF pairs the first pair's */
   g_assert_true (shared->gl[2][2].q == shared->gl[0][0].q);
   g_assert_true (full->gl[2][2].q != full->gl[0][0].q);
+  g_assert_true (shared->mq[STVA_MOD_V] == shared->mq[STVA_MOD_T]);
+  g_assert_true (shared->cq[STVA_MOD_V][STVA_MOD_A] == shared->cq[STVA_MOD_T][STVA_MOD_A]);
+  g_assert_true (shared->xs[STVA_MOD_V] != shared->xs[STVA_MOD_T]);
   g_assert_cmpuint (shared->f_cap, <, full->f_cap);
 
   /* the shared workspace trains as a fresh one does */
