@@ -128,9 +128,13 @@ struct StvaModelWorkspace
 };
 
 /* Makes room for the pack dlgs[0 .. n) (lengths already checked), records its row and square
- * offsets and lays out every buffer; with no_backward, the pair graphs' layers after the first
- * share its intermediate buffers (q, k, v, att, o, r1, y1, f1, gl, f2, r2 and their statistics
- * and masks; each keeps its own alpha and out, which outlive it); STVA_ERR_NOMEM. */
+ * offsets and lays out every buffer; STVA_ERR_NOMEM.  With no_backward the buffers only the
+ * backward reads are left out (NULL), the pair graphs' layers after the first use its
+ * intermediates (q, k, v, att, o, r1, y1, f1, gl, f2, r2, their statistics and masks; each
+ * keeps its own alpha and out, which outlive it), the modalities after the first active one
+ * use its projection, MSDE, view-combination and CAF intermediates, and the CAF pairs after
+ * the first use its q, k, v and attention output (what outlives them, as h, e, n, z, u and every
+ * attention map, stays per modality or pair). */
 StvaStatus _stva_model_workspace_reserve (StvaModelWorkspace *ws, const StvaDialogue *const *dlgs,
                                           int n, bool no_backward, StvaError *error);
 

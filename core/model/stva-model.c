@@ -152,7 +152,7 @@ typedef struct
   size_t f, i, b;   /* cursors (elements) */
   StvaModelWorkspace *ws;
   bool   assign;
-  bool   share;     /* no backward: the graph layers share their intermediates */
+  bool   share;     /* no backward: intermediates shared, the backward's buffers left out */
 } Cursor;
 
 #define ROUND16(n) (((n) + 15) / 16 * 16)
