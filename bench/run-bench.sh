@@ -84,6 +84,37 @@ for key, label, goal in [('train_epoch_s', 'bench/train epoch (s)', 1 / 3),
     best = min(cw[key], cb[key])
     print('%-22s %12.3f %12.3f %12.3f %10.3f %8s' % (label, cw[key], cb[key], t[key],
                                                      best / t[key], '<= %.2f' % goal))
+
+
+def read_one(path):
+    out = {}
+    for line in open(path):
+        parts = line.split()
+        if len(parts) >= 2:
+            try:
+                out[parts[0]] = float(parts[1])
+            except ValueError:
+                pass
+    return out
+
+
+# The table takes each side's best over all rounds, which can pair a fast moment of one side
+# with a slow one of the other; a round's C runs and PyTorch run follow each other within a
+# minute or two, so the ratio within each round, and their median, say how steady that is.
+import glob
+import statistics
+rounds = sorted(int(p.split('.')[-2]) for p in glob.glob('%s/torch.*.txt' % d))
+if len(rounds) > 1:
+    print('\nC/torch within each round (C the better of its two setups), and the median:')
+    for key, label in [('train_epoch_s', 'train epoch'), ('infer_test_s', 'infer set'),
+                       ('latency_ms_mean', 'latency mean'), ('latency_ms_median', 'latency median')]:
+        ratios = []
+        for r in rounds:
+            w_, b_, t_ = (read_one('%s/%s.%d.txt' % (d, n, r)) for n in ('c-workers', 'c-blas',
+                                                                          'torch'))
+            ratios.append(min(w_[key], b_[key]) / t_[key])
+        print('  %-16s %s   median %.3f' % (label, ' '.join('%.3f' % x for x in ratios),
+                                             statistics.median(ratios)))
 for name, c in [('workers', cw), ('blas', cb)]:
     shapes = {k[len('sgemm_gflops_'):]: v for k, v in c.items() if k.startswith('sgemm_gflops_')}
     # sgemm was timed on one thread of this run's OpenBLAS setting; with W workers each on its
