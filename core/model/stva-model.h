@@ -104,9 +104,10 @@ typedef struct
   StvaRng *rng;          /* draws of dropout and modality dropout, one RNG per dialogue (an
                           * array of n for a pack of n); needed when train */
   bool     input_grad;   /* backward also computes d loss / d features (tests) */
-  bool     no_backward;  /* no backward follows (prediction): the pair graphs' layers share one
-                          * set of intermediate buffers, so a forward touches about half the
-                          * memory; stva_model_backward () refuses such a forward */
+  bool     no_backward;  /* no backward follows (prediction, evaluation): the pair graphs'
+                          * layers, the modalities and the CAF pairs share their intermediates
+                          * and the backward's buffers are left out, so the workspace is about a
+                          * third of a training forward's; stva_model_backward () refuses it */
 } StvaForwardOptions;
 
 /* Forward pass over one dialogue, with params (model->params.n_floats) as the parameter values
