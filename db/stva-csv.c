@@ -24,8 +24,6 @@ struct _StvaCsvReader
   GPtrArray *fields;      /* owned, of pointers into record */
 };
 
-G_DEFINE_QUARK (stva-db-error-quark, stva_db_error)
-
 StvaCsvReader *
 stva_csv_reader_new (const char  *path,
                      GError     **error)

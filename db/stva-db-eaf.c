@@ -378,13 +378,8 @@ read_eaf (const char  *path,
    * document */
   g_autofree char *data = NULL;
   gsize size = 0;
-  GError *local = NULL;
-  if (!g_file_get_contents (path, &data, &size, &local))
-    {
-      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_IO, "%s", local->message);
-      g_error_free (local);
-      return FALSE;
-    }
+  if (!stva_db_read_file (path, &data, &size, error))
+    return FALSE;
   if (size == 0)
     {
       g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_FORMAT, "%s: empty file", path);

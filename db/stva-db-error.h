@@ -26,6 +26,11 @@ typedef enum
   STVA_DB_ERROR_CONFLICT = 8,  /* the data is already there (a dialogue imported twice) */
 } StvaDbError;
 
+/* *data = the whole of path (g_free; NUL-terminated), *size its bytes (size may be NULL).  GLib's
+ * message, which names the file and what is wrong with it (missing, a folder, unreadable), as
+ * STVA_DB_ERROR_IO. */
+gboolean stva_db_read_file (const char *path, char **data, gsize *size, GError **error);
+
 /* core's errors on the GLib side: the code is the StvaStatus, the message core's. */
 #define STVA_CORE_ERROR (stva_core_error_quark ())
 GQuark  stva_core_error_quark (void);

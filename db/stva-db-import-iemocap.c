@@ -111,13 +111,8 @@ read_lines (const char  *path,
             GError     **error)
 {
   g_autofree char *text = NULL;
-  GError *local = NULL;
-  if (!g_file_get_contents (path, &text, NULL, &local))
-    {
-      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_IO, "%s", local->message);
-      g_error_free (local);
-      return FALSE;
-    }
+  if (!stva_db_read_file (path, &text, NULL, error))
+    return FALSE;
   if (!g_utf8_validate (text, -1, NULL))
     {
       char *fixed = g_convert_with_fallback (text, -1, "UTF-8", "WINDOWS-1252", "?", NULL, NULL,

@@ -297,13 +297,8 @@ stva_textgrid_read (const char  *path,
 {
   g_autofree char *data = NULL;
   gsize size = 0;
-  GError *local = NULL;
-  if (!g_file_get_contents (path, &data, &size, &local))
-    {
-      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_IO, "%s", local->message);
-      g_error_free (local);
-      return NULL;
-    }
+  if (!stva_db_read_file (path, &data, &size, error))
+    return NULL;
   return stva_textgrid_parse (path, data, size, error);
 }
 
