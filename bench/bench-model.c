@@ -17,8 +17,9 @@
  *       latency of stva_model_predict called one dialogue at a time; the forward pass's linear
  *       products over the test set as cblas_sgemm calls, one per dialogue against 16
  *       dialogues' rows stacked; reports the GEMM work of an epoch, the GFLOP/s reached (over
- *       the whole epoch, and over its forward and backward passes alone), cblas_sgemm's rate at the model's shapes, the peak memory, and the floor of the latency
- *       (reading the weights once on the latency loop's threads).  Output is "key value" lines.
+ *       the whole epoch, and over its forward and backward passes alone), cblas_sgemm's rate at
+ *       the model's shapes, the peak memory, and the floor of the latency (reading the weights
+ *       once on the latency loop's threads).  Output is "key value" lines.
  * OpenBLAS's own threads are set by the caller (OPENBLAS_NUM_THREADS).
  */
 #include <math.h>
