@@ -53,24 +53,33 @@ done
 
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$python" - "$dir" <<'EOF'
+import glob
+import statistics
 import sys
 d = sys.argv[1]
+
+
+def pairs(path):
+    """(key, value) of each "key number ..." line of one run's output"""
+    for line in open(path):
+        parts = line.split()
+        if len(parts) >= 2:
+            try:
+                yield parts[0], float(parts[1])
+            except ValueError:
+                pass
+
+
 def read(name):
     """key -> the best (lowest) value over the rounds' files; GFLOP/s and peak memory, the highest"""
-    import glob
     out = {}
     for path in sorted(glob.glob('%s/%s.*.txt' % (d, name))):
-        for line in open(path):
-            parts = line.split()
-            if len(parts) >= 2:
-                try:
-                    v = float(parts[1])
-                except ValueError:
-                    continue
-                k = parts[0]
-                better = max if 'gflops' in k or k == 'peak_rss_mb' else min
-                out[k] = better(out[k], v) if k in out else v
+        for k, v in pairs(path):
+            better = max if 'gflops' in k or k == 'peak_rss_mb' else min
+            out[k] = better(out[k], v) if k in out else v
     return out
+
+
 cw, cb, t = read('c-workers'), read('c-blas'), read('torch')
 print('\n%-22s %12s %12s %12s %10s %8s' % ('measure', 'C workers', 'C blas', 'PyTorch',
                                             'C/torch', 'goal'))
@@ -86,32 +95,19 @@ for key, label, goal in [('train_epoch_s', 'bench/train epoch (s)', 1 / 3),
                                                      best / t[key], '<= %.2f' % goal))
 
 
-def read_one(path):
-    out = {}
-    for line in open(path):
-        parts = line.split()
-        if len(parts) >= 2:
-            try:
-                out[parts[0]] = float(parts[1])
-            except ValueError:
-                pass
-    return out
-
-
 # The table takes each side's best over all rounds, which can pair a fast moment of one side
 # with a slow one of the other; a round's C runs and PyTorch run follow each other within a
 # minute or two, so the ratio within each round, and their median, say how steady that is.
-import glob
-import statistics
 rounds = sorted(int(p.split('.')[-2]) for p in glob.glob('%s/torch.*.txt' % d))
 if len(rounds) > 1:
     print('\nC/torch within each round (C the better of its two setups), and the median:')
     for key, label in [('train_epoch_s', 'train epoch'), ('infer_test_s', 'infer set'),
-                       ('latency_ms_mean', 'latency mean'), ('latency_ms_median', 'latency median')]:
+                       ('latency_ms_mean', 'latency mean'),
+                       ('latency_ms_median', 'latency median')]:
         ratios = []
         for r in rounds:
-            w_, b_, t_ = (read_one('%s/%s.%d.txt' % (d, n, r)) for n in ('c-workers', 'c-blas',
-                                                                          'torch'))
+            w_, b_, t_ = (dict(pairs('%s/%s.%d.txt' % (d, n, r)))
+                          for n in ('c-workers', 'c-blas', 'torch'))
             ratios.append(min(w_[key], b_[key]) / t_[key])
         print('  %-16s %s   median %.3f' % (label, ' '.join('%.3f' % x for x in ratios),
                                              statistics.median(ratios)))

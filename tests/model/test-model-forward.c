@@ -17,7 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "stva-model.h"
-#include "stva-model-private.h"   /* the workspace's graph buffers, for /model/forward/no-backward */
+#include "stva-model-private.h"   /* the workspace's buffers: /model/forward/no-backward */
 #include "stva-modelfile.h"
 
 enum { K = 4 };
