@@ -124,6 +124,12 @@ for name, c in [('workers', cw), ('blas', cb)]:
           'which have no products): %.1f GFLOP/s, %.0f %% of that peak'
           % (c['train_optimiser_s'], c['train_passes_gflops'],
              100 * c['train_passes_gflops'] / peak))
+    # a lower bound, not a prediction: every product at the best rate sgemm reached at any of
+    # the model's shapes, nothing else but the optimiser steps (memory bound, no products)
+    floor = c['epoch_gflop'] / peak + c['train_optimiser_s']
+    print('  the epoch\'s floor (its products all at that peak, plus its optimiser steps): '
+          '%.2f s = %.3f of PyTorch\'s epoch; the goal is %.2f s'
+          % (floor, floor / t['train_epoch_s'], t['train_epoch_s'] / 3))
     print('  cblas_sgemm GFLOP/s by shape: ' + ', '.join('%s %.1f' % kv for kv in shapes.items()))
     print('  the test set\'s linear products alone: %.2f s one dialogue per product, %.2f s with '
           '16 dialogues\' rows stacked' % (c['test_linear_products_per_dialogue_s'],
