@@ -60,3 +60,4 @@ int stva_cli_extract   (int argc, char **argv);   /* stva-cli-extract.c */
 int stva_cli_train     (int argc, char **argv);   /* stva-cli-train.c */
 int stva_cli_eval      (int argc, char **argv);
 int stva_cli_predict   (int argc, char **argv);
+int stva_cli_figure    (int argc, char **argv);   /* stva-cli-figure.c */

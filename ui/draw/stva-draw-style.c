@@ -4,8 +4,9 @@
  * which stays distinguishable for the common colour-vision deficiencies.
  */
 #include <string.h>
+#include <pango/pangocairo.h>
 
-#include "stva-draw.h"
+#include "stva-draw-private.h"
 
 static const double okabe_ito[8][3] = {
   { 0.60, 0.60, 0.60 },   /* neutral: grey */
@@ -35,6 +36,7 @@ stva_draw_style_init_screen (StvaDrawStyle *style)
   memcpy (style->background, bg, sizeof bg);
   memcpy (style->foreground, fg, sizeof fg);
   memcpy (style->grid, grid, sizeof grid);
+  style->text_dpi = 96.0;
 }
 
 void
@@ -45,4 +47,82 @@ stva_draw_style_init_paper (StvaDrawStyle *style)
   memcpy (style->background, bg, sizeof bg);
   memcpy (style->foreground, fg, sizeof fg);
   memcpy (style->grid, grid, sizeof grid);
+  style->text_dpi = 72.0;
+}
+
+void
+_stva_draw_rgb (cairo_t      *cr,
+                const double *rgb)
+{
+  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+}
+
+const double *
+_stva_draw_label_rgb (const StvaDrawStyle *style,
+                      int                  label)
+{
+  return style->emotion[label >= 0 && label < 7 ? label : 7];
+}
+
+static PangoLayout *
+text_layout (cairo_t             *cr,
+             const StvaDrawStyle *style,
+             const char          *text,
+             double               size_pt)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  pango_cairo_context_set_resolution (pango_layout_get_context (layout), style->text_dpi);
+  pango_layout_context_changed (layout);
+  PangoFontDescription *font = pango_font_description_from_string (style->font);
+  pango_font_description_set_size (font, (int) (size_pt * PANGO_SCALE));
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_text (layout, text, -1);
+  pango_font_description_free (font);
+  return layout;
+}
+
+void
+_stva_draw_text (cairo_t             *cr,
+                 const StvaDrawStyle *style,
+                 const char          *text,
+                 double               x,
+                 double               y,
+                 double               size_pt,
+                 double               xalign,
+                 double               angle)
+{
+  PangoLayout *layout = text_layout (cr, style, text, size_pt);
+  int w, h;
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  cairo_rotate (cr, angle);
+  cairo_move_to (cr, -xalign * w, -h / 2.0);
+  pango_cairo_show_layout (cr, layout);
+  cairo_restore (cr);
+  g_object_unref (layout);
+}
+
+double
+_stva_draw_text_width (cairo_t             *cr,
+                       const StvaDrawStyle *style,
+                       const char          *text,
+                       double               size_pt)
+{
+  PangoLayout *layout = text_layout (cr, style, text, size_pt);
+  int w, h;
+  pango_layout_get_pixel_size (layout, &w, &h);
+  g_object_unref (layout);
+  return w;
+}
+
+void
+_stva_draw_clear (cairo_t             *cr,
+                  const StvaDrawStyle *style,
+                  double               width,
+                  double               height)
+{
+  _stva_draw_rgb (cr, style->background);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_fill (cr);
 }

@@ -4,40 +4,12 @@
  * its label, second ticks along the bottom, and the playhead.
  */
 #include <math.h>
-#include <pango/pangocairo.h>
+#include <glib.h>
 
-#include "stva-draw.h"
+#include "stva-draw-private.h"
 
 #define LANE_LABEL_W 70.0
 #define AXIS_H 16.0
-
-static void
-set_rgb (cairo_t      *cr,
-         const double *c)
-{
-  cairo_set_source_rgb (cr, c[0], c[1], c[2]);
-}
-
-static void
-draw_text (cairo_t             *cr,
-           const StvaDrawStyle *style,
-           const char          *text,
-           double               x,
-           double               y,
-           double               size_pt)
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = pango_font_description_from_string (style->font);
-  pango_font_description_set_size (font, (int) (size_pt * PANGO_SCALE));
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_text (layout, text, -1);
-  int w, h;
-  pango_layout_get_pixel_size (layout, &w, &h);
-  cairo_move_to (cr, x, y - h / 2.0);
-  pango_cairo_show_layout (cr, layout);
-  pango_font_description_free (font);
-  g_object_unref (layout);
-}
 
 void
 stva_draw_timeline (cairo_t               *cr,
@@ -53,9 +25,7 @@ stva_draw_timeline (cairo_t               *cr,
                     double                 height)
 {
   cairo_save (cr);
-  set_rgb (cr, style->background);
-  cairo_rectangle (cr, 0, 0, width, height);
-  cairo_fill (cr);
+  _stva_draw_clear (cr, style, width, height);
   if (n_lanes <= 0 || duration_s <= 0.0 || width <= LANE_LABEL_W + 10 || height <= AXIS_H + 4)
     {
       cairo_restore (cr);
@@ -67,9 +37,10 @@ stva_draw_timeline (cairo_t               *cr,
 
   for (int l = 0; l < n_lanes; l++)
     {
-      set_rgb (cr, style->foreground);
-      draw_text (cr, style, lane_names[l], 4.0, (l + 0.5) * lane_h, style->font_size_pt);
-      set_rgb (cr, style->grid);
+      _stva_draw_rgb (cr, style->foreground);
+      _stva_draw_text (cr, style, lane_names[l], 4.0, (l + 0.5) * lane_h, style->font_size_pt,
+                       0.0, 0.0);
+      _stva_draw_rgb (cr, style->grid);
       cairo_set_line_width (cr, 1.0);
       cairo_move_to (cr, LANE_LABEL_W, (l + 1) * lane_h - 0.5);
       cairo_line_to (cr, LANE_LABEL_W + plot_w, (l + 1) * lane_h - 0.5);
@@ -81,7 +52,7 @@ stva_draw_timeline (cairo_t               *cr,
   for (int s = 0; s <= (int) duration_s; s++)
     {
       double x = LANE_LABEL_W + s * sx;
-      set_rgb (cr, style->grid);
+      _stva_draw_rgb (cr, style->grid);
       cairo_move_to (cr, x + 0.5, height - AXIS_H);
       cairo_line_to (cr, x + 0.5, height - AXIS_H + (s % label_every ? 3 : 6));
       cairo_stroke (cr);
@@ -89,8 +60,9 @@ stva_draw_timeline (cairo_t               *cr,
         {
           char text[16];
           g_snprintf (text, sizeof text, "%d s", s);
-          set_rgb (cr, style->foreground);
-          draw_text (cr, style, text, x + 2, height - AXIS_H / 2 + 2, style->font_size_pt * 0.8);
+          _stva_draw_rgb (cr, style->foreground);
+          _stva_draw_text (cr, style, text, x + 2, height - AXIS_H / 2 + 2,
+                           style->font_size_pt * 0.8, 0.0, 0.0);
         }
     }
 
@@ -101,13 +73,12 @@ stva_draw_timeline (cairo_t               *cr,
         continue;
       double x0 = LANE_LABEL_W + g->start_s * sx, x1 = LANE_LABEL_W + g->end_s * sx;
       double y0 = g->lane * lane_h + 3, h = lane_h - 6;
-      const double *c = style->emotion[g->label >= 0 && g->label < 7 ? g->label : 7];
-      set_rgb (cr, c);
+      _stva_draw_rgb (cr, _stva_draw_label_rgb (style, g->label));
       cairo_rectangle (cr, x0, y0, fmax (1.0, x1 - x0 - 1), h);
       cairo_fill (cr);
       if (i == selected)
         {
-          set_rgb (cr, style->foreground);
+          _stva_draw_rgb (cr, style->foreground);
           cairo_set_line_width (cr, 2.0);
           cairo_rectangle (cr, x0 - 1, y0 - 1, fmax (1.0, x1 - x0 + 1), h + 2);
           cairo_stroke (cr);

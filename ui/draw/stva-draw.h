@@ -18,6 +18,8 @@ typedef struct
                             * safe); the 8th is for "unlabelled" */
   const char *font;        /* Pango font description family, e.g. "Sans" */
   double font_size_pt;
+  double text_dpi;         /* user units per inch the text is set at: 96 on screens (GTK's),
+                            * 72 for files sized in points, where 1 unit is 1 point */
 } StvaDrawStyle;
 
 /* The house style for screens (light) and for papers (white background, black text). */
@@ -45,3 +47,117 @@ void stva_draw_timeline (cairo_t               *cr,
                          const StvaDrawStyle   *style,
                          double                 width,
                          double                 height);
+
+/* ---- figures (stva-draw-figures.c): what the studio's inspector shows and `synctva figure`
+ * writes for papers ---------------------------------------------------------------------- */
+
+/* Confusion matrix: counts (K x K, row = reference label, column = predicted), each cell shaded
+ * by its share of its row (the class's recall) and showing the count and that share. */
+void stva_draw_confusion (cairo_t             *cr,
+                          const int           *counts,
+                          int                  K,
+                          const char *const   *labels,
+                          const StvaDrawStyle *style,
+                          double               width,
+                          double               height);
+/* The cell of a confusion drawn with these arguments under (x, y): false outside the grid. */
+bool stva_draw_confusion_at (cairo_t             *cr,
+                             int                  K,
+                             const char *const   *labels,
+                             const StvaDrawStyle *style,
+                             double               width,
+                             double               height,
+                             double               x,
+                             double               y,
+                             int                 *row,
+                             int                 *col);
+/* A cell's colour for its share of its row (0 to 1). */
+void stva_draw_confusion_shade (const StvaDrawStyle *style,
+                                double               share,
+                                double               rgb[3]);
+
+typedef struct
+{
+  bool  has_beta;
+  float beta[3];       /* modality strengths β (T, A, V), summing to 1 over those present */
+  int   reference;     /* label index, -1 none */
+  int   predicted;     /* label index, -1 none */
+} StvaDrawUtterance;
+
+/* Modality contributions of one dialogue: a bar per utterance stacking β_T, β_A and β_V, with
+ * the reference and predicted labels as coloured chips under it (a wrong prediction marked),
+ * and a legend of the modalities and of the labels that occur. */
+void stva_draw_contributions (cairo_t                 *cr,
+                              const StvaDrawUtterance *utterances,
+                              int                      n,
+                              const char *const       *labels,
+                              int                      K,
+                              const StvaDrawStyle     *style,
+                              double                   width,
+                              double                   height);
+/* The utterance whose bar or chips are under (x, y) in contributions drawn with these
+ * arguments, -1 for none. */
+int  stva_draw_contributions_at (cairo_t                 *cr,
+                                 const StvaDrawUtterance *utterances,
+                                 int                      n,
+                                 const char *const       *labels,
+                                 int                      K,
+                                 const StvaDrawStyle     *style,
+                                 double                   width,
+                                 double                   height,
+                                 double                   x,
+                                 double                   y);
+/* The modality colours of the bars (0 text, 1 audio, 2 visual). */
+const double *stva_draw_modality_rgb (int modality);
+
+/* Heatmap of values (rows x cols, row-major; NaN: no value, drawn as the background) on a
+ * perceptually uniform sequential scale (viridis) from 0 to the largest value, with a colour bar,
+ * row and column names (thinned when crowded) and axis titles (nullable). */
+void stva_draw_heatmap (cairo_t             *cr,
+                        const float         *values,
+                        int                  rows,
+                        int                  cols,
+                        const char *const   *row_names,
+                        const char *const   *col_names,
+                        const char          *row_title,
+                        const char          *col_title,
+                        const StvaDrawStyle *style,
+                        double               width,
+                        double               height);
+/* The cell of a heatmap drawn with these arguments under (x, y): false outside the map. */
+bool stva_draw_heatmap_at (cairo_t             *cr,
+                           const float         *values,
+                           int                  rows,
+                           int                  cols,
+                           const char *const   *row_names,
+                           const char *const   *col_names,
+                           const char          *row_title,
+                           const char          *col_title,
+                           const StvaDrawStyle *style,
+                           double               width,
+                           double               height,
+                           double               x,
+                           double               y,
+                           int                 *row,
+                           int                 *col);
+
+/* The colour of v in [0, 1] on the heatmap's scale (clamped). */
+void stva_draw_viridis (double v, double rgb[3]);
+
+/* ---- files (stva-draw-export.c) ----------------------------------------------------------- */
+
+typedef void (*StvaDrawFunc) (cairo_t *cr, void *data, double width, double height);
+
+/* Draws a width x height figure (points) into path, its kind from the extension: .png (at dpi
+ * dots per inch), .svg or .pdf (vector, fonts embedded).  Written beside path and renamed over
+ * it when complete, so a failure leaves no half figure.  False with *message (g_free it)
+ * naming path and the problem. */
+bool stva_draw_to_file (const char   *path,
+                        double        width,
+                        double        height,
+                        double        dpi,
+                        StvaDrawFunc  draw,
+                        void         *data,
+                        char        **message);
+/* True when path ends in .png, .svg or .pdf (any case). */
+bool stva_draw_file_kind_ok (const char *path);

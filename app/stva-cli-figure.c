@@ -1,0 +1,611 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `synctva figure KIND OUT`: the model's figures from a project, for papers, drawn by
+ * ui/draw (the studio's drawing code) to PNG, SVG or PDF.
+ *   confusion      a model's predictions against the labels on a split
+ *   contributions  one dialogue's modality strengths β per utterance, with its labels
+ *   attention      one of a dialogue's attention maps (MSDE, CAF or pair graph), its heads
+ *                  averaged or one head
+ * Reads only: the project is opened and nothing in it is written.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "stva-cli.h"
+#include "stva-cli-data.h"
+#include "stva-cli-project.h"
+#include "stva-db.h"
+#include "stva-draw.h"
+
+static const char figure_usage[] =
+  "synctva figure confusion OUT [--split test|dev|train|all] [--gold]\n"
+  "       synctva figure contributions OUT --dialogue ID\n"
+  "       synctva figure attention OUT --dialogue ID [--map NAME] [--head N]\n"
+  "  common: [--model ID] [--label-set NAME] [--size WxH] [--dpi N] [--screen] [--json]\n"
+  "          [--project FILE]; OUT ends in .png, .svg or .pdf";
+
+typedef struct
+{
+  const char *kind, *out, *project, *label_set, *split, *map;
+  long long   model_id, dialogue_id, head;   /* head -1: the mean of the heads */
+  bool        gold, screen, json;
+  double      width, height, dpi;            /* width 0: the kind's default */
+} Args;
+
+static bool
+parse (int    argc,
+       char **argv,
+       Args  *a,
+       int   *status)
+{
+  memset (a, 0, sizeof *a);
+  a->split = "test";
+  a->label_set = STVA_DB_MELD_SET;
+  a->head = -1;
+  a->dpi = 300;
+  const char *pos[2] = { NULL, NULL };
+  int n_pos = 0;
+  for (int i = 1; i < argc; i++)
+    {
+      const char *s = argv[i];
+      bool value = i + 1 < argc;
+      long long v;
+      if (strcmp (s, "--help") == 0 || strcmp (s, "-h") == 0)
+        {
+          printf ("usage: %s\n", figure_usage);
+          *status = STVA_EXIT_OK;
+          return false;
+        }
+      else if (strcmp (s, "--project") == 0 && value)
+        a->project = argv[++i];
+      else if (strcmp (s, "--label-set") == 0 && value)
+        a->label_set = argv[++i];
+      else if (strcmp (s, "--split") == 0 && value)
+        a->split = argv[++i];
+      else if (strcmp (s, "--map") == 0 && value)
+        a->map = argv[++i];
+      else if (strcmp (s, "--gold") == 0)
+        a->gold = true;
+      else if (strcmp (s, "--screen") == 0)
+        a->screen = true;
+      else if (strcmp (s, "--json") == 0)
+        a->json = true;
+      else if ((strcmp (s, "--model") == 0 || strcmp (s, "--dialogue") == 0) && value)
+        {
+          if (!stva_cli_parse_int (argv[++i], 1, INT64_MAX, &v))
+            {
+              *status = stva_cli_usage (figure_usage, "%s takes an id", s);
+              return false;
+            }
+          *(s[2] == 'm' ? &a->model_id : &a->dialogue_id) = v;
+        }
+      else if (strcmp (s, "--head") == 0 && value)
+        {
+          if (!stva_cli_parse_int (argv[++i], 0, 1024, &a->head))
+            {
+              *status = stva_cli_usage (figure_usage, "--head takes a head number from 0");
+              return false;
+            }
+        }
+      else if (strcmp (s, "--dpi") == 0 && value)
+        {
+          if (!stva_cli_parse_int (argv[++i], 36, 1200, &v))
+            {
+              *status = stva_cli_usage (figure_usage, "--dpi takes 36 to 1200");
+              return false;
+            }
+          a->dpi = (double) v;
+        }
+      else if (strcmp (s, "--size") == 0 && value)
+        {
+          g_auto (GStrv) wh = g_strsplit (argv[++i], "x", 2);
+          long long w, h;
+          if (g_strv_length (wh) != 2 || !stva_cli_parse_int (wh[0], 16, 20000, &w)
+              || !stva_cli_parse_int (wh[1], 16, 20000, &h))
+            {
+              *status = stva_cli_usage (figure_usage,
+                                        "--size takes WxH in points, 16 to 20000 each");
+              return false;
+            }
+          a->width = (double) w;
+          a->height = (double) h;
+        }
+      else if (s[0] == '-' && s[1] != '\0')
+        {
+          *status = stva_cli_usage (figure_usage, "unknown or incomplete option '%s'", s);
+          return false;
+        }
+      else if (n_pos < 2)
+        pos[n_pos++] = s;
+      else
+        {
+          *status = stva_cli_usage (figure_usage, "too many arguments ('%s')", s);
+          return false;
+        }
+    }
+  if (n_pos != 2)
+    {
+      *status = stva_cli_usage (figure_usage, "figure needs a KIND and an output file");
+      return false;
+    }
+  a->kind = pos[0];
+  a->out = pos[1];
+  bool confusion = strcmp (a->kind, "confusion") == 0;
+  if (!confusion && strcmp (a->kind, "contributions") != 0 && strcmp (a->kind, "attention") != 0)
+    {
+      *status = stva_cli_usage (figure_usage, "unknown figure '%s'", a->kind);
+      return false;
+    }
+  if (!confusion && a->dialogue_id == 0)
+    {
+      *status = stva_cli_usage (figure_usage, "figure %s needs --dialogue ID", a->kind);
+      return false;
+    }
+  if (!stva_draw_file_kind_ok (a->out))
+    {
+      *status = stva_cli_usage (figure_usage, "%s: a figure is written as .png, .svg or .pdf",
+                                a->out);
+      return false;
+    }
+  return true;
+}
+
+/* ---- what each figure needs from the project ------------------------------------------- */
+
+typedef struct
+{
+  StvaDrawStyle      style;
+  const char *const *labels;
+  int                K;
+  int               *counts;        /* confusion (K, K) */
+  StvaDrawUtterance *utterances;    /* contributions */
+  int                n;
+  float             *values;        /* attention (rows, cols) */
+  int                rows, cols;
+  char             **row_names, **col_names;
+  const char        *row_title, *col_title;
+} Figure;
+
+static void
+draw_confusion (cairo_t *cr,
+                void    *data,
+                double   width,
+                double   height)
+{
+  Figure *f = data;
+  stva_draw_confusion (cr, f->counts, f->K, f->labels, &f->style, width, height);
+}
+
+static void
+draw_contributions (cairo_t *cr,
+                    void    *data,
+                    double   width,
+                    double   height)
+{
+  Figure *f = data;
+  stva_draw_contributions (cr, f->utterances, f->n, f->labels, f->K, &f->style, width, height);
+}
+
+static void
+draw_attention (cairo_t *cr,
+                void    *data,
+                double   width,
+                double   height)
+{
+  Figure *f = data;
+  stva_draw_heatmap (cr, f->values, f->rows, f->cols, (const char *const *) f->row_names,
+                     (const char *const *) f->col_names, f->row_title, f->col_title, &f->style,
+                     width, height);
+}
+
+/* class index of a label id of set, -1 when 0 or not in the set */
+static int
+label_index (const StvaDbLabelSet *set,
+             gint64                label_id)
+{
+  const StvaDbLabel *l = label_id != 0 ? stva_db_label_set_by_label (set, label_id) : NULL;
+  return l != NULL ? l->idx : -1;
+}
+
+/* The utterances of dialogue_id (NULL after printing why): it must exist. */
+static GPtrArray *
+dialogue_utterances (StvaDb     *db,
+                     const Args *a,
+                     gint64      set_id,
+                     gint64      model_id)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) dialogues = stva_db_dialogues (db, set_id, &error);
+  if (dialogues == NULL)
+    {
+      stva_cli_fail ("%s", error->message);
+      g_error_free (error);
+      return NULL;
+    }
+  bool found = false;
+  for (guint i = 0; i < dialogues->len && !found; i++)
+    found = ((StvaDbDialogue *) g_ptr_array_index (dialogues, i))->id == a->dialogue_id;
+  if (!found)
+    {
+      stva_cli_fail ("%s: no dialogue %lld (synctva export csv lists them)", stva_db_path (db),
+                     a->dialogue_id);
+      return NULL;
+    }
+  GPtrArray *utts = stva_db_utterances (db, a->dialogue_id, set_id, model_id, &error);
+  if (utts == NULL)
+    {
+      stva_cli_fail ("%s", error->message);
+      g_error_free (error);
+    }
+  return utts;
+}
+
+static bool
+fill_confusion (StvaDb               *db,
+                const Args           *a,
+                const StvaDbLabelSet *set,
+                gint64                model_id,
+                Figure               *f,
+                int                  *n_counted)
+{
+  GError *error = NULL;
+  bool all = strcmp (a->split, "all") == 0;
+  if (!all && stva_cli_split_from_name (a->split) < 0)
+    {
+      stva_cli_usage (figure_usage, "--split takes train, dev, test or all, not '%s'", a->split);
+      return false;
+    }
+  g_autoptr (GPtrArray) dialogues = stva_db_dialogues (db, set->id, &error);
+  if (dialogues == NULL)
+    {
+      stva_cli_fail ("%s", error->message);
+      g_error_free (error);
+      return false;
+    }
+  f->counts = g_new0 (int, (gsize) f->K * (gsize) f->K);
+  *n_counted = 0;
+  int no_label = 0;
+  for (guint i = 0; i < dialogues->len; i++)
+    {
+      StvaDbDialogue *d = g_ptr_array_index (dialogues, i);
+      if (!all && strcmp (d->split, a->split) != 0)
+        continue;
+      g_autoptr (GPtrArray) utts = stva_db_utterances (db, d->id, set->id, model_id, &error);
+      if (utts == NULL)
+        {
+          stva_cli_fail ("%s", error->message);
+          g_error_free (error);
+          return false;
+        }
+      for (guint j = 0; j < utts->len; j++)
+        {
+          StvaDbUtterance *u = g_ptr_array_index (utts, j);
+          int ref = label_index (set, a->gold ? u->gold_label_id : u->current_label_id);
+          int pred = label_index (set, u->predicted_label_id);
+          if (pred < 0)
+            continue;
+          if (ref < 0)
+            {
+              no_label++;
+              continue;
+            }
+          f->counts[ref * f->K + pred]++;
+          ++*n_counted;
+        }
+    }
+  if (*n_counted == 0)
+    {
+      stva_cli_fail ("%s: model %lld has no predictions of labelled utterances on split %s "
+                     "(synctva predict stores them)%s", stva_db_path (db), (long long) model_id,
+                     a->split, no_label > 0 ? "; the predicted ones have no label" : "");
+      return false;
+    }
+  return true;
+}
+
+static bool
+fill_contributions (StvaDb               *db,
+                    const Args           *a,
+                    const StvaDbLabelSet *set,
+                    gint64                model_id,
+                    Figure               *f)
+{
+  g_autoptr (GPtrArray) utts = dialogue_utterances (db, a, set->id, model_id);
+  if (utts == NULL)
+    return false;
+  f->n = (int) utts->len;
+  f->utterances = g_new0 (StvaDrawUtterance, utts->len > 0 ? utts->len : 1);
+  int n_beta = 0;
+  for (guint j = 0; j < utts->len; j++)
+    {
+      StvaDbUtterance *u = g_ptr_array_index (utts, j);
+      StvaDrawUtterance *d = &f->utterances[j];
+      d->reference = label_index (set, a->gold ? u->gold_label_id : u->current_label_id);
+      d->predicted = label_index (set, u->predicted_label_id);
+      GError *error = NULL;
+      StvaDbPrediction *p = stva_db_prediction (db, model_id, u->id, &error);
+      if (p == NULL && error != NULL)
+        {
+          stva_cli_fail ("%s", error->message);
+          g_error_free (error);
+          return false;
+        }
+      if (p != NULL && p->has_beta)
+        {
+          d->has_beta = true;
+          memcpy (d->beta, p->beta, sizeof d->beta);
+          n_beta++;
+        }
+      stva_db_prediction_free (p);
+    }
+  if (n_beta == 0)
+    {
+      stva_cli_fail ("%s: dialogue %lld has no modality strengths from model %lld (synctva "
+                     "predict stores them)", stva_db_path (db), a->dialogue_id,
+                     (long long) model_id);
+      return false;
+    }
+  return true;
+}
+
+/* The names of the maps in blob, comma-separated, for an error message. */
+static char *
+map_names (GPtrArray *maps)
+{
+  GString *s = g_string_new (NULL);
+  for (guint i = 0; i < maps->len; i++)
+    g_string_append_printf (s, "%s%s", i ? ", " : "",
+                            ((StvaDbAttnMap *) g_ptr_array_index (maps, i))->name);
+  return g_string_free (s, FALSE);
+}
+
+/* How map name lays an utterance's attention out (predict's attention blob in stva-db.h):
+ * per utterance `per` query rows (1 msde, 1 caf, 2 graph: the utterance's two nodes), each
+ * with `heads` rows of `cols` values, cols = key_mul × the dialogue's utterances. */
+static bool
+map_layout (const char *name,
+            int        *per,
+            int        *key_mul,
+            char        mods[2])
+{
+  if (g_str_has_prefix (name, "msde.") && strlen (name) == 6)
+    {
+      *per = 1, *key_mul = 1, mods[0] = mods[1] = name[5];
+      return true;
+    }
+  if (g_str_has_prefix (name, "caf.") && strlen (name) == 8 && strncmp (name + 5, "<-", 2) == 0)
+    {
+      *per = 1, *key_mul = 1, mods[0] = name[4], mods[1] = name[7];
+      return true;
+    }
+  if (g_str_has_prefix (name, "graph.") && strlen (name) >= 9 && name[8] == '.')
+    {
+      *per = 2, *key_mul = 2, mods[0] = name[6], mods[1] = name[7];
+      return true;
+    }
+  return false;
+}
+
+static bool
+fill_attention (StvaDb               *db,
+                const Args           *a,
+                const StvaDbLabelSet *set,
+                gint64                model_id,
+                Figure               *f,
+                char                **map_used)
+{
+  g_autoptr (GPtrArray) utts = dialogue_utterances (db, a, set->id, model_id);
+  if (utts == NULL)
+    return false;
+  int T = (int) utts->len, per = 0, key_mul = 0, heads = 0;
+  char mods[2] = { 0, 0 };
+  const char *path = stva_db_path (db);
+  if (T == 0)
+    {
+      stva_cli_fail ("%s: dialogue %lld has no utterances", path, a->dialogue_id);
+      return false;
+    }
+  for (int t = 0; t < T; t++)
+    {
+      StvaDbUtterance *u = g_ptr_array_index (utts, t);
+      GError *error = NULL;
+      StvaDbPrediction *p = stva_db_prediction (db, model_id, u->id, &error);
+      if (p == NULL || p->attention == NULL)
+        {
+          if (error != NULL)
+            stva_cli_fail ("%s", error->message);
+          else
+            stva_cli_fail ("%s: utterance %lld of dialogue %lld has no attention from model "
+                           "%lld (synctva predict stores it)", path, (long long) u->id,
+                           a->dialogue_id, (long long) model_id);
+          g_clear_error (&error);
+          stva_db_prediction_free (p);
+          return false;
+        }
+      gsize n_bytes;
+      const guint8 *blob = g_bytes_get_data (p->attention, &n_bytes);
+      g_autoptr (GPtrArray) maps = stva_db_attention_unpack (blob, n_bytes, &error);
+      stva_db_prediction_free (p);
+      if (maps == NULL)
+        {
+          stva_cli_fail ("%s: utterance %lld: %s", path, (long long) u->id, error->message);
+          g_error_free (error);
+          return false;
+        }
+      const char *want = a->map;
+      if (want == NULL && t == 0)   /* the first cross-attention map, else the first map */
+        {
+          for (guint i = 0; i < maps->len && want == NULL; i++)
+            if (g_str_has_prefix (((StvaDbAttnMap *) g_ptr_array_index (maps, i))->name, "caf."))
+              want = ((StvaDbAttnMap *) g_ptr_array_index (maps, i))->name;
+          if (want == NULL && maps->len > 0)
+            want = ((StvaDbAttnMap *) g_ptr_array_index (maps, 0))->name;
+        }
+      else if (want == NULL)
+        want = *map_used;
+      const StvaDbAttnMap *map = NULL;
+      for (guint i = 0; i < maps->len && map == NULL; i++)
+        if (strcmp (((StvaDbAttnMap *) g_ptr_array_index (maps, i))->name, want ? want : "") == 0)
+          map = g_ptr_array_index (maps, i);
+      if (map == NULL)
+        {
+          g_autofree char *names = map_names (maps);
+          stva_cli_fail ("%s: dialogue %lld has no attention map '%s' from model %lld; it has: "
+                         "%s", path, a->dialogue_id, want ? want : "", (long long) model_id,
+                         names);
+          return false;
+        }
+      if (t == 0)
+        {
+          *map_used = g_strdup (map->name);
+          if (!map_layout (map->name, &per, &key_mul, mods))
+            {
+              stva_cli_fail ("%s: attention map '%s' is of no kind this build draws", path,
+                             map->name);
+              return false;
+            }
+          heads = (int) map->rows / per;
+          f->rows = per * T;
+          f->cols = key_mul * T;
+          f->values = g_new0 (float, (gsize) f->rows * (gsize) f->cols);
+          if (a->head >= heads)
+            {
+              stva_cli_fail ("%s: map '%s' has %d heads (0 to %d); --head %lld", path, map->name,
+                             heads, heads - 1, a->head);
+              return false;
+            }
+        }
+      if (heads <= 0 || map->rows != (guint32) (per * heads) || map->cols != (guint32) f->cols)
+        {
+          stva_cli_fail ("%s: utterance %lld: attention map '%s' is %u x %u, not %d x %d as the "
+                         "dialogue's %d utterances make it", path, (long long) u->id, map->name,
+                         map->rows, map->cols, per * (heads > 0 ? heads : 1), f->cols, T);
+          return false;
+        }
+      for (int side = 0; side < per; side++)
+        {
+          float *row = f->values + (size_t) (side * T + t) * (size_t) f->cols;
+          for (int h = 0; h < heads; h++)
+            if (a->head < 0 || a->head == h)
+              for (int c = 0; c < f->cols; c++)
+                row[c] += map->data[(size_t) (side * heads + h) * map->cols + (size_t) c]
+                          / (float) (a->head < 0 ? heads : 1);
+        }
+    }
+  /* a weight of exactly 0 is a key the query may not attend to (no edge of the pair graph,
+   * outside the window, a missing modality): left blank rather than drawn as a small weight */
+  for (size_t i = 0; i < (size_t) f->rows * (size_t) f->cols; i++)
+    if (f->values[i] == 0.0f)
+      f->values[i] = NAN;
+  f->row_names = g_new0 (char *, (gsize) f->rows + 1);
+  f->col_names = g_new0 (char *, (gsize) f->cols + 1);
+  for (int i = 0; i < f->rows; i++)   /* u1, u2, ... or, in a pair graph, T1.. A1.. */
+    f->row_names[i] = per == 1 && mods[0] == mods[1]
+                        ? g_strdup_printf ("%d", i + 1)
+                        : g_strdup_printf ("%c%d", mods[i / T], i % T + 1);
+  for (int i = 0; i < f->cols; i++)
+    f->col_names[i] = key_mul == 1 ? g_strdup_printf (mods[0] == mods[1] ? "%d" : "%c%d",
+                                                      mods[0] == mods[1] ? i + 1 : mods[1],
+                                                      i + 1)
+                                   : g_strdup_printf ("%c%d", mods[i / T], i % T + 1);
+  f->row_title = "query (utterance, modality)";
+  f->col_title = "key";
+  if (per == 1 && mods[0] == mods[1])
+    f->row_title = "utterance", f->col_title = "context utterance";
+  return true;
+}
+
+int
+stva_cli_figure (int    argc,
+                 char **argv)
+{
+  Args a;
+  int status;
+  if (!parse (argc, argv, &a, &status))
+    return status;
+  if (!stva_cli_output_ok (a.out))
+    return STVA_EXIT_ERROR;
+  GError *error = NULL;
+  g_autoptr (StvaDb) db = stva_cli_open_project (a.project, &error);
+  g_autoptr (StvaDbLabelSet) set = db != NULL ? stva_db_label_set (db, a.label_set, &error) : NULL;
+  gint64 model_id = set == NULL ? 0 : a.model_id ? a.model_id
+                                                  : stva_db_latest_model (db, set->id, &error);
+  if (set == NULL || error != NULL)
+    {
+      status = stva_cli_fail ("%s", error->message);
+      g_error_free (error);
+      return status;
+    }
+  if (model_id == 0)
+    return stva_cli_fail ("%s: no model of label set %s yet (synctva train, then synctva "
+                          "predict)", stva_db_path (db), set->name);
+
+  Figure f = { 0 };
+  if (a.screen)
+    stva_draw_style_init_screen (&f.style);
+  else
+    stva_draw_style_init_paper (&f.style);
+  f.K = (int) set->labels->len;
+  const char **labels = g_new0 (const char *, set->labels->len + 1);
+  for (guint i = 0; i < set->labels->len; i++)
+    labels[i] = ((StvaDbLabel *) g_ptr_array_index (set->labels, i))->name;
+  f.labels = labels;
+
+  bool ok;
+  int n_counted = 0;
+  g_autofree char *map_used = NULL;
+  StvaDrawFunc draw;
+  double w, h;
+  if (strcmp (a.kind, "confusion") == 0)
+    {
+      ok = fill_confusion (db, &a, set, model_id, &f, &n_counted);
+      draw = draw_confusion;
+      w = 110 + 46.0 * f.K, h = w;
+    }
+  else if (strcmp (a.kind, "contributions") == 0)
+    {
+      ok = fill_contributions (db, &a, set, model_id, &f);
+      draw = draw_contributions;
+      w = fmax (300, 90 + 18.0 * f.n), h = 220;
+    }
+  else
+    {
+      ok = fill_attention (db, &a, set, model_id, &f, &map_used);
+      draw = draw_attention;
+      w = 150 + fmax (120, 14.0 * f.cols), h = 80 + fmax (120, 14.0 * f.rows);
+    }
+  if (ok)
+    {
+      char *message = NULL;
+      if (a.width > 0)
+        w = a.width, h = a.height;
+      ok = stva_draw_to_file (a.out, w, h, a.dpi, draw, &f, &message);
+      if (!ok)
+        {
+          stva_cli_fail ("%s", message);
+          g_free (message);
+        }
+    }
+  if (ok && a.json)
+    printf ("{\"figure\": \"%s\", \"out\": \"%s\", \"model_id\": %lld, \"width_pt\": %g, "
+            "\"height_pt\": %g%s%s%s}\n", a.kind, a.out, (long long) model_id, w, h,
+            map_used ? ", \"map\": \"" : "", map_used ? map_used : "", map_used ? "\"" : "");
+  else if (ok)
+    {
+      printf ("Wrote %s (%s of model %lld", a.out, a.kind, (long long) model_id);
+      if (n_counted > 0)
+        printf (", %d utterances of split %s against %s labels", n_counted, a.split,
+                a.gold ? "gold" : "current");
+      if (map_used != NULL)
+        printf (", map %s, %s", map_used, a.head < 0 ? "heads averaged" : "one head");
+      printf (")\n");
+    }
+  g_free (labels);
+  g_free (f.counts);
+  g_free (f.utterances);
+  g_free (f.values);
+  g_strfreev (f.row_names);
+  g_strfreev (f.col_names);
+  return ok ? STVA_EXIT_OK : STVA_EXIT_ERROR;
+}

@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * ui/draw's figures, drawn into memory (no display): every cell and bar is found through the
+ * figure's own hit test and its pixels are read back, so the test checks what a reader of the
+ * figure sees (each confusion cell shaded by its row share, each bar's modality heights in
+ * proportion to β, each heatmap cell on the scale) and that hit testing agrees with drawing;
+ * and the three file kinds, with the failures that must leave nothing behind.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "stva-draw.h"
+
+typedef struct
+{
+  cairo_surface_t *surface;
+  cairo_t         *cr;
+  int              w, h;
+} Canvas;
+
+static void
+canvas_init (Canvas *c,
+             int     w,
+             int     h)
+{
+  c->w = w;
+  c->h = h;
+  c->surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  c->cr = cairo_create (c->surface);
+}
+
+static void
+canvas_clear (Canvas *c)
+{
+  cairo_destroy (c->cr);
+  cairo_surface_destroy (c->surface);
+}
+
+/* the pixel at (x, y) as 0..1 channels */
+static void
+pixel (Canvas *c,
+       int     x,
+       int     y,
+       double  rgb[3])
+{
+  cairo_surface_flush (c->surface);
+  const unsigned char *data = cairo_image_surface_get_data (c->surface);
+  guint32 p = *(const guint32 *) (data + (size_t) y * cairo_image_surface_get_stride (c->surface)
+                                  + (size_t) x * 4);
+  rgb[0] = ((p >> 16) & 0xff) / 255.0;
+  rgb[1] = ((p >> 8) & 0xff) / 255.0;
+  rgb[2] = (p & 0xff) / 255.0;
+}
+
+static gboolean
+same (const double *a,
+      const double *b)
+{
+  for (int i = 0; i < 3; i++)
+    if (fabs (a[i] - b[i]) > 1.5 / 255.0)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+test_viridis (void)
+{
+  double lo[3], hi[3], nan_rgb[3], below[3], above[3];
+  stva_draw_viridis (0.0, lo);
+  stva_draw_viridis (1.0, hi);
+  stva_draw_viridis (NAN, nan_rgb);
+  stva_draw_viridis (-3.0, below);
+  stva_draw_viridis (7.0, above);
+  g_assert_true (same (lo, nan_rgb) && same (lo, below) && same (hi, above));
+  g_assert_cmpfloat (lo[0] + lo[1] + lo[2], <, hi[0] + hi[1] + hi[2]);   /* dark to light */
+  double prev = -1.0;
+  for (int i = 0; i <= 100; i++)   /* viridis's green rises all the way */
+    {
+      double rgb[3];
+      stva_draw_viridis (i / 100.0, rgb);
+      g_assert_cmpfloat (rgb[1], >, prev);
+      prev = rgb[1];
+    }
+}
+
+static void
+test_confusion (void)
+{
+  const char *labels[3] = { "neutral", "joy", "surprise" };
+  const int counts[9] = { 8, 2, 0,   1, 1, 2,   0, 0, 0 };
+  const double share[9] = { 0.8, 0.2, 0.0,   0.25, 0.25, 0.5,   0.0, 0.0, 0.0 };
+  StvaDrawStyle style;
+  stva_draw_style_init_paper (&style);
+  Canvas c;
+  canvas_init (&c, 320, 300);
+  stva_draw_confusion (c.cr, counts, 3, labels, &style, c.w, c.h);
+  int n[9] = { 0 }, match[9] = { 0 };
+  for (int y = 0; y < c.h; y++)
+    for (int x = 0; x < c.w; x++)
+      {
+        int r, k;
+        if (!stva_draw_confusion_at (c.cr, 3, labels, &style, c.w, c.h, x + 0.5, y + 0.5, &r,
+                                     &k))
+          continue;
+        double got[3], want[3];
+        pixel (&c, x, y, got);
+        stva_draw_confusion_shade (&style, share[r * 3 + k], want);
+        n[r * 3 + k]++;
+        match[r * 3 + k] += same (got, want);
+      }
+  for (int i = 0; i < 9; i++)
+    {
+      g_assert_cmpint (n[i], >, 2000);                        /* cells of some size */
+      g_assert_cmpint (n[i], ==, n[0]);                       /* all alike */
+      g_assert_cmpfloat ((double) match[i] / n[i], >, 0.6);   /* mostly its shade, not text */
+    }
+  int r, k;
+  g_assert_false (stva_draw_confusion_at (c.cr, 3, labels, &style, c.w, c.h, 1, 1, &r, &k));
+  canvas_clear (&c);
+}
+
+static void
+test_contributions (void)
+{
+  const char *labels[4] = { "neutral", "joy", "surprise", "anger" };
+  StvaDrawUtterance u[5] = {
+    { .has_beta = true, .beta = { 0.5f, 0.3f, 0.2f }, .reference = 0, .predicted = 0 },
+    { .has_beta = true, .beta = { 1.0f, 0.0f, 0.0f }, .reference = 3, .predicted = 0 },
+    { .has_beta = true, .beta = { 0.2f, 0.2f, 0.6f }, .reference = -1, .predicted = 3 },
+    { .has_beta = false, .reference = 0, .predicted = -1 },
+    { .has_beta = true, .beta = { 0.25f, 0.25f, 0.0f }, .reference = 1, .predicted = 1 },
+  };
+  StvaDrawStyle style;
+  stva_draw_style_init_paper (&style);
+  Canvas c;
+  canvas_init (&c, 360, 260);
+  stva_draw_contributions (c.cr, u, 5, labels, 4, &style, c.w, c.h);
+  int px[5][3] = { { 0 } };
+  for (int y = 0; y < c.h; y++)
+    for (int x = 0; x < c.w; x++)
+      {
+        int i = stva_draw_contributions_at (c.cr, u, 5, labels, 4, &style, c.w, c.h, x + 0.5,
+                                            y + 0.5);
+        if (i < 0)
+          continue;
+        double got[3];
+        pixel (&c, x, y, got);
+        for (int m = 0; m < 3; m++)
+          px[i][m] += same (got, stva_draw_modality_rgb (m));
+      }
+  for (int i = 0; i < 3; i++)
+    {
+      int total = px[i][0] + px[i][1] + px[i][2];
+      g_assert_cmpint (total, >, 1000);
+      for (int m = 0; m < 3; m++)
+        g_assert_cmpfloat (fabs ((double) px[i][m] / total - u[i].beta[m]), <, 0.03);
+    }
+  /* full bars alike, to a column of pixels where the bar edges fall between them */
+  int t0 = px[0][0] + px[0][1] + px[0][2], t1 = px[1][0] + px[1][1] + px[1][2];
+  g_assert_cmpint (abs (t0 - t1), <=, t0 / 30);
+  int t4 = px[4][0] + px[4][1] + px[4][2];   /* β summing to a half: half a bar */
+  g_assert_cmpint (abs (2 * t4 - t0), <=, t0 / 30);
+  g_assert_cmpint (px[3][0] + px[3][1] + px[3][2], ==, 0);   /* no β: no bar */
+  g_assert_cmpint (stva_draw_contributions_at (c.cr, u, 5, labels, 4, &style, c.w, c.h, 1, 1),
+                   ==, -1);
+  canvas_clear (&c);
+}
+
+static void
+test_heatmap (void)
+{
+  const float values[12] = { 0.1f, 0.2f, 0.4f, NAN,   0.0f, 0.05f, 0.3f, 0.15f,
+                             0.25f, 0.35f, 0.2f, 0.1f };
+  const char *rows[3] = { "T1", "T2", "T3" }, *cols[4] = { "A1", "A2", "A3", "A4" };
+  StvaDrawStyle style;
+  stva_draw_style_init_paper (&style);
+  Canvas c;
+  canvas_init (&c, 300, 220);
+  stva_draw_heatmap (c.cr, values, 3, 4, rows, cols, "query", "key", &style, c.w, c.h);
+  int n[12] = { 0 }, match[12] = { 0 };
+  for (int y = 0; y < c.h; y++)
+    for (int x = 0; x < c.w; x++)
+      {
+        int r, k;
+        if (!stva_draw_heatmap_at (c.cr, values, 3, 4, rows, cols, "query", "key", &style, c.w,
+                                   c.h, x + 0.5, y + 0.5, &r, &k))
+          continue;
+        double got[3], want[3];
+        pixel (&c, x, y, got);
+        float v = values[r * 4 + k];
+        if (isnan (v))
+          memcpy (want, style.background, sizeof want);
+        else
+          stva_draw_viridis (v / 0.4, want);   /* the scale runs to the largest value */
+        n[r * 4 + k]++;
+        match[r * 4 + k] += same (got, want);
+      }
+  for (int i = 0; i < 12; i++)
+    {
+      g_assert_cmpint (n[i], >, 400);
+      g_assert_cmpfloat ((double) match[i] / n[i], >, 0.8);
+    }
+  canvas_clear (&c);
+}
+
+static void
+draw_square (cairo_t *cr,
+             void    *data,
+             double   width,
+             double   height)
+{
+  cairo_set_source_rgb (cr, 0.2, 0.4, 0.6);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_fill (cr);
+  *(int *) data += 1;
+}
+
+static void
+assert_starts (const char *path,
+               const char *magic,
+               gsize       n)
+{
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (path, &text, &len, NULL));
+  g_assert_cmpuint (len, >=, n);
+  g_assert_cmpmem (text, n, magic, n);
+}
+
+static void
+test_export (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("stva-draw-XXXXXX", NULL);
+  g_assert_nonnull (dir);
+  g_autofree char *png = g_build_filename (dir, "f.png", NULL);
+  g_autofree char *svg = g_build_filename (dir, "f.SVG", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "f.pdf", NULL);
+  char *message = NULL;
+  int calls = 0;
+  g_assert_true (stva_draw_to_file (png, 72, 36, 300, draw_square, &calls, &message));
+  g_assert_true (stva_draw_to_file (svg, 72, 36, 300, draw_square, &calls, &message));
+  g_assert_true (stva_draw_to_file (pdf, 72, 36, 300, draw_square, &calls, &message));
+  g_assert_cmpint (calls, ==, 3);
+  g_assert_null (message);
+  assert_starts (png, "\x89PNG\r\n\x1a\n", 8);
+  assert_starts (pdf, "%PDF-", 5);
+  g_autofree char *svg_text = NULL;
+  g_assert_true (g_file_get_contents (svg, &svg_text, NULL, NULL));
+  g_assert_nonnull (strstr (svg_text, "<svg"));
+  g_assert_nonnull (strstr (svg_text, "width=\"72\""));
+  /* the PNG has 300 dpi's pixels: 72 x 36 points = 300 x 150 */
+  cairo_surface_t *img = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (img), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (img), ==, 300);
+  g_assert_cmpint (cairo_image_surface_get_height (img), ==, 150);
+  cairo_surface_destroy (img);
+
+  /* refused before drawing, naming the file; nothing left behind */
+  g_autofree char *txt = g_build_filename (dir, "f.txt", NULL);
+  g_autofree char *nowhere = g_build_filename (dir, "no", "such", "f.png", NULL);
+  const char *bad[3] = { txt, nowhere, png };
+  double dpi[3] = { 300, 300, 5000 };
+  for (int i = 0; i < 3; i++)
+    {
+      calls = 0;
+      g_assert_false (stva_draw_to_file (bad[i], 72, 36, dpi[i], draw_square, &calls, &message));
+      g_assert_nonnull (message);
+      g_assert_nonnull (strstr (message, bad[i]));
+      g_clear_pointer (&message, g_free);
+    }
+  g_assert_false (stva_draw_file_kind_ok ("figure"));
+  g_assert_false (stva_draw_file_kind_ok ("a.png/figure"));
+  g_assert_true (stva_draw_file_kind_ok ("a.PDF"));
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  int n = 0;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_assert_false (g_str_has_suffix (name, ".part"));
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_remove (path);
+      n++;
+    }
+  g_assert_cmpint (n, ==, 3);
+  g_rmdir (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/draw/viridis", test_viridis);
+  g_test_add_func ("/draw/confusion", test_confusion);
+  g_test_add_func ("/draw/contributions", test_contributions);
+  g_test_add_func ("/draw/heatmap", test_heatmap);
+  g_test_add_func ("/draw/export", test_export);
+  return g_test_run ();
+}
