@@ -20,14 +20,16 @@
 
 static const char figure_usage[] =
   "synctva figure confusion OUT [--split test|dev|train|all] [--gold]\n"
-  "       synctva figure contributions OUT --dialogue ID\n"
-  "       synctva figure attention OUT --dialogue ID [--map NAME] [--head N]\n"
+  "       synctva figure contributions OUT --dialogue DIALOGUE\n"
+  "       synctva figure attention OUT --dialogue DIALOGUE [--map NAME] [--head N]\n"
   "  common: [--model ID] [--label-set NAME] [--size WxH] [--dpi N] [--screen] [--json]\n"
-  "          [--project FILE]; OUT ends in .png, .svg or .pdf";
+  "          [--project FILE]; OUT ends in .png, .svg or .pdf; DIALOGUE is SPLIT/NAME\n"
+  "          (test/dia2: the split and dialogue columns of export csv), a name found in one\n"
+  "          split only, or the project's dialogue id";
 
 typedef struct
 {
-  const char *kind, *out, *project, *label_set, *split, *map;
+  const char *kind, *out, *project, *label_set, *split, *map, *dialogue;
   long long   model_id, dialogue_id, head;   /* head -1: the mean of the heads */
   bool        gold, screen, json;
   double      width, height, dpi;            /* width 0: the kind's default */
@@ -71,15 +73,16 @@ parse (int    argc,
         a->screen = true;
       else if (strcmp (s, "--json") == 0)
         a->json = true;
-      else if ((strcmp (s, "--model") == 0 || strcmp (s, "--dialogue") == 0) && value)
+      else if (strcmp (s, "--model") == 0 && value)
         {
-          if (!stva_cli_parse_int (argv[++i], 1, INT64_MAX, &v))
+          if (!stva_cli_parse_int (argv[++i], 1, INT64_MAX, &a->model_id))
             {
-              *status = stva_cli_usage (figure_usage, "%s takes an id", s);
+              *status = stva_cli_usage (figure_usage, "--model takes a model id");
               return false;
             }
-          *(s[2] == 'm' ? &a->model_id : &a->dialogue_id) = v;
         }
+      else if (strcmp (s, "--dialogue") == 0 && value)
+        a->dialogue = argv[++i];
       else if (strcmp (s, "--head") == 0 && value)
         {
           if (!stva_cli_parse_int (argv[++i], 0, 1024, &a->head))
@@ -137,9 +140,15 @@ parse (int    argc,
       *status = stva_cli_usage (figure_usage, "unknown figure '%s'", a->kind);
       return false;
     }
-  if (!confusion && a->dialogue_id == 0)
+  if (!confusion && (a->dialogue == NULL || a->dialogue[0] == '\0'))
     {
-      *status = stva_cli_usage (figure_usage, "figure %s needs --dialogue ID", a->kind);
+      *status = stva_cli_usage (figure_usage, "figure %s needs --dialogue DIALOGUE", a->kind);
+      return false;
+    }
+  if (strcmp (a->split, "all") != 0 && stva_cli_split_from_name (a->split) < 0)
+    {
+      *status = stva_cli_usage (figure_usage, "--split takes train, dev, test or all, not '%s'",
+                                a->split);
       return false;
     }
   if (!stva_draw_file_kind_ok (a->out))
@@ -208,12 +217,12 @@ label_index (const StvaDbLabelSet *set,
   return l != NULL ? l->idx : -1;
 }
 
-/* The utterances of dialogue_id (NULL after printing why): it must exist. */
-static GPtrArray *
-dialogue_utterances (StvaDb     *db,
-                     const Args *a,
-                     gint64      set_id,
-                     gint64      model_id)
+/* The id of the dialogue a->dialogue names (SPLIT/NAME, a name in one split, or an id), 0
+ * after printing why none or several. */
+static gint64
+find_dialogue (StvaDb     *db,
+               const Args *a,
+               gint64      set_id)
 {
   GError *error = NULL;
   g_autoptr (GPtrArray) dialogues = stva_db_dialogues (db, set_id, &error);
@@ -221,17 +230,48 @@ dialogue_utterances (StvaDb     *db,
     {
       stva_cli_fail ("%s", error->message);
       g_error_free (error);
-      return NULL;
+      return 0;
     }
-  bool found = false;
-  for (guint i = 0; i < dialogues->len && !found; i++)
-    found = ((StvaDbDialogue *) g_ptr_array_index (dialogues, i))->id == a->dialogue_id;
-  if (!found)
+  long long id = 0;
+  bool numeric = stva_cli_parse_int (a->dialogue, 1, INT64_MAX, &id);
+  gint64 found = 0;
+  g_autoptr (GString) names = g_string_new (NULL);
+  int n = 0;
+  for (guint i = 0; i < dialogues->len; i++)
     {
-      stva_cli_fail ("%s: no dialogue %lld (synctva export csv lists them)", stva_db_path (db),
-                     a->dialogue_id);
-      return NULL;
+      StvaDbDialogue *d = g_ptr_array_index (dialogues, i);
+      g_autofree char *full = g_strdup_printf ("%s/%s", d->split, d->name);
+      if (strcmp (full, a->dialogue) == 0 || (numeric && d->id == id))
+        return d->id;
+      if (strcmp (d->name, a->dialogue) == 0)
+        {
+          found = d->id;
+          g_string_append_printf (names, "%s%s", n++ ? ", " : "", full);
+        }
     }
+  if (n == 1)
+    return found;
+  if (n > 1)
+    stva_cli_fail ("%s: dialogue '%s' is in several splits: say which (%s)", stva_db_path (db),
+                   a->dialogue, names->str);
+  else
+    stva_cli_fail ("%s: no dialogue '%s' (name one as SPLIT/NAME, the split and dialogue "
+                   "columns of synctva export csv)", stva_db_path (db), a->dialogue);
+  return 0;
+}
+
+/* The utterances of the dialogue a->dialogue names (NULL after printing why); sets
+ * a->dialogue_id. */
+static GPtrArray *
+dialogue_utterances (StvaDb *db,
+                     Args   *a,
+                     gint64  set_id,
+                     gint64  model_id)
+{
+  a->dialogue_id = find_dialogue (db, a, set_id);
+  if (a->dialogue_id == 0)
+    return NULL;
+  GError *error = NULL;
   GPtrArray *utts = stva_db_utterances (db, a->dialogue_id, set_id, model_id, &error);
   if (utts == NULL)
     {
@@ -251,11 +291,6 @@ fill_confusion (StvaDb               *db,
 {
   GError *error = NULL;
   bool all = strcmp (a->split, "all") == 0;
-  if (!all && stva_cli_split_from_name (a->split) < 0)
-    {
-      stva_cli_usage (figure_usage, "--split takes train, dev, test or all, not '%s'", a->split);
-      return false;
-    }
   g_autoptr (GPtrArray) dialogues = stva_db_dialogues (db, set->id, &error);
   if (dialogues == NULL)
     {
@@ -306,7 +341,7 @@ fill_confusion (StvaDb               *db,
 
 static bool
 fill_contributions (StvaDb               *db,
-                    const Args           *a,
+                    Args                 *a,
                     const StvaDbLabelSet *set,
                     gint64                model_id,
                     Figure               *f)
@@ -341,9 +376,8 @@ fill_contributions (StvaDb               *db,
     }
   if (n_beta == 0)
     {
-      stva_cli_fail ("%s: dialogue %lld has no modality strengths from model %lld (synctva "
-                     "predict stores them)", stva_db_path (db), a->dialogue_id,
-                     (long long) model_id);
+      stva_cli_fail ("%s: dialogue %s has no modality strengths from model %lld (synctva "
+                     "predict stores them)", stva_db_path (db), a->dialogue, (long long) model_id);
       return false;
     }
   return true;
@@ -389,7 +423,7 @@ map_layout (const char *name,
 
 static bool
 fill_attention (StvaDb               *db,
-                const Args           *a,
+                Args                 *a,
                 const StvaDbLabelSet *set,
                 gint64                model_id,
                 Figure               *f,
@@ -403,7 +437,7 @@ fill_attention (StvaDb               *db,
   const char *path = stva_db_path (db);
   if (T == 0)
     {
-      stva_cli_fail ("%s: dialogue %lld has no utterances", path, a->dialogue_id);
+      stva_cli_fail ("%s: dialogue %s has no utterances", path, a->dialogue);
       return false;
     }
   for (int t = 0; t < T; t++)
@@ -416,9 +450,9 @@ fill_attention (StvaDb               *db,
           if (error != NULL)
             stva_cli_fail ("%s", error->message);
           else
-            stva_cli_fail ("%s: utterance %lld of dialogue %lld has no attention from model "
+            stva_cli_fail ("%s: utterance %lld of dialogue %s has no attention from model "
                            "%lld (synctva predict stores it)", path, (long long) u->id,
-                           a->dialogue_id, (long long) model_id);
+                           a->dialogue, (long long) model_id);
           g_clear_error (&error);
           stva_db_prediction_free (p);
           return false;
@@ -451,9 +485,8 @@ fill_attention (StvaDb               *db,
       if (map == NULL)
         {
           g_autofree char *names = map_names (maps);
-          stva_cli_fail ("%s: dialogue %lld has no attention map '%s' from model %lld; it has: "
-                         "%s", path, a->dialogue_id, want ? want : "", (long long) model_id,
-                         names);
+          stva_cli_fail ("%s: dialogue %s has no attention map '%s' from model %lld; it has: %s",
+                         path, a->dialogue, want ? want : "", (long long) model_id, names);
           return false;
         }
       if (t == 0)
@@ -561,13 +594,13 @@ stva_cli_figure (int    argc,
     {
       ok = fill_confusion (db, &a, set, model_id, &f, &n_counted);
       draw = draw_confusion;
-      w = 110 + 46.0 * f.K, h = w;
+      w = 110 + 46.0 * f.K, h = w - 20;
     }
   else if (strcmp (a.kind, "contributions") == 0)
     {
       ok = fill_contributions (db, &a, set, model_id, &f);
       draw = draw_contributions;
-      w = fmax (300, 90 + 18.0 * f.n), h = 220;
+      w = fmax (360, 90 + 18.0 * f.n), h = 220;
     }
   else
     {
@@ -589,14 +622,17 @@ stva_cli_figure (int    argc,
     }
   if (ok && a.json)
     printf ("{\"figure\": \"%s\", \"out\": \"%s\", \"model_id\": %lld, \"width_pt\": %g, "
-            "\"height_pt\": %g%s%s%s}\n", a.kind, a.out, (long long) model_id, w, h,
-            map_used ? ", \"map\": \"" : "", map_used ? map_used : "", map_used ? "\"" : "");
+            "\"height_pt\": %g, \"dialogue_id\": %lld%s%s%s}\n", a.kind, a.out,
+            (long long) model_id, w, h, a.dialogue_id, map_used ? ", \"map\": \"" : "",
+            map_used ? map_used : "", map_used ? "\"" : "");
   else if (ok)
     {
       printf ("Wrote %s (%s of model %lld", a.out, a.kind, (long long) model_id);
       if (n_counted > 0)
         printf (", %d utterances of split %s against %s labels", n_counted, a.split,
                 a.gold ? "gold" : "current");
+      if (a.dialogue_id != 0)
+        printf (", dialogue %lld", a.dialogue_id);
       if (map_used != NULL)
         printf (", map %s, %s", map_used, a.head < 0 ? "heads averaged" : "one head");
       printf (")\n");
@@ -607,5 +643,6 @@ stva_cli_figure (int    argc,
   g_free (f.values);
   g_strfreev (f.row_names);
   g_strfreev (f.col_names);
+  stva_draw_release_caches ();   /* the command ends the process */
   return ok ? STVA_EXIT_OK : STVA_EXIT_ERROR;
 }

@@ -137,6 +137,72 @@ assert n == 56, n
 PY
 fi
 
+# figures from the stored predictions: the three kinds in the three file kinds; reading only
+sum_before=$(cksum < p.stva)
+expect 0 "$synctva" figure confusion conf.png
+grep -q 'Wrote conf.png (confusion of model 1, 12 utterances of split test against current labels)' \
+  "$dir/out" || fail "figure confusion: $(cat "$dir/out")"
+expect 0 "$synctva" figure confusion conf.pdf --split all --gold --size 300x300
+expect 0 "$synctva" figure confusion conf.svg --json
+grep -q '"figure": "confusion", "out": "conf.svg", "model_id": 1' "$dir/out" \
+  || fail "figure --json: $(cat "$dir/out")"
+expect 0 "$synctva" figure contributions contrib.png --dialogue 1 --dpi 72
+expect 0 "$synctva" figure attention att.svg --dialogue 1 --json
+grep -q '"map": "msde.T"' "$dir/out" || fail "figure attention's map: $(cat "$dir/out")"
+[ "$(head -c 8 conf.png | od -An -c | tr -d ' ')" = '211PNG\r\n032\n' ] || fail "conf.png: not a PNG"
+[ "$(head -c 5 conf.pdf)" = '%PDF-' ] || fail "conf.pdf: not a PDF"
+grep -q '<svg' conf.svg && grep -q '<svg' att.svg || fail "not SVG"
+[ "$(cksum < p.stva)" = "$sum_before" ] || fail "figure changed the project"
+# usage errors (2) and what the project lacks (1), each named
+expect 2 "$synctva" figure pie p.png
+grep -q "unknown figure 'pie'" "$dir/err" || fail "figure pie: $(cat "$dir/err")"
+expect 2 "$synctva" figure attention a.png
+grep -q 'needs --dialogue DIALOGUE' "$dir/err" || fail "figure without --dialogue: $(cat "$dir/err")"
+expect 2 "$synctva" figure confusion conf.gif
+grep -q 'conf.gif: a figure is written as .png, .svg or .pdf' "$dir/err" || fail "gif: $(cat "$dir/err")"
+expect 2 "$synctva" figure confusion c.png --split exam
+expect 2 "$synctva" figure confusion c.png --dpi 5
+expect 1 "$synctva" figure confusion nowhere/c.png
+grep -q 'nowhere/c.png' "$dir/err" || fail "figure into a missing folder: $(cat "$dir/err")"
+expect 1 "$synctva" figure contributions c.png --dialogue 999
+grep -q "no dialogue '999'" "$dir/err" || fail "dialogue 999: $(cat "$dir/err")"
+# dialogues by SPLIT/NAME too; a name in several splits must be told apart
+expect 0 "$synctva" figure contributions c.svg --dialogue test/dia1 --json
+grep -q '"dialogue_id": [1-9]' "$dir/out" || fail "test/dia1: $(cat "$dir/out")"
+expect 1 "$synctva" figure contributions c.svg --dialogue dia1
+grep -q "dialogue 'dia1' is in several splits: say which (train/dia1, dev/dia1, test/dia1)" \
+  "$dir/err" || fail "dia1: $(cat "$dir/err")"
+rm -f c.svg
+expect 1 "$synctva" figure attention c.png --dialogue 1 --map caf.T\<-A
+grep -q "no attention map 'caf.T<-A' from model 1; it has: msde.T" "$dir/err" \
+  || fail "unknown map: $(cat "$dir/err")"
+expect 1 "$synctva" figure attention c.png --dialogue 1 --head 3
+grep -q 'has 1 heads' "$dir/err" || fail "--head 3: $(cat "$dir/err")"
+expect 1 "$synctva" figure confusion c.png --model 7
+grep -q 'model 7 has no predictions' "$dir/err" || fail "--model 7: $(cat "$dir/err")"
+expect 0 "$synctva" init "$dir/empty.stva"
+expect 1 "$synctva" figure confusion c.png --project "$dir/empty.stva"
+grep -q 'no model of label set meld yet' "$dir/err" || fail "no model: $(cat "$dir/err")"
+[ ! -e c.png ] && [ -z "$(ls ./*.part 2>/dev/null)" ] || fail "a failed figure left a file"
+# a hostile project: one attention blob of the wrong shape, one not a blob at all
+/usr/bin/python3 - p.stva <<'PY' || fail "could not doctor the project"
+import sqlite3, struct, sys
+db = sqlite3.connect(sys.argv[1])
+ids = [r[0] for r in db.execute("SELECT u.id FROM utterance u JOIN dialogue d ON d.id = u.dialogue_id "
+                                "WHERE d.id IN (1, 2) ORDER BY d.id, u.idx")]
+name = b"msde.T"
+bad = b"SATN" + struct.pack("<II", 1, 1) + struct.pack("<H", len(name)) + name + struct.pack("<II", 1, 2) + struct.pack("<2f", 0.5, 0.5)
+db.execute("UPDATE prediction SET attention = ? WHERE utterance_id = ?", (bad, ids[1]))
+db.execute("UPDATE prediction SET attention = ? WHERE utterance_id = ?", (b"SATN\x01", ids[5]))
+db.commit()
+PY
+expect 1 "$synctva" figure attention c.png --dialogue 1
+grep -q "attention map 'msde.T' is 1 x 2, not 1 x 4" "$dir/err" || fail "wrong shape: $(cat "$dir/err")"
+expect 1 "$synctva" figure attention c.png --dialogue 2
+grep -q 'p.stva: utterance [0-9]*: ' "$dir/err" || fail "bad blob: $(cat "$dir/err")"
+expect 0 "$synctva" figure confusion conf.png   # the rest still reads
+expect 0 "$synctva" predict --model m.stvm      # and predicting again mends it
+
 # gold labels and an unknown label set
 expect 0 "$synctva" eval --model m.stvm --gold --split dev
 expect 1 "$synctva" eval --model m.stvm --label-set nope

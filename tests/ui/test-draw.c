@@ -65,6 +65,30 @@ same (const double *a,
   return TRUE;
 }
 
+/* The figures' hit tests answer one cell of a grid or one bar of a row, so each pixel's answer is
+ * the column of its x crossed with the row of its y: found with one call per column and one per
+ * row (a call lays the figure out again, text measures and all, so one per pixel is slow under
+ * the sanitizers).  hit (x, y, &row, &col) is the figure's hit test. */
+typedef gboolean (*Hit) (const void *figure, double x, double y, int *row, int *col);
+
+static void
+hit_map (Canvas     *c,
+         Hit         hit,
+         const void *figure,
+         int        *row_of_y,   /* (h), -1 outside */
+         int        *col_of_x)   /* (w), -1 outside */
+{
+  int x_in = -1, y_in = -1, r, k;
+  for (int d = 0; d < c->w && d < c->h && x_in < 0; d++)   /* a point inside: on the diagonal */
+    if (hit (figure, d + 0.5, d * (double) c->h / c->w + 0.5, &r, &k))
+      x_in = d, y_in = (int) (d * (double) c->h / c->w);
+  g_assert_cmpint (x_in, >=, 0);
+  for (int x = 0; x < c->w; x++)
+    col_of_x[x] = hit (figure, x + 0.5, y_in + 0.5, &r, &k) ? k : -1;
+  for (int y = 0; y < c->h; y++)
+    row_of_y[y] = hit (figure, x_in + 0.5, y + 0.5, &r, &k) ? r : -1;
+}
+
 static void
 test_viridis (void)
 {
@@ -86,6 +110,25 @@ test_viridis (void)
     }
 }
 
+typedef struct
+{
+  cairo_t             *cr;
+  const char *const   *labels;
+  const StvaDrawStyle *style;
+  double               w, h;
+} ConfusionFigure;
+
+static gboolean
+confusion_hit (const void *figure,
+               double      x,
+               double      y,
+               int        *row,
+               int        *col)
+{
+  const ConfusionFigure *f = figure;
+  return stva_draw_confusion_at (f->cr, 3, f->labels, f->style, f->w, f->h, x, y, row, col);
+}
+
 static void
 test_confusion (void)
 {
@@ -97,13 +140,14 @@ test_confusion (void)
   Canvas c;
   canvas_init (&c, 320, 300);
   stva_draw_confusion (c.cr, counts, 3, labels, &style, c.w, c.h);
-  int n[9] = { 0 }, match[9] = { 0 };
+  int n[9] = { 0 }, match[9] = { 0 }, row_of[300], col_of[320];
+  ConfusionFigure fig = { c.cr, labels, &style, c.w, c.h };
+  hit_map (&c, confusion_hit, &fig, row_of, col_of);
   for (int y = 0; y < c.h; y++)
     for (int x = 0; x < c.w; x++)
       {
-        int r, k;
-        if (!stva_draw_confusion_at (c.cr, 3, labels, &style, c.w, c.h, x + 0.5, y + 0.5, &r,
-                                     &k))
+        int r = row_of[y], k = col_of[x];
+        if (r < 0 || k < 0)
           continue;
         double got[3], want[3];
         pixel (&c, x, y, got);
@@ -122,6 +166,29 @@ test_confusion (void)
   canvas_clear (&c);
 }
 
+typedef struct
+{
+  cairo_t                 *cr;
+  const StvaDrawUtterance *u;
+  const char *const       *labels;
+  const StvaDrawStyle     *style;
+  double                   w, h;
+} ContributionsFigure;
+
+/* an utterance's bar as a column of a one-row grid */
+static gboolean
+contributions_hit (const void *figure,
+                   double      x,
+                   double      y,
+                   int        *row,
+                   int        *col)
+{
+  const ContributionsFigure *f = figure;
+  *row = 0;
+  *col = stva_draw_contributions_at (f->cr, f->u, 5, f->labels, 4, f->style, f->w, f->h, x, y);
+  return *col >= 0;
+}
+
 static void
 test_contributions (void)
 {
@@ -138,13 +205,14 @@ test_contributions (void)
   Canvas c;
   canvas_init (&c, 360, 260);
   stva_draw_contributions (c.cr, u, 5, labels, 4, &style, c.w, c.h);
-  int px[5][3] = { { 0 } };
+  int px[5][3] = { { 0 } }, row_of[260], col_of[360];
+  ContributionsFigure fig = { c.cr, u, labels, &style, c.w, c.h };
+  hit_map (&c, contributions_hit, &fig, row_of, col_of);
   for (int y = 0; y < c.h; y++)
     for (int x = 0; x < c.w; x++)
       {
-        int i = stva_draw_contributions_at (c.cr, u, 5, labels, 4, &style, c.w, c.h, x + 0.5,
-                                            y + 0.5);
-        if (i < 0)
+        int i = col_of[x];
+        if (i < 0 || row_of[y] < 0)
           continue;
         double got[3];
         pixel (&c, x, y, got);
@@ -169,6 +237,28 @@ test_contributions (void)
   canvas_clear (&c);
 }
 
+typedef struct
+{
+  cairo_t             *cr;
+  const float         *values;
+  const char *const   *rows;
+  const char *const   *cols;
+  const StvaDrawStyle *style;
+  double               w, h;
+} HeatmapFigure;
+
+static gboolean
+heatmap_hit (const void *figure,
+             double      x,
+             double      y,
+             int        *row,
+             int        *col)
+{
+  const HeatmapFigure *f = figure;
+  return stva_draw_heatmap_at (f->cr, f->values, 3, 4, f->rows, f->cols, "query", "key",
+                               f->style, f->w, f->h, x, y, row, col);
+}
+
 static void
 test_heatmap (void)
 {
@@ -180,13 +270,14 @@ test_heatmap (void)
   Canvas c;
   canvas_init (&c, 300, 220);
   stva_draw_heatmap (c.cr, values, 3, 4, rows, cols, "query", "key", &style, c.w, c.h);
-  int n[12] = { 0 }, match[12] = { 0 };
+  int n[12] = { 0 }, match[12] = { 0 }, row_of[220], col_of[300];
+  HeatmapFigure fig = { c.cr, values, rows, cols, &style, c.w, c.h };
+  hit_map (&c, heatmap_hit, &fig, row_of, col_of);
   for (int y = 0; y < c.h; y++)
     for (int x = 0; x < c.w; x++)
       {
-        int r, k;
-        if (!stva_draw_heatmap_at (c.cr, values, 3, 4, rows, cols, "query", "key", &style, c.w,
-                                   c.h, x + 0.5, y + 0.5, &r, &k))
+        int r = row_of[y], k = col_of[x];
+        if (r < 0 || k < 0)
           continue;
         double got[3], want[3];
         pixel (&c, x, y, got);
@@ -298,5 +389,7 @@ main (int    argc,
   g_test_add_func ("/draw/contributions", test_contributions);
   g_test_add_func ("/draw/heatmap", test_heatmap);
   g_test_add_func ("/draw/export", test_export);
-  return g_test_run ();
+  int status = g_test_run ();
+  stva_draw_release_caches ();
+  return status;
 }

@@ -10,10 +10,12 @@
 
 #include "stva-draw-private.h"
 
+/* three tones of one hue none of the label colours has, dark to light, so the modalities stay
+ * apart from the labels beside them and in greyscale print */
 static const double modality_rgb[3][3] = {
-  { 0.12, 0.30, 0.55 },   /* text: navy */
-  { 0.93, 0.60, 0.20 },   /* audio: amber */
-  { 0.40, 0.70, 0.45 },   /* visual: green */
+  { 0.23, 0.16, 0.40 },   /* text: dark indigo */
+  { 0.50, 0.42, 0.68 },   /* audio: lavender */
+  { 0.80, 0.76, 0.90 },   /* visual: pale lavender */
 };
 static const char *const modality_name[3] = { "text", "audio", "visual" };
 
@@ -363,7 +365,8 @@ stva_draw_contributions (cairo_t                 *cr,
           double y = top + plot_h;
           for (int m = 0; m < 3; m++)
             {
-              double h = plot_h * fmin (fmax (u[i].beta[m], 0.0f), 1.0f);
+              /* clamped into the plot, should a project hold strengths summing past 1 */
+              double h = fmin (plot_h * fmin (fmax (u[i].beta[m], 0.0f), 1.0f), y - top);
               _stva_draw_rgb (cr, modality_rgb[m]);
               cairo_rectangle (cr, x, y - h, bar, h);
               cairo_fill (cr);

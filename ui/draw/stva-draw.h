@@ -161,3 +161,8 @@ bool stva_draw_to_file (const char   *path,
                         char        **message);
 /* True when path ends in .png, .svg or .pdf (any case). */
 bool stva_draw_file_kind_ok (const char *path);
+
+/* Releases the fonts' caches (Pango's font map, cairo's static data, fontconfig's) for a
+ * process that drew without GTK and is about to exit, so leak checkers see only real leaks.
+ * Nothing may be drawn afterwards. */
+void stva_draw_release_caches (void);
