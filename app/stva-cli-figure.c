@@ -203,9 +203,9 @@ draw_attention (cairo_t *cr,
                 double   height)
 {
   Figure *f = data;
-  stva_draw_heatmap (cr, f->values, f->rows, f->cols, (const char *const *) f->row_names,
-                     (const char *const *) f->col_names, f->row_title, f->col_title, &f->style,
-                     width, height);
+  StvaDrawHeatmap map = { f->values, f->rows, f->cols, (const char *const *) f->row_names,
+                          (const char *const *) f->col_names, f->row_title, f->col_title };
+  stva_draw_heatmap (cr, &map, &f->style, width, height);
 }
 
 /* class index of a label id of set, -1 when 0 or not in the set */

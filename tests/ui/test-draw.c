@@ -89,6 +89,29 @@ hit_map (Canvas     *c,
     row_of_y[y] = hit (figure, x_in + 0.5, y + 0.5, &r, &k) ? r : -1;
 }
 
+/* per cell of a grid with cols columns: its pixels (n) and those of the colour want[cell] */
+static void
+count_cells (Canvas       *c,
+             const int    *row_of,
+             const int    *col_of,
+             int           cols,
+             double      (*want)[3],
+             int          *n,
+             int          *match)
+{
+  for (int y = 0; y < c->h; y++)
+    for (int x = 0; x < c->w; x++)
+      {
+        int r = row_of[y], k = col_of[x];
+        if (r < 0 || k < 0)
+          continue;
+        double got[3];
+        pixel (c, x, y, got);
+        n[r * cols + k]++;
+        match[r * cols + k] += same (got, want[r * cols + k]);
+      }
+}
+
 static void
 test_viridis (void)
 {
@@ -143,18 +166,10 @@ test_confusion (void)
   int n[9] = { 0 }, match[9] = { 0 }, row_of[300], col_of[320];
   ConfusionFigure fig = { c.cr, labels, &style, c.w, c.h };
   hit_map (&c, confusion_hit, &fig, row_of, col_of);
-  for (int y = 0; y < c.h; y++)
-    for (int x = 0; x < c.w; x++)
-      {
-        int r = row_of[y], k = col_of[x];
-        if (r < 0 || k < 0)
-          continue;
-        double got[3], want[3];
-        pixel (&c, x, y, got);
-        stva_draw_confusion_shade (&style, share[r * 3 + k], want);
-        n[r * 3 + k]++;
-        match[r * 3 + k] += same (got, want);
-      }
+  double want[9][3];
+  for (int i = 0; i < 9; i++)
+    stva_draw_confusion_shade (&style, share[i], want[i]);
+  count_cells (&c, row_of, col_of, 3, want, n, match);
   for (int i = 0; i < 9; i++)
     {
       g_assert_cmpint (n[i], >, 2000);                        /* cells of some size */
@@ -239,12 +254,10 @@ test_contributions (void)
 
 typedef struct
 {
-  cairo_t             *cr;
-  const float         *values;
-  const char *const   *rows;
-  const char *const   *cols;
-  const StvaDrawStyle *style;
-  double               w, h;
+  cairo_t               *cr;
+  const StvaDrawHeatmap *map;
+  const StvaDrawStyle   *style;
+  double                 w, h;
 } HeatmapFigure;
 
 static gboolean
@@ -255,8 +268,7 @@ heatmap_hit (const void *figure,
              int        *col)
 {
   const HeatmapFigure *f = figure;
-  return stva_draw_heatmap_at (f->cr, f->values, 3, 4, f->rows, f->cols, "query", "key",
-                               f->style, f->w, f->h, x, y, row, col);
+  return stva_draw_heatmap_at (f->cr, f->map, f->style, f->w, f->h, x, y, row, col);
 }
 
 static void
@@ -269,26 +281,18 @@ test_heatmap (void)
   stva_draw_style_init_paper (&style);
   Canvas c;
   canvas_init (&c, 300, 220);
-  stva_draw_heatmap (c.cr, values, 3, 4, rows, cols, "query", "key", &style, c.w, c.h);
+  StvaDrawHeatmap map = { values, 3, 4, rows, cols, "query", "key" };
+  stva_draw_heatmap (c.cr, &map, &style, c.w, c.h);
   int n[12] = { 0 }, match[12] = { 0 }, row_of[220], col_of[300];
-  HeatmapFigure fig = { c.cr, values, rows, cols, &style, c.w, c.h };
+  HeatmapFigure fig = { c.cr, &map, &style, c.w, c.h };
   hit_map (&c, heatmap_hit, &fig, row_of, col_of);
-  for (int y = 0; y < c.h; y++)
-    for (int x = 0; x < c.w; x++)
-      {
-        int r = row_of[y], k = col_of[x];
-        if (r < 0 || k < 0)
-          continue;
-        double got[3], want[3];
-        pixel (&c, x, y, got);
-        float v = values[r * 4 + k];
-        if (isnan (v))
-          memcpy (want, style.background, sizeof want);
-        else
-          stva_draw_viridis (v / 0.4, want);   /* the scale runs to the largest value */
-        n[r * 4 + k]++;
-        match[r * 4 + k] += same (got, want);
-      }
+  double want[12][3];
+  for (int i = 0; i < 12; i++)
+    if (isnan (values[i]))
+      memcpy (want[i], style.background, sizeof want[i]);
+    else
+      stva_draw_viridis (values[i] / 0.4, want[i]);   /* the scale runs to the largest value */
+  count_cells (&c, row_of, col_of, 4, want, n, match);
   for (int i = 0; i < 12; i++)
     {
       g_assert_cmpint (n[i], >, 400);

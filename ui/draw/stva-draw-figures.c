@@ -459,89 +459,75 @@ heat_max (const float *values,
 }
 
 static bool
-heatmap_layout (cairo_t             *cr,
-                const float         *values,
-                int                  rows,
-                int                  cols,
-                const char *const   *row_names,
-                const char *const   *col_names,
-                const char          *row_title,
-                const char          *col_title,
-                const StvaDrawStyle *style,
-                double               width,
-                double               height,
-                Grid                *g)
+heatmap_layout (cairo_t               *cr,
+                const StvaDrawHeatmap *map,
+                const StvaDrawStyle   *style,
+                double                 width,
+                double                 height,
+                Grid                  *g)
 {
   const double fs = style->font_size_pt, title = fs * 1.8;
-  if (rows <= 0 || cols <= 0)
+  if (map->rows <= 0 || map->cols <= 0)
     return false;
   char vmax_text[32], vmid_text[32];
-  heat_max (values, rows, cols, vmax_text, vmid_text);
-  double row_w = widest (cr, style, row_names, rows, fs);
-  g->col_w = widest (cr, style, col_names, cols, fs);
+  heat_max (map->values, map->rows, map->cols, vmax_text, vmid_text);
+  double row_w = widest (cr, style, map->row_names, map->rows, fs);
+  g->col_w = widest (cr, style, map->col_names, map->cols, fs);
   double tick_w = _stva_draw_text_width (cr, style, vmax_text, fs);
-  double left = (row_title ? 4 + title : 4) + row_w + 6, top = 8;
+  double left = (map->row_title ? 4 + title : 4) + row_w + 6, top = 8;
   double right = 12 + fs * 1.2 + 4 + tick_w + 6;
   /* below the map: its column names and title */
-  double avail_w = width - left - right, avail_h = height - top - 6 - (col_title ? title : 0) - 4;
-  double up_cell = fmin (avail_w / cols, (avail_h - fs * 1.6) / rows);
+  double avail_w = width - left - right;
+  double avail_h = height - top - 6 - (map->col_title ? title : 0) - 4;
+  double up_cell = fmin (avail_w / map->cols, (avail_h - fs * 1.6) / map->rows);
   g->upright = g->col_w + 4 <= up_cell;
-  g->cell = g->upright ? up_cell : fmin (avail_w / cols, (avail_h - g->col_w) / rows);
+  g->cell = g->upright ? up_cell
+                       : fmin (avail_w / map->cols, (avail_h - g->col_w) / map->rows);
   g->x0 = left;
   g->y0 = top;
   return g->cell > 0.5;
 }
 
 bool
-stva_draw_heatmap_at (cairo_t             *cr,
-                      const float         *values,
-                      int                  rows,
-                      int                  cols,
-                      const char *const   *row_names,
-                      const char *const   *col_names,
-                      const char          *row_title,
-                      const char          *col_title,
-                      const StvaDrawStyle *style,
-                      double               width,
-                      double               height,
-                      double               x,
-                      double               y,
-                      int                 *row,
-                      int                 *col)
+stva_draw_heatmap_at (cairo_t               *cr,
+                      const StvaDrawHeatmap *map,
+                      const StvaDrawStyle   *style,
+                      double                 width,
+                      double                 height,
+                      double                 x,
+                      double                 y,
+                      int                   *row,
+                      int                   *col)
 {
   Grid g;
-  return heatmap_layout (cr, values, rows, cols, row_names, col_names, row_title, col_title,
-                         style, width, height, &g)
-         && grid_at (&g, rows, cols, x, y, row, col);
+  return heatmap_layout (cr, map, style, width, height, &g)
+         && grid_at (&g, map->rows, map->cols, x, y, row, col);
 }
 
 void
-stva_draw_heatmap (cairo_t             *cr,
-                   const float         *values,
-                   int                  rows,
-                   int                  cols,
-                   const char *const   *row_names,
-                   const char *const   *col_names,
-                   const char          *row_title,
-                   const char          *col_title,
-                   const StvaDrawStyle *style,
-                   double               width,
-                   double               height)
+stva_draw_heatmap (cairo_t               *cr,
+                   const StvaDrawHeatmap *map,
+                   const StvaDrawStyle   *style,
+                   double                 width,
+                   double                 height)
 {
   const double fs = style->font_size_pt, title = fs * 1.8, bar_w = fs * 1.2;
   cairo_save (cr);
   _stva_draw_clear (cr, style, width, height);
   Grid g;
-  if (!heatmap_layout (cr, values, rows, cols, row_names, col_names, row_title, col_title, style,
-                       width, height, &g))
+  if (!heatmap_layout (cr, map, style, width, height, &g))
     {
       cairo_restore (cr);
       return;
     }
-  char vmax_text[32], vmid_text[32];
-  double vmax = heat_max (values, rows, cols, vmax_text, vmid_text);
+  const float *values = map->values;
+  int rows = map->rows, cols = map->cols;
+  const char *const *row_names = map->row_names, *const *col_names = map->col_names;
+  const char *row_title = map->row_title, *col_title = map->col_title;
   double cell = g.cell, col_w = g.col_w;
   bool upright = g.upright;
+  char vmax_text[32], vmid_text[32];
+  double vmax = heat_max (values, rows, cols, vmax_text, vmid_text);
   double x0 = g.x0, y0 = g.y0, pw = cell * cols, ph = cell * rows;
   for (int r = 0; r < rows; r++)
     for (int c = 0; c < cols; c++)

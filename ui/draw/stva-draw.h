@@ -110,36 +110,23 @@ int  stva_draw_contributions_at (cairo_t                 *cr,
 /* The modality colours of the bars (0 text, 1 audio, 2 visual). */
 const double *stva_draw_modality_rgb (int modality);
 
-/* Heatmap of values (rows x cols, row-major; NaN: no value, drawn as the background) on a
- * perceptually uniform sequential scale (viridis) from 0 to the largest value, with a colour bar,
- * row and column names (thinned when crowded) and axis titles (nullable). */
-void stva_draw_heatmap (cairo_t             *cr,
-                        const float         *values,
-                        int                  rows,
-                        int                  cols,
-                        const char *const   *row_names,
-                        const char *const   *col_names,
-                        const char          *row_title,
-                        const char          *col_title,
-                        const StvaDrawStyle *style,
-                        double               width,
-                        double               height);
-/* The cell of a heatmap drawn with these arguments under (x, y): false outside the map. */
-bool stva_draw_heatmap_at (cairo_t             *cr,
-                           const float         *values,
-                           int                  rows,
-                           int                  cols,
-                           const char *const   *row_names,
-                           const char *const   *col_names,
-                           const char          *row_title,
-                           const char          *col_title,
-                           const StvaDrawStyle *style,
-                           double               width,
-                           double               height,
-                           double               x,
-                           double               y,
-                           int                 *row,
-                           int                 *col);
+typedef struct
+{
+  const float       *values;      /* (rows, cols), row-major; NaN: no value, left blank */
+  int                rows, cols;
+  const char *const *row_names;   /* (rows), entries nullable */
+  const char *const *col_names;   /* (cols), entries nullable */
+  const char        *row_title;   /* nullable */
+  const char        *col_title;   /* nullable */
+} StvaDrawHeatmap;
+
+/* A heatmap on a perceptually uniform sequential scale (viridis) from 0 to the largest value,
+ * with a colour bar, row and column names (thinned when crowded) and axis titles. */
+void stva_draw_heatmap    (cairo_t *cr, const StvaDrawHeatmap *map, const StvaDrawStyle *style,
+                           double width, double height);
+/* The cell of map drawn so under (x, y): false outside the map. */
+bool stva_draw_heatmap_at (cairo_t *cr, const StvaDrawHeatmap *map, const StvaDrawStyle *style,
+                           double width, double height, double x, double y, int *row, int *col);
 
 /* The colour of v in [0, 1] on the heatmap's scale (clamped). */
 void stva_draw_viridis (double v, double rgb[3]);
