@@ -6,6 +6,8 @@
  *   contributions  one dialogue's modality strengths β per utterance, with its labels
  *   attention      one of a dialogue's attention maps (MSDE, CAF or pair graph), its heads
  *                  averaged or one head
+ *   metrics        per-class precision, recall and F1 of a model on a split (core's metrics,
+ *                  as eval prints them), or one of them for several models side by side
  * Reads only: the project is opened and nothing in it is written.
  */
 #include <math.h>
@@ -17,9 +19,12 @@
 #include "stva-cli-project.h"
 #include "stva-db.h"
 #include "stva-draw.h"
+#include "stva-metrics.h"
 
 static const char figure_usage[] =
   "synctva figure confusion OUT [--split test|dev|train|all] [--gold]\n"
+  "       synctva figure metrics OUT [--model ID]... [--measure f1|precision|recall]\n"
+  "                      [--split test|dev|train|all] [--gold]\n"
   "       synctva figure contributions OUT --dialogue DIALOGUE\n"
   "       synctva figure attention OUT --dialogue DIALOGUE [--map NAME] [--head N]\n"
   "  common: [--model ID] [--label-set NAME] [--size WxH] [--dpi N] [--screen] [--json]\n"
@@ -27,10 +32,14 @@ static const char figure_usage[] =
   "          (test/dia2: the split and dialogue columns of export csv), a name found in one\n"
   "          split only, or the project's dialogue id";
 
+#define MAX_MODELS 8
+
 typedef struct
 {
-  const char *kind, *out, *project, *label_set, *split, *map, *dialogue;
-  long long   model_id, dialogue_id, head;   /* head -1: the mean of the heads */
+  const char *kind, *out, *project, *label_set, *split, *map, *dialogue, *measure;
+  long long   model_ids[MAX_MODELS];         /* --model, in order; metrics takes several */
+  int         n_models;
+  long long   dialogue_id, head;             /* head -1: the mean of the heads */
   bool        gold, screen, json;
   double      width, height, dpi;            /* width 0: the kind's default */
 } Args;
@@ -46,6 +55,7 @@ parse (int    argc,
   a->label_set = STVA_DB_MELD_SET;
   a->head = -1;
   a->dpi = 300;
+  a->measure = "f1";
   const char *pos[2] = { NULL, NULL };
   int n_pos = 0;
   for (int i = 1; i < argc; i++)
@@ -75,12 +85,16 @@ parse (int    argc,
         a->json = true;
       else if (strcmp (s, "--model") == 0 && value)
         {
-          if (!stva_cli_parse_int (argv[++i], 1, INT64_MAX, &a->model_id))
+          if (a->n_models == MAX_MODELS
+              || !stva_cli_parse_int (argv[++i], 1, INT64_MAX, &a->model_ids[a->n_models++]))
             {
-              *status = stva_cli_usage (figure_usage, "--model takes a model id");
+              *status = stva_cli_usage (figure_usage, "--model takes a model id, up to %d times",
+                                        MAX_MODELS);
               return false;
             }
         }
+      else if (strcmp (s, "--measure") == 0 && value)
+        a->measure = argv[++i];
       else if (strcmp (s, "--dialogue") == 0 && value)
         a->dialogue = argv[++i];
       else if (strcmp (s, "--head") == 0 && value)
@@ -134,13 +148,24 @@ parse (int    argc,
     }
   a->kind = pos[0];
   a->out = pos[1];
-  bool confusion = strcmp (a->kind, "confusion") == 0;
-  if (!confusion && strcmp (a->kind, "contributions") != 0 && strcmp (a->kind, "attention") != 0)
+  bool per_split = strcmp (a->kind, "confusion") == 0 || strcmp (a->kind, "metrics") == 0;
+  if (!per_split && strcmp (a->kind, "contributions") != 0 && strcmp (a->kind, "attention") != 0)
     {
       *status = stva_cli_usage (figure_usage, "unknown figure '%s'", a->kind);
       return false;
     }
-  if (!confusion && (a->dialogue == NULL || a->dialogue[0] == '\0'))
+  if (a->n_models > 1 && strcmp (a->kind, "metrics") != 0)
+    {
+      *status = stva_cli_usage (figure_usage, "figure %s takes one --model", a->kind);
+      return false;
+    }
+  if (strcmp (a->measure, "f1") != 0 && strcmp (a->measure, "precision") != 0
+      && strcmp (a->measure, "recall") != 0)
+    {
+      *status = stva_cli_usage (figure_usage, "--measure takes f1, precision or recall");
+      return false;
+    }
+  if (!per_split && (a->dialogue == NULL || a->dialogue[0] == '\0'))
     {
       *status = stva_cli_usage (figure_usage, "figure %s needs --dialogue DIALOGUE", a->kind);
       return false;
@@ -171,6 +196,11 @@ typedef struct
   StvaDrawUtterance *utterances;    /* contributions */
   int                n;
   float             *values;        /* attention (rows, cols) */
+  StvaDrawBars       bars;          /* metrics; its values and names owned below */
+  double            *bar_values;
+  char             **series_names;
+  const char       **group_names;   /* owned array of borrowed names */
+  double             weighted_f1[MAX_MODELS];
   int                rows, cols;
   char             **row_names, **col_names;
   const char        *row_title, *col_title;
@@ -184,6 +214,16 @@ draw_confusion (cairo_t *cr,
 {
   Figure *f = data;
   stva_draw_confusion (cr, f->counts, f->K, f->labels, &f->style, width, height);
+}
+
+static void
+draw_metrics (cairo_t *cr,
+              void    *data,
+              double   width,
+              double   height)
+{
+  Figure *f = data;
+  stva_draw_bars (cr, &f->bars, &f->style, width, height);
 }
 
 static void
@@ -281,13 +321,14 @@ dialogue_utterances (StvaDb *db,
   return utts;
 }
 
+/* core's metrics of model_id's predictions on the split against the reference labels; false
+ * after printing why when there is nothing to score */
 static bool
-fill_confusion (StvaDb               *db,
-                const Args           *a,
-                const StvaDbLabelSet *set,
-                gint64                model_id,
-                Figure               *f,
-                int                  *n_counted)
+score (StvaDb               *db,
+       const Args           *a,
+       const StvaDbLabelSet *set,
+       gint64                model_id,
+       StvaMetrics          *m)
 {
   GError *error = NULL;
   bool all = strcmp (a->split, "all") == 0;
@@ -298,8 +339,8 @@ fill_confusion (StvaDb               *db,
       g_error_free (error);
       return false;
     }
-  f->counts = g_new0 (int, (gsize) f->K * (gsize) f->K);
-  *n_counted = 0;
+  g_autoptr (GArray) gold = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr (GArray) pred = g_array_new (FALSE, FALSE, sizeof (int));
   int no_label = 0;
   for (guint i = 0; i < dialogues->len; i++)
     {
@@ -317,25 +358,125 @@ fill_confusion (StvaDb               *db,
         {
           StvaDbUtterance *u = g_ptr_array_index (utts, j);
           int ref = label_index (set, a->gold ? u->gold_label_id : u->current_label_id);
-          int pred = label_index (set, u->predicted_label_id);
-          if (pred < 0)
+          int p = label_index (set, u->predicted_label_id);
+          if (p < 0)
             continue;
           if (ref < 0)
             {
               no_label++;
               continue;
             }
-          f->counts[ref * f->K + pred]++;
-          ++*n_counted;
+          g_array_append_val (gold, ref);
+          g_array_append_val (pred, p);
         }
     }
-  if (*n_counted == 0)
+  if (gold->len == 0)
     {
       stva_cli_fail ("%s: model %lld has no predictions of labelled utterances on split %s "
                      "(synctva predict stores them)%s", stva_db_path (db), (long long) model_id,
                      a->split, no_label > 0 ? "; the predicted ones have no label" : "");
       return false;
     }
+  StvaError err;
+  if (stva_metrics_compute (m, (const int *) gold->data, (const int *) pred->data, gold->len,
+                            (int) set->labels->len, &err) != STVA_OK)
+    {
+      stva_cli_fail ("%s: %s", stva_db_path (db), err.message);
+      return false;
+    }
+  return true;
+}
+
+static bool
+fill_confusion (StvaDb               *db,
+                const Args           *a,
+                const StvaDbLabelSet *set,
+                gint64                model_id,
+                Figure               *f,
+                int                  *n_counted)
+{
+  StvaMetrics m = { 0 };
+  if (!score (db, a, set, model_id, &m))
+    return false;
+  f->counts = g_new0 (int, (gsize) f->K * (gsize) f->K);
+  for (int i = 0; i < f->K * f->K; i++)
+    f->counts[i] = (int) m.confusion[i];
+  *n_counted = (int) m.n;
+  stva_metrics_clear (&m);
+  return true;
+}
+
+/* Groups: the classes, then "weighted" (support-weighted, as the papers' main number). Series:
+ * precision, recall and F1 of one model, or --measure of each model. */
+static bool
+fill_metrics (StvaDb               *db,
+              const Args           *a,
+              const StvaDbLabelSet *set,
+              const gint64         *models,
+              int                   n_models,
+              Figure               *f,
+              int                  *n_counted)
+{
+  int G = f->K + 1, S = n_models > 1 ? n_models : 3;
+  f->bar_values = g_new0 (double, (gsize) G * (gsize) S);
+  f->series_names = g_new0 (char *, (gsize) S + 1);
+  f->group_names = g_new0 (const char *, (gsize) G);
+  for (int k = 0; k < f->K; k++)
+    f->group_names[k] = f->labels[k];
+  f->group_names[f->K] = "weighted";
+  for (int i = 0; i < n_models; i++)
+    {
+      StvaMetrics m = { 0 };
+      if (!score (db, a, set, models[i], &m))
+        return false;
+      *n_counted = (int) m.n;
+      f->weighted_f1[i] = m.weighted_f1;
+      /* weighted precision and recall as sklearn's average='weighted' */
+      double wp = 0.0, wr = 0.0;
+      for (int k = 0; k < f->K; k++)
+        {
+          wp += (double) m.support[k] * m.precision[k] / (double) m.n;
+          wr += (double) m.support[k] * m.recall[k] / (double) m.n;
+        }
+      for (int g = 0; g < G; g++)
+        {
+          double p = g < f->K ? m.precision[g] : wp, r = g < f->K ? m.recall[g] : wr;
+          double f1 = g < f->K ? m.f1[g] : m.weighted_f1;
+          if (g < f->K && m.support[g] == 0)   /* a class absent from the reference: no bar */
+            p = r = f1 = NAN;
+          if (n_models == 1)
+            {
+              f->bar_values[g * S + 0] = p;
+              f->bar_values[g * S + 1] = r;
+              f->bar_values[g * S + 2] = f1;
+            }
+          else
+            f->bar_values[g * S + i] = a->measure[0] == 'p' ? p : a->measure[0] == 'r' ? r : f1;
+        }
+      stva_metrics_clear (&m);
+      if (n_models > 1)
+        {
+          GError *error = NULL;
+          g_autofree char *name = stva_db_model_name (db, models[i], &error);
+          if (name == NULL)
+            {
+              stva_cli_fail ("%s", error->message);
+              g_error_free (error);
+              return false;
+            }
+          f->series_names[i] = g_strdup_printf ("%s (%lld)", name, (long long) models[i]);
+        }
+    }
+  if (n_models == 1)
+    {
+      f->series_names[0] = g_strdup ("precision");
+      f->series_names[1] = g_strdup ("recall");
+      f->series_names[2] = g_strdup ("F1");
+    }
+  f->bars = (StvaDrawBars) { .n_groups = G, .n_series = S, .values = f->bar_values,
+                             .group_names = f->group_names,
+                             .series_names = (const char *const *) f->series_names,
+                             .y_title = n_models > 1 ? a->measure : NULL };
   return true;
 }
 
@@ -562,8 +703,8 @@ stva_cli_figure (int    argc,
   GError *error = NULL;
   g_autoptr (StvaDb) db = stva_cli_open_project (a.project, &error);
   g_autoptr (StvaDbLabelSet) set = db != NULL ? stva_db_label_set (db, a.label_set, &error) : NULL;
-  gint64 model_id = set == NULL ? 0 : a.model_id ? a.model_id
-                                                  : stva_db_latest_model (db, set->id, &error);
+  gint64 model_id = set == NULL ? 0 : a.n_models > 0 ? a.model_ids[0]
+                                                      : stva_db_latest_model (db, set->id, &error);
   if (set == NULL || error != NULL)
     {
       status = stva_cli_fail ("%s", error->message);
@@ -590,7 +731,16 @@ stva_cli_figure (int    argc,
   g_autofree char *map_used = NULL;
   StvaDrawFunc draw;
   double w, h;
-  if (strcmp (a.kind, "confusion") == 0)
+  if (strcmp (a.kind, "metrics") == 0)
+    {
+      gint64 models[MAX_MODELS] = { model_id };
+      for (int i = 1; i < a.n_models; i++)
+        models[i] = a.model_ids[i];
+      ok = fill_metrics (db, &a, set, models, a.n_models > 0 ? a.n_models : 1, &f, &n_counted);
+      draw = draw_metrics;
+      w = fmax (360, 60 + (f.K + 1) * (16.0 + 12.0 * f.bars.n_series)), h = 240;
+    }
+  else if (strcmp (a.kind, "confusion") == 0)
     {
       ok = fill_confusion (db, &a, set, model_id, &f, &n_counted);
       draw = draw_confusion;
@@ -621,13 +771,24 @@ stva_cli_figure (int    argc,
         }
     }
   if (ok && a.json)
-    printf ("{\"figure\": \"%s\", \"out\": \"%s\", \"model_id\": %lld, \"width_pt\": %g, "
-            "\"height_pt\": %g, \"dialogue_id\": %lld%s%s%s}\n", a.kind, a.out,
-            (long long) model_id, w, h, a.dialogue_id, map_used ? ", \"map\": \"" : "",
-            map_used ? map_used : "", map_used ? "\"" : "");
+    {
+      printf ("{\"figure\": \"%s\", \"out\": \"%s\", \"model_id\": %lld, \"width_pt\": %g, "
+              "\"height_pt\": %g, \"dialogue_id\": %lld", a.kind, a.out, (long long) model_id, w,
+              h, a.dialogue_id);
+      if (map_used != NULL)
+        printf (", \"map\": \"%s\"", map_used);
+      if (f.bar_values != NULL)   /* the numbers drawn: each model's weighted F1 */
+        for (int i = 0; i < (a.n_models > 1 ? a.n_models : 1); i++)
+          printf ("%s%.6f%s", i ? ", " : ", \"weighted_f1\": [", f.weighted_f1[i],
+                  i + 1 == (a.n_models > 1 ? a.n_models : 1) ? "]" : "");
+      printf ("}\n");
+    }
   else if (ok)
     {
-      printf ("Wrote %s (%s of model %lld", a.out, a.kind, (long long) model_id);
+      printf ("Wrote %s (%s of model%s %lld", a.out, a.kind, a.n_models > 1 ? "s" : "",
+              (long long) model_id);
+      for (int i = 1; i < a.n_models; i++)
+        printf (", %lld", a.model_ids[i]);
       if (n_counted > 0)
         printf (", %d utterances of split %s against %s labels", n_counted, a.split,
                 a.gold ? "gold" : "current");
@@ -643,6 +804,8 @@ stva_cli_figure (int    argc,
   g_free (f.values);
   g_strfreev (f.row_names);
   g_strfreev (f.col_names);
-  stva_draw_release_caches ();   /* the command ends the process */
+  g_free (f.bar_values);
+  g_strfreev (f.series_names);
+  g_free (f.group_names);
   return ok ? STVA_EXIT_OK : STVA_EXIT_ERROR;
 }

@@ -195,6 +195,23 @@ stva_db_latest_model (StvaDb      *db,
   return _stva_db_step (db, stmt, error) == 1 ? sqlite3_column_int64 (stmt, 0) : 0;
 }
 
+char *
+stva_db_model_name (StvaDb      *db,
+                    gint64       model_id,
+                    GError     **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
+    db, "SELECT name FROM model WHERE id = :model", error);
+  if (stmt == NULL)
+    return NULL;
+  _stva_bind_int64 (stmt, ":model", model_id);
+  int rc = _stva_db_step (db, stmt, error);
+  if (rc == 0)
+    g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND, "%s: no model %" G_GINT64_FORMAT,
+                 stva_db_path (db), model_id);
+  return rc == 1 ? _stva_column_dup (stmt, 0) : NULL;
+}
+
 gboolean
 stva_db_put_prediction (StvaDb       *db,
                         gint64        model_id,

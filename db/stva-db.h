@@ -248,6 +248,9 @@ gint64   stva_db_add_model      (StvaDb *db, const char *name, const char *file_
                                  const char *metrics_json, GError **error);
 /* The newest model of the label set, 0 when there is none. */
 gint64   stva_db_latest_model   (StvaDb *db, gint64 label_set_id, GError **error);
+/* (transfer full) The name a model was registered under; NULL with STVA_DB_ERROR_NOT_FOUND when
+ * there is no such model. */
+char    *stva_db_model_name     (StvaDb *db, gint64 model_id, GError **error);
 /* Stores (replaces) model's prediction for utterance: probs (K, the size of the model's set),
  * beta (3, nullable), attention blob (nullable). */
 gboolean stva_db_put_prediction (StvaDb *db, gint64 model_id, gint64 utterance_id,

@@ -152,6 +152,13 @@ grep -q '"map": "msde.T"' "$dir/out" || fail "figure attention's map: $(cat "$di
 [ "$(head -c 8 conf.png | od -An -c | tr -d ' ')" = '211PNG\r\n032\n' ] || fail "conf.png: not a PNG"
 [ "$(head -c 5 conf.pdf)" = '%PDF-' ] || fail "conf.pdf: not a PDF"
 grep -q '<svg' conf.svg && grep -q '<svg' att.svg || fail "not SVG"
+# per-class metrics: the weighted F1 drawn is eval's on the same split and labels
+expect 0 "$synctva" figure metrics metrics.pdf --json
+f_fig=$(sed -n 's/.*"weighted_f1": \[\([0-9.]*\)\].*/\1/p' "$dir/out")
+expect 0 "$synctva" eval --model m.stvm --split test --json
+f_eval=$(sed -n 's/.*"weighted_f1": \([0-9.]*\),.*/\1/p' "$dir/out")
+[ -n "$f_fig" ] && awk -v a="$f_fig" -v b="$f_eval" 'BEGIN { exit !(a - b < 1e-5 && b - a < 1e-5) }' \
+  || fail "figure metrics' weighted F1 $f_fig, eval's $f_eval"
 [ "$(cksum < p.stva)" = "$sum_before" ] || fail "figure changed the project"
 # usage errors (2) and what the project lacks (1), each named
 expect 2 "$synctva" figure pie p.png
@@ -183,6 +190,11 @@ grep -q 'model 7 has no predictions' "$dir/err" || fail "--model 7: $(cat "$dir/
 expect 0 "$synctva" init "$dir/empty.stva"
 expect 1 "$synctva" figure confusion c.png --project "$dir/empty.stva"
 grep -q 'no model of label set meld yet' "$dir/err" || fail "no model: $(cat "$dir/err")"
+expect 2 "$synctva" figure metrics c.png --measure accuracy
+expect 2 "$synctva" figure confusion c.png --model 1 --model 1
+grep -q 'takes one --model' "$dir/err" || fail "two models for confusion: $(cat "$dir/err")"
+expect 1 "$synctva" figure metrics c.png --model 1 --model 9
+grep -q 'model 9 has no predictions' "$dir/err" || fail "metrics --model 9: $(cat "$dir/err")"
 [ ! -e c.png ] && [ -z "$(ls ./*.part 2>/dev/null)" ] || fail "a failed figure left a file"
 # a hostile project: one attention blob of the wrong shape, one not a blob at all
 /usr/bin/python3 - p.stva <<'PY' || fail "could not doctor the project"
@@ -202,6 +214,15 @@ expect 1 "$synctva" figure attention c.png --dialogue 2
 grep -q 'p.stva: utterance [0-9]*: ' "$dir/err" || fail "bad blob: $(cat "$dir/err")"
 expect 0 "$synctva" figure confusion conf.png   # the rest still reads
 expect 0 "$synctva" predict --model m.stvm      # and predicting again mends it
+
+# two models side by side: a second one trained briefly, its predictions stored beside the first's
+expect 0 "$synctva" train --out m2.stvm --preset tiny --epochs 2 --seed 5
+expect 0 "$synctva" predict --model m2.stvm
+expect 0 "$synctva" figure metrics metrics2.svg --model 1 --model 2 --measure recall --json
+grep -q '"weighted_f1": \[[0-9.]*, [0-9.]*\]' "$dir/out" || fail "two models: $(cat "$dir/out")"
+expect 0 "$synctva" figure metrics metrics2.png --model 1 --model 2
+grep -q 'Wrote metrics2.png (metrics of models 1, 2, 12 utterances of split test' "$dir/out" \
+  || fail "two models: $(cat "$dir/out")"
 
 # gold labels and an unknown label set
 expect 0 "$synctva" eval --model m.stvm --gold --split dev

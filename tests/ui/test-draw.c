@@ -78,15 +78,16 @@ hit_map (Canvas     *c,
          int        *row_of_y,   /* (h), -1 outside */
          int        *col_of_x)   /* (w), -1 outside */
 {
-  int x_in = -1, y_in = -1, r, k;
-  for (int d = 0; d < c->w && d < c->h && x_in < 0; d++)   /* a point inside: on the diagonal */
-    if (hit (figure, d + 0.5, d * (double) c->h / c->w + 0.5, &r, &k))
-      x_in = d, y_in = (int) (d * (double) c->h / c->w);
-  g_assert_cmpint (x_in, >=, 0);
+  double x_in = -1, y_in = -1;
+  int r, k;
+  for (int d = 0; d < c->w && x_in < 0; d++)   /* a point inside: on the diagonal */
+    if (hit (figure, d + 0.5, (d + 0.5) * c->h / c->w, &r, &k))
+      x_in = d + 0.5, y_in = (d + 0.5) * c->h / c->w;
+  g_assert_cmpfloat (x_in, >=, 0);
   for (int x = 0; x < c->w; x++)
-    col_of_x[x] = hit (figure, x + 0.5, y_in + 0.5, &r, &k) ? k : -1;
+    col_of_x[x] = hit (figure, x + 0.5, y_in, &r, &k) ? k : -1;
   for (int y = 0; y < c->h; y++)
-    row_of_y[y] = hit (figure, x_in + 0.5, y + 0.5, &r, &k) ? r : -1;
+    row_of_y[y] = hit (figure, x_in, y + 0.5, &r, &k) ? r : -1;
 }
 
 /* per cell of a grid with cols columns: its pixels (n) and those of the colour want[cell] */
@@ -301,6 +302,65 @@ test_heatmap (void)
   canvas_clear (&c);
 }
 
+typedef struct
+{
+  cairo_t             *cr;
+  const StvaDrawBars  *bars;
+  const StvaDrawStyle *style;
+  double               w, h;
+} BarsFigure;
+
+/* each bar a column of a one-row grid */
+static gboolean
+bars_hit (const void *figure,
+          double      x,
+          double      y,
+          int        *row,
+          int        *col)
+{
+  const BarsFigure *f = figure;
+  int g, s;
+  if (!stva_draw_bars_at (f->cr, f->bars, f->style, f->w, f->h, x, y, &g, &s))
+    return FALSE;
+  *row = 0;
+  *col = g * f->bars->n_series + s;
+  return TRUE;
+}
+
+static void
+test_bars (void)
+{
+  const double values[8] = { 0.9, 0.45, 0.3,   1.0, NAN, 0.6,   0.0, 0.15 };
+  const char *groups[4] = { "neutral", "joy", "weighted", "x" };
+  const char *series[2] = { "model a", "model b" };
+  StvaDrawBars bars = { 4, 2, values, groups, series, "F1" };
+  StvaDrawStyle style;
+  stva_draw_style_init_paper (&style);
+  Canvas c;
+  canvas_init (&c, 400, 240);
+  stva_draw_bars (c.cr, &bars, &style, c.w, c.h);
+  int row_of[240], col_of[400], px[8] = { 0 };
+  BarsFigure fig = { c.cr, &bars, &style, c.w, c.h };
+  hit_map (&c, bars_hit, &fig, row_of, col_of);
+  for (int y = 0; y < c.h; y++)
+    for (int x = 0; x < c.w; x++)
+      if (row_of[y] >= 0 && col_of[x] >= 0)
+        {
+          double got[3];
+          pixel (&c, x, y, got);
+          px[col_of[x]] += same (got, stva_draw_series_rgb (col_of[x] % 2));
+        }
+  /* every bar's area in proportion to its value, against the full one (group 1, series 1) */
+  g_assert_cmpint (px[3], >, 800);
+  for (int i = 0; i < 8; i++)
+    if (isnan (values[i]))
+      g_assert_cmpint (px[i], ==, 0);
+    else
+      g_assert_cmpfloat (fabs ((double) px[i] / px[3] - values[i]), <, 0.03);
+  g_assert_false (same (stva_draw_series_rgb (0), stva_draw_series_rgb (1)));
+  canvas_clear (&c);
+}
+
 static void
 draw_square (cairo_t *cr,
              void    *data,
@@ -392,8 +452,7 @@ main (int    argc,
   g_test_add_func ("/draw/confusion", test_confusion);
   g_test_add_func ("/draw/contributions", test_contributions);
   g_test_add_func ("/draw/heatmap", test_heatmap);
+  g_test_add_func ("/draw/bars", test_bars);
   g_test_add_func ("/draw/export", test_export);
-  int status = g_test_run ();
-  stva_draw_release_caches ();
-  return status;
+  return g_test_run ();
 }

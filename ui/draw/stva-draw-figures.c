@@ -593,3 +593,147 @@ stva_draw_heatmap (cairo_t               *cr,
   _stva_draw_text (cr, style, "0", bx + bar_w + 4, y0 + ph - fs * 0.5, fs, 0.0, 0.0);
   cairo_restore (cr);
 }
+
+/* ---- grouped bars ------------------------------------------------------------------------ */
+
+const double *
+stva_draw_series_rgb (int s)
+{
+  /* Paul Tol's "muted" qualitative scheme, distinct for the common colour-vision deficiencies */
+  static const double tol_muted[8][3] = {
+    { 0.200, 0.133, 0.533 }, { 0.533, 0.800, 0.933 }, { 0.267, 0.667, 0.600 },
+    { 0.067, 0.467, 0.200 }, { 0.600, 0.600, 0.200 }, { 0.867, 0.800, 0.467 },
+    { 0.800, 0.400, 0.467 }, { 0.533, 0.133, 0.333 },
+  };
+  return tol_muted[(s % 8 + 8) % 8];
+}
+
+static bool
+bars_layout (cairo_t             *cr,
+             const StvaDrawBars  *b,
+             const StvaDrawStyle *style,
+             double               width,
+             double               height,
+             bool                 draw,
+             Plot                *p)
+{
+  const double fs = style->font_size_pt;
+  if (b->n_groups <= 0 || b->n_series <= 0)
+    return false;
+  double lx = 6, ly = 6 + fs * 0.8;
+  for (int s = 0; s < b->n_series; s++)
+    legend_item (cr, style, stva_draw_series_rgb (s), b->series_names[s], &lx, &ly, width, draw);
+  p->ticks_h = fs * 1.6, p->title = fs * 1.8, p->chip_h = 0;
+  p->left = 4 + (b->y_title ? p->title : 0) + _stva_draw_text_width (cr, style, "0.5", fs) + 6;
+  p->top = ly + fs * 1.4 + fs;   /* room for the values over full bars */
+  p->plot_w = width - p->left - 8;
+  p->plot_h = height - p->top - (4 + p->ticks_h + 4);
+  p->slot = p->plot_w / b->n_groups;
+  return p->plot_w >= b->n_groups * b->n_series && p->plot_h >= 10;
+}
+
+/* a group's bars: a gap of half a bar each side, the bars side by side */
+static double
+bar_width (const StvaDrawBars *b,
+           const Plot         *p)
+{
+  return p->slot / (b->n_series + 1.0);
+}
+
+bool
+stva_draw_bars_at (cairo_t             *cr,
+                   const StvaDrawBars  *b,
+                   const StvaDrawStyle *style,
+                   double               width,
+                   double               height,
+                   double               x,
+                   double               y,
+                   int                 *group,
+                   int                 *series)
+{
+  Plot p;
+  if (!bars_layout (cr, b, style, width, height, false, &p) || y < p.top
+      || y >= p.top + p.plot_h)
+    return false;
+  double g = floor ((x - p.left) / p.slot);
+  if (!(g >= 0 && g < b->n_groups))
+    return false;
+  double bw = bar_width (b, &p), s = floor ((x - p.left - g * p.slot - bw / 2) / bw);
+  if (!(s >= 0 && s < b->n_series))
+    return false;
+  *group = (int) g;
+  *series = (int) s;
+  return true;
+}
+
+void
+stva_draw_bars (cairo_t             *cr,
+                const StvaDrawBars  *b,
+                const StvaDrawStyle *style,
+                double               width,
+                double               height)
+{
+  const double fs = style->font_size_pt;
+  cairo_save (cr);
+  _stva_draw_clear (cr, style, width, height);
+  Plot p;
+  if (!bars_layout (cr, b, style, width, height, true, &p))
+    {
+      cairo_restore (cr);
+      return;
+    }
+  cairo_set_line_width (cr, 0.5);
+  for (int q = 0; q <= 4; q++)   /* gridlines at quarters, labelled at halves */
+    {
+      double y = p.top + p.plot_h * (1.0 - q / 4.0);
+      _stva_draw_rgb (cr, style->grid);
+      line (cr, p.left, y, p.left + p.plot_w, y);
+      if (q % 2 == 0)
+        {
+          char text[8];
+          snprintf (text, sizeof text, "%.1f", q / 4.0);
+          _stva_draw_rgb (cr, style->foreground);
+          _stva_draw_text (cr, style, text, p.left - 4, y, fs, 1.0, 0.0);
+        }
+    }
+  double bw = bar_width (b, &p), value_fs = fs * 0.75;
+  double value_w = _stva_draw_text_width (cr, style, "0.00", value_fs);
+  for (int g = 0; g < b->n_groups; g++)
+    {
+      for (int s = 0; s < b->n_series; s++)
+        {
+          double v = b->values[(size_t) g * (size_t) b->n_series + (size_t) s];
+          if (!isfinite (v))
+            continue;
+          v = fmin (fmax (v, 0.0), 1.0);
+          double x = p.left + g * p.slot + bw / 2 + s * bw, h = p.plot_h * v;
+          _stva_draw_rgb (cr, stva_draw_series_rgb (s));
+          cairo_rectangle (cr, x, p.top + p.plot_h - h, bw * 0.92, h);
+          cairo_fill (cr);
+          if (value_w <= bw * 0.95)
+            {
+              char text[16];
+              snprintf (text, sizeof text, "%.2f", v);
+              _stva_draw_rgb (cr, style->foreground);
+              _stva_draw_text (cr, style, text, x + bw * 0.46, p.top + p.plot_h - h - value_fs,
+                               value_fs, 0.5, 0.0);
+            }
+        }
+      _stva_draw_rgb (cr, style->foreground);
+      _stva_draw_text (cr, style, b->group_names[g], p.left + (g + 0.5) * p.slot,
+                       p.top + p.plot_h + 4 + p.ticks_h / 2, fs, 0.5, 0.0);
+      bool none = true;
+      for (int s = 0; s < b->n_series && none; s++)
+        none = !isfinite (b->values[(size_t) g * (size_t) b->n_series + (size_t) s]);
+      if (none)   /* say so rather than leave a gap that reads as zero */
+        {
+          _stva_draw_rgb (cr, style->grid);
+          _stva_draw_text (cr, style, "n/a", p.left + (g + 0.5) * p.slot,
+                           p.top + p.plot_h - value_fs, value_fs, 0.5, 0.0);
+        }
+    }
+  if (b->y_title != NULL)
+    _stva_draw_text (cr, style, b->y_title, 4 + p.title / 2, p.top + p.plot_h / 2, fs, 0.5,
+                     -M_PI / 2);
+  cairo_restore (cr);
+}

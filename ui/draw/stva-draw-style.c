@@ -4,7 +4,6 @@
  * which stays distinguishable for the common colour-vision deficiencies.
  */
 #include <string.h>
-#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 
 #include "stva-draw-private.h"
@@ -126,12 +125,4 @@ _stva_draw_clear (cairo_t             *cr,
   _stva_draw_rgb (cr, style->background);
   cairo_rectangle (cr, 0, 0, width, height);
   cairo_fill (cr);
-}
-
-void
-stva_draw_release_caches (void)
-{
-  pango_cairo_font_map_set_default (NULL);
-  cairo_debug_reset_static_data ();
-  FcFini ();
 }

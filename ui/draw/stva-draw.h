@@ -128,6 +128,28 @@ void stva_draw_heatmap    (cairo_t *cr, const StvaDrawHeatmap *map, const StvaDr
 bool stva_draw_heatmap_at (cairo_t *cr, const StvaDrawHeatmap *map, const StvaDrawStyle *style,
                            double width, double height, double x, double y, int *row, int *col);
 
+typedef struct
+{
+  int                n_groups, n_series;
+  const double      *values;         /* (n_groups, n_series) in [0, 1]; NaN: no bar */
+  const char *const *group_names;    /* (n_groups) */
+  const char *const *series_names;   /* (n_series) */
+  const char        *y_title;        /* nullable */
+} StvaDrawBars;
+
+/* Grouped bars on a 0–1 axis (per-class scores of one or more models): a group per class, a bar
+ * per series in a colour-blind-safe qualitative palette, the value over each bar when it fits,
+ * a legend of the series. */
+void stva_draw_bars    (cairo_t *cr, const StvaDrawBars *bars, const StvaDrawStyle *style,
+                        double width, double height);
+/* The bar under (x, y) of bars drawn so (its group and series; anywhere in its column of the
+ * plot): false for none. */
+bool stva_draw_bars_at (cairo_t *cr, const StvaDrawBars *bars, const StvaDrawStyle *style,
+                        double width, double height, double x, double y, int *group,
+                        int *series);
+/* The colour of series s (cycling after 8). */
+const double *stva_draw_series_rgb (int s);
+
 /* The colour of v in [0, 1] on the heatmap's scale (clamped). */
 void stva_draw_viridis (double v, double rgb[3]);
 
@@ -148,8 +170,3 @@ bool stva_draw_to_file (const char   *path,
                         char        **message);
 /* True when path ends in .png, .svg or .pdf (any case). */
 bool stva_draw_file_kind_ok (const char *path);
-
-/* Releases the fonts' caches (Pango's font map, cairo's static data, fontconfig's) for a
- * process that drew without GTK and is about to exit, so leak checkers see only real leaks.
- * Nothing may be drawn afterwards. */
-void stva_draw_release_caches (void);
