@@ -738,7 +738,7 @@ stva_cli_figure (int    argc,
         models[i] = a.model_ids[i];
       ok = fill_metrics (db, &a, set, models, a.n_models > 0 ? a.n_models : 1, &f, &n_counted);
       draw = draw_metrics;
-      w = fmax (360, 60 + (f.K + 1) * (16.0 + 12.0 * f.bars.n_series)), h = 240;
+      w = fmax (360, 60 + (f.K + 1) * (16.0 + 16.0 * f.bars.n_series)), h = 240;
     }
   else if (strcmp (a.kind, "confusion") == 0)
     {
