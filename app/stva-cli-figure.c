@@ -8,11 +8,14 @@
  *                  averaged or one head
  *   metrics        per-class precision, recall and F1 of a model on a split (core's metrics,
  *                  as eval prints them), or one of them for several models side by side
+ *   training       the learning curves train registered with the model: training loss and
+ *                  dev weighted F1 per epoch, the kept (best) epoch marked
  * Reads only: the project is opened and nothing in it is written.
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <json-glib/json-glib.h>
 
 #include "stva-cli.h"
 #include "stva-cli-data.h"
@@ -25,6 +28,7 @@ static const char figure_usage[] =
   "synctva figure confusion OUT [--split test|dev|train|all] [--gold]\n"
   "       synctva figure metrics OUT [--model ID]... [--measure f1|precision|recall]\n"
   "                      [--split test|dev|train|all] [--gold]\n"
+  "       synctva figure training OUT [--model ID]\n"
   "       synctva figure contributions OUT --dialogue DIALOGUE\n"
   "       synctva figure attention OUT --dialogue DIALOGUE [--map NAME] [--head N]\n"
   "  common: [--model ID] [--label-set NAME] [--size WxH] [--dpi N] [--screen] [--json]\n"
@@ -148,7 +152,8 @@ parse (int    argc,
     }
   a->kind = pos[0];
   a->out = pos[1];
-  bool per_split = strcmp (a->kind, "confusion") == 0 || strcmp (a->kind, "metrics") == 0;
+  bool per_split = strcmp (a->kind, "confusion") == 0 || strcmp (a->kind, "metrics") == 0
+                   || strcmp (a->kind, "training") == 0;   /* (of no dialogue) */
   if (!per_split && strcmp (a->kind, "contributions") != 0 && strcmp (a->kind, "attention") != 0)
     {
       *status = stva_cli_usage (figure_usage, "unknown figure '%s'", a->kind);
@@ -201,6 +206,9 @@ typedef struct
   char             **series_names;
   const char       **group_names;   /* owned array of borrowed names */
   double             weighted_f1[MAX_MODELS];
+  StvaDrawCurves     curves;        /* training; its arrays owned below */
+  double            *epochs, *loss, *dev_f1;
+  char              *marker_name;
   int                rows, cols;
   char             **row_names, **col_names;
   const char        *row_title, *col_title;
@@ -224,6 +232,16 @@ draw_metrics (cairo_t *cr,
 {
   Figure *f = data;
   stva_draw_bars (cr, &f->bars, &f->style, width, height);
+}
+
+static void
+draw_training (cairo_t *cr,
+               void    *data,
+               double   width,
+               double   height)
+{
+  Figure *f = data;
+  stva_draw_curves (cr, &f->curves, &f->style, width, height);
 }
 
 static void
@@ -480,6 +498,69 @@ fill_metrics (StvaDb               *db,
   return true;
 }
 
+/* the number member name of o, NAN when missing or null */
+static double
+json_number (JsonObject *o,
+             const char *name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+  return n != NULL && JSON_NODE_HOLDS_VALUE (n) ? json_node_get_double (n) : NAN;
+}
+
+static bool
+fill_training (StvaDb *db,
+               gint64  model_id,
+               Figure *f)
+{
+  GError *error = NULL;
+  g_autofree char *metrics = stva_db_model_metrics (db, model_id, &error);
+  if (metrics == NULL)
+    {
+      stva_cli_fail ("%s", error->message);
+      g_error_free (error);
+      return false;
+    }
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonNode *root = json_parser_load_from_data (parser, metrics, -1, NULL)
+                     ? json_parser_get_root (parser) : NULL;
+  JsonObject *o = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root)
+                                                                : NULL;
+  JsonNode *h = o != NULL ? json_object_get_member (o, "history") : NULL;
+  JsonArray *epochs = h != NULL && JSON_NODE_HOLDS_ARRAY (h) ? json_node_get_array (h) : NULL;
+  guint n = epochs != NULL ? json_array_get_length (epochs) : 0;
+  if (n == 0)
+    {
+      stva_cli_fail ("%s: model %lld has no training history (it was trained on a file, or "
+                     "before train kept one: train it again on the project)", stva_db_path (db),
+                     (long long) model_id);
+      return false;
+    }
+  f->epochs = g_new (double, n);
+  f->loss = g_new (double, n);
+  f->dev_f1 = g_new (double, n);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *e = json_array_get_element (epochs, i);
+      JsonObject *eo = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
+      f->epochs[i] = eo != NULL ? json_number (eo, "epoch") : NAN;
+      f->loss[i] = eo != NULL ? json_number (eo, "loss") : NAN;
+      f->dev_f1[i] = eo != NULL ? json_number (eo, "dev_weighted_f1") : NAN;
+      if (!isfinite (f->epochs[i]) || (i > 0 && !(f->epochs[i] > f->epochs[i - 1])))
+        {
+          stva_cli_fail ("%s: model %lld: training history entry %u has no epoch after the "
+                         "one before it", stva_db_path (db), (long long) model_id, i + 1);
+          return false;
+        }
+    }
+  double best = o != NULL ? json_number (o, "best_epoch") : NAN;
+  f->marker_name = isfinite (best) ? g_strdup_printf ("kept: epoch %g", best) : NULL;
+  f->curves = (StvaDrawCurves) { .n = (int) n, .x = f->epochs, .y = { f->loss, f->dev_f1 },
+                                 .y_titles = { "training loss", "dev weighted F1" },
+                                 .unit_range = { false, true }, .x_title = "epoch",
+                                 .marker_x = best, .marker_name = f->marker_name };
+  return true;
+}
+
 static bool
 fill_contributions (StvaDb               *db,
                     Args                 *a,
@@ -731,7 +812,13 @@ stva_cli_figure (int    argc,
   g_autofree char *map_used = NULL;
   StvaDrawFunc draw;
   double w, h;
-  if (strcmp (a.kind, "metrics") == 0)
+  if (strcmp (a.kind, "training") == 0)
+    {
+      ok = fill_training (db, model_id, &f);
+      draw = draw_training;
+      w = 360, h = 260;
+    }
+  else if (strcmp (a.kind, "metrics") == 0)
     {
       gint64 models[MAX_MODELS] = { model_id };
       for (int i = 1; i < a.n_models; i++)
@@ -772,11 +859,15 @@ stva_cli_figure (int    argc,
     }
   if (ok && a.json)
     {
-      printf ("{\"figure\": \"%s\", \"out\": \"%s\", \"model_id\": %lld, \"width_pt\": %g, "
-              "\"height_pt\": %g, \"dialogue_id\": %lld", a.kind, a.out, (long long) model_id, w,
-              h, a.dialogue_id);
+      printf ("{\"figure\": \"%s\", \"out\": ", a.kind);
+      stva_cli_json_string (stdout, a.out);
+      printf (", \"model_id\": %lld, \"width_pt\": %g, \"height_pt\": %g, \"dialogue_id\": %lld",
+              (long long) model_id, w, h, a.dialogue_id);
       if (map_used != NULL)
-        printf (", \"map\": \"%s\"", map_used);
+        {
+          printf (", \"map\": ");
+          stva_cli_json_string (stdout, map_used);
+        }
       if (f.bar_values != NULL)   /* the numbers drawn: each model's weighted F1 */
         for (int i = 0; i < (a.n_models > 1 ? a.n_models : 1); i++)
           printf ("%s%.6f%s", i ? ", " : ", \"weighted_f1\": [", f.weighted_f1[i],
@@ -805,6 +896,10 @@ stva_cli_figure (int    argc,
   g_strfreev (f.row_names);
   g_strfreev (f.col_names);
   g_free (f.bar_values);
+  g_free (f.epochs);
+  g_free (f.loss);
+  g_free (f.dev_f1);
+  g_free (f.marker_name);
   g_strfreev (f.series_names);
   g_free (f.group_names);
   return ok ? STVA_EXIT_OK : STVA_EXIT_ERROR;

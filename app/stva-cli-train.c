@@ -59,11 +59,12 @@ typedef struct
   double start_s;
 } TrainView;
 
+/* prints the epoch's line and keeps it in the history (a GArray of StvaTrainProgress) */
 static bool
 on_epoch (const StvaTrainProgress *p,
           void                    *user_data)
 {
-  (void) user_data;
+  g_array_append_val ((GArray *) user_data, *p);
   fprintf (stderr, "epoch %3d/%d  loss %.4f  dev wF1 %.4f  acc %.4f  best %.4f @%d  lr %.2e  "
            "%.1f s\n", p->epoch, p->max_epochs, p->train_loss, p->dev_weighted_f1,
            p->dev_accuracy, p->best_dev_weighted_f1, p->best_epoch, p->lr, p->seconds);
@@ -145,10 +146,12 @@ stva_cli_train (int    argc,
   StvaMetrics dev_metrics;
   memset (&dev_metrics, 0, sizeof dev_metrics);
   gint64 model_id = 0;
+  GArray *history = g_array_new (FALSE, FALSE, sizeof (StvaTrainProgress));   /* every epoch */
 
   if (!stva_cli_source_load (&src, &ds))
     {
       stva_cli_source_clear (&src);
+      g_array_unref (history);
       return STVA_EXIT_ERROR;
     }
   const char *data = src.name;
@@ -251,7 +254,7 @@ stva_cli_train (int    argc,
   sigaction (SIGINT, &sa, &old_sa);
   StvaTrainResult result;
   double t0 = stva_cli_now_s ();
-  StvaStatus status = stva_train (&model, ds, train, n_train, dev, n_dev, on_epoch, NULL,
+  StvaStatus status = stva_train (&model, ds, train, n_train, dev, n_dev, on_epoch, history,
                                   &result, &error);
   double seconds = stva_cli_now_s () - t0;
   sigaction (SIGINT, &old_sa, NULL);
@@ -286,7 +289,22 @@ stva_cli_train (int    argc,
                                 "\"weighted_f1\": %.6g, \"macro_f1\": %.6g}",
                                 (long long) dev_metrics.n, dev_metrics.accuracy,
                                 dev_metrics.weighted_f1, dev_metrics.macro_f1);
-      g_string_append (metrics, "}");
+      /* every epoch, for learning curves (synctva figure training); no dev split: nulls */
+      g_string_append (metrics, ", \"history\": [");
+      for (guint e = 0; e < history->len; e++)
+        {
+          const StvaTrainProgress *h = &g_array_index (history, StvaTrainProgress, e);
+          g_string_append_printf (metrics, "%s{\"epoch\": %d, \"loss\": %.6g, \"lr\": %.6g, "
+                                  "\"seconds\": %.4g", e ? ", " : "", h->epoch,
+                                  isfinite (h->train_loss) ? h->train_loss : 0.0, h->lr,
+                                  h->seconds);
+          if (isfinite (h->dev_weighted_f1) && isfinite (h->dev_accuracy))
+            g_string_append_printf (metrics, ", \"dev_weighted_f1\": %.6g, \"dev_accuracy\": "
+                                    "%.6g}", h->dev_weighted_f1, h->dev_accuracy);
+          else
+            g_string_append (metrics, ", \"dev_weighted_f1\": null, \"dev_accuracy\": null}");
+        }
+      g_string_append (metrics, "]}");
       model_id = stva_cli_register_model (&src, out, metrics->str);
       if (model_id == 0)
         goto out;
@@ -315,6 +333,7 @@ stva_cli_train (int    argc,
   rc = STVA_EXIT_OK;
 
 out:
+  g_array_unref (history);
   free (train);
   free (dev);
   stva_metrics_clear (&dev_metrics);

@@ -195,13 +195,14 @@ stva_db_latest_model (StvaDb      *db,
   return _stva_db_step (db, stmt, error) == 1 ? sqlite3_column_int64 (stmt, 0) : 0;
 }
 
-char *
-stva_db_model_name (StvaDb      *db,
-                    gint64       model_id,
-                    GError     **error)
+/* one text column (sql: SELECT it FROM model WHERE id = :model) of a model */
+static char *
+model_text (StvaDb      *db,
+            gint64       model_id,
+            const char  *sql,
+            GError     **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
-    db, "SELECT name FROM model WHERE id = :model", error);
+  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (db, sql, error);
   if (stmt == NULL)
     return NULL;
   _stva_bind_int64 (stmt, ":model", model_id);
@@ -210,6 +211,22 @@ stva_db_model_name (StvaDb      *db,
     g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND, "%s: no model %" G_GINT64_FORMAT,
                  stva_db_path (db), model_id);
   return rc == 1 ? _stva_column_dup (stmt, 0) : NULL;
+}
+
+char *
+stva_db_model_name (StvaDb      *db,
+                    gint64       model_id,
+                    GError     **error)
+{
+  return model_text (db, model_id, "SELECT name FROM model WHERE id = :model", error);
+}
+
+char *
+stva_db_model_metrics (StvaDb      *db,
+                       gint64       model_id,
+                       GError     **error)
+{
+  return model_text (db, model_id, "SELECT metrics FROM model WHERE id = :model", error);
 }
 
 gboolean

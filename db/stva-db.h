@@ -251,6 +251,10 @@ gint64   stva_db_latest_model   (StvaDb *db, gint64 label_set_id, GError **error
 /* (transfer full) The name a model was registered under; NULL with STVA_DB_ERROR_NOT_FOUND when
  * there is no such model. */
 char    *stva_db_model_name     (StvaDb *db, gint64 model_id, GError **error);
+/* (transfer full) Its metrics as registered (JSON: "labels", "best_epoch", "epochs_run", "dev"
+ * and, from this build's train, "history": one object per epoch with "epoch", "loss", "lr",
+ * "seconds", "dev_weighted_f1" and "dev_accuracy", null without a dev split); as name. */
+char    *stva_db_model_metrics  (StvaDb *db, gint64 model_id, GError **error);
 /* Stores (replaces) model's prediction for utterance: probs (K, the size of the model's set),
  * beta (3, nullable), attention blob (nullable). */
 gboolean stva_db_put_prediction (StvaDb *db, gint64 model_id, gint64 utterance_id,

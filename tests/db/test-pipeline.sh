@@ -159,6 +159,16 @@ expect 0 "$synctva" eval --model m.stvm --split test --json
 f_eval=$(sed -n 's/.*"weighted_f1": \([0-9.]*\),.*/\1/p' "$dir/out")
 [ -n "$f_fig" ] && awk -v a="$f_fig" -v b="$f_eval" 'BEGIN { exit !(a - b < 1e-5 && b - a < 1e-5) }' \
   || fail "figure metrics' weighted F1 $f_fig, eval's $f_eval"
+# learning curves from the history train registered: one entry per epoch run
+expect 0 "$synctva" figure training curves.pdf
+grep -q 'Wrote curves.pdf (training of model 1)' "$dir/out" || fail "figure training: $(cat "$dir/out")"
+/usr/bin/python3 - p.stva <<'PY' || fail "the registered history"
+import json, sqlite3, sys
+m = json.loads(sqlite3.connect(sys.argv[1]).execute("SELECT metrics FROM model WHERE id = 1").fetchone()[0])
+h = m["history"]
+assert len(h) == m["epochs_run"] and [e["epoch"] for e in h] == list(range(1, len(h) + 1)), h
+assert all(e["loss"] > 0 and 0 <= e["dev_weighted_f1"] <= 1 for e in h), h
+PY
 [ "$(cksum < p.stva)" = "$sum_before" ] || fail "figure changed the project"
 # usage errors (2) and what the project lacks (1), each named
 expect 2 "$synctva" figure pie p.png
@@ -206,8 +216,12 @@ name = b"msde.T"
 bad = b"SATN" + struct.pack("<II", 1, 1) + struct.pack("<H", len(name)) + name + struct.pack("<II", 1, 2) + struct.pack("<2f", 0.5, 0.5)
 db.execute("UPDATE prediction SET attention = ? WHERE utterance_id = ?", (bad, ids[1]))
 db.execute("UPDATE prediction SET attention = ? WHERE utterance_id = ?", (b"SATN\x01", ids[5]))
+db.execute("""UPDATE model SET metrics = '{"history": [{"epoch": 2}, {"epoch": 1}]}' WHERE id = 1""")
 db.commit()
 PY
+expect 1 "$synctva" figure training c.png --model 1
+grep -q 'model 1: training history entry 2 has no epoch after the one before it' "$dir/err" \
+  || fail "a history out of order: $(cat "$dir/err")"
 expect 1 "$synctva" figure attention c.png --dialogue 1
 grep -q "attention map 'msde.T' is 1 x 2, not 1 x 4" "$dir/err" || fail "wrong shape: $(cat "$dir/err")"
 expect 1 "$synctva" figure attention c.png --dialogue 2

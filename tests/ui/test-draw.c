@@ -362,6 +362,57 @@ test_bars (void)
 }
 
 static void
+test_curves (void)
+{
+  const double x[6] = { 1, 2, 3, 4, 5, 6 };
+  const double loss[6] = { 2.0, 1.5, 1.1, 0.9, 0.8, 0.75 };
+  const double f1[6] = { 0.3, NAN, 0.6, 0.7, 0.65, 0.72 };
+  StvaDrawCurves curves = { .n = 6, .x = x, .y = { loss, f1 },
+                            .y_titles = { "training loss", "dev weighted F1" },
+                            .unit_range = { false, true }, .x_title = "epoch", .marker_x = 4,
+                            .marker_name = "kept" };
+  StvaDrawStyle style;
+  stva_draw_style_init_paper (&style);
+  Canvas c;
+  canvas_init (&c, 360, 260);
+  stva_draw_curves (c.cr, &curves, &style, c.w, c.h);
+  const double *vals[2] = { loss, f1 };
+  for (int k = 0; k < 2; k++)
+    {
+      double prev_x = -1;
+      for (int i = 0; i < 6; i++)
+        {
+          double px, py, got[3];
+          gboolean drawn = stva_draw_curves_point (c.cr, &curves, &style, c.w, c.h, k, i, &px,
+                                                   &py);
+          g_assert_cmpint (drawn, ==, !isnan (vals[k][i]));
+          if (!drawn)
+            continue;
+          pixel (&c, (int) px, (int) py, got);   /* each point's dot in its line's colour */
+          g_assert_true (same (got, stva_draw_series_rgb (k == 0 ? 0 : 2)));
+          g_assert_cmpfloat (px, >, prev_x);
+          prev_x = px;
+          g_assert_cmpint (stva_draw_curves_at (c.cr, &curves, &style, c.w, c.h, px, py), ==,
+                           i);
+          for (int j = 0; j < i; j++)   /* a higher value is drawn higher up */
+            {
+              double qx, qy;
+              if (stva_draw_curves_point (c.cr, &curves, &style, c.w, c.h, k, j, &qx, &qy))
+                g_assert_true ((vals[k][j] > vals[k][i]) == (qy < py));
+            }
+        }
+    }
+  /* the score panel spans 0 to 1: 0.3 sits at 70 % of its height from its top to 0.6's 40 % */
+  double y3, y6, y7, xx;
+  g_assert_true (stva_draw_curves_point (c.cr, &curves, &style, c.w, c.h, 1, 0, &xx, &y3));
+  g_assert_true (stva_draw_curves_point (c.cr, &curves, &style, c.w, c.h, 1, 2, &xx, &y6));
+  g_assert_true (stva_draw_curves_point (c.cr, &curves, &style, c.w, c.h, 1, 3, &xx, &y7));
+  g_assert_cmpfloat (fabs ((y3 - y6) / (y6 - y7) - 3.0), <, 1e-6);
+  g_assert_cmpint (stva_draw_curves_at (c.cr, &curves, &style, c.w, c.h, 1, 1), ==, -1);
+  canvas_clear (&c);
+}
+
+static void
 draw_square (cairo_t *cr,
              void    *data,
              double   width,
@@ -453,6 +504,7 @@ main (int    argc,
   g_test_add_func ("/draw/contributions", test_contributions);
   g_test_add_func ("/draw/heatmap", test_heatmap);
   g_test_add_func ("/draw/bars", test_bars);
+  g_test_add_func ("/draw/curves", test_curves);
   g_test_add_func ("/draw/export", test_export);
   return g_test_run ();
 }

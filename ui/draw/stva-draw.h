@@ -150,6 +150,32 @@ bool stva_draw_bars_at (cairo_t *cr, const StvaDrawBars *bars, const StvaDrawSty
 /* The colour of series s (cycling after 8). */
 const double *stva_draw_series_rgb (int s);
 
+typedef struct
+{
+  int                n;               /* points, in x order */
+  const double      *x;               /* (n): epochs */
+  const double      *y[2];            /* (n) each panel's values; NaN: none (the line breaks) */
+  const char        *y_titles[2];
+  bool               unit_range[2];   /* the panel spans 0–1 (a score), else 0 to its maximum */
+  const char        *x_title;         /* nullable */
+  double             marker_x;        /* a vertical line across both panels (the best epoch);
+                                       * NaN: none */
+  const char        *marker_name;     /* nullable: written beside the marker */
+} StvaDrawCurves;
+
+/* Two panels over one x axis (training loss above, dev weighted F1 below), each a line with a
+ * dot per point, and the marker. */
+void stva_draw_curves       (cairo_t *cr, const StvaDrawCurves *curves,
+                             const StvaDrawStyle *style, double width, double height);
+/* Where point i of panel (0 top, 1 bottom) is drawn; false when it is not (NaN, no room). */
+bool stva_draw_curves_point (cairo_t *cr, const StvaDrawCurves *curves,
+                             const StvaDrawStyle *style, double width, double height, int panel,
+                             int i, double *x, double *y);
+/* The point whose x is nearest to x when (x, y) is over a panel: its index, -1 for none. */
+int  stva_draw_curves_at    (cairo_t *cr, const StvaDrawCurves *curves,
+                             const StvaDrawStyle *style, double width, double height, double x,
+                             double y);
+
 /* The colour of v in [0, 1] on the heatmap's scale (clamped). */
 void stva_draw_viridis (double v, double rgb[3]);
 
