@@ -257,6 +257,28 @@ typedef struct
 
 static const char *const chip_rows[2] = { "reference", "predicted" };
 
+/* the 0–1 axis of a plot: gridlines at quarters, labelled at halves; leaves a 0.5 line width */
+static void
+unit_grid (cairo_t             *cr,
+           const StvaDrawStyle *style,
+           const Plot          *p)
+{
+  cairo_set_line_width (cr, 0.5);
+  for (int q = 0; q <= 4; q++)
+    {
+      double y = p->top + p->plot_h * (1.0 - q / 4.0);
+      _stva_draw_rgb (cr, style->grid);
+      line (cr, p->left, y, p->left + p->plot_w, y);
+      if (q % 2 == 0)
+        {
+          char text[8];
+          snprintf (text, sizeof text, "%.1f", q / 4.0);
+          _stva_draw_rgb (cr, style->foreground);
+          _stva_draw_text (cr, style, text, p->left - 4, y, style->font_size_pt, 1.0, 0.0);
+        }
+    }
+}
+
 /* The legend (drawn when draw) and where the bars go under it. */
 static bool
 contributions_layout (cairo_t                 *cr,
@@ -338,22 +360,7 @@ stva_draw_contributions (cairo_t                 *cr,
     }
   double left = p.left, top = p.top, plot_w = p.plot_w, plot_h = p.plot_h, slot = p.slot;
   double chip_h = p.chip_h, ticks_h = p.ticks_h, title = p.title, bar = slot * 0.7;
-
-
-  cairo_set_line_width (cr, 0.5);
-  for (int q = 0; q <= 4; q++)   /* β gridlines at quarters, labelled at halves */
-    {
-      double y = top + plot_h * (1.0 - q / 4.0);
-      _stva_draw_rgb (cr, style->grid);
-      line (cr, left, y, left + plot_w, y);
-      if (q % 2 == 0)
-        {
-          char text[8];
-          snprintf (text, sizeof text, "%.1f", q / 4.0);
-          _stva_draw_rgb (cr, style->foreground);
-          _stva_draw_text (cr, style, text, left - 4, y, fs, 1.0, 0.0);
-        }
-    }
+  unit_grid (cr, style, &p);
 
   double tick_w = _stva_draw_text_width (cr, style, "99", fs) + 4;
   int every = (int) ceil (tick_w / slot);
@@ -682,20 +689,7 @@ stva_draw_bars (cairo_t             *cr,
       cairo_restore (cr);
       return;
     }
-  cairo_set_line_width (cr, 0.5);
-  for (int q = 0; q <= 4; q++)   /* gridlines at quarters, labelled at halves */
-    {
-      double y = p.top + p.plot_h * (1.0 - q / 4.0);
-      _stva_draw_rgb (cr, style->grid);
-      line (cr, p.left, y, p.left + p.plot_w, y);
-      if (q % 2 == 0)
-        {
-          char text[8];
-          snprintf (text, sizeof text, "%.1f", q / 4.0);
-          _stva_draw_rgb (cr, style->foreground);
-          _stva_draw_text (cr, style, text, p.left - 4, y, fs, 1.0, 0.0);
-        }
-    }
+  unit_grid (cr, style, &p);
   double bw = bar_width (b, &p), value_fs = fs * 0.75;
   double value_w = _stva_draw_text_width (cr, style, "0.00", value_fs);
   for (int g = 0; g < b->n_groups; g++)
