@@ -194,6 +194,7 @@ parse (int    argc,
 
 typedef struct
 {
+  const char        *kind;          /* as on the command line */
   StvaDrawStyle      style;
   const char *const *labels;
   int                K;
@@ -214,56 +215,28 @@ typedef struct
   const char        *row_title, *col_title;
 } Figure;
 
+/* the figure f->kind names, from what the fill_* functions put in f */
 static void
-draw_confusion (cairo_t *cr,
-                void    *data,
-                double   width,
-                double   height)
+draw_figure (cairo_t *cr,
+             void    *data,
+             double   width,
+             double   height)
 {
   Figure *f = data;
-  stva_draw_confusion (cr, f->counts, f->K, f->labels, &f->style, width, height);
-}
-
-static void
-draw_metrics (cairo_t *cr,
-              void    *data,
-              double   width,
-              double   height)
-{
-  Figure *f = data;
-  stva_draw_bars (cr, &f->bars, &f->style, width, height);
-}
-
-static void
-draw_training (cairo_t *cr,
-               void    *data,
-               double   width,
-               double   height)
-{
-  Figure *f = data;
-  stva_draw_curves (cr, &f->curves, &f->style, width, height);
-}
-
-static void
-draw_contributions (cairo_t *cr,
-                    void    *data,
-                    double   width,
-                    double   height)
-{
-  Figure *f = data;
-  stva_draw_contributions (cr, f->utterances, f->n, f->labels, f->K, &f->style, width, height);
-}
-
-static void
-draw_attention (cairo_t *cr,
-                void    *data,
-                double   width,
-                double   height)
-{
-  Figure *f = data;
-  StvaDrawHeatmap map = { f->values, f->rows, f->cols, (const char *const *) f->row_names,
-                          (const char *const *) f->col_names, f->row_title, f->col_title };
-  stva_draw_heatmap (cr, &map, &f->style, width, height);
+  if (strcmp (f->kind, "confusion") == 0)
+    stva_draw_confusion (cr, f->counts, f->K, f->labels, &f->style, width, height);
+  else if (strcmp (f->kind, "metrics") == 0)
+    stva_draw_bars (cr, &f->bars, &f->style, width, height);
+  else if (strcmp (f->kind, "training") == 0)
+    stva_draw_curves (cr, &f->curves, &f->style, width, height);
+  else if (strcmp (f->kind, "contributions") == 0)
+    stva_draw_contributions (cr, f->utterances, f->n, f->labels, f->K, &f->style, width, height);
+  else
+    {
+      StvaDrawHeatmap map = { f->values, f->rows, f->cols, (const char *const *) f->row_names,
+                              (const char *const *) f->col_names, f->row_title, f->col_title };
+      stva_draw_heatmap (cr, &map, &f->style, width, height);
+    }
 }
 
 /* class index of a label id of set, -1 when 0 or not in the set */
@@ -796,7 +769,7 @@ stva_cli_figure (int    argc,
     return stva_cli_fail ("%s: no model of label set %s yet (synctva train, then synctva "
                           "predict)", stva_db_path (db), set->name);
 
-  Figure f = { 0 };
+  Figure f = { .kind = a.kind };
   if (a.screen)
     stva_draw_style_init_screen (&f.style);
   else
@@ -810,12 +783,10 @@ stva_cli_figure (int    argc,
   bool ok;
   int n_counted = 0;
   g_autofree char *map_used = NULL;
-  StvaDrawFunc draw;
   double w, h;
   if (strcmp (a.kind, "training") == 0)
     {
       ok = fill_training (db, model_id, &f);
-      draw = draw_training;
       w = 360, h = 260;
     }
   else if (strcmp (a.kind, "metrics") == 0)
@@ -824,25 +795,21 @@ stva_cli_figure (int    argc,
       for (int i = 1; i < a.n_models; i++)
         models[i] = a.model_ids[i];
       ok = fill_metrics (db, &a, set, models, a.n_models > 0 ? a.n_models : 1, &f, &n_counted);
-      draw = draw_metrics;
       w = fmax (360, 60 + (f.K + 1) * (16.0 + 16.0 * f.bars.n_series)), h = 240;
     }
   else if (strcmp (a.kind, "confusion") == 0)
     {
       ok = fill_confusion (db, &a, set, model_id, &f, &n_counted);
-      draw = draw_confusion;
       w = 110 + 46.0 * f.K, h = w - 20;
     }
   else if (strcmp (a.kind, "contributions") == 0)
     {
       ok = fill_contributions (db, &a, set, model_id, &f);
-      draw = draw_contributions;
       w = fmax (360, 90 + 18.0 * f.n), h = 220;
     }
   else
     {
       ok = fill_attention (db, &a, set, model_id, &f, &map_used);
-      draw = draw_attention;
       w = 150 + fmax (120, 14.0 * f.cols), h = 80 + fmax (120, 14.0 * f.rows);
     }
   if (ok)
@@ -850,7 +817,7 @@ stva_cli_figure (int    argc,
       char *message = NULL;
       if (a.width > 0)
         w = a.width, h = a.height;
-      ok = stva_draw_to_file (a.out, w, h, a.dpi, draw, &f, &message);
+      ok = stva_draw_to_file (a.out, w, h, a.dpi, draw_figure, &f, &message);
       if (!ok)
         {
           stva_cli_fail ("%s", message);
