@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Helpers the figures of ui/draw share (stva-draw-style.c): colours and Pango text.
+ * Helpers the figures of ui/draw share (stva-draw-style.c): colours, lines and Pango text.
  */
 #pragma once
 
@@ -19,3 +19,10 @@ double _stva_draw_text_width (cairo_t *cr, const StvaDrawStyle *style, const cha
 /* fills the box with the background */
 void   _stva_draw_clear      (cairo_t *cr, const StvaDrawStyle *style, double width,
                               double height);
+/* out = a + (b - a) · t, channel by channel */
+void   _stva_draw_lerp       (const double *a, const double *b, double t, double out[3]);
+/* a stroked segment in the current source and line width */
+void   _stva_draw_line       (cairo_t *cr, double x0, double y0, double x1, double y1);
+/* the widest of n texts (NULL entries skipped) at size_pt */
+double _stva_draw_widest     (cairo_t *cr, const StvaDrawStyle *style, const char *const *texts,
+                              int n, double size_pt);

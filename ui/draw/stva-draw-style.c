@@ -126,3 +126,42 @@ _stva_draw_clear (cairo_t             *cr,
   cairo_rectangle (cr, 0, 0, width, height);
   cairo_fill (cr);
 }
+
+void
+_stva_draw_lerp (const double *a,
+                 const double *b,
+                 double        t,
+                 double        out[3])
+{
+  for (int i = 0; i < 3; i++)
+    out[i] = a[i] + (b[i] - a[i]) * t;
+}
+
+void
+_stva_draw_line (cairo_t *cr,
+                 double   x0,
+                 double   y0,
+                 double   x1,
+                 double   y1)
+{
+  cairo_move_to (cr, x0, y0);
+  cairo_line_to (cr, x1, y1);
+  cairo_stroke (cr);
+}
+
+double
+_stva_draw_widest (cairo_t             *cr,
+                   const StvaDrawStyle *style,
+                   const char *const   *texts,
+                   int                  n,
+                   double               size_pt)
+{
+  double w = 0.0;
+  for (int i = 0; i < n; i++)
+    if (texts[i] != NULL)
+      {
+        double t = _stva_draw_text_width (cr, style, texts[i], size_pt);
+        w = t > w ? t : w;
+      }
+  return w;
+}

@@ -42,9 +42,8 @@ stva_draw_timeline (cairo_t               *cr,
                        0.0, 0.0);
       _stva_draw_rgb (cr, style->grid);
       cairo_set_line_width (cr, 1.0);
-      cairo_move_to (cr, LANE_LABEL_W, (l + 1) * lane_h - 0.5);
-      cairo_line_to (cr, LANE_LABEL_W + plot_w, (l + 1) * lane_h - 0.5);
-      cairo_stroke (cr);
+      double y = (l + 1) * lane_h - 0.5;
+      _stva_draw_line (cr, LANE_LABEL_W, y, LANE_LABEL_W + plot_w, y);
     }
 
   /* ticks: every second, labelled every 5 (every 10 past a minute) */
@@ -53,9 +52,8 @@ stva_draw_timeline (cairo_t               *cr,
     {
       double x = LANE_LABEL_W + s * sx;
       _stva_draw_rgb (cr, style->grid);
-      cairo_move_to (cr, x + 0.5, height - AXIS_H);
-      cairo_line_to (cr, x + 0.5, height - AXIS_H + (s % label_every ? 3 : 6));
-      cairo_stroke (cr);
+      _stva_draw_line (cr, x + 0.5, height - AXIS_H, x + 0.5,
+                       height - AXIS_H + (s % label_every ? 3 : 6));
       if (s % label_every == 0)
         {
           char text[16];
@@ -90,9 +88,7 @@ stva_draw_timeline (cairo_t               *cr,
       double x = LANE_LABEL_W + fmin (playhead_s, duration_s) * sx;
       cairo_set_source_rgb (cr, 0.85, 0.1, 0.1);
       cairo_set_line_width (cr, 2.0);
-      cairo_move_to (cr, x, 0);
-      cairo_line_to (cr, x, height - AXIS_H);
-      cairo_stroke (cr);
+      _stva_draw_line (cr, x, 0, x, height - AXIS_H);
     }
   cairo_restore (cr);
 }

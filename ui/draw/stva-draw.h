@@ -48,8 +48,8 @@ void stva_draw_timeline (cairo_t               *cr,
                          double                 width,
                          double                 height);
 
-/* ---- figures (stva-draw-figures.c): what the studio's inspector shows and `synctva figure`
- * writes for papers ---------------------------------------------------------------------- */
+/* ---- figures (stva-draw-grid.c, -bars.c, -curves.c): what the studio's inspector shows and
+ * `synctva figure` writes for papers ------------------------------------------------------ */
 
 /* Confusion matrix: counts (K x K, row = reference label, column = predicted), each cell shaded
  * by its share of its row (the class's recall) and showing the count and that share. */
