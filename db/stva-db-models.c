@@ -208,9 +208,12 @@ model_text (StvaDb      *db,
   _stva_bind_int64 (stmt, ":model", model_id);
   int rc = _stva_db_step (db, stmt, error);
   if (rc == 0)
-    g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND, "%s: no model %" G_GINT64_FORMAT,
-                 stva_db_path (db), model_id);
-  return rc == 1 ? _stva_column_dup (stmt, 0) : NULL;
+    g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND,
+                 "%s: no model with id %" G_GINT64_FORMAT, stva_db_path (db), model_id);
+  if (rc != 1)
+    return NULL;
+  char *text = _stva_column_dup (stmt, 0);   /* NULL only in a forged schema: "" then */
+  return text != NULL ? text : g_strdup ("");
 }
 
 char *

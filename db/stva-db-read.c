@@ -324,22 +324,8 @@ _stva_db_table (StvaDb   *db,
   if (model_id == 0 && (model_id = resolve_model (db, label_set_id, 0, error)) < 0)
     return NULL;
   t->model_id = MAX (model_id, 0);
-  if (t->model_id != 0)
-    {
-      g_autoptr (sqlite3_stmt) m = _stva_db_prepare (
-        db, "SELECT name FROM model WHERE id = :model", error);
-      if (m == NULL)
-        return NULL;
-      _stva_bind_int64 (m, ":model", t->model_id);
-      if (_stva_db_step (db, m, error) != 1)
-        {
-          if (error && !*error)
-            g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND,
-                         "%s: no model with id %" G_GINT64_FORMAT, db->path, t->model_id);
-          return NULL;
-        }
-      t->model_name = _stva_column_dup (m, 0);
-    }
+  if (t->model_id != 0 && (t->model_name = stva_db_model_name (db, t->model_id, error)) == NULL)
+    return NULL;
 
   /* annotators with events in the set, by name */
   {
