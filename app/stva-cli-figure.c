@@ -471,13 +471,17 @@ fill_metrics (StvaDb               *db,
   return true;
 }
 
-/* the number member name of o, NAN when missing or null */
+/* the number member name of o, NAN when missing, null or not a number (json-glib would read a
+ * string as 0 and true as 1) */
 static double
 json_number (JsonObject *o,
              const char *name)
 {
   JsonNode *n = json_object_get_member (o, name);
-  return n != NULL && JSON_NODE_HOLDS_VALUE (n) ? json_node_get_double (n) : NAN;
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n))
+    return NAN;
+  GType t = json_node_get_value_type (n);
+  return t == G_TYPE_INT64 || t == G_TYPE_DOUBLE ? json_node_get_double (n) : NAN;
 }
 
 static bool
@@ -520,8 +524,10 @@ fill_training (StvaDb *db,
       f->dev_f1[i] = eo != NULL ? json_number (eo, "dev_weighted_f1") : NAN;
       if (!isfinite (f->epochs[i]) || (i > 0 && !(f->epochs[i] > f->epochs[i - 1])))
         {
-          stva_cli_fail ("%s: model %lld: training history entry %u has no epoch after the "
-                         "one before it", stva_db_path (db), (long long) model_id, i + 1);
+          stva_cli_fail ("%s: model %lld: training history entry %u %s", stva_db_path (db),
+                         (long long) model_id, i + 1,
+                         !isfinite (f->epochs[i]) ? "has no epoch number"
+                                                  : "does not come after the one before it");
           return false;
         }
     }

@@ -53,12 +53,6 @@ static const char train_help[] =
   "label set (--gold: the gold labels), and the model is registered in the project with its\n"
   "file hash, config and dev metrics.\n";
 
-typedef struct
-{
-  bool   json;
-  double start_s;
-} TrainView;
-
 /* prints the epoch's line and keeps it in the history (a GArray of StvaTrainProgress) */
 static bool
 on_epoch (const StvaTrainProgress *p,
@@ -294,10 +288,12 @@ stva_cli_train (int    argc,
       for (guint e = 0; e < history->len; e++)
         {
           const StvaTrainProgress *h = &g_array_index (history, StvaTrainProgress, e);
-          g_string_append_printf (metrics, "%s{\"epoch\": %d, \"loss\": %.6g, \"lr\": %.6g, "
-                                  "\"seconds\": %.4g", e ? ", " : "", h->epoch,
-                                  isfinite (h->train_loss) ? h->train_loss : 0.0, h->lr,
-                                  h->seconds);
+          g_string_append_printf (metrics, "%s{\"epoch\": %d, \"lr\": %.6g, \"seconds\": %.4g",
+                                  e ? ", " : "", h->epoch, h->lr, h->seconds);
+          if (isfinite (h->train_loss))   /* a diverged epoch's loss is no number: null */
+            g_string_append_printf (metrics, ", \"loss\": %.6g", h->train_loss);
+          else
+            g_string_append (metrics, ", \"loss\": null");
           if (isfinite (h->dev_weighted_f1) && isfinite (h->dev_accuracy))
             g_string_append_printf (metrics, ", \"dev_weighted_f1\": %.6g, \"dev_accuracy\": "
                                     "%.6g}", h->dev_weighted_f1, h->dev_accuracy);

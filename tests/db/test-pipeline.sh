@@ -220,8 +220,17 @@ db.execute("""UPDATE model SET metrics = '{"history": [{"epoch": 2}, {"epoch": 1
 db.commit()
 PY
 expect 1 "$synctva" figure training c.png --model 1
-grep -q 'model 1: training history entry 2 has no epoch after the one before it' "$dir/err" \
+grep -q 'model 1: training history entry 2 does not come after the one before it' "$dir/err" \
   || fail "a history out of order: $(cat "$dir/err")"
+/usr/bin/python3 - p.stva <<'PY' || fail "could not doctor the history"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("""UPDATE model SET metrics = '{"history": [{"epoch": "1", "loss": 1}]}' WHERE id = 1""")
+db.commit()
+PY
+expect 1 "$synctva" figure training c.png --model 1
+grep -q 'model 1: training history entry 1 has no epoch number' "$dir/err" \
+  || fail "an epoch given as a string: $(cat "$dir/err")"
 expect 1 "$synctva" figure attention c.png --dialogue 1
 grep -q "attention map 'msde.T' is 1 x 2, not 1 x 4" "$dir/err" || fail "wrong shape: $(cat "$dir/err")"
 expect 1 "$synctva" figure attention c.png --dialogue 2
