@@ -27,7 +27,53 @@ typedef struct
   double x0, y0, cell;   /* the grid's top left corner and its cells' side */
   bool   upright;        /* column names upright (else turned a quarter) */
   double col_w;          /* the widest column name */
+  double pad;            /* between an upright name and its neighbour; a turned name's gap */
 } Grid;
+
+/* The cell side for rows x cols cells in avail_w x avail_h (what is left once the names and
+ * titles beside and the title below are taken), with g->col_w set: upright column names
+ * (fs·1.6 tall) when the widest fits a cell with pad to spare, else turned (col_w tall). */
+static void
+grid_fit (Grid   *g,
+          double  avail_w,
+          double  avail_h,
+          int     rows,
+          int     cols,
+          double  fs,
+          double  pad)
+{
+  double up_cell = fmin (avail_w / cols, (avail_h - fs * 1.6) / rows);
+  g->pad = pad;
+  g->upright = g->col_w + pad <= up_cell;
+  g->cell = g->upright ? up_cell : fmin (avail_w / cols, (avail_h - g->col_w) / rows);
+}
+
+/* Every every-th column name (NULL ones skipped) under a grid whose cells end at y_end,
+ * upright or turned as g says, and title (nullable) under them. */
+static void
+grid_columns (cairo_t             *cr,
+              const StvaDrawStyle *style,
+              const Grid          *g,
+              const char *const   *names,
+              int                  cols,
+              int                  every,
+              double               y_end,
+              const char          *title)
+{
+  const double fs = style->font_size_pt;
+  for (int c = 0; c < cols; c += every)
+    if (names[c] != NULL)
+      {
+        double x = g->x0 + (c + 0.5) * g->cell;
+        if (g->upright)
+          _stva_draw_text (cr, style, names[c], x, y_end + 6 + fs * 0.8, fs, 0.5, 0.0);
+        else
+          _stva_draw_text (cr, style, names[c], x, y_end + g->pad, fs, 1.0, -M_PI / 2);
+      }
+  if (title != NULL)
+    _stva_draw_text (cr, style, title, g->x0 + g->cell * cols / 2,
+                     y_end + 6 + (g->upright ? fs * 1.6 : g->col_w) + fs * 1.8 / 2, fs, 0.5, 0.0);
+}
 
 static bool
 confusion_layout (cairo_t             *cr,
@@ -43,12 +89,8 @@ confusion_layout (cairo_t             *cr,
     return false;
   double row_w = _stva_draw_widest (cr, style, labels, K, fs);
   double left = 4 + title + row_w + 6, top = 6, right = 6;
-  /* column names upright when they fit their cells, else turned */
-  double avail_w = width - left - right, avail_h = height - top - 6 - title - 4;
-  double up_cell = fmin (avail_w / K, (avail_h - fs * 1.6) / K);
   g->col_w = row_w;
-  g->upright = g->col_w + 6 <= up_cell;
-  g->cell = g->upright ? up_cell : fmin (avail_w / K, (avail_h - g->col_w) / K);
+  grid_fit (g, width - left - right, height - top - 6 - title - 4, K, K, fs, 6);
   g->x0 = left;
   g->y0 = top;
   return g->cell >= 2.0;
@@ -108,8 +150,6 @@ stva_draw_confusion (cairo_t             *cr,
       return;
     }
   double cell = g.cell, x0 = g.x0, y0 = g.y0, side = cell * K;
-  bool upright = g.upright;
-  double col_w = g.col_w;
   double cell_fs = fmin (fs, cell * 0.3);
   for (int r = 0; r < K; r++)
     {
@@ -149,18 +189,8 @@ stva_draw_confusion (cairo_t             *cr,
     }
   _stva_draw_rgb (cr, style->foreground);
   for (int i = 0; i < K; i++)
-    {
-      _stva_draw_text (cr, style, labels[i], x0 - 6, y0 + (i + 0.5) * cell, fs, 1.0, 0.0);
-      if (upright)
-        _stva_draw_text (cr, style, labels[i], x0 + (i + 0.5) * cell, y0 + side + 6 + fs * 0.8,
-                         fs, 0.5, 0.0);
-      else
-        _stva_draw_text (cr, style, labels[i], x0 + (i + 0.5) * cell, y0 + side + 6, fs, 1.0,
-                         -M_PI / 2);
-    }
-  double below = upright ? fs * 1.6 : col_w;
-  _stva_draw_text (cr, style, "predicted label", x0 + side / 2, y0 + side + 6 + below + title / 2,
-                   fs, 0.5, 0.0);
+    _stva_draw_text (cr, style, labels[i], x0 - 6, y0 + (i + 0.5) * cell, fs, 1.0, 0.0);
+  grid_columns (cr, style, &g, labels, K, 1, y0 + side, "predicted label");
   _stva_draw_text (cr, style, "reference label", 4 + title / 2, y0 + side / 2, fs, 0.5,
                    -M_PI / 2);
   cairo_restore (cr);
@@ -231,13 +261,8 @@ heatmap_layout (cairo_t               *cr,
   double tick_w = _stva_draw_text_width (cr, style, vmax_text, fs);
   double left = (map->row_title ? 4 + title : 4) + row_w + 6, top = 8;
   double right = 12 + fs * 1.2 + 4 + tick_w + 6;
-  /* below the map: its column names and title */
-  double avail_w = width - left - right;
-  double avail_h = height - top - 6 - (map->col_title ? title : 0) - 4;
-  double up_cell = fmin (avail_w / map->cols, (avail_h - fs * 1.6) / map->rows);
-  g->upright = g->col_w + 4 <= up_cell;
-  g->cell = g->upright ? up_cell
-                       : fmin (avail_w / map->cols, (avail_h - g->col_w) / map->rows);
+  grid_fit (g, width - left - right, height - top - 6 - (map->col_title ? title : 0) - 4,
+            map->rows, map->cols, fs, 4);
   g->x0 = left;
   g->y0 = top;
   return g->cell > 0.5;
@@ -279,8 +304,7 @@ stva_draw_heatmap (cairo_t               *cr,
   int rows = map->rows, cols = map->cols;
   const char *const *row_names = map->row_names, *const *col_names = map->col_names;
   const char *row_title = map->row_title, *col_title = map->col_title;
-  double cell = g.cell, col_w = g.col_w;
-  bool upright = g.upright;
+  double cell = g.cell;
   char vmax_text[32], vmid_text[32];
   double vmax = heat_max (values, rows, cols, vmax_text, vmid_text);
   double x0 = g.x0, y0 = g.y0, pw = cell * cols, ph = cell * rows;
@@ -310,20 +334,8 @@ stva_draw_heatmap (cairo_t               *cr,
   for (int r = 0; r < rows; r += every_r)
     if (row_names[r] != NULL)
       _stva_draw_text (cr, style, row_names[r], x0 - 4, y0 + (r + 0.5) * cell, fs, 1.0, 0.0);
-  int every_c = thin (upright ? col_w + 4 : fs * 1.2, cell);
-  for (int c = 0; c < cols; c += every_c)
-    if (col_names[c] != NULL)
-      {
-        if (upright)
-          _stva_draw_text (cr, style, col_names[c], x0 + (c + 0.5) * cell,
-                           y0 + ph + 6 + fs * 0.8, fs, 0.5, 0.0);
-        else
-          _stva_draw_text (cr, style, col_names[c], x0 + (c + 0.5) * cell, y0 + ph + 4, fs,
-                           1.0, -M_PI / 2);
-      }
-  if (col_title != NULL)
-    _stva_draw_text (cr, style, col_title, x0 + pw / 2,
-                     y0 + ph + 6 + (upright ? fs * 1.6 : col_w) + title / 2, fs, 0.5, 0.0);
+  grid_columns (cr, style, &g, col_names, cols,
+                thin (g.upright ? g.col_w + 4 : fs * 1.2, cell), y0 + ph, col_title);
   if (row_title != NULL)
     _stva_draw_text (cr, style, row_title, 4 + title / 2, y0 + ph / 2, fs, 0.5, -M_PI / 2);
 
