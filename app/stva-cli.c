@@ -3,6 +3,7 @@
  * Error, usage and progress output for the synctva command line (see stva-cli.h).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +13,10 @@
 #include <unistd.h>
 
 #include <glib.h>
+#include <glib-unix.h>
 
 #include "stva-cli.h"
+#include "stva-dataset.h"
 
 int
 stva_cli_fail (const char *format,
@@ -168,4 +171,143 @@ stva_cli_progress_finish (StvaCliProgress *p)
 {
   if (p->tty)
     fputc ('\n', stderr);
+}
+
+gboolean
+stva_cli_parse (int                 *argc,
+                char              ***argv,
+                int                 *status,
+                const char          *parameters,
+                const char          *description,
+                const GOptionEntry  *entries,
+                ...)
+{
+  const char *command = (*argv)[0];
+  g_autofree char *title = g_strdup_printf ("%s%s%s", command,
+                                            parameters != NULL ? " " : "",
+                                            parameters != NULL ? parameters : "");
+  g_autoptr (GOptionContext) context = g_option_context_new (title);
+  g_option_context_set_help_enabled (context, FALSE);   /* --help handled below: no exit () */
+  if (description != NULL)
+    g_option_context_set_description (context, description);
+  gboolean help = FALSE;
+  const GOptionEntry help_entry[] = {
+    { "help", 'h', 0, G_OPTION_ARG_NONE, &help, "Show this help", NULL },
+    { NULL },
+  };
+  g_option_context_add_main_entries (context, help_entry, NULL);
+  va_list ap;
+  va_start (ap, entries);
+  for (const GOptionEntry *e = entries; e != NULL; e = va_arg (ap, const GOptionEntry *))
+    g_option_context_add_main_entries (context, e, NULL);
+  va_end (ap);
+
+  /* GOption reads argv[0] as the program: show "synctva COMMAND" in the help */
+  g_autofree char *prgname = g_strdup_printf ("synctva");
+  g_set_prgname (prgname);
+  GError *error = NULL;
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      fprintf (stderr, "synctva: %s: %s\n", command, error->message);
+      fprintf (stderr, "usage: synctva %s (see synctva %s --help)\n", title, command);
+      g_error_free (error);
+      *status = STVA_EXIT_USAGE;
+      return FALSE;
+    }
+  if (help)
+    {
+      g_autofree char *text = g_option_context_get_help (context, TRUE, NULL);
+      fputs (text, stdout);
+      *status = STVA_EXIT_OK;
+      return FALSE;
+    }
+  /* an option GOption did not know stays in argv only after "--": refuse what looks like one */
+  for (int i = 1; i < *argc; i++)
+    if ((*argv)[i][0] == '-' && (*argv)[i][1] != '\0')
+      {
+        fprintf (stderr, "synctva: %s: unknown option %s\n", command, (*argv)[i]);
+        fprintf (stderr, "usage: synctva %s (see synctva %s --help)\n", title, command);
+        *status = STVA_EXIT_USAGE;
+        return FALSE;
+      }
+  *status = STVA_EXIT_OK;
+  return TRUE;
+}
+
+gboolean
+stva_cli_split_option (const char  *value,
+                       int         *split,
+                       GError     **error)
+{
+  if (value == NULL || strcmp (value, "all") == 0)
+    {
+      *split = -1;
+      return TRUE;
+    }
+  int s = stva_split_from_name (value);
+  if (s < 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--split: '%s' is not one of test, dev, train, none, all", value);
+      return FALSE;
+    }
+  *split = s;
+  return TRUE;
+}
+
+void
+stva_cli_job_progress (const StvaJobProgress *progress,
+                       gpointer               user_data)
+{
+  StvaCliProgress *p = user_data;
+  if (progress->detail != NULL)
+    {
+      if (p->tty)
+        fputc ('\r', stderr);
+      fprintf (stderr, "%s\n", progress->detail);
+      return;
+    }
+  if (progress->total <= 0)
+    return;
+  p->what = progress->stage;
+  stva_cli_progress_update (p, progress->done, progress->total);
+}
+
+/* Ctrl-C cancels the running job: the handler writes a byte to a pipe (async-signal-safe) and a
+ * thread waiting on it cancels the job's GCancellable, which the job polls. */
+static GCancellable *sigint_cancellable;
+static int sigint_pipe[2] = { -1, -1 };
+
+static void
+on_sigint (int sig)
+{
+  (void) sig;
+  char b = 1;
+  ssize_t n = write (sigint_pipe[1], &b, 1);
+  (void) n;
+}
+
+static gpointer
+sigint_thread (gpointer data)
+{
+  char b;
+  while (read (sigint_pipe[0], &b, 1) < 0 && errno == EINTR)
+    ;
+  g_cancellable_cancel (sigint_cancellable);
+  return NULL;
+}
+
+StvaJob *
+stva_cli_job_new (StvaCliProgress *p)
+{
+  if (sigint_cancellable == NULL)
+    {
+      sigint_cancellable = g_cancellable_new ();
+      if (g_unix_open_pipe (sigint_pipe, FD_CLOEXEC, NULL))
+        {
+          g_thread_unref (g_thread_new ("sigint", sigint_thread, NULL));
+          signal (SIGINT, on_sigint);
+        }
+    }
+  return stva_job_new (stva_cli_job_progress, p, sigint_cancellable);
 }

@@ -8,6 +8,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <glib.h>
+
+#include "stva-engine.h"
+
 enum
 {
   STVA_EXIT_OK = 0,
@@ -35,6 +39,27 @@ void stva_cli_progress_update (StvaCliProgress *p, int64_t done, int64_t total);
 void stva_cli_progress_finish (StvaCliProgress *p);
 
 double stva_cli_now_s (void);
+
+/* Parses a command's options with GOption: argv[0] is the command ("train", "import csv"),
+ * then one or more GOptionEntry tables (each ending with a zeroed entry), then NULL.  --help
+ * (generated from the tables, with parameters and description) prints and returns
+ * STVA_EXIT_OK through *status; an option that is not the command's, a missing or bad value,
+ * prints "synctva: COMMAND: <what>" naming it with a usage hint and sets STVA_EXIT_USAGE.
+ * Returns TRUE when the command should go on, with the positional arguments left in
+ * argc and argv after argv[0]. */
+gboolean stva_cli_parse (int *argc, char ***argv, int *status, const char *parameters,
+                         const char *description, const GOptionEntry *entries, ...)
+  G_GNUC_NULL_TERMINATED;
+
+/* --split test|dev|train|none|all as one option everywhere: the split index of core's
+ * dataset (a StvaSplit) or -1 for all; FALSE with a message naming the value. */
+gboolean stva_cli_split_option (const char *value, int *split, GError **error);
+
+/* A StvaJobProgressFunc printing the progress line on stderr (a bar on a terminal, a line
+ * every 5 s in a log); user_data is a StvaCliProgress. */
+void stva_cli_job_progress (const StvaJobProgress *progress, gpointer user_data);
+/* A StvaJob reporting to p and cancelled by SIGINT (Ctrl-C) while it runs (transfer full). */
+StvaJob *stva_cli_job_new (StvaCliProgress *p);
 
 /* True when a file can be written at path (its folder exists and is writable, path is not a
  * folder); otherwise prints why, naming path, and returns false.  For outputs written only
