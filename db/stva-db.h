@@ -490,4 +490,16 @@ gboolean stva_db_export_textgrid (StvaDb *db, gint64 dialogue_id, gint64 label_s
 gboolean stva_db_export_npz (StvaDb *db, gint64 label_set_id, gboolean current_labels,
                              const char *path, GError **error);
 
+/* ---- the studio's settings ---------------------------------------------------------------- */
+
+/* (transfer full) (nullable) The project setting key ("studio.annotator", ...), NULL with error
+ * unset when it is not set. */
+char    *stva_db_setting         (StvaDb *db, const char *key, GError **error);
+/* Stores value under key (NULL removes it). */
+gboolean stva_db_set_setting     (StvaDb *db, const char *key, const char *value,
+                                  GError **error);
+/* The utterance a correction event (stva_db_set_label (), _undo (), _redo ()) is about. */
+gboolean stva_db_event_utterance (StvaDb *db, gint64 event_id, gint64 *utterance_id,
+                                  GError **error);
+
 G_END_DECLS
