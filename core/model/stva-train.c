@@ -259,6 +259,32 @@ adopt_names (StvaModel         *model,
   return STVA_OK;
 }
 
+/* order shuffled for epoch `epoch` (applied to the previous epoch's order) */
+static void
+shuffle_epoch (uint64_t seed,
+               int      epoch,
+               int     *order,
+               int      n)
+{
+  StvaRng shuffle;
+  stva_rng_derive (&shuffle, seed, 0x5348554600000000ull + (uint64_t) epoch);   /* SHUF */
+  stva_rng_shuffle (&shuffle, order, (size_t) n);
+}
+
+/* a[i] <-> b[i], with no third block */
+static void
+swap_floats (float  *restrict a,
+             float  *restrict b,
+             size_t           n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      float t = a[i];
+      a[i] = b[i];
+      b[i] = t;
+    }
+}
+
 /* ---- public API ---- */
 
 StvaStatus
@@ -428,14 +454,54 @@ stva_train_with_hooks (StvaModel            *model,
                        StvaTrainResult      *result,
                        StvaError            *error)
 {
+  StvaTrainState state;
+  stva_train_state_init (&state);
+  StvaStatus status = stva_train_continue (model, &state, ds, train, n_train, dev, n_dev, 0,
+                                           hooks, result, error);
+  stva_train_state_clear (&state);
+  return status;
+}
+
+void
+stva_train_state_init (StvaTrainState *state)
+{
+  memset (state, 0, sizeof *state);
+  state->best_dev_weighted_f1 = NAN;
+}
+
+void
+stva_train_state_clear (StvaTrainState *state)
+{
+  if (state == NULL)
+    return;
+  free (state->m1);
+  free (state->m2);
+  free (state->weights);
+  stva_train_state_init (state);
+}
+
+StvaStatus
+stva_train_continue (StvaModel            *model,
+                     StvaTrainState       *state,
+                     const StvaDataset    *ds,
+                     const int            *train,
+                     int                   n_train,
+                     const int            *dev,
+                     int                   n_dev,
+                     int                   epochs,
+                     const StvaTrainHooks *hooks,
+                     StvaTrainResult      *result,
+                     StvaError            *error)
+{
+  assert (model != NULL && state != NULL && ds != NULL);
   StvaTrainCallback callback = hooks != NULL ? hooks->on_epoch : NULL;
   void *user_data = hooks != NULL ? hooks->user_data : NULL;
-  bool cancelled = false;
+  bool cancelled = false, started = false;
   const StvaModelConfig *c = &model->config;
   StvaParams *P = &model->params;
   size_t nf = P->n_floats;
   int *split_idx = NULL, *order = NULL, *labels = NULL, *owner = NULL;
-  float *m1 = NULL, *m2 = NULL, *best = NULL, *class_w = NULL;
+  float *class_w = NULL;
   StvaParamRange *ranges = NULL;
   Worker *workers = NULL;
   StvaOptStep *opt = NULL;
@@ -444,6 +510,13 @@ stva_train_with_hooks (StvaModel            *model,
   StvaTrainResult res = { .best_dev_weighted_f1 = NAN };
   int blas_threads = 0;   /* OpenBLAS's thread count to restore, 0 = untouched */
 
+  if (epochs < 0)
+    return stva_error_set (error, STVA_ERR_INVALID, "training: %d epochs", epochs);
+  if (state->n_floats != 0
+      && (state->n_floats != nf || state->m1 == NULL || state->m2 == NULL
+          || state->weights == NULL))
+    return stva_error_set (error, STVA_ERR_INVALID, "training: the training state is for %zu "
+                           "parameters, the model has %zu", state->n_floats, nf);
   status = check_shape (model, ds, error);
   if (status == STVA_OK)
     status = stva_dataset_validate (ds, STVA_MODEL_MAX_T, error);
@@ -482,15 +555,29 @@ stva_train_with_hooks (StvaModel            *model,
   class_w = malloc ((size_t) c->K * sizeof (float));
   order = malloc ((size_t) n_train * sizeof (int));
   owner = malloc ((size_t) c->batch_size * sizeof (int));
-  m1 = calloc (nf, sizeof (float));
-  m2 = calloc (nf, sizeof (float));
-  best = malloc (nf * sizeof (float));
   ranges = malloc ((size_t) P->n_tensors * sizeof (StvaParamRange));
-  if (labels == NULL || class_w == NULL || order == NULL || owner == NULL || m1 == NULL
-      || m2 == NULL || best == NULL || ranges == NULL)
+  if (labels == NULL || class_w == NULL || order == NULL || owner == NULL || ranges == NULL)
     {
       status = stva_error_set (error, STVA_ERR_NOMEM, "training: out of memory");
       goto out;
+    }
+  if (state->n_floats == 0)   /* a fresh state: AdamW's moments start at zero */
+    {
+      float *m1 = calloc (nf, sizeof (float)), *m2 = calloc (nf, sizeof (float));
+      float *w = malloc (nf * sizeof (float));
+      if (m1 == NULL || m2 == NULL || w == NULL)
+        {
+          free (m1);
+          free (m2);
+          free (w);
+          status = stva_error_set (error, STVA_ERR_NOMEM, "training: out of memory");
+          goto out;
+        }
+      state->m1 = m1;
+      state->m2 = m2;
+      state->weights = w;
+      state->n_floats = nf;
+      state->holds_weights = false;
     }
   n_labels = 0;
   for (int k = 0; k < n_train; k++)
@@ -517,7 +604,7 @@ stva_train_with_hooks (StvaModel            *model,
       status = stva_error_set (error, STVA_ERR_NOMEM, "training: out of memory");
       goto out;
     }
-  if ((opt = _stva_opt_step_new (n_workers, P, ranges, m1, m2)) == NULL)
+  if ((opt = _stva_opt_step_new (n_workers, P, ranges, state->m1, state->m2)) == NULL)
     {
       status = stva_error_set (error, STVA_ERR_NOMEM, "training: out of memory");
       goto out;
@@ -528,35 +615,63 @@ stva_train_with_hooks (StvaModel            *model,
   StvaAdamwConfig adamw = { .beta1 = c->beta1, .beta2 = c->beta2, .eps = 1e-8f,
                             .weight_decay = c->weight_decay };
   int B = c->batch_size;
-  uint64_t steps_per_epoch = (uint64_t) ((n_train + B - 1) / B);
+  int n_batches = (n_train + B - 1) / B;
+  uint64_t steps_per_epoch = (uint64_t) n_batches;
   uint64_t total_steps = steps_per_epoch * (uint64_t) c->max_epochs;
   uint64_t warmup = (uint64_t) floor ((double) c->warmup_frac * (double) total_steps);
-  uint64_t step = 0;
-  int since_best = 0;
-  memcpy (best, P->values, nf * sizeof (float));
+  int last_epoch = c->max_epochs;
+  if (epochs > 0 && epochs < last_epoch - state->epochs_done)
+    last_epoch = state->epochs_done + epochs;
   for (int k = 0; k < n_train; k++)
     order[k] = train[k];
+  for (int e = 1; e <= state->epochs_done; e++)   /* the earlier runs' epochs' orders */
+    shuffle_epoch (c->seed, e, order, n_train);
 
-  for (int epoch = 1; epoch <= c->max_epochs; epoch++)
+  /* the model holds the best weights so far; training goes on from the last step's, and
+   * state->weights holds the best while it runs */
+  if (state->holds_weights)
+    swap_floats (P->values, state->weights, nf);
+  else
+    memcpy (state->weights, P->values, nf * sizeof (float));
+  state->holds_weights = false;
+  started = true;
+  res.epochs_run = state->epochs_done;
+  res.best_epoch = state->best_epoch;
+  res.best_dev_weighted_f1 = state->best_dev_weighted_f1;
+  res.final_train_loss = state->train_loss;
+  if (n_dev > 0 && state->epochs_done > 0 && state->batches_done == 0
+      && state->epochs_since_best >= c->patience)
     {
-      double t0 = now_s (), opt_seconds = 0.0, loss_sum = 0.0, weight_sum = 0.0, lr = 0.0;
-      double norm = 0.0;
-      StvaRng shuffle;
-      stva_rng_derive (&shuffle, c->seed, 0x5348554600000000ull + (uint64_t) epoch);   /* SHUF */
-      stva_rng_shuffle (&shuffle, order, (size_t) n_train);
+      res.stopped_early = true;   /* as the run it continues did */
+      goto out;
+    }
 
-      for (int b0 = 0; b0 < n_train; b0 += B)
+  for (int epoch = state->epochs_done + 1; epoch <= last_epoch; epoch++)
+    {
+      double t0 = now_s (), opt_seconds = 0.0;
+      shuffle_epoch (c->seed, epoch, order, n_train);
+      if (state->batches_done == 0)
         {
+          state->loss_sum = state->weight_sum = 0.0;
+          state->lr = state->grad_norm = 0.0;
+        }
+
+      for (int j = state->batches_done; j < n_batches; j++)
+        {
+          int b0 = j * B;
           int nb = n_train - b0 < B ? n_train - b0 : B;
           double wtot = 0.0;
-          for (int j = 0; j < nb; j++)
+          for (int i = 0; i < nb; i++)
             {
-              const StvaDialogue *dlg = &ds->dialogues[order[b0 + j]];
+              const StvaDialogue *dlg = &ds->dialogues[order[b0 + i]];
               if (dlg->label != NULL)
                 wtot += stva_loss_weight_total (dlg->label, class_w, (size_t) dlg->T);
             }
           if (wtot <= 0.0)
-            continue;   /* nothing labelled in this batch */
+            {
+              state->batches_done = j + 1;
+              continue;   /* nothing labelled in this batch */
+            }
           int nw = n_workers < nb ? n_workers : nb;
           assign_owners (ds, order + b0, nb, nw, owner);
           for (int t = 0; t < nw; t++)
@@ -582,12 +697,10 @@ stva_train_with_hooks (StvaModel            *model,
             }
           for (int t = 0; t < n_workers; t++)
             workers[t].n_workers = n_workers;
-          loss_sum += batch_loss * wtot;
-          weight_sum += wtot;
 
           /* P->grads = Σ worker gradients; the norm, clipped as stva_clip_grad_norm () would */
           double t_opt = now_s ();
-          norm = sqrt (_stva_opt_step_sum (opt, grads, nw));
+          double norm = sqrt (_stva_opt_step_sum (opt, grads, nw));
           if (!isfinite (norm))
             {
               status = stva_error_set (error, STVA_ERR_NUMERIC,
@@ -596,12 +709,18 @@ stva_train_with_hooks (StvaModel            *model,
               goto out;
             }
           float coef = stva_clip_factor (norm, c->clip_norm > 0.0f ? c->clip_norm : INFINITY);
-          lr = stva_lr_warmup_cosine (c->lr, c->min_lr, step, warmup, total_steps);
-          step++;
-          _stva_opt_step_update (opt, coef, &adamw, (float) lr, step);   /* clip, AdamW */
+          float lr = stva_lr_warmup_cosine (c->lr, c->min_lr, state->steps, warmup,
+                                            total_steps);
+          state->steps++;
+          _stva_opt_step_update (opt, coef, &adamw, lr, state->steps);   /* clip, AdamW */
           opt_seconds += now_s () - t_opt;
+          state->loss_sum += batch_loss * wtot;
+          state->weight_sum += wtot;
+          state->lr = lr;
+          state->grad_norm = norm;
+          state->batches_done = j + 1;
           if (hooks != NULL && hooks->on_step != NULL
-              && !hooks->on_step (epoch, b0 / B + 1, (int) steps_per_epoch, hooks->user_data))
+              && !hooks->on_step (epoch, j + 1, n_batches, hooks->user_data))
             {
               cancelled = true;
               break;
@@ -617,40 +736,49 @@ stva_train_with_hooks (StvaModel            *model,
       StvaTrainProgress progress = {
         .epoch = epoch,
         .max_epochs = c->max_epochs,
-        .train_loss = weight_sum > 0.0 ? loss_sum / weight_sum : 0.0,
+        .train_loss = state->weight_sum > 0.0 ? state->loss_sum / state->weight_sum : 0.0,
         .dev_weighted_f1 = NAN,
         .dev_accuracy = NAN,
-        .lr = lr,
-        .grad_norm = norm,
+        .lr = state->lr,
+        .grad_norm = state->grad_norm,
       };
-      res.epochs_run = epoch;
-      res.final_train_loss = progress.train_loss;
       if (n_dev > 0)
         {
           StvaMetrics metrics = { 0 };
           status = stva_model_evaluate (model, ds, dev, n_dev, NULL, NULL, &metrics, error);
           if (status != STVA_OK)
-            goto out;
+            goto out;   /* the state is still at the epoch's last batch */
           progress.dev_weighted_f1 = metrics.weighted_f1;
           progress.dev_accuracy = metrics.accuracy;
           stva_metrics_clear (&metrics);
-          if (res.best_epoch == 0 || progress.dev_weighted_f1 > res.best_dev_weighted_f1)
+          if (state->best_epoch == 0 || isnan (state->best_dev_weighted_f1)
+              || progress.dev_weighted_f1 > state->best_dev_weighted_f1)
             {
-              res.best_epoch = epoch;
-              res.best_dev_weighted_f1 = progress.dev_weighted_f1;
-              memcpy (best, P->values, nf * sizeof (float));
-              since_best = 0;
+              state->best_epoch = epoch;
+              state->best_dev_weighted_f1 = progress.dev_weighted_f1;
+              memcpy (state->weights, P->values, nf * sizeof (float));
+              state->epochs_since_best = 0;
             }
           else
-            since_best++;
+            state->epochs_since_best++;
         }
       else
         {
-          res.best_epoch = epoch;
-          memcpy (best, P->values, nf * sizeof (float));
+          state->best_epoch = epoch;
+          state->best_dev_weighted_f1 = NAN;
+          state->epochs_since_best = 0;
+          memcpy (state->weights, P->values, nf * sizeof (float));
         }
-      progress.best_epoch = res.best_epoch;
-      progress.best_dev_weighted_f1 = res.best_dev_weighted_f1;
+      state->epochs_done = epoch;
+      state->batches_done = 0;
+      state->train_loss = progress.train_loss;
+      state->loss_sum = state->weight_sum = 0.0;
+      res.epochs_run = epoch;
+      res.final_train_loss = progress.train_loss;
+      res.best_epoch = state->best_epoch;
+      res.best_dev_weighted_f1 = state->best_dev_weighted_f1;
+      progress.best_epoch = state->best_epoch;
+      progress.best_dev_weighted_f1 = state->best_dev_weighted_f1;
       progress.seconds = now_s () - t0;
       progress.optimiser_seconds = opt_seconds;
       if (callback != NULL && !callback (&progress, user_data))
@@ -659,15 +787,26 @@ stva_train_with_hooks (StvaModel            *model,
                                    epoch);
           break;
         }
-      if (n_dev > 0 && since_best >= c->patience)
+      if (n_dev > 0 && state->epochs_since_best >= c->patience)
         {
           res.stopped_early = true;
           break;
         }
     }
-  memcpy (P->values, best, nf * sizeof (float));
 
 out:
+  if (started)
+    {
+      /* the model gets the best weights back; the state keeps the last step's when they are
+       * another step's */
+      if (state->best_epoch == state->epochs_done && state->batches_done == 0)
+        state->holds_weights = false;
+      else
+        {
+          swap_floats (P->values, state->weights, nf);
+          state->holds_weights = true;
+        }
+    }
   if (blas_threads > 0)
     openblas_set_num_threads (blas_threads);
   if (result != NULL)
@@ -679,9 +818,6 @@ out:
   free (owner);
   free (labels);
   free (class_w);
-  free (m1);
-  free (m2);
-  free (best);
   free (ranges);
   return status;
 }
