@@ -73,3 +73,30 @@ stva_db_event_utterance (StvaDb   *db,
   *utterance_id = sqlite3_column_int64 (stmt, 0);
   return TRUE;
 }
+
+/* The dialogue utterance_id belongs to; FALSE with STVA_DB_ERROR_NOT_FOUND when there is no
+ * such utterance. */
+gboolean
+stva_db_utterance_dialogue (StvaDb   *db,
+                            gint64    utterance_id,
+                            gint64   *dialogue_id,
+                            GError  **error)
+{
+  g_return_val_if_fail (db != NULL && dialogue_id != NULL, FALSE);
+  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
+    db, "SELECT dialogue_id FROM utterance WHERE id = :id", error);
+  if (stmt == NULL)
+    return FALSE;
+  _stva_bind_int64 (stmt, ":id", utterance_id);
+  int rc = _stva_db_step (db, stmt, error);
+  if (rc < 0)
+    return FALSE;
+  if (rc == 0)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND, "%s: no utterance %"
+                   G_GINT64_FORMAT, stva_db_path (db), utterance_id);
+      return FALSE;
+    }
+  *dialogue_id = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}

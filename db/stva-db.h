@@ -65,6 +65,11 @@ int         stva_db_schema_version (StvaDb *db);
 /* Runs PRAGMA integrity_check and foreign_key_check; FALSE with the first problem named. */
 gboolean    stva_db_check          (StvaDb *db, GError **error);
 
+/* Whether a media path (a relative one is taken from the project's folder) lies inside the
+ * project's folder, symbolic links followed where they exist.  Media paths come from the
+ * project, which may come from anyone: what is outside is only ever read, never written. */
+gboolean    stva_db_media_path_inside (StvaDb *db, const char *path);
+
 gboolean    stva_db_begin          (StvaDb *db, GError **error);   /* BEGIN IMMEDIATE */
 gboolean    stva_db_commit         (StvaDb *db, GError **error);
 void        stva_db_rollback       (StvaDb *db);
@@ -276,7 +281,10 @@ void              stva_db_prediction_free (StvaDbPrediction *p);
 StvaDbPrediction *stva_db_prediction      (StvaDb *db, gint64 model_id, gint64 utterance_id,
                                            GError **error);
 
-/* modality: "text", "audio", "visual".  Replaces an earlier vector of the same extractor. */
+#define STVA_DB_MAX_FEATURE_DIM 65536   /* values of one feature vector; a larger one is refused */
+
+/* modality: "text", "audio", "visual".  Replaces an earlier vector of the same extractor.
+ * dim: 1 to STVA_DB_MAX_FEATURE_DIM. */
 gboolean stva_db_put_feature (StvaDb *db, gint64 utterance_id, const char *modality,
                               const char *extractor, const char *extractor_version,
                               const float *values, guint dim, GError **error);
@@ -501,5 +509,8 @@ gboolean stva_db_set_setting     (StvaDb *db, const char *key, const char *value
 /* The utterance a correction event (stva_db_set_label (), _undo (), _redo ()) is about. */
 gboolean stva_db_event_utterance (StvaDb *db, gint64 event_id, gint64 *utterance_id,
                                   GError **error);
+/* The dialogue an utterance belongs to. */
+gboolean stva_db_utterance_dialogue (StvaDb *db, gint64 utterance_id, gint64 *dialogue_id,
+                                     GError **error);
 
 G_END_DECLS
