@@ -21,6 +21,99 @@
 #include "stva-npz.h"
 #include "stva-train.h"
 
+/* ---- the data-source options on GOption ----------------------------------------------- */
+
+void
+stva_cli_data_args_init (StvaCliDataArgs *args)
+{
+  memset (args, 0, sizeof *args);
+  const GOptionEntry entries[] = {
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &args->data,
+      "Read the dataset from an npz file instead of the project", "FILE.npz" },
+    { "project", 0, 0, G_OPTION_ARG_FILENAME, &args->project,
+      "The project (default: $SYNCTVA_PROJECT, or the single *.stva here)", "FILE" },
+    { "label-set", 0, 0, G_OPTION_ARG_STRING, &args->label_set,
+      "The project's label set (default: meld)", "NAME" },
+    { "gold", 0, 0, G_OPTION_ARG_NONE, &args->gold,
+      "The gold labels instead of the current ones (project)", NULL },
+    { NULL },
+  };
+  memcpy (args->entries, entries, sizeof entries);
+}
+
+void
+stva_cli_data_args_clear (StvaCliDataArgs *args)
+{
+  g_free (args->data);
+  g_free (args->project);
+  g_free (args->label_set);
+  g_free (args->project_path);
+  memset (args, 0, sizeof *args);
+}
+
+gboolean
+stva_cli_data_args_source (StvaCliDataArgs *args,
+                           const char      *command,
+                           StvaDataSource  *source,
+                           int             *status)
+{
+  memset (source, 0, sizeof *source);
+  *status = STVA_EXIT_USAGE;
+  if (args->data != NULL && args->project != NULL)
+    {
+      fprintf (stderr, "synctva: %s: give --data or --project, not both\n"
+               "usage: see synctva %s --help\n", command, command);
+      return FALSE;
+    }
+  if (args->data == NULL)
+    {
+      if (args->project == NULL && !stva_cli_has_default_project ())
+        {
+          fprintf (stderr, "synctva: %s: no data: give --data FILE.npz or --project FILE (or set "
+                   "SYNCTVA_PROJECT, or run in a folder with one *.stva file)\n"
+                   "usage: see synctva %s --help\n", command, command);
+          return FALSE;
+        }
+      g_autoptr (GError) error = NULL;
+      args->project_path = stva_cli_find_project (args->project, &error);
+      if (args->project_path == NULL)
+        {
+          *status = stva_cli_fail ("%s", error->message);
+          return FALSE;
+        }
+    }
+  source->data = args->data;
+  source->project = args->project_path;
+  source->label_set = args->label_set;
+  source->gold = args->gold;
+  *status = STVA_EXIT_OK;
+  return TRUE;
+}
+
+void
+stva_cli_print_json (JsonNode *root)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  json_generator_set_root (gen, root);
+  g_autofree char *text = json_generator_to_data (gen, NULL);
+  puts (text);
+}
+
+int
+stva_cli_engine_fail (const char   *command,
+                      const GError *error)
+{
+  if (error->domain == G_OPTION_ERROR)
+    {
+      fprintf (stderr, "synctva: %s: %s\nusage: see synctva %s --help\n", command,
+               error->message, command);
+      return STVA_EXIT_USAGE;
+    }
+  return stva_cli_fail ("%s", error->message);
+}
+
+/* ---- the older hand-parsed source (predict, figure) ------------------------------------ */
+
 int
 stva_cli_split_from_name (const char *s)
 {
@@ -249,33 +342,6 @@ stva_cli_register_model (StvaCliSource *src,
 }
 
 void
-stva_cli_print_metrics_table (const StvaMetrics *m,
-                              char *const       *labels,
-                              const char        *split)
-{
-  printf ("%s: %lld utterances\n", split, (long long) m->n);
-  printf ("  %-12s %9s %9s %9s %9s\n", "class", "precision", "recall", "F1", "support");
-  for (int k = 0; k < m->K; k++)
-    printf ("  %-12s %9.4f %9.4f %9.4f %9lld\n", labels[k], m->precision[k], m->recall[k],
-            m->f1[k], (long long) m->support[k]);
-  printf ("  %-12s %9s %9s %9.4f %9lld\n", "weighted F1", "", "", m->weighted_f1,
-          (long long) m->n);
-  printf ("  %-12s %9s %9s %9.4f\n", "macro F1", "", "", m->macro_f1);
-  printf ("  %-12s %9s %9s %9.4f\n", "accuracy", "", "", m->accuracy);
-  printf ("confusion (rows gold, columns predicted):\n  %-12s", "");
-  for (int k = 0; k < m->K; k++)
-    printf (" %8.8s", labels[k]);
-  printf ("\n");
-  for (int g = 0; g < m->K; g++)
-    {
-      printf ("  %-12s", labels[g]);
-      for (int p = 0; p < m->K; p++)
-        printf (" %8lld", (long long) m->confusion[g * m->K + p]);
-      printf ("\n");
-    }
-}
-
-void
 stva_cli_json_string (FILE       *f,
                       const char *s)
 {
@@ -316,50 +382,4 @@ stva_cli_json_number (FILE  *f,
     fprintf (f, "%.6g", v);
   else
     fputs ("null", f);
-}
-
-void
-stva_cli_print_metrics_json (const StvaMetrics *m,
-                             char *const       *labels,
-                             const char        *split,
-                             const char        *model_path)
-{
-  printf ("{\"split\": ");
-  stva_cli_json_string (stdout, split);
-  printf (", \"model\": ");
-  stva_cli_json_string (stdout, model_path);
-  printf (", \"n\": %lld, \"accuracy\": ", (long long) m->n);
-  stva_cli_json_number (stdout, m->accuracy);
-  printf (", \"weighted_f1\": ");
-  stva_cli_json_number (stdout, m->weighted_f1);
-  printf (", \"macro_f1\": ");
-  stva_cli_json_number (stdout, m->macro_f1);
-  printf (", \"per_class\": {");
-  for (int k = 0; k < m->K; k++)
-    {
-      printf ("%s", k ? ", " : "");
-      stva_cli_json_string (stdout, labels[k]);
-      printf (": {\"precision\": ");
-      stva_cli_json_number (stdout, m->precision[k]);
-      printf (", \"recall\": ");
-      stva_cli_json_number (stdout, m->recall[k]);
-      printf (", \"f1\": ");
-      stva_cli_json_number (stdout, m->f1[k]);
-      printf (", \"support\": %lld}", (long long) m->support[k]);
-    }
-  printf ("}, \"labels\": [");
-  for (int k = 0; k < m->K; k++)
-    {
-      printf ("%s", k ? ", " : "");
-      stva_cli_json_string (stdout, labels[k]);
-    }
-  printf ("], \"confusion\": [");
-  for (int g = 0; g < m->K; g++)
-    {
-      printf ("%s[", g ? ", " : "");
-      for (int p = 0; p < m->K; p++)
-        printf ("%s%lld", p ? ", " : "", (long long) m->confusion[g * m->K + p]);
-      printf ("]");
-    }
-  printf ("], \"selection\": \"validation split only\"}\n");
 }

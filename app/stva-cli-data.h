@@ -10,11 +10,43 @@
 #include <stdio.h>
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "stva-dataset.h"
+#include "stva-engine.h"
 #include "stva-db.h"
 #include "stva-metrics.h"
 #include "stva-model.h"
+
+/* ---- the data-source options on GOption (train, eval) ------------------------------------- */
+
+/* --data FILE.npz | --project FILE [--label-set NAME] [--gold]: the values GOption fills, and
+ * the table that fills them (pass entries to stva_cli_parse ()). */
+typedef struct
+{
+  char         *data;          /* owned */
+  char         *project;       /* owned */
+  char         *label_set;     /* owned */
+  gboolean      gold;
+  char         *project_path;  /* owned: the project resolved (its default included) */
+  GOptionEntry  entries[5];
+} StvaCliDataArgs;
+
+void     stva_cli_data_args_init  (StvaCliDataArgs *args);
+void     stva_cli_data_args_clear (StvaCliDataArgs *args);
+/* Fills source (strings borrowed from args) after parsing: the project defaults to
+ * $SYNCTVA_PROJECT or the single *.stva here.  FALSE with the usage message printed and
+ * *status set to STVA_EXIT_USAGE when the options do not name one place. */
+gboolean stva_cli_data_args_source (StvaCliDataArgs *args, const char *command,
+                                    StvaDataSource *source, int *status);
+
+/* Prints root as one line of JSON on stdout (json-glib's generator). */
+void     stva_cli_print_json       (JsonNode *root);
+/* The exit status of a failed engine call: usage for a bad option value, else error; prints
+ * "synctva: <message>" (with command for a usage error). */
+int      stva_cli_engine_fail      (const char *command, const GError *error);
+
+/* ---- the older hand-parsed source (predict, figure) ---------------------------------------- */
 
 /* The data of a command: --data FILE.npz or a project (--project, --label-set, --gold). */
 typedef struct
@@ -57,10 +89,6 @@ char       *stva_cli_model_config_json (const char *path);
 gint64      stva_cli_register_model    (StvaCliSource *src, const char *model_path,
                                         const char *metrics_json);
 
-void        stva_cli_print_metrics_table (const StvaMetrics *m, char *const *labels,
-                                          const char *split);
-void        stva_cli_print_metrics_json  (const StvaMetrics *m, char *const *labels,
-                                          const char *split, const char *model_path);
 /* A JSON string literal, escaped. */
 void        stva_cli_json_string         (FILE *f, const char *s);
 /* A CSV field, always quoted, quotes doubled (RFC 4180). */

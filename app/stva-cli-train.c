@@ -1,13 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * synctva train and eval, on an npz dataset (core/model/stva-npz.h's layout, what `synctva
- * extract` writes) or on the project.  Argument parsing and printing only: training and
- * evaluation are core's.
+ * synctva train and eval: options on GOption, one engine job (stva-engine-train.h), printing.
  */
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -15,417 +11,333 @@
 
 #include "stva-cli.h"
 #include "stva-cli-data.h"
-#include "stva-cli-project.h"
-#include "stva-dataset.h"
-#include "stva-graph.h"
-#include "stva-metrics.h"
-#include "stva-model.h"
-#include "stva-modelfile.h"
-#include "stva-npz.h"
-#include "stva-train.h"
 
-static volatile sig_atomic_t interrupted;
-
-static void
-on_sigint (int sig)
+/* Refuses a positional argument left after the options. */
+static gboolean
+no_arguments (const char  *command,
+              int          argc,
+              char       **argv,
+              int         *status)
 {
-  (void) sig;
-  interrupted = 1;
+  if (argc <= 1)
+    return TRUE;
+  fprintf (stderr, "synctva: %s: unexpected argument '%s'\nusage: see synctva %s --help\n",
+           command, argv[1], command);
+  *status = STVA_EXIT_USAGE;
+  return FALSE;
 }
 
 /* ---- train -------------------------------------------------------------------------------- */
 
-static const char train_usage[] =
-  "synctva train (--data FILE.npz | --project FILE [--gold] [--label-set NAME])\n"
-  "              --out MODEL.stvm [--preset default|meld|iemocap|tiny]\n"
-  "              [--no-msde] [--no-graph] [--no-cross] [--causal] [--modalities T,A,V]\n"
-  "              [--loss ce|focal] [--epochs N] [--patience N] [--lr X] [--batch N]\n"
-  "              [--threads N] [--seed N] [--set KEY=VALUE]... [--json]";
-
 static const char train_help[] =
-  "Trains a Sync-TVA model on the train split of an npz dataset, selecting the epoch by the\n"
-  "weighted F1 on the dev split (never on test), and writes the best model.  A line per\n"
-  "epoch goes to stderr; Ctrl-C stops and keeps the best model so far.  --set sets any\n"
-  "config key (see `synctva model info` of a model for the list).\n"
+  "Trains a Sync-TVA model on the train split, selecting the epoch by the weighted F1 on the\n"
+  "dev split (never on test), and writes the best model.  A line per epoch goes to stderr;\n"
+  "Ctrl-C stops and keeps the best model so far.  --set sets any config key (see `synctva\n"
+  "model info` of a model for the list); --epochs and the like are applied first, then each\n"
+  "--set in order.\n"
   "\n"
-  "With a project (--project FILE, $SYNCTVA_PROJECT or the single *.stva here, when no\n"
-  "--data is given) the dataset is the project's features with the current labels of the\n"
-  "label set (--gold: the gold labels), and the model is registered in the project with its\n"
-  "file hash, config and dev metrics.\n";
-
-/* prints the epoch's line and keeps it in the history (a GArray of StvaTrainProgress) */
-static bool
-on_epoch (const StvaTrainProgress *p,
-          void                    *user_data)
-{
-  g_array_append_val ((GArray *) user_data, *p);
-  fprintf (stderr, "epoch %3d/%d  loss %.4f  dev wF1 %.4f  acc %.4f  best %.4f @%d  lr %.2e  "
-           "%.1f s\n", p->epoch, p->max_epochs, p->train_loss, p->dev_weighted_f1,
-           p->dev_accuracy, p->best_dev_weighted_f1, p->best_epoch, p->lr, p->seconds);
-  return !interrupted;
-}
+  "With a project (--project FILE, $SYNCTVA_PROJECT or the single *.stva here, when no --data\n"
+  "is given) the dataset is the project's features with the current labels of the label set\n"
+  "(--gold: the gold labels), and the model is registered in the project with its file hash,\n"
+  "config, dev metrics and every epoch's history.\n"
+  "\n"
+  "Retraining: --from MODEL.stvm starts from that model's weights and, when the file has it,\n"
+  "its training state (optimiser moments, step, epochs done), so `--epochs 8 --stop-after 4`\n"
+  "then `--from` the result with `--epochs 8` ends where 8 epochs in one go end.  The\n"
+  "architecture is the model's (no --preset or ablations); on a project the new model records\n"
+  "the one it came from.";
 
 int
 stva_cli_train (int    argc,
                 char **argv)
 {
-  const char *out = NULL, *preset = "default";
-  bool json = false;
-  StvaCliSource src;
-  stva_cli_source_init (&src);
-  const char *ablations[16];
-  int n_ablations = 0;
-  const char *sets[64];
-  int n_sets = 0;
+  StvaCliDataArgs data_args;
+  stva_cli_data_args_init (&data_args);
+  char *out = NULL, *from = NULL, *preset = NULL, *modalities = NULL;
+  char *loss = NULL, *epochs = NULL, *patience = NULL, *lr = NULL, *batch = NULL;
+  char *threads = NULL, *seed = NULL;
+  char **sets = NULL;
+  gboolean no_msde = FALSE, no_graph = FALSE, no_cross = FALSE, causal = FALSE, json = FALSE;
+  int stop_after = 0;
+  const GOptionEntry entries[] = {
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "The model file to write (required)",
+      "MODEL.stvm" },
+    { "from", 0, 0, G_OPTION_ARG_FILENAME, &from, "Retrain from this model file", "MODEL.stvm" },
+    { "preset", 0, 0, G_OPTION_ARG_STRING, &preset, "default, meld, iemocap or tiny", "NAME" },
+    { "no-msde", 0, 0, G_OPTION_ARG_NONE, &no_msde, "Ablation: no MSDE", NULL },
+    { "no-graph", 0, 0, G_OPTION_ARG_NONE, &no_graph, "Ablation: no graph attention", NULL },
+    { "no-cross", 0, 0, G_OPTION_ARG_NONE, &no_cross, "Ablation: no cross-modal fusion", NULL },
+    { "causal", 0, 0, G_OPTION_ARG_NONE, &causal, "Ablation: no window into the future",
+      NULL },
+    { "modalities", 0, 0, G_OPTION_ARG_STRING, &modalities, "The modalities used", "T,A,V" },
+    { "loss", 0, 0, G_OPTION_ARG_STRING, &loss, "ce or focal", "KIND" },
+    { "epochs", 0, 0, G_OPTION_ARG_STRING, &epochs, "Epochs at most (max_epochs)", "N" },
+    { "patience", 0, 0, G_OPTION_ARG_STRING, &patience, "Epochs without a better dev score",
+      "N" },
+    { "lr", 0, 0, G_OPTION_ARG_STRING, &lr, "Learning rate", "X" },
+    { "batch", 0, 0, G_OPTION_ARG_STRING, &batch, "Dialogues per step (batch_size)", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_STRING, &threads, "Training threads", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed, "Random seed", "N" },
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Any config key (repeatable)",
+      "KEY=VALUE" },
+    { "stop-after", 0, 0, G_OPTION_ARG_INT, &stop_after,
+      "Stop after N epochs of this run (the schedule still spans --epochs)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the result as one JSON object", NULL },
+    { NULL },
+  };
+  int status = STVA_EXIT_USAGE;
+  StvaDataSource source;
+  g_autoptr (GPtrArray) settings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (StvaJob) job = NULL;
+  StvaCliProgress progress;
+  StvaTrainReport report;
+  memset (&report, 0, sizeof report);
+  g_autoptr (GError) error = NULL;
 
-  for (int i = 1; i < argc; i++)
-    {
-      const char *a = argv[i];
-      bool has_value = i + 1 < argc;
-      if (strcmp (a, "--help") == 0 || strcmp (a, "-h") == 0)
-        {
-          printf ("usage: %s\n\n", train_usage);
-          fputs (train_help, stdout);
-          return STVA_EXIT_OK;
-        }
-      else if (stva_cli_source_option (&src, argc, argv, &i))
-        continue;
-      else if (strcmp (a, "--out") == 0 && has_value)
-        out = argv[++i];
-      else if (strcmp (a, "--preset") == 0 && has_value)
-        preset = argv[++i];
-      else if (strcmp (a, "--no-msde") == 0 || strcmp (a, "--no-graph") == 0
-               || strcmp (a, "--no-cross") == 0 || strcmp (a, "--causal") == 0)
-        {
-          if (n_ablations < 16)
-            ablations[n_ablations++] = a;
-        }
-      else if (strcmp (a, "--modalities") == 0 && has_value)
-        {
-          if (n_ablations < 16)
-            ablations[n_ablations++] = argv[++i];
-          else
-            i++;
-        }
-      else if ((strcmp (a, "--loss") == 0 || strcmp (a, "--epochs") == 0
-                || strcmp (a, "--patience") == 0 || strcmp (a, "--lr") == 0
-                || strcmp (a, "--batch") == 0 || strcmp (a, "--threads") == 0
-                || strcmp (a, "--seed") == 0 || strcmp (a, "--set") == 0) && has_value)
-        {
-          if (n_sets >= 62)
-            return stva_cli_usage (train_usage, "too many settings");
-          sets[n_sets++] = a;
-          sets[n_sets++] = argv[++i];
-        }
-      else if (strcmp (a, "--json") == 0)
-        json = true;
-      else
-        return stva_cli_usage (train_usage, "unknown or incomplete option '%s'", a);
-    }
+  if (!stva_cli_parse (&argc, &argv, &status, "[OPTION...]", train_help, entries,
+                       data_args.entries, NULL)
+      || !no_arguments ("train", argc, argv, &status))
+    goto out;
   if (out == NULL)
-    return stva_cli_usage (train_usage, "train needs --out");
+    {
+      status = stva_cli_usage ("synctva train --out MODEL.stvm [OPTION...]",
+                               "train needs --out");
+      goto out;
+    }
+  if (stop_after < 0)
+    {
+      status = stva_cli_usage ("synctva train --stop-after N", "--stop-after takes N >= 0");
+      goto out;
+    }
+  if (!stva_cli_data_args_source (&data_args, "train", &source, &status))
+    goto out;
+  status = STVA_EXIT_ERROR;
   if (!stva_cli_output_ok (out))   /* before the training, not after it */
-    return STVA_EXIT_ERROR;
-  const char *bad = stva_cli_source_check (&src);
-  if (bad != NULL)
-    return stva_cli_usage (train_usage, "%s", bad);
+    goto out;
+  const struct { const char *key, *value; } named[] = {
+    { "loss", loss }, { "max_epochs", epochs }, { "patience", patience }, { "lr", lr },
+    { "batch_size", batch }, { "threads", threads }, { "seed", seed },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (named); i++)
+    if (named[i].value != NULL)
+      g_ptr_array_add (settings, g_strdup_printf ("%s=%s", named[i].key, named[i].value));
+  for (int i = 0; sets != NULL && sets[i] != NULL; i++)
+    g_ptr_array_add (settings, g_strdup (sets[i]));
+  g_ptr_array_add (settings, NULL);
 
-  StvaError error = { 0 };
-  StvaDataset *ds = NULL;
-  StvaModel model;
-  memset (&model, 0, sizeof model);
-  StvaModelConfig config;
-  int rc = STVA_EXIT_ERROR;
-  int *train = NULL, *dev = NULL, n_train = 0, n_dev = 0;
-  StvaMetrics dev_metrics;
-  memset (&dev_metrics, 0, sizeof dev_metrics);
-  gint64 model_id = 0;
-  GArray *history = g_array_new (FALSE, FALSE, sizeof (StvaTrainProgress));   /* every epoch */
-
-  if (!stva_cli_source_load (&src, &ds))
+  StvaTrainOptions options = {
+    .source = source,
+    .out = out,
+    .from = from,
+    .preset = preset,
+    .no_msde = no_msde,
+    .no_graph = no_graph,
+    .no_cross = no_cross,
+    .causal = causal,
+    .modalities = modalities,
+    .settings = (const char *const *) settings->pdata,
+    .stop_after = stop_after,
+  };
+  stva_cli_progress_init (&progress, "training");
+  job = stva_cli_job_new (&progress);
+  gboolean ok = stva_engine_train (job, &options, &report, &error);
+  stva_cli_progress_finish (&progress);
+  if (!ok && report.model_path == NULL)
     {
-      stva_cli_source_clear (&src);
-      g_array_unref (history);
-      return STVA_EXIT_ERROR;
-    }
-  const char *data = src.name;
-
-  stva_model_config_init (&config);
-  if (stva_model_config_preset (&config, preset, &error) != STVA_OK)
-    {
-      stva_cli_usage (train_usage, "%s", error.message);
-      rc = STVA_EXIT_USAGE;
+      status = stva_cli_engine_fail ("train", error);
       goto out;
     }
-  for (int m = 0; m < STVA_N_MOD; m++)
-    config.F[m] = ds->F[m];
-  config.K = ds->K;
-  for (int k = 0; k < n_ablations; k++)
-    {
-      const char *a = ablations[k];
-      char name[64];
-      if (strncmp (a, "--", 2) == 0)
-        {
-          snprintf (name, sizeof name, "%s", a + 2);
-          for (char *p = name; *p; p++)
-            if (*p == '-')
-              *p = '_';
-        }
-      else
-        snprintf (name, sizeof name, "modalities=%s", a);
-      if (stva_model_config_ablation (&config, name, &error) != STVA_OK)
-        {
-          stva_cli_usage (train_usage, "%s", error.message);
-          rc = STVA_EXIT_USAGE;
-          goto out;
-        }
-    }
-  for (int k = 0; k < n_sets; k += 2)
-    {
-      const char *opt = sets[k], *value = sets[k + 1];
-      char key[64], val[256];
-      if (strcmp (opt, "--set") == 0)
-        {
-          const char *eq = strchr (value, '=');
-          if (eq == NULL || eq == value || (size_t) (eq - value) >= sizeof key)
-            {
-              stva_cli_usage (train_usage, "--set takes KEY=VALUE, not '%s'", value);
-              rc = STVA_EXIT_USAGE;
-              goto out;
-            }
-          snprintf (key, sizeof key, "%.*s", (int) (eq - value), value);
-          snprintf (val, sizeof val, "%s", eq + 1);
-        }
-      else
-        {
-          static const char *const map[][2] = {
-            { "--loss", "loss" }, { "--epochs", "max_epochs" }, { "--patience", "patience" },
-            { "--lr", "lr" }, { "--batch", "batch_size" }, { "--threads", "threads" },
-            { "--seed", "seed" },
-          };
-          key[0] = '\0';
-          for (size_t j = 0; j < sizeof map / sizeof map[0]; j++)
-            if (strcmp (opt, map[j][0]) == 0)
-              snprintf (key, sizeof key, "%s", map[j][1]);
-          snprintf (val, sizeof val, "%s", value);
-        }
-      if (stva_model_config_set (&config, key, val, &error) != STVA_OK)
-        {
-          stva_cli_usage (train_usage, "%s", error.message);
-          rc = STVA_EXIT_USAGE;
-          goto out;
-        }
-    }
-  if (stva_model_config_validate (&config, &error) != STVA_OK
-      || stva_model_init (&model, &config, &error) != STVA_OK)
-    {
-      stva_cli_fail ("%s", error.message);
-      goto out;
-    }
-  model.labels = calloc ((size_t) ds->K, sizeof *model.labels);
-  for (int k = 0; k < ds->K && model.labels != NULL; k++)
-    model.labels[k] = strdup (ds->labels[k]);
-
-  train = stva_cli_dialogues_of (ds, STVA_SPLIT_TRAIN, &n_train);
-  dev = stva_cli_dialogues_of (ds, STVA_SPLIT_DEV, &n_dev);
-  if (train == NULL || dev == NULL)
-    {
-      stva_cli_fail ("out of memory");
-      goto out;
-    }
-  if (n_train == 0)
-    {
-      stva_cli_fail ("%s has no dialogues in the train split", data);
-      goto out;
-    }
-  if (n_dev == 0)
-    fprintf (stderr, "synctva: warning: %s has no dev split: the last epoch is kept\n", data);
-  fprintf (stderr, "training on %d dialogues, selecting on %d (dev); %zu parameters\n",
-           n_train, n_dev, stva_params_count (&model.params));
-
-  struct sigaction sa = { .sa_handler = on_sigint }, old_sa;
-  sigemptyset (&sa.sa_mask);
-  sigaction (SIGINT, &sa, &old_sa);
-  StvaTrainResult result;
-  double t0 = stva_cli_now_s ();
-  StvaStatus status = stva_train (&model, ds, train, n_train, dev, n_dev, on_epoch, history,
-                                  &result, &error);
-  double seconds = stva_cli_now_s () - t0;
-  sigaction (SIGINT, &old_sa, NULL);
-  if (status == STVA_ERR_CANCELLED)
-    fprintf (stderr, "synctva: interrupted: saving the best model so far\n");
-  else if (status != STVA_OK)
-    {
-      stva_cli_fail ("%s: %s", data, error.message);
-      goto out;
-    }
-  if (stva_model_save (&model, out, &error) != STVA_OK)
-    {
-      stva_cli_fail ("%s", error.message);
-      goto out;
-    }
-  if (stva_cli_source_uses_project (&src))
-    {
-      if (n_dev > 0
-          && stva_model_evaluate (&model, ds, dev, n_dev, NULL, NULL, &dev_metrics, &error)
-               != STVA_OK)
-        {
-          stva_cli_fail ("%s: dev split: %s", data, error.message);
-          goto out;
-        }
-      g_autoptr (GString) metrics = g_string_new ("{\"labels\": ");
-      g_string_append_printf (metrics, "\"%s\", \"best_epoch\": %d, \"epochs_run\": %d",
-                              src.gold ? "gold" : "current", result.best_epoch,
-                              result.epochs_run);
-      if (n_dev > 0 && isfinite (dev_metrics.weighted_f1) && isfinite (dev_metrics.accuracy)
-          && isfinite (dev_metrics.macro_f1))
-        g_string_append_printf (metrics, ", \"dev\": {\"n\": %lld, \"accuracy\": %.6g, "
-                                "\"weighted_f1\": %.6g, \"macro_f1\": %.6g}",
-                                (long long) dev_metrics.n, dev_metrics.accuracy,
-                                dev_metrics.weighted_f1, dev_metrics.macro_f1);
-      /* every epoch, for learning curves (synctva figure training); no dev split: nulls */
-      g_string_append (metrics, ", \"history\": [");
-      for (guint e = 0; e < history->len; e++)
-        {
-          const StvaTrainProgress *h = &g_array_index (history, StvaTrainProgress, e);
-          g_string_append_printf (metrics, "%s{\"epoch\": %d, \"lr\": %.6g, \"seconds\": %.4g",
-                                  e ? ", " : "", h->epoch, h->lr, h->seconds);
-          if (isfinite (h->train_loss))   /* a diverged epoch's loss is no number: null */
-            g_string_append_printf (metrics, ", \"loss\": %.6g", h->train_loss);
-          else
-            g_string_append (metrics, ", \"loss\": null");
-          if (isfinite (h->dev_weighted_f1) && isfinite (h->dev_accuracy))
-            g_string_append_printf (metrics, ", \"dev_weighted_f1\": %.6g, \"dev_accuracy\": "
-                                    "%.6g}", h->dev_weighted_f1, h->dev_accuracy);
-          else
-            g_string_append (metrics, ", \"dev_weighted_f1\": null, \"dev_accuracy\": null}");
-        }
-      g_string_append (metrics, "]}");
-      model_id = stva_cli_register_model (&src, out, metrics->str);
-      if (model_id == 0)
-        goto out;
-    }
+  if (!ok)   /* cancelled after an epoch: the best model so far was saved */
+    fprintf (stderr, "synctva: %s\n", error->message);
   if (json)
     {
-      printf ("{\"model\": ");
-      stva_cli_json_string (stdout, out);
-      if (model_id != 0)
-        printf (", \"model_id\": %" G_GINT64_FORMAT, model_id);
-      printf (", \"epochs_run\": %d, \"best_epoch\": %d, \"best_dev_weighted_f1\": ",
-              result.epochs_run, result.best_epoch);
-      stva_cli_json_number (stdout, result.best_dev_weighted_f1);
-      printf (", \"stopped_early\": %s, \"interrupted\": %s, \"seconds\": %.3f}\n",
-              result.stopped_early ? "true" : "false",
-              status == STVA_ERR_CANCELLED ? "true" : "false", seconds);
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "model");
+      json_builder_add_string_value (b, report.model_path);
+      if (report.model_id != 0)
+        {
+          json_builder_set_member_name (b, "model_id");
+          json_builder_add_int_value (b, report.model_id);
+        }
+      if (report.parent_id != 0)
+        {
+          json_builder_set_member_name (b, "parent_id");
+          json_builder_add_int_value (b, report.parent_id);
+        }
+      json_builder_set_member_name (b, "epochs_run");
+      json_builder_add_int_value (b, report.epochs_run);
+      json_builder_set_member_name (b, "best_epoch");
+      json_builder_add_int_value (b, report.best_epoch);
+      stva_data_json_number (b, "best_dev_weighted_f1", report.best_dev_weighted_f1);
+      json_builder_set_member_name (b, "stopped_early");
+      json_builder_add_boolean_value (b, report.stopped_early);
+      json_builder_set_member_name (b, "interrupted");
+      json_builder_add_boolean_value (b, report.cancelled);
+      json_builder_set_member_name (b, "seconds");
+      json_builder_add_double_value (b, report.seconds);
+      json_builder_end_object (b);
+      g_autoptr (JsonNode) root = json_builder_get_root (b);
+      stva_cli_print_json (root);
     }
   else
     {
-      printf ("%s: best epoch %d of %d, dev weighted F1 %.4f%s; %.1f s\n", out,
-              result.best_epoch, result.epochs_run, result.best_dev_weighted_f1,
-              result.stopped_early ? " (stopped early)" : "", seconds);
-      if (model_id != 0)
-        printf ("registered in %s as model %" G_GINT64_FORMAT "\n", data, model_id);
+      printf ("%s: best epoch %d of %d, dev weighted F1 %.4f%s; %.1f s\n", report.model_path,
+              report.best_epoch, report.epochs_run, report.best_dev_weighted_f1,
+              report.stopped_early ? " (stopped early)" : "", report.seconds);
+      if (report.model_id != 0)
+        printf ("registered in %s as model %" G_GINT64_FORMAT "\n", source.project,
+                report.model_id);
+      if (report.parent_id != 0)
+        printf ("retrained from model %" G_GINT64_FORMAT "\n", report.parent_id);
     }
-  rc = STVA_EXIT_OK;
+  status = STVA_EXIT_OK;
 
 out:
-  g_array_unref (history);
-  free (train);
-  free (dev);
-  stva_metrics_clear (&dev_metrics);
-  stva_model_clear (&model);
-  stva_dataset_free (ds);
-  stva_cli_source_clear (&src);
-  return rc;
+  stva_train_report_clear (&report);
+  stva_cli_data_args_clear (&data_args);
+  g_free (out);
+  g_free (from);
+  g_free (preset);
+  g_free (modalities);
+  g_free (loss);
+  g_free (epochs);
+  g_free (patience);
+  g_free (lr);
+  g_free (batch);
+  g_free (threads);
+  g_free (seed);
+  g_strfreev (sets);
+  return status;
 }
 
 /* ---- eval --------------------------------------------------------------------------------- */
 
-static const char eval_usage[] =
-  "synctva eval --model MODEL.stvm (--data FILE.npz | --project FILE [--gold]\n"
-  "             [--label-set NAME]) [--split test|dev|train] [--json]";
+static const char eval_help[] =
+  "Scores a model on one split (default test; all: every dialogue): accuracy, weighted and\n"
+  "macro F1, per-class precision/recall/F1 and the confusion matrix.  Without --data the\n"
+  "project's features and current labels (--gold: gold) are scored.  --compare MODEL2 scores a\n"
+  "second model on the same utterances and shows both side by side with the change of each\n"
+  "score (MODEL2 minus MODEL).";
+
+static void
+print_metrics_table (const StvaMetrics *m,
+                     char *const       *labels,
+                     const char        *split)
+{
+  printf ("%s: %lld utterances\n", split, (long long) m->n);
+  printf ("  %-12s %9s %9s %9s %9s\n", "class", "precision", "recall", "F1", "support");
+  for (int k = 0; k < m->K; k++)
+    printf ("  %-12s %9.4f %9.4f %9.4f %9lld\n", labels[k], m->precision[k], m->recall[k],
+            m->f1[k], (long long) m->support[k]);
+  printf ("  %-12s %9s %9s %9.4f %9lld\n", "weighted F1", "", "", m->weighted_f1,
+          (long long) m->n);
+  printf ("  %-12s %9s %9s %9.4f\n", "macro F1", "", "", m->macro_f1);
+  printf ("  %-12s %9s %9s %9.4f\n", "accuracy", "", "", m->accuracy);
+  printf ("confusion (rows gold, columns predicted):\n  %-12s", "");
+  for (int k = 0; k < m->K; k++)
+    printf (" %8.8s", labels[k]);
+  printf ("\n");
+  for (int g = 0; g < m->K; g++)
+    {
+      printf ("  %-12s", labels[g]);
+      for (int p = 0; p < m->K; p++)
+        printf (" %8lld", (long long) m->confusion[g * m->K + p]);
+      printf ("\n");
+    }
+}
+
+static void
+print_compare_table (const StvaEvalReport *r)
+{
+  const StvaMetrics *a = &r->metrics[0], *b = &r->metrics[1];
+  printf ("%s: %lld utterances\n  A = %s\n  B = %s\n", stva_data_split_name (r->split),
+          (long long) a->n, r->model_path[0], r->model_path[1]);
+  printf ("  %-12s %9s %9s %9s %9s\n", "class", "F1 A", "F1 B", "change", "support");
+  for (int k = 0; k < r->K; k++)
+    printf ("  %-12s %9.4f %9.4f %+9.4f %9lld\n", r->labels[k], a->f1[k], b->f1[k],
+            b->f1[k] - a->f1[k], (long long) a->support[k]);
+  printf ("  %-12s %9.4f %9.4f %+9.4f %9lld\n", "weighted F1", a->weighted_f1, b->weighted_f1,
+          b->weighted_f1 - a->weighted_f1, (long long) a->n);
+  printf ("  %-12s %9.4f %9.4f %+9.4f\n", "macro F1", a->macro_f1, b->macro_f1,
+          b->macro_f1 - a->macro_f1);
+  printf ("  %-12s %9.4f %9.4f %+9.4f\n", "accuracy", a->accuracy, b->accuracy,
+          b->accuracy - a->accuracy);
+}
 
 int
 stva_cli_eval (int    argc,
                char **argv)
 {
-  const char *model_path = NULL, *split_name = "test";
-  bool json = false;
-  StvaCliSource src;
-  stva_cli_source_init (&src);
-  for (int i = 1; i < argc; i++)
-    {
-      const char *a = argv[i];
-      bool has_value = i + 1 < argc;
-      if (strcmp (a, "--help") == 0 || strcmp (a, "-h") == 0)
-        {
-          printf ("usage: %s\n\nScores a model on one split of an npz dataset: accuracy, "
-                  "weighted and macro F1,\nper-class precision/recall/F1 and the confusion "
-                  "matrix.\nWithout --data the project's features and current labels (--gold: "
-                  "gold) are scored.\n", eval_usage);
-          return STVA_EXIT_OK;
-        }
-      else if (strcmp (a, "--model") == 0 && has_value)
-        model_path = argv[++i];
-      else if (stva_cli_source_option (&src, argc, argv, &i))
-        continue;
-      else if (strcmp (a, "--split") == 0 && has_value)
-        split_name = argv[++i];
-      else if (strcmp (a, "--json") == 0)
-        json = true;
-      else
-        return stva_cli_usage (eval_usage, "unknown or incomplete option '%s'", a);
-    }
-  if (model_path == NULL)
-    return stva_cli_usage (eval_usage, "eval needs --model");
-  const char *bad = stva_cli_source_check (&src);
-  if (bad != NULL)
-    return stva_cli_usage (eval_usage, "%s", bad);
-  int split = stva_cli_split_from_name (split_name);
-  if (split < 0 || split == STVA_SPLIT_NONE)   /* "none" holds recordings nobody labelled */
-    return stva_cli_usage (eval_usage, "--split takes train, dev or test, not '%s'",
-                           split_name);
+  StvaCliDataArgs data_args;
+  stva_cli_data_args_init (&data_args);
+  char *model = NULL, *compare = NULL, *split_name = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, &model, "The model file (required)", "MODEL.stvm" },
+    { "compare", 0, 0, G_OPTION_ARG_FILENAME, &compare,
+      "A second model, scored on the same utterances", "MODEL2.stvm" },
+    { "split", 0, 0, G_OPTION_ARG_STRING, &split_name, "The split scored (default test)",
+      "test|dev|train|none|all" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    { NULL },
+  };
+  int status = STVA_EXIT_USAGE, split = STVA_SPLIT_TEST;
+  StvaDataSource source;
+  StvaEvalReport report;
+  memset (&report, 0, sizeof report);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (StvaJob) job = NULL;
+  StvaCliProgress progress;
 
-  StvaError error = { 0 };
-  StvaModel model;
-  memset (&model, 0, sizeof model);
-  StvaDataset *ds = NULL;
-  StvaMetrics metrics;
-  memset (&metrics, 0, sizeof metrics);
-  int *idx = NULL, n = 0;
-  int rc = STVA_EXIT_ERROR;
-  if (stva_model_load (&model, model_path, &error) != STVA_OK)
-    return stva_cli_fail ("%s", error.message);
-  if (!stva_cli_source_load (&src, &ds))
+  if (!stva_cli_parse (&argc, &argv, &status, "--model MODEL.stvm [OPTION...]", eval_help,
+                       entries, data_args.entries, NULL)
+      || !no_arguments ("eval", argc, argv, &status))
     goto out;
-  const char *data = src.name;
-  if (stva_cli_check_labels (&model, ds, model_path, data, &error) != STVA_OK)
+  if (model == NULL)
     {
-      stva_cli_fail ("%s", error.message);
+      status = stva_cli_usage ("synctva eval --model MODEL.stvm [OPTION...]",
+                               "eval needs --model");
       goto out;
     }
-  idx = stva_cli_dialogues_of (ds, split, &n);
-  if (idx == NULL || n == 0)
+  if (split_name != NULL && !stva_cli_split_option (split_name, &split, &error))
     {
-      stva_cli_fail ("%s has no dialogues in the %s split", data, split_name);
+      status = stva_cli_engine_fail ("eval", error);
       goto out;
     }
-  if (stva_model_evaluate (&model, ds, idx, n, NULL, NULL, &metrics, &error) != STVA_OK)
+  if (!stva_cli_data_args_source (&data_args, "eval", &source, &status))
+    goto out;
+  StvaEvalOptions options = {
+    .source = source,
+    .model = model,
+    .compare = compare,
+    .split = split,
+  };
+  stva_cli_progress_init (&progress, "evaluating");
+  job = stva_cli_job_new (&progress);
+  gboolean ok = stva_engine_eval (job, &options, &report, &error);
+  stva_cli_progress_finish (&progress);
+  if (!ok)
     {
-      stva_cli_fail ("%s: %s", data, error.message);
+      status = stva_cli_engine_fail ("eval", error);
       goto out;
     }
   if (json)
-    stva_cli_print_metrics_json (&metrics, ds->labels, stva_split_name (split), model_path);
+    {
+      g_autoptr (JsonNode) root = stva_eval_report_to_json (&report);
+      stva_cli_print_json (root);
+    }
+  else if (report.n_models == 2)
+    print_compare_table (&report);
   else
-    stva_cli_print_metrics_table (&metrics, ds->labels, stva_split_name (split));
-  rc = STVA_EXIT_OK;
+    print_metrics_table (&report.metrics[0], report.labels, stva_data_split_name (split));
+  status = STVA_EXIT_OK;
 
 out:
-  free (idx);
-  stva_metrics_clear (&metrics);
-  stva_model_clear (&model);
-  stva_dataset_free (ds);
-  stva_cli_source_clear (&src);
-  return rc;
+  stva_eval_report_clear (&report);
+  stva_cli_data_args_clear (&data_args);
+  g_free (model);
+  g_free (compare);
+  g_free (split_name);
+  return status;
 }
