@@ -44,15 +44,40 @@ pick_extractor (StvaDb      *db,
                      "%s: no %s features from extractor '%s'", db->path, modality, wanted);
       return NULL;
     }
-  if (sqlite3_column_int (stmt, 1) != sqlite3_column_int (stmt, 3))
+  g_autofree char *name = _stva_column_dup (stmt, 0);
+  gint64 d = sqlite3_column_int64 (stmt, 1);
+  /* the dataset allocates utterances × dim floats: a dim no vector of it has is refused first */
+  g_autoptr (sqlite3_stmt) bad = _stva_db_prepare (
+    db, "SELECT utterance_id, dim, length (data) FROM feature WHERE modality = :modality "
+        "AND extractor = :extractor AND (dim <= 0 OR dim > :max OR typeof (data) != 'blob' "
+        "OR length (data) != 4 * dim) LIMIT 1", error);
+  if (bad == NULL)
+    return NULL;
+  _stva_bind_text (bad, ":modality", modality);
+  _stva_bind_text (bad, ":extractor", name);
+  _stva_bind_int64 (bad, ":max", STVA_DB_MAX_FEATURE_DIM);
+  rc = _stva_db_step (db, bad, error);
+  if (rc < 0)
+    return NULL;
+  if (rc == 1)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_PROJECT,
+                   "%s: the %s feature of utterance %" G_GINT64_FORMAT " from extractor '%s' is "
+                   "damaged: %" G_GINT64_FORMAT " bytes for %" G_GINT64_FORMAT " values (at most "
+                   "%d)", db->path, modality, (gint64) sqlite3_column_int64 (bad, 0), name,
+                   (gint64) sqlite3_column_int64 (bad, 2), (gint64) sqlite3_column_int64 (bad, 1),
+                   STVA_DB_MAX_FEATURE_DIM);
+      return NULL;
+    }
+  if (d != sqlite3_column_int64 (stmt, 3))
     {
       g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID,
                    "%s: %s features of extractor '%s' have different sizes", db->path, modality,
-                   sqlite3_column_text (stmt, 0));
+                   name);
       return NULL;
     }
-  *dim = sqlite3_column_int (stmt, 1);
-  return _stva_column_dup (stmt, 0);
+  *dim = (int) d;
+  return g_steal_pointer (&name);
 }
 
 /**

@@ -173,6 +173,28 @@ merge_structure (StvaDb             *db,
   if (n < 0)
     return FALSE;
   report->n_utterances_added += n;
+  /* a model is its file: one hash registered for two label sets is a forged or broken row, and
+   * its predictions would be read against the wrong set of classes */
+  {
+    g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
+      db, "SELECT s.id, s.name, m.id FROM src.model s JOIN main.model m "
+          "ON m.file_hash = s.file_hash LEFT JOIN temp.map_set ms ON ms.src = s.label_set_id "
+          "WHERE ms.dst IS NOT m.label_set_id LIMIT 1", error);
+    if (stmt == NULL)
+      return FALSE;
+    int rc = _stva_db_step (db, stmt, error);
+    if (rc < 0)
+      return FALSE;
+    if (rc == 1)
+      {
+        g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_CONFLICT,
+                     "%s: model %" G_GINT64_FORMAT " ('%s') has the file hash of model %"
+                     G_GINT64_FORMAT " of %s but another label set; nothing merged", input,
+                     (gint64) sqlite3_column_int64 (stmt, 0), sqlite3_column_text (stmt, 1),
+                     (gint64) sqlite3_column_int64 (stmt, 2), db->path);
+        return FALSE;
+      }
+  }
   static const char *const steps2[] = {
     "DELETE FROM temp.map_utterance",
     "INSERT INTO temp.map_utterance SELECT u.id, m.id FROM src.utterance u "
@@ -399,6 +421,28 @@ attach (StvaDb      *db,
   return _stva_db_step_done (db, stmt, error);
 }
 
+/* The attached input is a project of this build's version whose schema is ours. */
+static gboolean
+check_attached (StvaDb      *db,
+                const char  *path,
+                GError     **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (db, "PRAGMA src.application_id", error);
+  g_autoptr (sqlite3_stmt) version = _stva_db_prepare (db, "PRAGMA src.user_version", error);
+  if (stmt == NULL || version == NULL || _stva_db_step (db, stmt, error) < 0
+      || _stva_db_step (db, version, error) < 0)
+    return FALSE;
+  if (sqlite3_column_int64 (stmt, 0) != STVA_DB_APPLICATION_ID
+      || sqlite3_column_int64 (version, 0) != STVA_DB_SCHEMA_VERSION)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_PROJECT,
+                   "%s: changed while merging: no longer a Sync-TVA project of schema version "
+                   "%d; nothing more merged", path, STVA_DB_SCHEMA_VERSION);
+      return FALSE;
+    }
+  return _stva_db_check_schema (db, "src", path, STVA_DB_SCHEMA_VERSION, TRUE, error);
+}
+
 gboolean
 stva_db_merge (StvaDb              *db,
                const char *const   *inputs,
@@ -437,6 +481,10 @@ stva_db_merge (StvaDb              *db,
       /* ATTACH is refused inside a transaction: each input is one transaction of its own */
       if (!attach (db, inputs[i], error))
         goto fail;
+      /* checked again as attached: what is read is what was checked, even if the file changed
+       * since it was opened above */
+      if (!check_attached (db, inputs[i], error))
+        goto detach;
       if (!stva_db_begin (db, error))
         goto detach;
       if (!merge_structure (db, inputs[i], report, error)

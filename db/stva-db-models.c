@@ -60,10 +60,12 @@ stva_db_attention_pack (const StvaDbAttnMap *maps,
   return g_byte_array_free_to_bytes (b);
 }
 
-GPtrArray *
-stva_db_attention_unpack (const guint8  *blob,
-                          gsize          n_bytes,
-                          GError       **error)
+/* Reads the blob's maps into maps, or when maps is NULL only checks them (no allocation). */
+static gboolean
+attention_walk (const guint8  *blob,
+                gsize          n_bytes,
+                GPtrArray     *maps,
+                GError       **error)
 {
   gsize pos = 0;
 #define NEED(n, what)                                                                        \
@@ -72,27 +74,25 @@ stva_db_attention_unpack (const guint8  *blob,
       g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID,                               \
                    "attention blob: %s at byte %" G_GSIZE_FORMAT " runs past its end (%"      \
                    G_GSIZE_FORMAT " bytes)", what, pos, n_bytes);                             \
-      return NULL;                                                                            \
+      return FALSE;                                                                           \
     }
   guint32 u;
   NEED (12, "header");
   if (memcmp (blob, "SATN", 4) != 0)
     {
       g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID, "attention blob: bad magic");
-      return NULL;
+      return FALSE;
     }
   memcpy (&u, blob + 4, 4);
   if (GUINT32_FROM_LE (u) != 1)
     {
       g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID,
                    "attention blob: version %u; this build reads 1", GUINT32_FROM_LE (u));
-      return NULL;
+      return FALSE;
     }
   memcpy (&u, blob + 8, 4);
   guint32 n_maps = GUINT32_FROM_LE (u);
   pos = 12;
-  g_autoptr (GPtrArray) maps = g_ptr_array_new_with_free_func (
-    (GDestroyNotify) stva_db_attn_map_free);
   for (guint32 i = 0; i < n_maps; i++)
     {
       guint16 len16;
@@ -104,33 +104,40 @@ stva_db_attention_unpack (const guint8  *blob,
         {
           g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID,
                        "attention blob: map %u has a name of %u bytes", i, len);
-          return NULL;
+          return FALSE;
         }
       NEED (len + 8, "map name and shape");
-      StvaDbAttnMap *m = g_new0 (StvaDbAttnMap, 1);
-      g_ptr_array_add (maps, m);
-      m->name = g_strndup ((const char *) blob + pos, len);
+      const char *name = (const char *) blob + pos;
       pos += len;
+      guint32 rows, cols;
       memcpy (&u, blob + pos, 4);
-      m->rows = GUINT32_FROM_LE (u);
+      rows = GUINT32_FROM_LE (u);
       memcpy (&u, blob + pos + 4, 4);
-      m->cols = GUINT32_FROM_LE (u);
+      cols = GUINT32_FROM_LE (u);
       pos += 8;
-      guint64 n = (guint64) m->rows * m->cols;
+      guint64 n = (guint64) rows * cols;
       if (n > ATTN_MAX_VALUES)
         {
           g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID,
-                       "attention blob: map '%s' is %u×%u, above the limit", m->name, m->rows,
-                       m->cols);
-          return NULL;
+                       "attention blob: map '%.*s' is %u×%u, above the limit of %u values",
+                       (int) len, name, rows, cols, ATTN_MAX_VALUES);
+          return FALSE;
         }
-      NEED (4 * n, "map values");
-      m->data = g_new (float, n ? n : 1);
-      for (guint64 k = 0; k < n; k++)
+      NEED (4 * n, "map values");   /* before any allocation the shape asks for */
+      if (maps != NULL)
         {
-          memcpy (&u, blob + pos + 4 * k, 4);
-          u = GUINT32_FROM_LE (u);
-          memcpy (&m->data[k], &u, 4);
+          StvaDbAttnMap *m = g_new0 (StvaDbAttnMap, 1);
+          g_ptr_array_add (maps, m);
+          m->name = g_strndup (name, len);
+          m->rows = rows;
+          m->cols = cols;
+          m->data = g_new (float, n ? n : 1);
+          for (guint64 k = 0; k < n; k++)
+            {
+              memcpy (&u, blob + pos + 4 * k, 4);
+              u = GUINT32_FROM_LE (u);
+              memcpy (&m->data[k], &u, 4);
+            }
         }
       pos += 4 * n;
     }
@@ -139,9 +146,21 @@ stva_db_attention_unpack (const guint8  *blob,
       g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID,
                    "attention blob: %" G_GSIZE_FORMAT " bytes after the last map",
                    n_bytes - pos);
-      return NULL;
+      return FALSE;
     }
 #undef NEED
+  return TRUE;
+}
+
+GPtrArray *
+stva_db_attention_unpack (const guint8  *blob,
+                          gsize          n_bytes,
+                          GError       **error)
+{
+  g_autoptr (GPtrArray) maps = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) stva_db_attn_map_free);
+  if (!attention_walk (blob, n_bytes, maps, error))
+    return NULL;
   return g_steal_pointer (&maps);
 }
 
@@ -172,12 +191,29 @@ stva_db_add_model (StvaDb      *db,
   if (!_stva_db_step_done (db, insert, error))
     return 0;
   g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
-    db, "SELECT id FROM model WHERE file_hash = :hash", error);
+    db, "SELECT m.id, m.label_set_id, m.name, s.name, (SELECT name FROM label_set "
+        "WHERE id = :set) FROM model m LEFT JOIN label_set s ON s.id = m.label_set_id "
+        "WHERE m.file_hash = :hash", error);
   if (stmt == NULL)
     return 0;
   _stva_bind_text (stmt, ":hash", file_hash);
+  _stva_bind_int64 (stmt, ":set", label_set_id);
   if (_stva_db_step (db, stmt, error) != 1)
     return 0;
+  /* the file is matched by its hash: a row with that hash for other classes is not this model
+   * (a forged or altered project), and its predictions would be read against the wrong set */
+  if (sqlite3_column_int64 (stmt, 1) != label_set_id)
+    {
+      const char *theirs = (const char *) sqlite3_column_text (stmt, 3);
+      const char *ours = (const char *) sqlite3_column_text (stmt, 4);
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_CONFLICT,
+                   "%s: model %" G_GINT64_FORMAT " ('%s') is registered with this model file's "
+                   "hash %s for label set '%s', but the file is used with label set '%s'; "
+                   "refused (the project's record does not match the file)", db->path,
+                   (gint64) sqlite3_column_int64 (stmt, 0), sqlite3_column_text (stmt, 2),
+                   file_hash, theirs ? theirs : "none", ours ? ours : "none");
+      return 0;
+    }
   return sqlite3_column_int64 (stmt, 0);
 }
 
@@ -283,8 +319,7 @@ stva_db_put_prediction (StvaDb       *db,
     {
       gsize n;
       const guint8 *data = g_bytes_get_data (attention, &n);
-      g_autoptr (GPtrArray) maps = stva_db_attention_unpack (data, n, error);
-      if (maps == NULL)
+      if (!attention_walk (data, n, NULL, error))
         return FALSE;
     }
   g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
@@ -346,22 +381,51 @@ stva_db_prediction (StvaDb      *db,
                     gint64       utterance_id,
                     GError     **error)
 {
+  /* K: the size of the model's label set; the label must be one of it */
   g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
-    db, "SELECT label_id, probs, beta, attention FROM prediction "
-        "WHERE model_id = :model AND utterance_id = :utterance", error);
+    db, "SELECT p.label_id, p.probs, p.beta, p.attention, "
+        "  (SELECT count (*) FROM label l WHERE l.label_set_id = m.label_set_id), "
+        "  EXISTS (SELECT 1 FROM label l WHERE l.id = p.label_id "
+        "          AND l.label_set_id = m.label_set_id) "
+        "FROM prediction p JOIN model m ON m.id = p.model_id "
+        "WHERE p.model_id = :model AND p.utterance_id = :utterance", error);
   if (stmt == NULL)
     return NULL;
   _stva_bind_int64 (stmt, ":model", model_id);
   _stva_bind_int64 (stmt, ":utterance", utterance_id);
   if (_stva_db_step (db, stmt, error) != 1)
     return NULL;
+  guint K = (guint) sqlite3_column_int (stmt, 4);
+  gsize n_probs = (gsize) sqlite3_column_bytes (stmt, 1);
+  gsize n_beta = (gsize) sqlite3_column_bytes (stmt, 2);
+  g_autofree char *problem = NULL;
+  g_autoptr (GError) local = NULL;
+  if (sqlite3_column_type (stmt, 1) != SQLITE_BLOB || n_probs != 4 * (gsize) K || K == 0)
+    problem = g_strdup_printf ("%" G_GSIZE_FORMAT " bytes of probabilities for the %u classes "
+                               "of its label set", n_probs, K);
+  else if (!sqlite3_column_int (stmt, 5))
+    problem = g_strdup ("its label is not one of its label set's");
+  else if (sqlite3_column_type (stmt, 2) != SQLITE_NULL && n_beta != 12)
+    problem = g_strdup_printf ("%" G_GSIZE_FORMAT " bytes of modality strengths, not 3 floats",
+                               n_beta);
+  else if (sqlite3_column_type (stmt, 3) != SQLITE_NULL
+           && (sqlite3_column_type (stmt, 3) != SQLITE_BLOB
+               || !attention_walk (sqlite3_column_blob (stmt, 3),
+                                   (gsize) sqlite3_column_bytes (stmt, 3), NULL, &local)))
+    problem = g_strdup (local ? local->message : "its attention is not a blob");
+  if (problem != NULL)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID,
+                   "%s: utterance %" G_GINT64_FORMAT ": the prediction of model %"
+                   G_GINT64_FORMAT " is damaged: %s", db->path, utterance_id, model_id, problem);
+      return NULL;
+    }
   StvaDbPrediction *p = g_new0 (StvaDbPrediction, 1);
   p->label_id = sqlite3_column_int64 (stmt, 0);
-  int n = sqlite3_column_bytes (stmt, 1);
-  p->K = (guint) n / 4;
-  p->probs = g_new0 (float, p->K ? p->K : 1);
-  read_floats (p->probs, sqlite3_column_blob (stmt, 1), p->K);
-  if (sqlite3_column_bytes (stmt, 2) == 12)
+  p->K = K;
+  p->probs = g_new0 (float, K);
+  read_floats (p->probs, sqlite3_column_blob (stmt, 1), K);
+  if (n_beta == 12)
     {
       p->has_beta = TRUE;
       read_floats (p->beta, sqlite3_column_blob (stmt, 2), 3);
@@ -385,6 +449,13 @@ stva_db_put_feature (StvaDb       *db,
 {
   g_return_val_if_fail (db != NULL && modality != NULL && extractor != NULL && values != NULL,
                         FALSE);
+  if (dim == 0 || dim > STVA_DB_MAX_FEATURE_DIM)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID,
+                   "%s: a %s feature of %u values for utterance %" G_GINT64_FORMAT " (1 to %d "
+                   "are stored)", db->path, modality, dim, utterance_id, STVA_DB_MAX_FEATURE_DIM);
+      return FALSE;
+    }
   g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
     db, "INSERT OR REPLACE INTO feature (utterance_id, modality, extractor, extractor_version, "
         "dim, data, created_us) VALUES (:utterance, :modality, :extractor, :version, :dim, "
@@ -422,14 +493,17 @@ stva_db_feature (StvaDb      *db,
   _stva_bind_text (stmt, ":modality", modality);
   if (_stva_db_step (db, stmt, error) != 1)
     return NULL;
-  guint dim = (guint) sqlite3_column_int64 (stmt, 0);
-  if ((gsize) sqlite3_column_bytes (stmt, 1) != 4 * (gsize) dim)
+  gint64 dim64 = sqlite3_column_int64 (stmt, 0);
+  gsize n_bytes = (gsize) sqlite3_column_bytes (stmt, 1);
+  if (dim64 <= 0 || dim64 > STVA_DB_MAX_FEATURE_DIM || n_bytes != 4 * (gsize) dim64)
     {
       g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_PROJECT,
-                   "%s: feature of utterance %" G_GINT64_FORMAT " has a blob of the wrong size",
-                   db->path, utterance_id);
+                   "%s: the %s feature of utterance %" G_GINT64_FORMAT " is damaged: %"
+                   G_GSIZE_FORMAT " bytes for %" G_GINT64_FORMAT " values (at most %d)",
+                   db->path, modality, utterance_id, n_bytes, dim64, STVA_DB_MAX_FEATURE_DIM);
       return NULL;
     }
+  guint dim = (guint) dim64;
   GArray *a = g_array_sized_new (FALSE, FALSE, sizeof (float), dim);
   g_array_set_size (a, dim);
   read_floats ((float *) (void *) a->data, sqlite3_column_blob (stmt, 1), dim);

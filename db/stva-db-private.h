@@ -59,6 +59,15 @@ void _stva_bind_blob   (sqlite3_stmt *stmt, const char *name, const void *data, 
 /* A column as an owned string (NULL for SQL NULL). */
 char *_stva_column_dup (sqlite3_stmt *stmt, int col);
 
+/* Untrusted projects (stva-db-trust.c).  Sets the connection's defensive flags (no schema
+ * writes, no extensions, untrusted schema) and limits; FALSE with error set. */
+gboolean _stva_db_harden       (StvaDb *db, GError **error);
+/* Compares the objects of schema ("main", or an attached "src") with those of a new project of
+ * version: an object of ours that differs, or a trigger or view that is not ours, is refused
+ * naming it and path; complete: also any other object that is not ours, and ours missing. */
+gboolean _stva_db_check_schema (StvaDb *db, const char *schema, const char *path, int version,
+                                gboolean complete, GError **error);
+
 /* Migrates an open connection to target (≤ STVA_DB_SCHEMA_VERSION), each step in its own
  * BEGIN IMMEDIATE ... COMMIT.  For tests, which build every older version this way. */
 gboolean _stva_db_migrate (StvaDb *db, int target, GError **error);

@@ -243,37 +243,6 @@ _stva_db_migrate (StvaDb  *db,
   return TRUE;
 }
 
-/* Tables every project of the current version has. */
-static const char *const required_tables[] = {
-  "project", "media", "dialogue", "utterance", "label_set", "label", "annotator",
-  "gold_label", "feature", "model", "prediction", "correction", "import_run", "import_warning",
-};
-
-static gboolean
-check_tables (StvaDb  *db,
-              GError **error)
-{
-  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
-    db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = :name", error);
-  if (stmt == NULL)
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (required_tables); i++)
-    {
-      sqlite3_reset (stmt);
-      _stva_bind_text (stmt, ":name", required_tables[i]);
-      if (_stva_db_step (db, stmt, error) < 0)
-        return FALSE;
-      if (sqlite3_column_int (stmt, 0) != 1)
-        {
-          g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_PROJECT,
-                       "%s: damaged project: table '%s' is missing", db->path,
-                       required_tables[i]);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
 /* ---- opening ------------------------------------------------------------------------------ */
 
 StvaDb *
@@ -318,6 +287,8 @@ _stva_db_open_at (const char       *path,
     }
   sqlite3_extended_result_codes (db->handle, 1);
   sqlite3_busy_timeout (db->handle, 5000);
+  if (!_stva_db_harden (db, error))   /* a project is untrusted input (stva-db-trust.c) */
+    return NULL;
 
   /* What is this file?  Decided before any PRAGMA changes it. */
   gint64 app_id = 0, version = 0, n_objects = 0;
@@ -361,6 +332,10 @@ _stva_db_open_at (const char       *path,
       return NULL;
     }
   db->version = (int) version;
+  /* nothing runs on a forged schema: checked before the first write, the migration's too */
+  if (!empty && !_stva_db_check_schema (db, "main", path, db->version, target <= db->version,
+                                        error))
+    return NULL;
 
   g_autofree char *mode = NULL;
   {
@@ -381,7 +356,8 @@ _stva_db_open_at (const char       *path,
 
   if (!_stva_db_migrate (db, MAX (target, db->version), error))
     return NULL;
-  if (db->version == STVA_DB_SCHEMA_VERSION && !check_tables (db, error))
+  if ((empty || db->version > version)
+      && !_stva_db_check_schema (db, "main", path, db->version, TRUE, error))
     return NULL;
   if (empty)
     {
