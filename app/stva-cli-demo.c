@@ -1,147 +1,133 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * `synctva make-demo [--size small|default] [--seed N] [--jobs N] [--dialogues N] [--json] DIR`:
- * argument parsing and reporting around stva_demo_generate ().
+ * options on GOption, the engine's make-demo job, printing.
  */
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "stva-cli.h"
-#include "stva-demo.h"
-#include "stva-demo-plan.h"
-
-static const char usage[] =
-  "synctva make-demo [--size small|default] [--seed N] [--jobs N] [--dialogues N] [--json] DIR";
+#include "stva-cli-project.h"
 
 static const char help[] =
   "Generates the synthetic MELD-style demo corpus into DIR: three MELD CSVs, one MP4 clip per\n"
   "utterance in MELD's split folders, one MP4 per dialogue in dialogues/, and a hidden\n"
-  "manifest (.manifest.tsv) of every cue planted in text, audio and video.\n"
-  "\n"
-  "  --size small|default  about 40 or 300 dialogues (default: small)\n"
-  "  --seed N              the corpus is a function of the seed (default 1)\n"
-  "  --jobs N              worker threads (default: the number of cores)\n"
-  "  --dialogues N         override the number of dialogues\n"
-  "  --json                print the summary as one JSON object\n"
-  "\n"
-  "DIR must be empty, missing, or an earlier demo corpus (which is replaced).\n"
-  "Ctrl-C stops cleanly.\n";
+  "manifest (.manifest.tsv) of every cue planted in text, audio and video.  The corpus is a\n"
+  "function of the seed.  DIR must be empty, missing, or an earlier demo corpus (which is\n"
+  "replaced).  Ctrl-C stops cleanly.";
 
-static volatile sig_atomic_t interrupted;
-
-static void
-on_sigint (int sig)
-{
-  (void) sig;
-  interrupted = 1;
-}
-
-static bool
-show_progress (int   done,
-               int   total,
-               void *user_data)
-{
-  stva_cli_progress_update (user_data, done, total);
-  return !interrupted;
-}
+static const char usage[] =
+  "synctva make-demo [--size small|default] [--seed N] [--jobs N] [--dialogues N] [--json] DIR";
 
 int
 stva_cli_make_demo (int    argc,
                     char **argv)
 {
-  StvaDemoOptions opts;
-  stva_demo_options_init (&opts);
-  const char *dir = NULL;
-  bool json = false;
-  for (int i = 1; i < argc; i++)
-    {
-      const char *a = argv[i];
-      long long v;
-      bool has_value = i + 1 < argc;
-      if (strcmp (a, "--help") == 0 || strcmp (a, "-h") == 0)
-        {
-          printf ("usage: %s\n\n%s", usage, help);
-          return STVA_EXIT_OK;
-        }
-      if (strcmp (a, "--size") == 0 && has_value)
-        {
-          const char *s = argv[++i];
-          if (strcmp (s, "small") == 0)
-            opts.size = STVA_DEMO_SIZE_SMALL;
-          else if (strcmp (s, "default") == 0)
-            opts.size = STVA_DEMO_SIZE_DEFAULT;
-          else
-            return stva_cli_usage (usage, "--size takes small or default, not '%s'", s);
-        }
-      else if (strcmp (a, "--seed") == 0 && has_value)
-        {
-          if (!stva_cli_parse_int (argv[++i], 0, INT64_MAX, &v))
-            return stva_cli_usage (usage, "--seed takes a non-negative integer");
-          opts.seed = (uint64_t) v;
-        }
-      else if (strcmp (a, "--jobs") == 0 && has_value)
-        {
-          if (!stva_cli_parse_int (argv[++i], 1, 64, &v))
-            return stva_cli_usage (usage, "--jobs takes 1 to 64");
-          opts.jobs = (int) v;
-        }
-      else if (strcmp (a, "--dialogues") == 0 && has_value)
-        {
-          if (!stva_cli_parse_int (argv[++i], 3, 100000, &v))
-            return stva_cli_usage (usage, "--dialogues takes 3 to 100000");
-          opts.n_dialogues = (int) v;
-        }
-      else if (strcmp (a, "--json") == 0)
-        json = true;
-      else if (a[0] == '-' && a[1] != '\0')
-        return stva_cli_usage (usage, "unknown or incomplete option '%s'", a);
-      else if (dir == NULL)
-        dir = a;
-      else
-        return stva_cli_usage (usage, "one output folder only");
-    }
-  if (dir == NULL)
+  g_autofree char *size = NULL, *seed = NULL, *jobs = NULL, *dialogues = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "size", 0, 0, G_OPTION_ARG_STRING, &size, "About 40 (small, the default) or 300 "
+      "dialogues", "small|default" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed, "The seed (default 1)", "N" },
+    { "jobs", 0, 0, G_OPTION_ARG_STRING, &jobs, "Worker threads, 1 to 64 (default: the number "
+      "of cores)", "N" },
+    { "dialogues", 0, 0, G_OPTION_ARG_STRING, &dialogues, "The number of dialogues, 3 to "
+      "100000, instead of --size", "N" },
+    STVA_CLI_JSON_ENTRY (json),
+    { NULL },
+  };
+  int status;
+  if (!stva_cli_parse (&argc, &argv, &status, "DIR", help, entries, NULL)
+      || !stva_cli_max_arguments ("make-demo", argc, argv, 1, &status))
+    return status;
+  if (argc < 2)
     return stva_cli_usage (usage, "make-demo needs an output folder");
+  StvaMakeDemoOptions options = { .dir = argv[1], .seed = 1 };
+  long long v;
+  if (size != NULL)
+    {
+      if (strcmp (size, "small") == 0)
+        options.size = 0;
+      else if (strcmp (size, "default") == 0)
+        options.size = 1;
+      else
+        return stva_cli_usage (usage, "--size takes small or default, not '%s'", size);
+    }
+  if (seed != NULL)
+    {
+      if (!stva_cli_parse_int (seed, 0, G_MAXINT64, &v))
+        return stva_cli_usage (usage, "--seed takes a non-negative integer");
+      options.seed = (guint64) v;
+    }
+  if (jobs != NULL)
+    {
+      if (!stva_cli_parse_int (jobs, 1, 64, &v))
+        return stva_cli_usage (usage, "--jobs takes 1 to 64");
+      options.jobs = (int) v;
+    }
+  if (dialogues != NULL)
+    {
+      if (!stva_cli_parse_int (dialogues, 3, 100000, &v))
+        return stva_cli_usage (usage, "--dialogues takes 3 to 100000");
+      options.n_dialogues = (int) v;
+    }
 
   StvaCliProgress progress;
   stva_cli_progress_init (&progress, "make-demo: dialogues");
-  opts.progress = show_progress;
-  opts.progress_data = &progress;
-  struct sigaction sa = { .sa_handler = on_sigint };
-  sigaction (SIGINT, &sa, NULL);
-
-  StvaDemoSummary summary;
-  StvaError error = { 0 };
-  StvaStatus status = stva_demo_generate (dir, &opts, &summary, &error);
+  g_autoptr (StvaJob) job = stva_cli_job_new (&progress);
+  g_autoptr (StvaMakeDemoResult) r = NULL;
+  GError *error = NULL;
+  gboolean ok = stva_engine_make_demo (job, &options, &r, &error);
   stva_cli_progress_finish (&progress);
-  if (status != STVA_OK)
-    return stva_cli_fail ("%s", error.message);
+  if (!ok)
+    return stva_cli_fail_error (error);
 
-  int n_utts = summary.n_utterances[0] + summary.n_utterances[1] + summary.n_utterances[2];
+  int n_utts = r->n_utterances[0] + r->n_utterances[1] + r->n_utterances[2];
   if (json)
     {
-      printf ("{\"dir\": \"%s\", \"seed\": %llu, \"dialogues\": {\"train\": %d, \"dev\": %d, "
-              "\"test\": %d}, \"utterances\": {\"train\": %d, \"dev\": %d, \"test\": %d}, "
-              "\"emotions\": {", dir, (unsigned long long) opts.seed, summary.n_dialogues[0],
-              summary.n_dialogues[1], summary.n_dialogues[2], summary.n_utterances[0],
-              summary.n_utterances[1], summary.n_utterances[2]);
-      for (int c = 0; c < STVA_DEMO_N_EMOTIONS; c++)
-        printf ("%s\"%s\": %d", c ? ", " : "", STVA_DEMO_EMOTIONS[c], summary.emotion_counts[c]);
-      printf ("}, \"media_seconds\": %.1f, \"elapsed_seconds\": %.1f}\n", summary.media_seconds,
-              summary.elapsed_s);
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "dir");
+      json_builder_add_string_value (b, r->dir);
+      json_builder_set_member_name (b, "seed");
+      json_builder_add_int_value (b, (gint64) r->seed);
+      static const char *const counts[2] = { "dialogues", "utterances" };
+      for (int c = 0; c < 2; c++)
+        {
+          json_builder_set_member_name (b, counts[c]);
+          json_builder_begin_object (b);
+          for (int s = 0; s < 3; s++)
+            {
+              json_builder_set_member_name (b, stva_make_demo_split (s));
+              json_builder_add_int_value (b, c == 0 ? r->n_dialogues[s] : r->n_utterances[s]);
+            }
+          json_builder_end_object (b);
+        }
+      json_builder_set_member_name (b, "emotions");
+      json_builder_begin_object (b);
+      for (int e = 0; e < 7; e++)
+        {
+          json_builder_set_member_name (b, stva_make_demo_emotion (e));
+          json_builder_add_int_value (b, r->emotion_counts[e]);
+        }
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "media_seconds");
+      json_builder_add_double_value (b, r->media_seconds);
+      json_builder_set_member_name (b, "elapsed_seconds");
+      json_builder_add_double_value (b, r->elapsed_s);
+      json_builder_end_object (b);
+      stva_cli_print_builder (b);
       return STVA_EXIT_OK;
     }
-  printf ("Demo corpus in %s (seed %llu)\n", dir, (unsigned long long) opts.seed);
+  printf ("Demo corpus in %s (seed %llu)\n", r->dir, (unsigned long long) r->seed);
   printf ("  %-10s %9s %11s\n", "split", "dialogues", "utterances");
-  for (int s = 0; s < STVA_DEMO_N_SPLITS; s++)
-    printf ("  %-10s %9d %11d\n", STVA_DEMO_SPLIT_NAMES[s], summary.n_dialogues[s],
-            summary.n_utterances[s]);
+  for (int s = 0; s < 3; s++)
+    printf ("  %-10s %9d %11d\n", stva_make_demo_split (s), r->n_dialogues[s],
+            r->n_utterances[s]);
   printf ("  %-10s %9s %11s\n", "emotion", "count", "share");
-  for (int c = 0; c < STVA_DEMO_N_EMOTIONS; c++)
-    printf ("  %-10s %9d %10.1f%%\n", STVA_DEMO_EMOTIONS[c], summary.emotion_counts[c],
-            100.0 * summary.emotion_counts[c] / (n_utts ? n_utts : 1));
-  printf ("  %.0f s of utterance video, generated in %.1f s\n", summary.media_seconds,
-          summary.elapsed_s);
+  for (int e = 0; e < 7; e++)
+    printf ("  %-10s %9d %10.1f%%\n", stva_make_demo_emotion (e), r->emotion_counts[e],
+            100.0 * r->emotion_counts[e] / (n_utts ? n_utts : 1));
+  printf ("  %.0f s of utterance video, generated in %.1f s\n", r->media_seconds, r->elapsed_s);
   return STVA_EXIT_OK;
 }

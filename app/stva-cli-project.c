@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The project file of extract, train, eval and predict (see stva-cli-project.h).
+ * What the project commands share (see stva-cli-project.h): finding the project file, the
+ * --project and --json options, a quiet progress line, JSON and error printing.
  */
+#include <stdio.h>
+
 #include "stva-cli-project.h"
 
 static int
@@ -59,4 +62,56 @@ stva_cli_has_default_project (void)
   if (env != NULL && *env != '\0')
     return TRUE;
   return count_projects_here (NULL) == 1;
+}
+
+/* ---- the project commands' job, printing -------------------------------------------------- */
+
+static void
+project_job_progress (const StvaJobProgress *progress,
+                      gpointer               user_data)
+{
+  StvaCliProgress *p = user_data;
+  if (p->tty || progress->elapsed_s >= 1.0 || progress->detail != NULL)
+    stva_cli_job_progress (progress, user_data);
+}
+
+StvaJob *
+stva_cli_project_job_new (StvaCliProgress *p)
+{
+  /* the command line's job carries the Ctrl-C cancellable: take it, print our own way */
+  g_autoptr (StvaJob) cli_job = stva_cli_job_new (p);
+  return stva_job_new (project_job_progress, p, stva_job_cancellable (cli_job));
+}
+
+void
+stva_cli_print_builder (JsonBuilder *builder)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (builder);
+  json_generator_set_root (gen, root);
+  g_autofree char *text = json_generator_to_data (gen, NULL);
+  puts (text);
+}
+
+int
+stva_cli_fail_error (GError *error)
+{
+  int status = stva_cli_fail ("%s", error->message);
+  g_error_free (error);
+  return status;
+}
+
+gboolean
+stva_cli_max_arguments (const char  *command,
+                        int          argc,
+                        char       **argv,
+                        int          n_max,
+                        int         *status)
+{
+  if (argc - 1 <= n_max)
+    return TRUE;
+  fprintf (stderr, "synctva: %s: unexpected argument '%s'\nusage: see synctva %s --help\n",
+           command, argv[1 + n_max], command);
+  *status = STVA_EXIT_USAGE;
+  return FALSE;
 }

@@ -80,6 +80,7 @@ int stva_cli_import    (int argc, char **argv);
 int stva_cli_export    (int argc, char **argv);
 int stva_cli_stats     (int argc, char **argv);
 int stva_cli_merge     (int argc, char **argv);
+int stva_cli_label_set (int argc, char **argv);   /* stva-cli-label-set.c */
 int stva_cli_model     (int argc, char **argv);   /* model info: stva-cli-model.c */
 int stva_cli_extract   (int argc, char **argv);   /* stva-cli-extract.c */
 int stva_cli_train     (int argc, char **argv);   /* stva-cli-train.c */

@@ -16,23 +16,22 @@ typedef struct
   const char *name;
   int       (*run) (int argc, char **argv);
   const char *summary;
-  const char *missing;   /* non-NULL: not built yet, and where it is planned */
 } Command;
 
 static const Command commands[] = {
-  { "make-demo", stva_cli_make_demo, "generate the synthetic MELD-style demo corpus", NULL },
-  { "init", stva_cli_init, "create a project database", NULL },
-  { "import", stva_cli_import, "import a corpus, subtitles, annotations or features", NULL },
-  { "extract", stva_cli_extract, "extract text, audio and visual features", NULL },
-  { "train", stva_cli_train, "train a Sync-TVA model", NULL },
-  { "eval", stva_cli_eval, "evaluate a model on a split", NULL },
-  { "predict", stva_cli_predict, "predict emotions with a model", NULL },
-  { "export", stva_cli_export, "export labels, predictions or datasets", NULL },
-  { "figure", stva_cli_figure, "draw confusion, contributions or attention to PNG, SVG or PDF",
-    NULL },
-  { "stats", stva_cli_stats, "counts, label distribution and agreement", NULL },
-  { "merge", stva_cli_merge, "merge projects made apart", NULL },
-  { "model", stva_cli_model, "model info FILE: describe a model file", NULL },
+  { "make-demo", stva_cli_make_demo, "generate the synthetic MELD-style demo corpus" },
+  { "init", stva_cli_init, "create a project database" },
+  { "import", stva_cli_import, "import a corpus, subtitles, annotations or features" },
+  { "extract", stva_cli_extract, "extract text, audio and visual features" },
+  { "train", stva_cli_train, "train a Sync-TVA model" },
+  { "eval", stva_cli_eval, "evaluate a model on a split" },
+  { "predict", stva_cli_predict, "predict emotions with a model" },
+  { "export", stva_cli_export, "export labels, predictions or datasets" },
+  { "figure", stva_cli_figure, "draw confusion, contributions or attention to PNG, SVG or PDF" },
+  { "stats", stva_cli_stats, "counts, label distribution and agreement" },
+  { "merge", stva_cli_merge, "merge projects made apart" },
+  { "label-set", stva_cli_label_set, "create or list label sets" },
+  { "model", stva_cli_model, "model info FILE: describe a model file" },
 };
 
 static void
@@ -40,8 +39,7 @@ print_help (FILE *f)
 {
   fprintf (f, "usage: synctva COMMAND [ARGS] [--project FILE]\n\ncommands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-    fprintf (f, "  %-10s %s%s\n", commands[i].name, commands[i].summary,
-             commands[i].missing ? "  (not built yet)" : "");
+    fprintf (f, "  %-10s %s\n", commands[i].name, commands[i].summary);
   fprintf (f, "\nsynctva %s; see README.md\n", PACKAGE_VERSION);
 }
 
@@ -68,12 +66,7 @@ main (int    argc,
     }
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (strcmp (commands[i].name, name) == 0)
-      {
-        if (commands[i].run == NULL)
-          return stva_cli_fail ("'%s' is not built yet: it comes with %s", name,
-                                commands[i].missing);
-        return commands[i].run (argc - 1, argv + 1);
-      }
+      return commands[i].run (argc - 1, argv + 1);
   fprintf (stderr, "synctva: unknown command '%s'\n", name);
   print_help (stderr);
   return STVA_EXIT_USAGE;

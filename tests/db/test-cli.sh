@@ -20,7 +20,8 @@ expect 1 "$synctva" init nowhere/p.stva
 grep -q 'nowhere/p.stva: cannot be written: folder nowhere' "$dir/err" || fail "init into no folder: $(cat "$dir/err")"
 expect 2 "$synctva" import
 expect 2 "$synctva" import nonsense x
-expect 1 "$synctva" import pickle x.pkl
+expect 2 "$synctva" import pickle x.pkl   # a kind this build does not read is unknown
+grep -q "unknown import kind 'pickle'" "$dir/err" || fail "import pickle: $(cat "$dir/err")"
 expect 2 "$synctva" import csv x.csv
 expect 2 "$synctva" stats --bogus
 
