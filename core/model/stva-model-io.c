@@ -3,7 +3,9 @@
  * Saving and loading a Sync-TVA model through the model file container (stva-modelfile.h):
  * the config as key/value text, labels, feature names and normalisation, and the parameter
  * table as named tensors.  Both directions are loops over the config keys and the parameter
- * table, so a new field or tensor needs no code here.
+ * table, so a new field or tensor needs no code here.  A training state (stva-train.h) goes in
+ * the file's "TRST" section, its blocks gathered from the parameter block's layout into the
+ * tensor table's order and scattered back by tensor name.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 
 #include "stva-model.h"
 #include "stva-modelfile.h"
+#include "stva-train.h"
 
 /* ---- helpers ---- */
 
@@ -71,6 +74,118 @@ make_view (const StvaModel *model,
   return STVA_OK;
 }
 
+/* mf->state from state (blocks gathered into the tensor table's order), or none when state is
+ * NULL or has no blocks yet */
+static StvaStatus
+make_state_view (const StvaModel      *model,
+                 const StvaTrainState *state,
+                 StvaModelFile        *mf,
+                 StvaError            *error)
+{
+  const StvaParams *p = &model->params;
+  if (state == NULL || state->n_floats == 0)
+    return STVA_OK;
+  if (state->n_floats != p->n_floats || state->m1 == NULL || state->m2 == NULL
+      || state->weights == NULL)
+    return stva_error_set (error, STVA_ERR_INVALID, "the training state is for %zu parameters, "
+                           "the model has %zu", state->n_floats, p->n_floats);
+  if (state->epochs_done < 0 || state->batches_done < 0 || state->best_epoch < 0
+      || state->epochs_since_best < 0)
+    return stva_error_set (error, STVA_ERR_INVALID, "training state: negative counts");
+  size_t total = 0;
+  for (int t = 0; t < p->n_tensors; t++)
+    total += p->tensors[t].n;
+  StvaModelFileState *st = calloc (1, sizeof *st);
+  if (st == NULL)
+    return stva_error_set (error, STVA_ERR_NOMEM, "model file: out of memory");
+  mf->state = st;
+  *st = (StvaModelFileState) {
+    .epochs_done = (uint32_t) state->epochs_done,
+    .batches_done = (uint32_t) state->batches_done,
+    .best_epoch = (uint32_t) state->best_epoch,
+    .epochs_since_best = (uint32_t) state->epochs_since_best,
+    .steps = state->steps,
+    .loss_sum = state->loss_sum,
+    .weight_sum = state->weight_sum,
+    .lr = state->lr,
+    .grad_norm = state->grad_norm,
+    .train_loss = state->train_loss,
+    .best_dev_weighted_f1 = state->best_dev_weighted_f1,
+    .n_floats = total,
+  };
+  const float *from[3] = { state->m1, state->m2, state->holds_weights ? state->weights : NULL };
+  float **to[3] = { &st->m1, &st->m2, &st->weights };
+  for (int k = 0; k < 3; k++)
+    {
+      if (from[k] == NULL)
+        continue;
+      float *x = malloc ((total > 0 ? total : 1) * sizeof (float));
+      if (x == NULL)
+        return stva_error_set (error, STVA_ERR_NOMEM, "model file: out of memory");
+      *to[k] = x;
+      for (int t = 0; t < p->n_tensors; t++)
+        {
+          memcpy (x, from[k] + p->tensors[t].offset, p->tensors[t].n * sizeof (float));
+          x += p->tensors[t].n;
+        }
+    }
+  return STVA_OK;
+}
+
+/* state from mf's section (cleared first; fresh when there is none); model is the one just read
+ * from mf, so every file tensor is one of its parameters */
+static StvaStatus
+state_from_modelfile (const StvaModel     *model,
+                      const StvaModelFile *mf,
+                      StvaTrainState      *state,
+                      StvaError           *error)
+{
+  const StvaParams *p = &model->params;
+  const StvaModelFileState *st = mf->state;
+  stva_train_state_clear (state);
+  if (st == NULL)
+    return STVA_OK;
+  size_t nf = p->n_floats;
+  float *m1 = calloc (nf, sizeof (float)), *m2 = calloc (nf, sizeof (float));
+  float *w = calloc (nf, sizeof (float));
+  if (m1 == NULL || m2 == NULL || w == NULL)
+    {
+      free (m1);
+      free (m2);
+      free (w);
+      return stva_error_set (error, STVA_ERR_NOMEM, "model file: out of memory");
+    }
+  size_t at = 0;   /* in the file's blocks, tensor by tensor */
+  for (int i = 0; i < mf->n_tensors; i++)
+    {
+      const StvaParamTensor *pt = &p->tensors[stva_params_find (p, mf->tensors[i].name)];
+      memcpy (m1 + pt->offset, st->m1 + at, pt->n * sizeof (float));
+      memcpy (m2 + pt->offset, st->m2 + at, pt->n * sizeof (float));
+      if (st->weights != NULL)
+        memcpy (w + pt->offset, st->weights + at, pt->n * sizeof (float));
+      at += pt->n;
+    }
+  *state = (StvaTrainState) {
+    .epochs_done = (int) st->epochs_done,
+    .batches_done = (int) st->batches_done,
+    .steps = st->steps,
+    .best_epoch = (int) st->best_epoch,
+    .best_dev_weighted_f1 = st->best_dev_weighted_f1,
+    .epochs_since_best = (int) st->epochs_since_best,
+    .loss_sum = st->loss_sum,
+    .weight_sum = st->weight_sum,
+    .lr = st->lr,
+    .grad_norm = st->grad_norm,
+    .train_loss = st->train_loss,
+    .n_floats = nf,
+    .m1 = m1,
+    .m2 = m2,
+    .weights = w,
+    .holds_weights = st->weights != NULL,
+  };
+  return STVA_OK;
+}
+
 static void
 free_view (StvaModelFile *mf)
 {
@@ -84,6 +199,7 @@ free_view (StvaModelFile *mf)
   free (mf->config);
   free (mf->labels);
   free (mf->tensors);
+  stva_modelfile_state_free (mf->state);
   memset (mf, 0, sizeof *mf);
 }
 
@@ -191,14 +307,46 @@ from_modelfile (StvaModel           *model,
 /* ---- public API ---- */
 
 StvaStatus
-stva_model_save (const StvaModel *model,
-                 const char      *path,
-                 StvaError       *error)
+stva_model_save_with_state (const StvaModel      *model,
+                            const StvaTrainState *state,
+                            const char           *path,
+                            StvaError            *error)
 {
   StvaModelFile mf;
   StvaStatus status = make_view (model, &mf, error);
   if (status == STVA_OK)
+    status = make_state_view (model, state, &mf, error);
+  if (status == STVA_OK)
     status = stva_modelfile_write (path, &mf, error);
+  else
+    stva_error_prefix (error, "%s: ", path);
+  free_view (&mf);
+  return status;
+}
+
+StvaStatus
+stva_model_save (const StvaModel *model,
+                 const char      *path,
+                 StvaError       *error)
+{
+  return stva_model_save_with_state (model, NULL, path, error);
+}
+
+StvaStatus
+stva_model_save_buffer_with_state (const StvaModel      *model,
+                                   const StvaTrainState *state,
+                                   uint8_t             **out_buf,
+                                   size_t               *out_n,
+                                   StvaError            *error)
+{
+  StvaModelFile mf;
+  *out_buf = NULL;
+  *out_n = 0;
+  StvaStatus status = make_view (model, &mf, error);
+  if (status == STVA_OK)
+    status = make_state_view (model, state, &mf, error);
+  if (status == STVA_OK)
+    status = stva_modelfile_to_buffer (&mf, out_buf, out_n, error);
   free_view (&mf);
   return status;
 }
@@ -209,11 +357,44 @@ stva_model_save_buffer (const StvaModel *model,
                         size_t          *out_n,
                         StvaError       *error)
 {
+  return stva_model_save_buffer_with_state (model, NULL, out_buf, out_n, error);
+}
+
+/* model (and state) from a file read into mf; on failure both are left cleared */
+static StvaStatus
+load_from (StvaModel           *model,
+           StvaTrainState      *state,
+           const StvaModelFile *mf,
+           StvaError           *error)
+{
+  StvaStatus status = from_modelfile (model, mf, error);
+  if (status == STVA_OK && state != NULL)
+    status = state_from_modelfile (model, mf, state, error);
+  if (status != STVA_OK)
+    {
+      stva_model_clear (model);
+      stva_train_state_clear (state);
+    }
+  return status;
+}
+
+StvaStatus
+stva_model_load_with_state (StvaModel      *model,
+                            StvaTrainState *state,
+                            const char     *path,
+                            StvaError      *error)
+{
   StvaModelFile mf;
-  StvaStatus status = make_view (model, &mf, error);
-  if (status == STVA_OK)
-    status = stva_modelfile_to_buffer (&mf, out_buf, out_n, error);
-  free_view (&mf);
+  memset (model, 0, sizeof *model);
+  if (state != NULL)
+    stva_train_state_clear (state);
+  StvaStatus status = stva_modelfile_read (path, &mf, error);
+  if (status != STVA_OK)
+    return status;
+  status = load_from (model, state, &mf, error);
+  stva_modelfile_free (&mf);
+  if (status != STVA_OK)
+    stva_error_prefix (error, "%s: ", path);
   return status;
 }
 
@@ -222,18 +403,25 @@ stva_model_load (StvaModel  *model,
                  const char *path,
                  StvaError  *error)
 {
+  return stva_model_load_with_state (model, NULL, path, error);
+}
+
+StvaStatus
+stva_model_load_buffer_with_state (StvaModel      *model,
+                                   StvaTrainState *state,
+                                   const uint8_t  *buf,
+                                   size_t          n,
+                                   StvaError      *error)
+{
   StvaModelFile mf;
   memset (model, 0, sizeof *model);
-  StvaStatus status = stva_modelfile_read (path, &mf, error);
+  if (state != NULL)
+    stva_train_state_clear (state);
+  StvaStatus status = stva_modelfile_read_buffer (buf, n, &mf, error);
   if (status != STVA_OK)
     return status;
-  status = from_modelfile (model, &mf, error);
+  status = load_from (model, state, &mf, error);
   stva_modelfile_free (&mf);
-  if (status != STVA_OK)
-    {
-      stva_error_prefix (error, "%s: ", path);
-      stva_model_clear (model);
-    }
   return status;
 }
 
@@ -243,14 +431,5 @@ stva_model_load_buffer (StvaModel     *model,
                         size_t         n,
                         StvaError     *error)
 {
-  StvaModelFile mf;
-  memset (model, 0, sizeof *model);
-  StvaStatus status = stva_modelfile_read_buffer (buf, n, &mf, error);
-  if (status != STVA_OK)
-    return status;
-  status = from_modelfile (model, &mf, error);
-  stva_modelfile_free (&mf);
-  if (status != STVA_OK)
-    stva_model_clear (model);
-  return status;
+  return stva_model_load_buffer_with_state (model, NULL, buf, n, error);
 }

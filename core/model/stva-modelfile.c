@@ -77,6 +77,15 @@ put_u64 (OutBuf  *b,
 }
 
 static void
+put_f64 (OutBuf *b,
+         double  v)
+{
+  uint64_t u;
+  memcpy (&u, &v, 8);
+  put_u64 (b, u);
+}
+
+static void
 put_str (OutBuf     *b,
          const char *s)
 {
@@ -134,6 +143,96 @@ shape_text (char          *buf,
   for (int d = 0; d < ndim && used < size; d++)
     used += (size_t) snprintf (buf + used, size - used, d ? "x%lld" : "%lld",
                                (long long) shape[d]);
+}
+
+#define TRAIN_STATE_TAG   "TRST"
+#define MAX_COUNT         ((uint32_t) INT32_MAX)   /* epochs and batches: they become ints */
+#define MAX_STEPS         ((uint64_t) 1 << 53)     /* steps: exact in a double */
+
+/* Σ prod(shape) over the tensor table, or -1 past INT64_MAX / 4 */
+static int64_t
+tensor_floats (const StvaModelFile *mf)
+{
+  int64_t total = 0;
+  for (int i = 0; i < mf->n_tensors; i++)
+    {
+      int64_t n = stva_named_tensor_numel (&mf->tensors[i]);
+      if (n < 0 || total > INT64_MAX / 4 - n)
+        return -1;
+      total += n;
+    }
+  return total;
+}
+
+/* The rules of the TRST section's fields besides its blocks (shared by writer and reader);
+ * STVA_OK or code with the problem in error. */
+static StvaStatus
+check_state_fields (const StvaModelFileState *st,
+                    bool                      has_weights,
+                    StvaStatus                code,
+                    StvaError                *error)
+{
+  if (st->epochs_done > MAX_COUNT || st->batches_done > MAX_COUNT
+      || st->best_epoch > st->epochs_done || st->epochs_since_best > st->epochs_done)
+    return stva_error_set (error, code, "training state: %u epochs done, %u batches into the "
+                           "next, best epoch %u, %u epochs since: out of range", st->epochs_done,
+                           st->batches_done, st->best_epoch, st->epochs_since_best);
+  if (st->steps > MAX_STEPS)
+    return stva_error_set (error, code, "training state: %llu steps (at most 2^53)",
+                           (unsigned long long) st->steps);
+  const double v[5] = { st->loss_sum, st->weight_sum, st->lr, st->grad_norm, st->train_loss };
+  static const char *const names[5] = { "loss sum", "weight sum", "learning rate",
+                                        "gradient norm", "train loss" };
+  for (int i = 0; i < 5; i++)
+    if (!isfinite (v[i]) || (i < 4 && v[i] < 0.0))
+      return stva_error_set (error, code, "training state: %s is %g", names[i], v[i]);
+  double f1 = st->best_dev_weighted_f1;
+  if (!isnan (f1) && !(f1 >= 0.0 && f1 <= 1.0))
+    return stva_error_set (error, code, "training state: best weighted F1 is %g", f1);
+  bool differ = st->best_epoch != st->epochs_done || st->batches_done != 0;
+  if (has_weights != differ)
+    return stva_error_set (error, code, "training state: %s with best epoch %u of %u and %u "
+                           "batches into the next", has_weights ? "weights" : "no weights",
+                           st->best_epoch, st->epochs_done, st->batches_done);
+  return STVA_OK;
+}
+
+/* First bad element of a state block: not finite, or negative where non_negative; -1 if none */
+static int64_t
+first_bad_moment (const float *x,
+                  size_t       n,
+                  bool         non_negative)
+{
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite (x[i]) || (non_negative && x[i] < 0.0f))
+      return (int64_t) i;
+  return -1;
+}
+
+static StvaStatus
+check_state_for_write (const StvaModelFile *mf,
+                       StvaError           *error)
+{
+  const StvaModelFileState *st = mf->state;
+  int64_t total = tensor_floats (mf);
+  if (total < 0 || st->n_floats != (uint64_t) total)
+    return stva_error_set (error, STVA_ERR_INVALID, "training state: %llu floats, the tensors "
+                           "hold %lld", (unsigned long long) st->n_floats, (long long) total);
+  if (st->n_floats > 0 && (st->m1 == NULL || st->m2 == NULL))
+    return stva_error_set (error, STVA_ERR_INVALID, "training state: no moments");
+  StvaStatus code = check_state_fields (st, st->weights != NULL, STVA_ERR_INVALID, error);
+  if (code != STVA_OK)
+    return code;
+  const float *blocks[3] = { st->m1, st->m2, st->weights };
+  static const char *const names[3] = { "first moment", "second moment", "weights" };
+  for (int k = 0; k < 3; k++)
+    {
+      int64_t bad = blocks[k] != NULL ? first_bad_moment (blocks[k], st->n_floats, k == 1) : -1;
+      if (bad >= 0)
+        return stva_error_set (error, STVA_ERR_NUMERIC, "training state: %s element %lld is %g",
+                               names[k], (long long) bad, (double) blocks[k][bad]);
+    }
+  return STVA_OK;
 }
 
 static StvaStatus
@@ -224,6 +323,8 @@ check_for_write (const StvaModelFile *mf,
         return stva_error_set (error, STVA_ERR_NUMERIC, "tensor '%s': element %lld is %g",
                                t->name, (long long) bad, (double) t->data[bad]);
     }
+  if (mf->state != NULL)
+    return check_state_for_write (mf, error);
   return STVA_OK;
 }
 
@@ -258,7 +359,7 @@ stva_modelfile_to_buffer (const StvaModelFile *mf,
 
   OutBuf b = { 0 };
   put_bytes (&b, STVA_MODELFILE_MAGIC, 4);
-  put_u32 (&b, STVA_MODELFILE_VERSION);
+  put_u32 (&b, mf->state != NULL ? 2u : 1u);   /* the oldest version that holds it all */
   put_u32 (&b, 12);                           /* header_size */
   put_u32 (&b, (uint32_t) mf->n_config);
   for (int i = 0; i < mf->n_config; i++)
@@ -294,6 +395,40 @@ stva_modelfile_to_buffer (const StvaModelFile *mf,
       put_bytes (&b, zeros, (STVA_MODELFILE_ALIGN - b.len % STVA_MODELFILE_ALIGN)
                             % STVA_MODELFILE_ALIGN);
       put_f32s (&b, t->data, (size_t) stva_named_tensor_numel (t));
+    }
+  if (mf->state != NULL)
+    {
+      const StvaModelFileState *ts = mf->state;
+      put_u32 (&b, 1);                           /* n_sections */
+      put_bytes (&b, TRAIN_STATE_TAG, 4);
+      size_t size_at = b.len;
+      put_u64 (&b, 0);                           /* the body's size, set below */
+      size_t body = b.len;
+      put_u32 (&b, ts->weights != NULL ? 1u : 0u);
+      put_u32 (&b, ts->epochs_done);
+      put_u32 (&b, ts->batches_done);
+      put_u32 (&b, ts->best_epoch);
+      put_u32 (&b, ts->epochs_since_best);
+      put_u64 (&b, ts->steps);
+      put_f64 (&b, ts->loss_sum);
+      put_f64 (&b, ts->weight_sum);
+      put_f64 (&b, ts->lr);
+      put_f64 (&b, ts->grad_norm);
+      put_f64 (&b, ts->train_loss);
+      put_f64 (&b, ts->best_dev_weighted_f1);
+      put_u64 (&b, ts->n_floats);
+      put_bytes (&b, zeros, (STVA_MODELFILE_ALIGN - b.len % STVA_MODELFILE_ALIGN)
+                            % STVA_MODELFILE_ALIGN);
+      put_f32s (&b, ts->m1, (size_t) ts->n_floats);
+      put_f32s (&b, ts->m2, (size_t) ts->n_floats);
+      if (ts->weights != NULL)
+        put_f32s (&b, ts->weights, (size_t) ts->n_floats);
+      if (!b.failed)
+        {
+          uint64_t size = (uint64_t) (b.len - body);
+          for (int k = 0; k < 8; k++)
+            b.data[size_at + (size_t) k] = (uint8_t) (size >> (8 * k));
+        }
     }
   uLong crc = crc32 (0L, Z_NULL, 0);
   for (size_t done = 0; done < b.len && !b.failed;)
@@ -423,6 +558,18 @@ get_u64 (Cursor     *c,
   uint64_t hi = rd_u32 (c);
   *v = lo | hi << 32;
   return STVA_OK;
+}
+
+static StvaStatus
+get_f64 (Cursor     *c,
+         const char *what,
+         double     *v)
+{
+  uint64_t u = 0;
+  StvaStatus st = get_u64 (c, what, &u);
+  if (st == STVA_OK)
+    memcpy (v, &u, 8);
+  return st;
 }
 
 /* A count of items that take at least min_bytes each: refused if the rest of the file can't
@@ -622,6 +769,128 @@ read_tensor (Cursor          *c,
   return STVA_OK;
 }
 
+/* The TRST section's body: c ends where the body ends. */
+static StvaStatus
+read_state (Cursor        *c,
+            StvaModelFile *mf)
+{
+  StvaStatus st;
+  StvaModelFileState *s = calloc (1, sizeof *s);
+  if (s == NULL)
+    return stva_error_set (c->error, STVA_ERR_NOMEM, "training state: out of memory");
+  mf->state = s;
+  uint32_t flags = 0;
+  if ((st = get_u32 (c, "training state: flags", &flags)) != STVA_OK
+      || (st = get_u32 (c, "training state: epochs done", &s->epochs_done)) != STVA_OK
+      || (st = get_u32 (c, "training state: batches done", &s->batches_done)) != STVA_OK
+      || (st = get_u32 (c, "training state: best epoch", &s->best_epoch)) != STVA_OK
+      || (st = get_u32 (c, "training state: epochs since the best", &s->epochs_since_best))
+           != STVA_OK
+      || (st = get_u64 (c, "training state: steps", &s->steps)) != STVA_OK
+      || (st = get_f64 (c, "training state: loss sum", &s->loss_sum)) != STVA_OK
+      || (st = get_f64 (c, "training state: weight sum", &s->weight_sum)) != STVA_OK
+      || (st = get_f64 (c, "training state: learning rate", &s->lr)) != STVA_OK
+      || (st = get_f64 (c, "training state: gradient norm", &s->grad_norm)) != STVA_OK
+      || (st = get_f64 (c, "training state: train loss", &s->train_loss)) != STVA_OK
+      || (st = get_f64 (c, "training state: best weighted F1", &s->best_dev_weighted_f1))
+           != STVA_OK
+      || (st = get_u64 (c, "training state: float count", &s->n_floats)) != STVA_OK)
+    return st;
+  if (flags & ~1u)
+    return stva_error_set (c->error, STVA_ERR_FORMAT, "training state: unknown flags 0x%x",
+                           flags);
+  if ((st = check_state_fields (s, flags & 1u, STVA_ERR_FORMAT, c->error)) != STVA_OK)
+    return st;
+  int64_t total = tensor_floats (mf);
+  if (total < 0 || s->n_floats != (uint64_t) total)
+    return stva_error_set (c->error, STVA_ERR_FORMAT, "training state: %llu floats, the "
+                           "tensors hold %lld", (unsigned long long) s->n_floats,
+                           (long long) total);
+  size_t pad = (STVA_MODELFILE_ALIGN - c->at % STVA_MODELFILE_ALIGN) % STVA_MODELFILE_ALIGN;
+  if (pad > left (c))
+    return stva_error_set (c->error, STVA_ERR_FORMAT, "training state: alignment needs %zu "
+                           "bytes, %zu left", pad, left (c));
+  for (size_t k = 0; k < pad; k++)
+    if (c->p[c->at + k] != 0)
+      return stva_error_set (c->error, STVA_ERR_FORMAT, "training state: padding byte at "
+                             "offset %zu is not 0", c->at + k);
+  c->at += pad;
+  int n_blocks = (flags & 1u) ? 3 : 2;
+  if (s->n_floats > left (c) / 4 / (size_t) n_blocks)
+    return stva_error_set (c->error, STVA_ERR_FORMAT, "training state: %d blocks of %llu "
+                           "floats, %zu bytes left", n_blocks, (unsigned long long) s->n_floats,
+                           left (c));
+  float **blocks[3] = { &s->m1, &s->m2, &s->weights };
+  static const char *const names[3] = { "first moment", "second moment", "weights" };
+  for (int k = 0; k < n_blocks; k++)
+    {
+      if ((*blocks[k] = take_f32s (c, (size_t) s->n_floats)) == NULL)
+        return stva_error_set (c->error, STVA_ERR_NOMEM, "training state: out of memory for "
+                               "%llu floats", (unsigned long long) s->n_floats);
+      int64_t bad = first_bad_moment (*blocks[k], (size_t) s->n_floats, k == 1);
+      if (bad >= 0)
+        return stva_error_set (c->error, STVA_ERR_FORMAT, "training state: %s element %lld "
+                               "is %g", names[k], (long long) bad, (double) (*blocks[k])[bad]);
+    }
+  return STVA_OK;
+}
+
+/* Version 2's sections, up to the crc */
+static StvaStatus
+read_sections (Cursor        *c,
+               StvaModelFile *mf)
+{
+  StvaStatus st;
+  int n = 0;
+  char what[64];
+  /* a section takes at least its tag and size: 12 bytes */
+  if ((st = get_count (c, "section count", 12, &n)) != STVA_OK)
+    return st;
+  for (int i = 0; i < n; i++)
+    {
+      snprintf (what, sizeof what, "section %d: tag", i);
+      if (left (c) < 4)
+        return short_read (c, what, 4);
+      char tag[9];   /* the tag as text, or in hex when it is not printable */
+      const uint8_t *t = c->p + c->at;
+      bool printable = true;
+      for (int k = 0; k < 4; k++)
+        printable = printable && t[k] >= 0x20 && t[k] < 0x7f;
+      if (printable)
+        snprintf (tag, sizeof tag, "%.4s", (const char *) t);
+      else
+        snprintf (tag, sizeof tag, "%02x%02x%02x%02x", t[0], t[1], t[2], t[3]);
+      bool is_state = memcmp (t, TRAIN_STATE_TAG, 4) == 0;
+      const char *about = is_state ? " (training state)" : "";
+      c->at += 4;
+      uint64_t size = 0;
+      snprintf (what, sizeof what, "section %d '%s'%s: size", i, tag, about);
+      if ((st = get_u64 (c, what, &size)) != STVA_OK)
+        return st;
+      if (size > left (c))
+        return stva_error_set (c->error, STVA_ERR_FORMAT, "section %d '%s'%s: size %llu, %zu "
+                               "bytes left", i, tag, about, (unsigned long long) size, left (c));
+      if (!is_state)
+        {
+          c->at += (size_t) size;   /* a later version's section: skipped */
+          continue;
+        }
+      if (mf->state != NULL)
+        return stva_error_set (c->error, STVA_ERR_FORMAT, "section %d: a second training "
+                               "state", i);
+      Cursor body = *c;   /* cannot read past the section's end */
+      body.n = c->at + (size_t) size;
+      if ((st = read_state (&body, mf)) != STVA_OK)
+        return st;
+      if (left (&body) != 0)
+        return stva_error_set (c->error, STVA_ERR_FORMAT, "section %d '%s'%s: %zu bytes of "
+                               "%llu unused", i, tag, about, left (&body),
+                               (unsigned long long) size);
+      c->at = body.at;
+    }
+  return STVA_OK;
+}
+
 static StvaStatus
 read_all (Cursor        *c,
           StvaModelFile *mf)
@@ -695,12 +964,14 @@ read_all (Cursor        *c,
   for (int i = 0; i < mf->n_tensors; i++)
     if ((st = read_tensor (c, mf, i, &mf->tensors[i])) != STVA_OK)
       return st;
+  if (mf->version >= 2 && (st = read_sections (c, mf)) != STVA_OK)
+    return st;
 
   if (left (c) < 4)
     return short_read (c, "checksum", 4);
   if (left (c) > 4)
     return stva_error_set (c->error, STVA_ERR_FORMAT, "%zu unexpected bytes after the last "
-                           "tensor", left (c) - 4);
+                           "%s", left (c) - 4, mf->version >= 2 ? "section" : "tensor");
   uLong crc = crc32 (0L, Z_NULL, 0);
   for (size_t done = 0; done < c->at;)
     {
@@ -790,7 +1061,19 @@ stva_modelfile_free (StvaModelFile *mf)
         free (mf->tensors[i].data);
       }
   free (mf->tensors);
+  stva_modelfile_state_free (mf->state);
   memset (mf, 0, sizeof *mf);
+}
+
+void
+stva_modelfile_state_free (StvaModelFileState *state)
+{
+  if (state == NULL)
+    return;
+  free (state->m1);
+  free (state->m2);
+  free (state->weights);
+  free (state);
 }
 
 const StvaNamedTensor *

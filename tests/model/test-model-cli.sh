@@ -42,7 +42,13 @@ expect_error () {   # FILE STATUS TEXT
 "$python" "$writer" "$dir/bad.stvm" --corrupt
 expect_error "$dir/bad.stvm" 1 ""
 "$python" "$writer" "$dir/new.stvm" --newer-version
-expect_error "$dir/new.stvm" 1 "format version 2; this build reads 1 to 1"
+expect_error "$dir/new.stvm" 1 "format version 3; this build reads 1 to 2"
+# version 2: a training-state section after the tensors, read (and its tensors shown) as before
+"$python" "$writer" "$dir/state.stvm" --train-state || fail "writer --train-state"
+out=$("$synctva" model info "$dir/state.stvm") || fail "model info (version 2) exit $?"
+case $out in *"format version 2, "*"proj.T.w                         8x4"*) ;;
+  *) fail "version 2: $out" ;; esac
+echo "ok: version 2 with a training state"
 expect_error "$dir/none.stvm" 1 "No such file"
 head -c 100 "$dir/m.stvm" > "$dir/cut.stvm"
 expect_error "$dir/cut.stvm" 1 "left"
