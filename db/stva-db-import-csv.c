@@ -85,6 +85,7 @@ stva_db_import_csv (StvaDb              *db,
                     const char          *path,
                     const char          *mapping,
                     const char          *label_set,
+                    const char          *split,
                     StvaDbImportReport  *report_out,
                     GError             **error)
 {
@@ -124,6 +125,19 @@ stva_db_import_csv (StvaDb              *db,
     {
       g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID,
                    "column mapping '%s': dialogue and text are required", mapping);
+      goto out;
+    }
+  if (split != NULL && column_of[F_SPLIT] != NULL)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID,
+                   "%s: the split is given twice, as '%s' and as column '%s' of the mapping; "
+                   "give one", path, split, column_of[F_SPLIT]);
+      goto out;
+    }
+  if (split != NULL && stva_split_from_name (split) < 0 && strcmp (split, "none") != 0)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID,
+                   "%s: split '%s' is not train, dev, test or none", path, split);
       goto out;
     }
   if (column_of[F_LABEL] != NULL
@@ -171,7 +185,8 @@ stva_db_import_csv (StvaDb              *db,
         }
 #define FIELD(f) (col[f] < 0 ? NULL : (const char *) fields->pdata[col[f]])
       Row r = { .line = line, .index = rows->len };
-      r.split = g_strdup (FIELD (F_SPLIT) && *FIELD (F_SPLIT) ? FIELD (F_SPLIT) : "none");
+      r.split = g_strdup (split != NULL ? split
+                          : FIELD (F_SPLIT) && *FIELD (F_SPLIT) ? FIELD (F_SPLIT) : "none");
       g_array_append_val (rows, r);
       Row *row = &g_array_index (rows, Row, rows->len - 1);
       row->dialogue = g_strdup (FIELD (F_DIALOGUE));

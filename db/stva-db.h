@@ -184,10 +184,13 @@ gboolean stva_db_import_iemocap (StvaDb *db, const char *root, const char *label
 
 /* Imports a generic CSV with a column mapping "field=column,...": dialogue and text required;
  * speaker, split, index, start/end (seconds or HH:MM:SS,mmm), start_ms/end_ms, label (in
- * label_set, NULL: "meld") optional.  Dialogues of corpus "csv" by (split, dialogue), in index
- * order (else file order).  One transaction; errors name file, line and column. */
+ * label_set, NULL: "meld") optional.  split: the split of every row of a file that holds one
+ * (train, dev or valid, test, none), NULL: from the mapping's split column, else "none"; giving
+ * both is refused.  Dialogues of corpus "csv" by (split, dialogue), in index order (else file
+ * order).  One transaction; errors name file, line and column. */
 gboolean stva_db_import_csv (StvaDb *db, const char *path, const char *mapping,
-                             const char *label_set, StvaDbImportReport *report, GError **error);
+                             const char *label_set, const char *split,
+                             StvaDbImportReport *report, GError **error);
 
 /* ---- corrections -------------------------------------------------------------------------- */
 

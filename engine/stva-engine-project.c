@@ -324,7 +324,8 @@ run_importer (StvaDb                   *db,
                        "file (split=COLUMN in the mapping)", o->path);
           return FALSE;
         }
-      return stva_db_import_csv (db, o->path, o->columns, o->label_set, report, error);
+      return stva_db_import_csv (db, o->path, o->columns, o->label_set, NULL, report,
+                                 error);
     case STVA_IMPORT_NPZ:
       return stva_db_import_npz_features (db, o->path, o->extractor, report, error);
     case STVA_N_IMPORT_KINDS:

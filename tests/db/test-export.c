@@ -226,7 +226,7 @@ test_csv_round_trip (Fixture       *f,
   StvaDbImportReport report;
   g_assert_true (stva_db_import_csv (db2, path, "dialogue=dialogue,split=split,index=source_id,"
                                      "speaker=speaker,text=text,start_ms=start_ms,"
-                                     "end_ms=end_ms,label=current", NULL, &report, &error));
+                                     "end_ms=end_ms,label=current", NULL, NULL, &report, &error));
   g_assert_no_error (error);
   g_assert_cmpint (report.n_dialogues, ==, 4);
   g_assert_cmpint (report.n_utterances, ==, 9);
@@ -253,19 +253,20 @@ test_csv_round_trip (Fixture       *f,
         }
     }
   /* mapping and data errors */
-  g_assert_false (stva_db_import_csv (db2, path, "dialogue=dialogue", NULL, NULL, &error));
+  g_assert_false (stva_db_import_csv (db2, path, "dialogue=dialogue", NULL, NULL, NULL, &error));
   g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_false (stva_db_import_csv (db2, path, "dialogue=nope,text=text", NULL, NULL, &error));
+  g_assert_false (stva_db_import_csv (db2, path, "dialogue=nope,text=text", NULL, NULL, NULL,
+                                      &error));
   g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_FORMAT);
   g_assert_nonnull (strstr (error->message, "no column 'nope'"));
   g_clear_error (&error);
   g_assert_false (stva_db_import_csv (db2, path, "dialogue=dialogue,text=text,label=speaker",
-                                      NULL, NULL, &error));
+                                      NULL, NULL, NULL, &error));
   g_assert_nonnull (strstr (error->message, ":2: column 'speaker' (label): 'Monica'"));
   g_clear_error (&error);
   g_assert_false (stva_db_import_csv (db2, path, "dialogue=dialogue,text=text,start=speaker",
-                                      NULL, NULL, &error));
+                                      NULL, NULL, NULL, &error));
   g_assert_nonnull (strstr (error->message, "is not a time"));
   g_clear_error (&error);
   stva_db_close (db2);
