@@ -8,7 +8,7 @@
 # re-encodes the text of the whole project too.
 . "$(dirname "$0")/../common/cli-test.sh"   # $synctva, $dir, fail, expect, json_int
 json_fit () {   # the text_fit of an extract --json summary
-  sed -n 's/.*"text_fit": "\(fit-[0-9a-f]*\)".*/\1/p' "$1" | head -n 1
+  sed -n 's/.*"text_fit": *"\(fit-[0-9a-f]*\)".*/\1/p' "$1" | head -n 1
 }
 
 # a small corpus whose transcripts draw on one vocabulary in different proportions, so the
