@@ -3,12 +3,19 @@
  * Training of the Sync-TVA model: a small model memorises four dialogues of random features
  * and random labels (100% training accuracy); two runs with the same seed and two threads give
  * bit-identical parameters and a different seed does not; a callback returning false cancels
- * with STVA_ERR_CANCELLED; early stopping keeps the best epoch's parameters.
+ * with STVA_ERR_CANCELLED; early stopping keeps the best epoch's parameters.  Continuing: N
+ * epochs, saved with the training state, loaded and continued give the one-go run's weights
+ * (with and without validation, two threads, after a cancel mid-epoch); a model file without
+ * the state (one written by the format-version-1 code, tests/model/data/tiny-v1.stvm) loads and
+ * starts a fresh run; truncated and doctored state sections are refused naming the file.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
+#include <zlib.h>
 
 #include "stva-train.h"
 
@@ -415,6 +422,510 @@ test_train_holdout (void)
   stva_dataset_free (ds);
 }
 
+/* ---- continuing from a model file ---------------------------------------------------------- */
+
+/* the runs below: 10 dialogues (n_dev of them dev), batches of 3 (4 per epoch), 8 epochs
+ * planned */
+static void
+continue_config (StvaModelConfig *c,
+                 int              threads)
+{
+  small_config (c);
+  c->threads = threads;
+  c->max_epochs = 8;
+  c->batch_size = 3;
+  c->lr = 1e-2f;
+  c->patience = 3;
+}
+
+static double
+max_abs_diff (const StvaModel *a,
+              const StvaModel *b)
+{
+  g_assert_cmpuint (a->params.n_floats, ==, b->params.n_floats);
+  double m = 0.0;
+  for (size_t i = 0; i < a->params.n_floats; i++)
+    m = fmax (m, fabs ((double) a->params.values[i] - (double) b->params.values[i]));
+  return m;
+}
+
+/* every epoch's progress, to compare runs */
+typedef struct
+{
+  StvaTrainProgress epochs[16];
+  int               n;
+  int               stop_after;   /* on_epoch returns false after this epoch (0: never) */
+  int               stop_epoch;   /* on_step returns false at this epoch's ... */
+  int               stop_step;    /* ... step (0: never) */
+} Log;
+
+static bool
+log_epoch (const StvaTrainProgress *progress,
+           void                    *user_data)
+{
+  Log *log = user_data;
+  g_assert_cmpint (log->n, <, 16);
+  log->epochs[log->n++] = *progress;
+  return progress->epoch != log->stop_after;
+}
+
+static bool
+log_step (int   epoch,
+          int   step,
+          int   n_steps,
+          void *user_data)
+{
+  Log *log = user_data;
+  return !(epoch == log->stop_epoch && step == log->stop_step);
+}
+
+/* the one-go run of continue_config */
+static void
+train_whole (StvaModel         *model,
+             const StvaDataset *ds,
+             int                threads,
+             StvaTrainResult   *res,
+             Log               *log)
+{
+  StvaModelConfig c;
+  continue_config (&c, threads);
+  g_assert_cmpint (stva_model_init (model, &c, NULL), ==, STVA_OK);
+  StvaTrainHooks hooks = { .on_epoch = log_epoch, .user_data = log };
+  StvaError error = { 0 };
+  if (stva_train_with_hooks (model, ds, NULL, 0, NULL, 0, &hooks, res, &error) != STVA_OK)
+    g_error ("%s", error.message);
+}
+
+static char *
+tmp_model_path (char **dir)
+{
+  *dir = g_dir_make_tmp ("stva-continue-XXXXXX", NULL);
+  g_assert_nonnull (*dir);
+  return g_build_filename (*dir, "model.stvm", NULL);
+}
+
+/* first epochs of the run, saved with the state to path, loaded, continued to the end */
+static void
+train_split (StvaModel         *out,
+             const StvaDataset *ds,
+             int                threads,
+             int                first,
+             const char        *path,
+             StvaTrainResult   *res,
+             Log               *log,
+             bool              *held_weights)
+{
+  StvaModelConfig c;
+  continue_config (&c, threads);
+  StvaModel model;
+  g_assert_cmpint (stva_model_init (&model, &c, NULL), ==, STVA_OK);
+  StvaTrainState state;
+  stva_train_state_init (&state);
+  StvaTrainHooks hooks = { .on_epoch = log_epoch, .user_data = log };
+  StvaTrainResult r1;
+  StvaError error = { 0 };
+  if (stva_train_continue (&model, &state, ds, NULL, 0, NULL, 0, first, &hooks, &r1, &error)
+      != STVA_OK)
+    g_error ("%s", error.message);
+  g_assert_cmpint (state.epochs_done, ==, r1.epochs_run);
+  g_assert_true (state.epochs_done == first || r1.stopped_early);
+  g_assert_cmpint (state.batches_done, ==, 0);
+  g_assert_cmpint (state.best_epoch, ==, r1.best_epoch);
+  *held_weights = state.holds_weights;
+  if (stva_model_save_with_state (&model, &state, path, &error) != STVA_OK)
+    g_error ("%s", error.message);
+  stva_model_clear (&model);
+  stva_train_state_clear (&state);
+
+  if (stva_model_load_with_state (out, &state, path, &error) != STVA_OK)
+    g_error ("%s", error.message);
+  g_assert_cmpint (state.epochs_done, ==, r1.epochs_run);
+  g_assert_cmpuint (state.n_floats, ==, out->params.n_floats);
+  if (stva_train_continue (out, &state, ds, NULL, 0, NULL, 0, 0, &hooks, res, &error)
+      != STVA_OK)
+    g_error ("%s", error.message);
+  stva_train_state_clear (&state);
+}
+
+static void
+check_same_run (const StvaModel       *a,
+                const StvaTrainResult *ra,
+                const Log             *la,
+                const StvaModel       *b,
+                const StvaTrainResult *rb,
+                const Log             *lb)
+{
+  double diff = max_abs_diff (a, b);
+  g_assert_cmpfloat (diff, <=, 1e-6);
+  g_assert_cmpfloat (diff, ==, 0.0);   /* and exact: the same steps in the same order */
+  g_assert_cmpint (ra->epochs_run, ==, rb->epochs_run);
+  g_assert_cmpint (ra->best_epoch, ==, rb->best_epoch);
+  g_assert_cmpint (ra->stopped_early, ==, rb->stopped_early);
+  g_assert_cmpfloat (ra->final_train_loss, ==, rb->final_train_loss);
+  g_assert_true (ra->best_dev_weighted_f1 == rb->best_dev_weighted_f1
+                 || (isnan (ra->best_dev_weighted_f1) && isnan (rb->best_dev_weighted_f1)));
+  g_assert_cmpint (la->n, ==, lb->n);
+  for (int e = 0; e < la->n; e++)
+    {
+      g_assert_cmpint (la->epochs[e].epoch, ==, lb->epochs[e].epoch);
+      g_assert_cmpfloat (la->epochs[e].train_loss, ==, lb->epochs[e].train_loss);
+      g_assert_cmpfloat (la->epochs[e].lr, ==, lb->epochs[e].lr);
+      g_assert_cmpfloat (la->epochs[e].grad_norm, ==, lb->epochs[e].grad_norm);
+      g_assert_cmpint (la->epochs[e].best_epoch, ==, lb->epochs[e].best_epoch);
+    }
+}
+
+/* 4 + 4 epochs through a file = 8 in one go (and 1 + 7, 7 + 1); no validation, two threads */
+static void
+test_train_continue (void)
+{
+  StvaDataset *ds = random_dataset (10, 10, 31);
+  g_autofree char *dir = NULL;
+  g_autofree char *path = tmp_model_path (&dir);
+  StvaModel whole;
+  StvaTrainResult rw;
+  Log lw = { 0 };
+  train_whole (&whole, ds, 2, &rw, &lw);
+  g_assert_cmpint (rw.epochs_run, ==, 8);
+  const int firsts[] = { 4, 1, 7 };
+  for (size_t k = 0; k < G_N_ELEMENTS (firsts); k++)
+    {
+      StvaModel split;
+      StvaTrainResult rs;
+      Log ls = { 0 };
+      bool held = true;
+      train_split (&split, ds, 2, firsts[k], path, &rs, &ls, &held);
+      g_test_message ("%d + %d epochs: max |diff| %g", firsts[k], 8 - firsts[k],
+                      max_abs_diff (&whole, &split));
+      g_assert_false (held);   /* no validation: the model holds the last epoch */
+      check_same_run (&whole, &rw, &lw, &split, &rs, &ls);
+      stva_model_clear (&split);
+    }
+  /* and the run did something: the schedule's rates vary over the epochs */
+  g_assert_cmpfloat (lw.epochs[0].lr, !=, lw.epochs[7].lr);
+  stva_model_clear (&whole);
+  g_unlink (path);
+  g_rmdir (dir);
+  stva_dataset_free (ds);
+}
+
+/* the same with validation dialogues: the file holds the best epoch's weights, the state the
+ * last step's; selection and patience go on as in one run */
+static void
+test_train_continue_dev (void)
+{
+  StvaDataset *ds = random_dataset (14, 10, 32);
+  g_autofree char *dir = NULL;
+  g_autofree char *path = tmp_model_path (&dir);
+  StvaModel whole;
+  StvaTrainResult rw;
+  Log lw = { 0 };
+  train_whole (&whole, ds, 1, &rw, &lw);
+  g_test_message ("one go: %d epochs, best %d (F1 %.3f)%s", rw.epochs_run, rw.best_epoch,
+                  rw.best_dev_weighted_f1, rw.stopped_early ? ", stopped early" : "");
+  int held = 0;
+  for (int first = 1; first < rw.epochs_run; first++)
+    {
+      StvaModel split;
+      StvaTrainResult rs;
+      Log ls = { 0 };
+      bool h = false;
+      train_split (&split, ds, 1, first, path, &rs, &ls, &h);
+      held += h;
+      check_same_run (&whole, &rw, &lw, &split, &rs, &ls);
+      stva_model_clear (&split);
+    }
+  g_test_message ("%d of %d splits saved the last epoch's weights apart", held,
+                  rw.epochs_run - 1);
+  g_assert_cmpint (held, >, 0);   /* the case where the best is not the last was met */
+  stva_model_clear (&whole);
+  g_unlink (path);
+  g_rmdir (dir);
+  stva_dataset_free (ds);
+}
+
+/* A cancel in the middle of an epoch (on_step), and one after an epoch (on_epoch), leave a
+ * state that continues to the one-go result; the model then holds the last finished epoch. */
+static void
+test_train_continue_cancel (void)
+{
+  StvaDataset *ds = random_dataset (10, 10, 33);
+  g_autofree char *dir = NULL;
+  g_autofree char *path = tmp_model_path (&dir);
+  StvaModel whole;
+  StvaTrainResult rw;
+  Log lw = { 0 };
+  train_whole (&whole, ds, 2, &rw, &lw);
+
+  for (int mid = 1; mid >= 0; mid--)
+    {
+      StvaModelConfig c;
+      continue_config (&c, 2);
+      StvaModel model;
+      g_assert_cmpint (stva_model_init (&model, &c, NULL), ==, STVA_OK);
+      StvaTrainState state;
+      stva_train_state_init (&state);
+      Log ls = { .stop_epoch = mid ? 3 : 0, .stop_step = mid ? 2 : 0, .stop_after = mid ? 0 : 5 };
+      StvaTrainHooks hooks = { .on_epoch = log_epoch, .on_step = log_step, .user_data = &ls };
+      StvaTrainResult rs;
+      StvaError error = { 0 };
+      g_assert_cmpint (stva_train_continue (&model, &state, ds, NULL, 0, NULL, 0, 0, &hooks, &rs,
+                                            &error), ==, STVA_ERR_CANCELLED);
+      if (mid)
+        {
+          g_assert_nonnull (strstr (error.message, "cancelled in epoch 3"));
+          g_assert_cmpint (state.epochs_done, ==, 2);
+          g_assert_cmpint (state.batches_done, ==, 2);
+          g_assert_cmpuint (state.steps, ==, 2 * 4 + 2);
+          g_assert_true (state.holds_weights);   /* two steps past the kept epoch 2 */
+          g_assert_cmpfloat (state.weight_sum, >, 0.0);
+          g_assert_cmpint (rs.epochs_run, ==, 2);
+          g_assert_cmpint (rs.best_epoch, ==, 2);
+          /* the model holds epoch 2's weights: those of a run stopped there */
+          StvaModel two;
+          StvaTrainState s2;
+          stva_train_state_init (&s2);
+          g_assert_cmpint (stva_model_init (&two, &c, NULL), ==, STVA_OK);
+          g_assert_cmpint (stva_train_continue (&two, &s2, ds, NULL, 0, NULL, 0, 2, NULL, NULL,
+                                                &error), ==, STVA_OK);
+          g_assert_cmpfloat (max_abs_diff (&model, &two), ==, 0.0);
+          g_assert_false (s2.holds_weights);
+          stva_train_state_clear (&s2);
+          stva_model_clear (&two);
+        }
+      else
+        {
+          g_assert_nonnull (strstr (error.message, "cancelled after epoch 5"));
+          g_assert_cmpint (state.epochs_done, ==, 5);
+          g_assert_cmpint (state.batches_done, ==, 0);
+          g_assert_false (state.holds_weights);
+        }
+      if (stva_model_save_with_state (&model, &state, path, &error) != STVA_OK)
+        g_error ("%s", error.message);
+      stva_model_clear (&model);
+      stva_train_state_clear (&state);
+      if (stva_model_load_with_state (&model, &state, path, &error) != STVA_OK)
+        g_error ("%s", error.message);
+      ls.stop_epoch = ls.stop_step = ls.stop_after = 0;
+      if (stva_train_continue (&model, &state, ds, NULL, 0, NULL, 0, 0, &hooks, &rs, &error)
+          != STVA_OK)
+        g_error ("%s", error.message);
+      g_test_message ("cancelled %s, continued: max |diff| %g",
+                      mid ? "in epoch 3" : "after epoch 5", max_abs_diff (&whole, &model));
+      /* the log has the cancelled run's epochs and then the continued run's: the epoch cut in
+       * two reports the whole epoch's loss */
+      check_same_run (&whole, &rw, &lw, &model, &rs, &ls);
+      stva_train_state_clear (&state);
+      stva_model_clear (&model);
+    }
+  stva_model_clear (&whole);
+  g_unlink (path);
+  g_rmdir (dir);
+  stva_dataset_free (ds);
+}
+
+/* A model file without a training state continues with fresh moments from the start of the
+ * schedule: it works, and it is another run.  The fixture was written by the format-version-1
+ * code (commit c101c47): small_config with D 8, batches of 2, max_epochs 2, trained on
+ * random_dataset (10, 7, 12) and saved with stva_model_save (). */
+static void
+test_train_continue_fresh (void)
+{
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data", "tiny-v1.stvm", NULL);
+  StvaModel old, plain;
+  StvaTrainState state;
+  stva_train_state_init (&state);
+  StvaError error = { 0 };
+  if (stva_model_load_with_state (&old, &state, fixture, &error) != STVA_OK)
+    g_error ("%s", error.message);
+  g_assert_cmpuint (state.n_floats, ==, 0);      /* fresh: the file has no state */
+  g_assert_cmpint (state.epochs_done, ==, 0);
+  g_assert_cmpint (old.config.D, ==, 8);
+  g_assert_cmpint (stva_model_load (&plain, fixture, &error), ==, STVA_OK);
+  g_assert_cmpfloat (max_abs_diff (&old, &plain), ==, 0.0);
+  /* written again without a state: the version-1 bytes of the old code, byte for byte */
+  uint8_t *again = NULL;
+  size_t n_again = 0;
+  g_autofree char *want = NULL;
+  gsize n_want = 0;
+  g_assert_true (g_file_get_contents (fixture, &want, &n_want, NULL));
+  g_assert_cmpint (stva_model_save_buffer_with_state (&old, &state, &again, &n_again, &error), ==,
+                   STVA_OK);
+  g_assert_cmpmem (again, n_again, want, n_want);
+  free (again);
+  /* and it trains on from those weights: a fresh run of its max_epochs (2) */
+  StvaDataset *ds12 = random_dataset (10, 7, 12);
+  StvaTrainResult res;
+  if (stva_train_continue (&old, &state, ds12, NULL, 0, NULL, 0, 0, NULL, &res, &error)
+      != STVA_OK)
+    g_error ("%s", error.message);
+  g_assert_cmpint (res.epochs_run, ==, 2);
+  g_assert_cmpint (state.epochs_done, ==, 2);
+  g_assert_cmpuint (state.steps, ==, 2 * 4);      /* 7 training dialogues in batches of 2 */
+  g_assert_cmpfloat (max_abs_diff (&old, &plain), >, 1e-4);
+  stva_train_state_clear (&state);
+  stva_model_clear (&old);
+  stva_model_clear (&plain);
+  stva_dataset_free (ds12);
+
+  /* 4 epochs saved without the state and continued: not the 8-epoch run, unlike with it */
+  StvaDataset *ds = random_dataset (10, 10, 31);
+  g_autofree char *dir = NULL;
+  g_autofree char *path = tmp_model_path (&dir);
+  StvaModel whole, model;
+  StvaTrainResult rw;
+  Log lw = { 0 };
+  train_whole (&whole, ds, 2, &rw, &lw);
+  StvaModelConfig c;
+  continue_config (&c, 2);
+  g_assert_cmpint (stva_model_init (&model, &c, NULL), ==, STVA_OK);
+  g_assert_cmpint (stva_train_continue (&model, &state, ds, NULL, 0, NULL, 0, 4, NULL, NULL,
+                                        &error), ==, STVA_OK);
+  g_assert_cmpint (stva_model_save (&model, path, &error), ==, STVA_OK);
+  stva_model_clear (&model);
+  stva_train_state_clear (&state);
+  g_assert_cmpint (stva_model_load_with_state (&model, &state, path, &error), ==, STVA_OK);
+  g_assert_cmpuint (state.n_floats, ==, 0);
+  g_assert_cmpint (stva_train_continue (&model, &state, ds, NULL, 0, NULL, 0, 4, NULL, &res,
+                                        &error), ==, STVA_OK);
+  g_assert_cmpint (res.epochs_run, ==, 4);       /* epochs counted from 1 again */
+  double diff = max_abs_diff (&whole, &model);
+  g_test_message ("4 + 4 epochs with fresh moments: max |diff| %g from the 8-epoch run", diff);
+  g_assert_cmpfloat (diff, >, 1e-4);
+  stva_train_state_clear (&state);
+  stva_model_clear (&model);
+  stva_model_clear (&whole);
+  g_unlink (path);
+  g_rmdir (dir);
+  stva_dataset_free (ds);
+}
+
+static void
+fix_crc (uint8_t *buf,
+         size_t   n)
+{
+  uint32_t crc = (uint32_t) crc32 (crc32 (0L, Z_NULL, 0), buf, (uInt) (n - 4));
+  for (int i = 0; i < 4; i++)
+    buf[n - 4 + i] = (uint8_t) (crc >> (8 * i));
+}
+
+/* loads bytes b (n) written to path with state: expects status and a message that starts with
+ * the path and holds want; model and state are left cleared */
+static void
+expect_load_error (const char    *path,
+                   const uint8_t *b,
+                   size_t         n,
+                   StvaStatus     status,
+                   const char    *want)
+{
+  g_assert_true (g_file_set_contents (path, (const char *) b, (gssize) n, NULL));
+  StvaModel model;
+  StvaTrainState state;
+  stva_train_state_init (&state);
+  StvaError error = { 0 };
+  g_assert_cmpint (stva_model_load_with_state (&model, &state, path, &error), ==, status);
+  g_test_message ("%s", error.message);
+  g_assert_true (g_str_has_prefix (error.message, path));
+  if (strstr (error.message, want) == NULL)
+    g_error ("'%s' has no '%s'", error.message, want);
+  g_assert_null (model.params.values);
+  g_assert_cmpuint (state.n_floats, ==, 0);
+  g_assert_null (state.m1);
+  /* a plain load checks the section too */
+  g_assert_cmpint (stva_model_load (&model, path, &error), ==, status);
+}
+
+/* a truncated or doctored state section is refused naming the file; a state of another model
+ * is refused; a state with nothing left to do leaves the model as it is */
+static void
+test_train_continue_refuses (void)
+{
+  StvaDataset *ds = random_dataset (14, 10, 32);
+  g_autofree char *dir = NULL;
+  g_autofree char *path = tmp_model_path (&dir);
+  g_autofree char *bad = g_build_filename (dir, "bad.stvm", NULL);
+  StvaModelConfig c;
+  continue_config (&c, 1);
+  StvaModel model;
+  g_assert_cmpint (stva_model_init (&model, &c, NULL), ==, STVA_OK);
+  StvaTrainState state;
+  stva_train_state_init (&state);
+  StvaError error = { 0 };
+  StvaTrainResult res;
+  g_assert_cmpint (stva_train_continue (&model, &state, ds, NULL, 0, NULL, 0, 3, NULL, &res,
+                                        &error), ==, STVA_OK);
+  g_assert_cmpint (stva_model_save_with_state (&model, &state, path, &error), ==, STVA_OK);
+  g_autofree char *file = NULL;
+  gsize n = 0;
+  g_assert_true (g_file_get_contents (path, &file, &n, NULL));
+  uint8_t *b = (uint8_t *) file;
+  g_assert_cmpuint (b[4], ==, 2);   /* format version 2 */
+  size_t tag = 0;   /* the section's tag: after the last tensor */
+  for (size_t i = 0; i + 4 <= n; i++)
+    if (memcmp (b + i, "TRST", 4) == 0)
+      tag = i;
+  g_assert_cmpuint (tag, >, 0);
+  size_t body = tag + 12;
+
+  /* cut inside the section, and cut by one byte */
+  expect_load_error (bad, b, body + 100, STVA_ERR_FORMAT, "training state");
+  expect_load_error (bad, b, n - 1, STVA_ERR_FORMAT, "");
+  /* a flipped byte in the second moment: the checksum */
+  g_autofree uint8_t *d = g_memdup2 (b, n);
+  d[n - 64] ^= 0x10;
+  expect_load_error (bad, d, n, STVA_ERR_FORMAT, "checksum mismatch");
+  /* doctored with the checksum fixed: a negative second moment, a best epoch after the last */
+  memcpy (d, b, n);
+  uint64_t n_floats = 0;
+  memcpy (&n_floats, b + body + 76, 8);
+  g_assert_cmpuint (n_floats, ==, stva_params_count (&model.params));   /* without padding */
+  size_t m2 = (body + 84 + 63) / 64 * 64 + 4 * (size_t) n_floats;
+  float neg = -1.0f;
+  memcpy (d + m2 + 8, &neg, 4);
+  fix_crc (d, n);
+  expect_load_error (bad, d, n, STVA_ERR_FORMAT, "training state: second moment element");
+  memcpy (d, b, n);
+  d[body + 12] = 9;
+  fix_crc (d, n);
+  expect_load_error (bad, d, n, STVA_ERR_FORMAT, "best epoch 9");
+
+  /* a state of another model (D 16, this one's D 8) */
+  StvaModelConfig c8 = c;
+  c8.D = 8;
+  StvaModel other;
+  g_assert_cmpint (stva_model_init (&other, &c8, NULL), ==, STVA_OK);
+  g_assert_cmpint (stva_train_continue (&other, &state, ds, NULL, 0, NULL, 0, 0, NULL, NULL,
+                                        &error), ==, STVA_ERR_INVALID);
+  g_assert_nonnull (strstr (error.message, "the training state is for"));
+  g_assert_cmpint (stva_model_save_with_state (&other, &state, bad, &error), ==,
+                   STVA_ERR_INVALID);
+  g_assert_true (g_str_has_prefix (error.message, bad));
+  g_assert_cmpint (state.epochs_done, ==, 3);   /* untouched */
+  stva_model_clear (&other);
+
+  /* run to the end; then nothing is left: OK, no epoch, the same weights */
+  g_assert_cmpint (stva_train_continue (&model, &state, ds, NULL, 0, NULL, 0, 0, NULL, &res,
+                                        &error), ==, STVA_OK);
+  int done = state.epochs_done;
+  g_assert_true (done == 8 || res.stopped_early);
+  StvaModel copy;
+  g_assert_cmpint (stva_model_save_with_state (&model, &state, path, &error), ==, STVA_OK);
+  g_assert_cmpint (stva_model_load_with_state (&copy, &state, path, &error), ==, STVA_OK);
+  g_assert_cmpint (stva_train_continue (&copy, &state, ds, NULL, 0, NULL, 0, 0, NULL, &res,
+                                        &error), ==, STVA_OK);
+  g_assert_cmpint (res.epochs_run, ==, done);
+  g_assert_cmpint (state.epochs_done, ==, done);
+  g_assert_cmpfloat (max_abs_diff (&model, &copy), ==, 0.0);
+  stva_model_clear (&copy);
+
+  stva_train_state_clear (&state);
+  stva_model_clear (&model);
+  g_unlink (bad);
+  g_unlink (path);
+  g_rmdir (dir);
+  stva_dataset_free (ds);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -428,5 +939,10 @@ main (int   argc,
   g_test_add_func ("/model/train/planted", test_train_planted);
   g_test_add_func ("/model/train/holdout", test_train_holdout);
   g_test_add_func ("/model/train/refuses", test_train_refuses);
+  g_test_add_func ("/model/train/continue", test_train_continue);
+  g_test_add_func ("/model/train/continue-dev", test_train_continue_dev);
+  g_test_add_func ("/model/train/continue-cancel", test_train_continue_cancel);
+  g_test_add_func ("/model/train/continue-fresh", test_train_continue_fresh);
+  g_test_add_func ("/model/train/continue-refuses", test_train_continue_refuses);
   return g_test_run ();
 }
