@@ -260,11 +260,14 @@ stva_cli_job_progress (const StvaJobProgress *progress,
                        gpointer               user_data)
 {
   StvaCliProgress *p = user_data;
-  if (progress->detail != NULL)
+  static char *last_detail;   /* a detail comes again with each report until the next one */
+  if (progress->detail != NULL && g_strcmp0 (progress->detail, last_detail) != 0)
     {
       if (p->tty)
         fputc ('\r', stderr);
       fprintf (stderr, "%s\n", progress->detail);
+      g_free (last_detail);
+      last_detail = g_strdup (progress->detail);
       return;
     }
   if (progress->total <= 0)

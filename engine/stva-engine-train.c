@@ -135,9 +135,17 @@ typedef struct
   StvaJob         *job;
   GArray          *history;       /* of StvaTrainProgress */
   int              first_epoch;   /* the first epoch of this run */
+  int              skipped;       /* batches of the first epoch taken by an earlier run */
   int              n_steps;       /* per epoch, as estimated for the stage's total */
   int              n_epochs;      /* planned in this run */
+  gint64           done;          /* steps taken in this run */
 } TrainRun;
+
+static gint64
+run_total (const TrainRun *run)
+{
+  return MAX ((gint64) run->n_epochs * run->n_steps - run->skipped, 0);
+}
 
 static bool
 on_epoch (const StvaTrainProgress *p,
@@ -161,9 +169,10 @@ on_step (int   epoch,
   if (n_steps != run->n_steps)   /* the estimate was off: the stage's total follows core */
     {
       run->n_steps = n_steps;
-      stva_job_stage (run->job, "training", "steps", (gint64) run->n_epochs * n_steps);
+      stva_job_stage (run->job, "training", "steps", run_total (run));
     }
-  stva_job_progress (run->job, (gint64) (epoch - run->first_epoch) * n_steps + step);
+  run->done = (gint64) (epoch - run->first_epoch) * n_steps + step - run->skipped;
+  stva_job_progress (run->job, run->done);
   return !stva_job_is_cancelled (run->job);
 }
 
@@ -234,12 +243,13 @@ stva_train_report_free (StvaTrainReport *report)
   g_free (report);
 }
 
-/* The model the options start from: a new one, or the one retrained (its config with the
- * training settings changed).  parent_path is where the old one came from. */
+/* The model the options start from: a new one (state fresh), or the one retrained, its config
+ * with the training settings changed and state as its file kept it (fresh when it did not). */
 static gboolean
 start_model (const StvaTrainOptions  *o,
              const StvaData          *data,
              StvaModel               *model,
+             StvaTrainState          *state,
              GError                 **error)
 {
   StvaError err = { 0 };
@@ -271,8 +281,12 @@ start_model (const StvaTrainOptions  *o,
                    "retraining keeps %s's architecture: no preset or ablation", o->from);
       return FALSE;
     }
-  if (!stva_data_load_model (model, o->from, error)
-      || !stva_data_check_model (model, data->ds, o->from, data->name, error))
+  if (stva_model_load_with_state (model, state, o->from, &err) != STVA_OK)
+    {
+      set_core_error (error, &err, NULL);
+      return FALSE;
+    }
+  if (!stva_data_check_model (model, data->ds, o->from, data->name, error))
     return FALSE;
   config = model->config;
   if (!apply_settings (&config, o->settings, error))
@@ -313,11 +327,13 @@ stva_engine_train (StvaJob                 *job,
   memset (&model, 0, sizeof model);
   StvaMetrics dev_metrics;
   memset (&dev_metrics, 0, sizeof dev_metrics);
+  StvaTrainState state;
+  stva_train_state_init (&state);
   g_autofree int *train = NULL, *dev = NULL;
   gboolean ok = FALSE;
   StvaError err = { 0 };
 
-  if (!start_model (o, data, &model, error))
+  if (!start_model (o, data, &model, &state, error))
     goto out;
 
   train = stva_data_dialogues (data->ds, STVA_SPLIT_TRAIN, &report->n_train);
@@ -330,27 +346,32 @@ stva_engine_train (StvaJob                 *job,
     }
   report->n_parameters = stva_params_count (&model.params);
 
+  /* this run: from the epoch (and batch) the state reached, to max_epochs or stop_after */
   TrainRun run = {
     .job = job,
     .history = report->history,
-    .first_epoch = 1,
+    .first_epoch = state.epochs_done + 1,
+    .skipped = state.batches_done,
     .n_steps = (report->n_train + model.config.batch_size - 1) / model.config.batch_size,
-    .n_epochs = model.config.max_epochs,
+    .n_epochs = MAX (model.config.max_epochs - state.epochs_done, 0),
   };
   if (o->stop_after > 0 && o->stop_after < run.n_epochs)
     run.n_epochs = o->stop_after;
-  stva_job_stage (job, "training", "steps", (gint64) run.n_epochs * run.n_steps);
+  stva_job_stage (job, "training", "steps", run_total (&run));
   if (report->n_dev == 0)
     stva_job_detail (job, "warning: %s has no dev split: the last epoch is kept", data->name);
   stva_job_detail (job, "training on %d dialogues, selecting on %d (dev); %zu parameters",
                    report->n_train, report->n_dev, report->n_parameters);
+  if (state.epochs_done > 0)
+    stva_job_detail (job, "continuing after epoch %d of %d (step %" G_GUINT64_FORMAT ")",
+                     state.epochs_done, model.config.max_epochs, state.steps);
 
   StvaTrainHooks hooks = { .on_epoch = on_epoch, .on_step = on_step, .user_data = &run };
   StvaTrainResult result;
   memset (&result, 0, sizeof result);
   gint64 t0 = g_get_monotonic_time ();
-  StvaStatus status = stva_train_with_hooks (&model, data->ds, train, report->n_train, dev,
-                                             report->n_dev, &hooks, &result, &err);
+  StvaStatus status = stva_train_continue (&model, &state, data->ds, train, report->n_train, dev,
+                                           report->n_dev, o->stop_after, &hooks, &result, &err);
   report->seconds = (double) (g_get_monotonic_time () - t0) / G_USEC_PER_SEC;
   if (status != STVA_OK && status != STVA_ERR_CANCELLED)
     {
@@ -369,12 +390,13 @@ stva_engine_train (StvaJob                 *job,
   report->cancelled = status == STVA_ERR_CANCELLED;
 
   /* a cancel from here on is too late: the best model so far is saved and registered */
-  if (stva_model_save (&model, o->out, &err) != STVA_OK)
+  if (stva_model_save_with_state (&model, &state, o->out, &err) != STVA_OK)
     {
       set_core_error (error, &err, NULL);
       goto out;
     }
   report->model_path = g_strdup (o->out);
+  report->has_state = state.n_floats > 0;
   if (data->db != NULL)
     {
       if (report->n_dev > 0
@@ -407,10 +429,12 @@ stva_engine_train (StvaJob                 *job,
                    report->best_epoch, o->out, where);
       goto out;
     }
-  stva_job_progress (job, (gint64) run.n_epochs * run.n_steps);   /* early stopping: all done */
+  if (run.done < run_total (&run))
+    stva_job_progress (job, run_total (&run));   /* stopped early: nothing left to do */
   ok = TRUE;
 
 out:
+  stva_train_state_clear (&state);
   stva_metrics_clear (&dev_metrics);
   stva_model_clear (&model);
   return ok;
