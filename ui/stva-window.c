@@ -1,314 +1,480 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * StvaWindow: the studio's main window.  This first cut opens a MELD-layout corpus folder (the
- * demo corpus, or MELD itself): the dialogues in a list, the chosen dialogue's utterances in a
- * table, its whole video in a player decoded by core's FFmpeg reader, and a timeline of the
- * utterances by speaker and label.  Projects, predictions, attention views and the label editor
- * grow on this window with the issues that build them.
+ * StvaWindow: the studio's main window.  It owns the session (the open project), places the
+ * component views in the slots of its template (sidebar, player, timeline, inspector, table,
+ * label bar), and holds the win.* actions.  Keys: those with a modifier are application
+ * accelerators (stva-application.c); bare keys (label keys, Space, J/K/L, N/P, R, arrows,
+ * Enter) go through the window's shortcut controllers in the capture phase, before a focused
+ * list or button could take them, and pass while a text field or a menu has the focus, so a
+ * search or a note takes its spaces and letters; Escape leaves such a field.
  */
 #include "config.h"
 
 #include <math.h>
-#include <string.h>
 
-#include "stva-core.h"
-#include "stva-draw.h"
-#include "stva-csv.h"
-#include "stva-meld.h"
-#include "stva-window.h"
+#include "stva-application.h"
+#include "stva-keys.h"
 #include "stva-resources.h"
-
-#define N_SPLITS 3
-#define DEFAULT_FRAME_MS 40   /* until a video says its own frame period */
-
-typedef struct
-{
-  int        split;
-  int        dialogue_id;
-  GPtrArray *rows;          /* borrowed StvaMeldRow* from self->split_rows, in utterance order */
-  char      *video_path;    /* owned: the whole-dialogue video, or NULL when there is none */
-  double     duration_s;
-} Dialogue;
+#include "stva-window.h"
 
 struct _StvaWindow
 {
   AdwApplicationWindow parent_instance;
 
   /* template children */
-  AdwWindowTitle  *window_title;
-  GtkListBox      *dialogue_list;
-  GtkListBox      *utterance_list;
-  GtkPicture      *video;
-  GtkButton       *play_button;
-  GtkLabel        *time_label;
-  GtkDrawingArea  *timeline;
-  GtkLabel        *status_label;
+  AdwToastOverlay    *toast_overlay;
+  AdwWindowTitle     *window_title;
+  AdwFlap            *flap;
+  GtkToggleButton    *sidebar_button;
+  GtkLabel           *model_label;
+  GtkLabel           *queue_label;
+  GtkMenuButton      *queue_button;
+  GtkLabel           *status_label;
+  GtkBox             *sidebar_slot;
+  GtkBox             *player_slot;
+  GtkBox             *timeline_slot;
+  GtkBox             *inspector_slot;
+  GtkBox             *table_slot;
+  GtkBox             *labelbar_slot;
 
-  char            *folder;          /* owned */
-  GPtrArray       *split_rows[N_SPLITS];   /* owned arrays of owned StvaMeldRow* */
-  GArray          *dialogues;       /* owned, of Dialogue */
-  int              current;         /* dialogue index, -1 none */
-  int              selected_utt;    /* -1 none */
-  StvaMediaReader *reader;          /* owned, for the current dialogue's video */
-  guint8          *rgb;             /* owned frame buffer */
-  double           position_s;
-  double           stop_s;          /* playback pauses here (< 0: at the end) */
-  guint            tick_id;
-  guint            frame_ms;     /* the open video's frame period: the player shows every frame */
-  guint            frames_shown;
+  StvaSession        *session;          /* owned */
+  GtkShortcutController *label_keys;    /* owned by the window: the label set's keys */
+  char               *pending_note;     /* owned, nullable: goes with the next label */
+  double              alpha;            /* Krippendorff's α of the project, NaN: not enough */
 };
 
 G_DEFINE_FINAL_TYPE (StvaWindow, stva_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static const char *const split_names[N_SPLITS] = { "train", "dev", "test" };
-static const char *const csv_names[N_SPLITS] = {
-  "train_sent_emo.csv", "dev_sent_emo.csv", "test_sent_emo.csv",
-};
-
-/* ---- helpers ------------------------------------------------------------------------------- */
-
-static int
-emotion_index (const char *emotion)
-{
-  for (int c = 0; c < 7; c++)
-    if (g_strcmp0 (STVA_MELD_EMOTIONS[c], emotion) == 0)
-      return c;
-  return -1;
-}
-
-static void
-dialogue_clear (gpointer data)
-{
-  Dialogue *d = data;
-  g_clear_pointer (&d->rows, g_ptr_array_unref);
-  g_clear_pointer (&d->video_path, g_free);
-}
+/* ---- helpers ------------------------------------------------------------------------------ */
 
 static void
 set_status (StvaWindow *self,
             const char *text)
 {
-  gtk_label_set_text (self->status_label, text);
+  gtk_label_set_text (self->status_label, text != NULL ? text : "");
 }
 
 static void
-update_time_label (StvaWindow *self)
+show_error (StvaWindow *self,
+            GError     *error)
 {
-  char text[64];
-  int minutes = (int) (self->position_s / 60.0);
-  g_snprintf (text, sizeof text, "%d:%04.1f", minutes, self->position_s - 60.0 * minutes);
-  gtk_label_set_text (self->time_label, text);
+  if (error == NULL)
+    return;
+  stva_window_toast (self, error->message);
+  set_status (self, error->message);
 }
 
 static void
-stop_playback (StvaWindow *self)
+update_alpha (StvaWindow *self)
 {
-  g_clear_handle_id (&self->tick_id, g_source_remove);
-  gtk_button_set_icon_name (self->play_button, "media-playback-start-symbolic");
+  self->alpha = NAN;
+  StvaDb *db = stva_session_get_db (self->session);
+  const StvaDbLabelSet *set = stva_session_get_label_set (self->session);
+  if (db == NULL || set == NULL)
+    return;
+  StvaDbAgreement a = { 0 };
+  if (stva_db_agreement (db, set->id, FALSE, 0, &a, NULL) && a.n_units > 0 && a.n_raters > 1)
+    self->alpha = a.alpha;
+  stva_db_agreement_clear (&a);
 }
 
-/* Decodes one frame and shows it; FALSE at the end of the video or on an error. */
-static gboolean
-show_next_frame (StvaWindow *self)
+static void
+update_title (StvaWindow *self)
 {
-  if (self->reader == NULL)
-    return FALSE;
-  const StvaMediaInfo *info = stva_media_reader_info (self->reader);
-  double pts = 0.0;
-  bool eof = false;
-  StvaError error = { 0 };
-  if (stva_media_reader_next_frame (self->reader, self->rgb, &pts, &eof, &error) != STVA_OK)
+  const char *path = stva_session_get_path (self->session);
+  if (path == NULL)
     {
-      set_status (self, error.message);
-      return FALSE;
+      adw_window_title_set_title (self->window_title, "Sync-TVA Studio");
+      adw_window_title_set_subtitle (self->window_title, "Open a project to begin (Ctrl+O)");
+      return;
     }
-  if (eof)
+  g_autofree char *base = g_path_get_basename (path);
+  StvaDialogueItem *d = stva_session_get_dialogue (self->session);
+  g_autofree char *title = d != NULL ? g_strdup_printf ("%s — %s", base,
+                                                        stva_dialogue_item_get_title (d))
+                                     : g_strdup (base);
+  adw_window_title_set_title (self->window_title, title);
+  const char *who = stva_session_get_annotator (self->session);
+  g_autofree char *alpha = isnan (self->alpha) ? g_strdup ("α: not enough shared labels")
+                                               : g_strdup_printf ("α %.2f", self->alpha);
+  g_autofree char *subtitle = g_strdup_printf ("annotator: %s · %s",
+                                               who != NULL ? who : "not chosen", alpha);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+}
+
+static void
+update_model_label (StvaWindow *self)
+{
+  gint64 id = stva_session_get_model_id (self->session);
+  StvaDb *db = stva_session_get_db (self->session);
+  if (db == NULL || id == 0)
+    {
+      gtk_label_set_text (self->model_label, db != NULL ? "no model yet" : "");
+      return;
+    }
+  g_autofree char *name = stva_db_model_name (db, id, NULL);
+  g_autofree char *text = g_strdup_printf ("model #%" G_GINT64_FORMAT " %s", id,
+                                           name != NULL ? name : "");
+  gtk_label_set_text (self->model_label, text);
+}
+
+static void
+update_queue_label (StvaWindow *self)
+{
+  GArray *q = stva_session_get_queue (self->session);
+  if (q == NULL)
+    {
+      gtk_label_set_text (self->queue_label, "");
+      return;
+    }
+  g_autofree char *text = g_strdup_printf ("%u of %u left", stva_session_queue_left (self->session),
+                                           q->len);
+  gtk_label_set_text (self->queue_label, text);
+}
+
+/* A focused text field takes typing, and an open menu its arrows and Enter: bare keys then
+ * pass to them. */
+static gboolean
+editing_text (StvaWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  for (GtkWidget *w = focus; w != NULL; w = gtk_widget_get_parent (w))
+    if (GTK_IS_EDITABLE (w) || GTK_IS_TEXT_VIEW (w) || GTK_IS_POPOVER (w))
+      return TRUE;
+  return FALSE;
+}
+
+/* the callback of every bare key: its action, unless a text field has the focus */
+static gboolean
+bare_key_cb (GtkWidget *widget,
+             GVariant  *args,
+             gpointer   data)
+{
+  StvaWindow *self = STVA_WINDOW (widget);
+  if (editing_text (self))
     return FALSE;
-  g_autoptr (GBytes) bytes = g_bytes_new (self->rgb, (gsize) info->width * info->height * 3);
-  g_autoptr (GdkTexture) texture = gdk_memory_texture_new (info->width, info->height,
-                                                           GDK_MEMORY_R8G8B8, bytes,
-                                                           (gsize) info->width * 3);
-  gtk_picture_set_paintable (self->video, GDK_PAINTABLE (texture));
-  self->position_s = pts;
-  self->frames_shown++;
-  update_time_label (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self->timeline));
+  const char *detailed = data;
+  g_autofree char *name = NULL;
+  g_autoptr (GVariant) target = NULL;
+  if (!g_action_parse_detailed_name (detailed, &name, &target, NULL))
+    return FALSE;
+  return gtk_widget_activate_action_variant (widget, name, target);
+}
+
+static gboolean
+escape_cb (GtkWidget *widget,
+           GVariant  *args,
+           gpointer   data)
+{
+  StvaWindow *self = STVA_WINDOW (widget);
+  if (!editing_text (self))
+    return FALSE;
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
   return TRUE;
 }
 
-static gboolean
-on_tick (gpointer data)
+static void
+add_bare_key (GtkShortcutController *controller,
+              const char            *accel,
+              const char            *detailed_action)
 {
-  StvaWindow *self = data;
-  if (!show_next_frame (self) || (self->stop_s >= 0.0 && self->position_s >= self->stop_s))
+  GtkShortcutTrigger *trigger = gtk_shortcut_trigger_parse_string (accel);
+  g_return_if_fail (trigger != NULL);
+  GtkShortcutAction *action = gtk_callback_action_new (bare_key_cb, g_strdup (detailed_action),
+                                                       g_free);
+  gtk_shortcut_controller_add_shortcut (controller, gtk_shortcut_new (trigger, action));
+}
+
+/* The label set's keys, rebuilt when a project opens. */
+static void
+rebuild_label_keys (StvaWindow *self)
+{
+  if (self->label_keys != NULL)
+    gtk_widget_remove_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->label_keys));
+  self->label_keys = GTK_SHORTCUT_CONTROLLER (gtk_shortcut_controller_new ());
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (self->label_keys),
+                                              GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_name (GTK_EVENT_CONTROLLER (self->label_keys), "label-keys");
+  const StvaDbLabelSet *set = stva_session_get_label_set (self->session);
+  for (guint i = 0; set != NULL && i < set->labels->len; i++)
     {
-      self->tick_id = 0;
-      stop_playback (self);
-      return G_SOURCE_REMOVE;
+      const StvaDbLabel *l = g_ptr_array_index (set->labels, i);
+      g_autofree char *accel = stva_key_label_accel (l->key);
+      if (accel == NULL || stva_key_is_reserved (l->key))
+        continue;   /* a key the studio uses itself: the label bar still sets it by click */
+      g_autofree char *detailed = g_strdup_printf ("win.label(int64 %" G_GINT64_FORMAT ")",
+                                                   l->id);
+      add_bare_key (self->label_keys, accel, detailed);
     }
-  return G_SOURCE_CONTINUE;
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->label_keys));
 }
 
 static void
-start_playback (StvaWindow *self)
+after_label (StvaWindow *self)
 {
-  if (self->reader == NULL || self->tick_id != 0)
-    return;
-  self->tick_id = g_timeout_add (self->frame_ms ? self->frame_ms : DEFAULT_FRAME_MS, on_tick,
-                                 self);
-  gtk_button_set_icon_name (self->play_button, "media-playback-pause-symbolic");
+  update_alpha (self);
+  update_title (self);
+  update_queue_label (self);
 }
+
+/* ---- actions: moving and labelling ---------------------------------------------------------- */
 
 static void
-seek_to (StvaWindow *self,
-         double      t_s)
-{
-  if (self->reader == NULL)
-    return;
-  StvaError error = { 0 };
-  if (stva_media_reader_seek (self->reader, t_s, &error) != STVA_OK)
-    {
-      set_status (self, error.message);
-      return;
-    }
-  show_next_frame (self);
-}
-
-/* ---- drawing ------------------------------------------------------------------------------- */
-
-static void
-draw_timeline (GtkDrawingArea *area,
-               cairo_t        *cr,
-               int             width,
-               int             height,
-               gpointer        data)
-{
-  StvaWindow *self = data;
-  StvaDrawStyle style;
-  stva_draw_style_init_screen (&style);
-  if (self->current < 0)
-    {
-      stva_draw_timeline (cr, NULL, 0, NULL, 0, 0.0, -1.0, -1, &style, width, height);
-      return;
-    }
-  Dialogue *d = &g_array_index (self->dialogues, Dialogue, self->current);
-  g_autoptr (GPtrArray) lanes = g_ptr_array_new ();
-  StvaDrawSegment *segments = g_new0 (StvaDrawSegment, d->rows->len);
-  double end_s = 0.0;
-  for (guint i = 0; i < d->rows->len; i++)
-    {
-      StvaMeldRow *row = g_ptr_array_index (d->rows, i);
-      guint lane = 0;
-      while (lane < lanes->len && g_strcmp0 (g_ptr_array_index (lanes, lane), row->speaker) != 0)
-        lane++;
-      if (lane == lanes->len)
-        g_ptr_array_add (lanes, row->speaker);
-      segments[i] = (StvaDrawSegment) { .start_s = row->start_ms / 1000.0,
-                                        .end_s = row->end_ms / 1000.0, .lane = (int) lane,
-                                        .label = emotion_index (row->emotion) };
-      end_s = MAX (end_s, row->end_ms / 1000.0);
-    }
-  double duration = MAX (end_s, d->duration_s);
-  stva_draw_timeline (cr, segments, (int) d->rows->len, (const char *const *) lanes->pdata,
-                      (int) lanes->len, duration, self->reader ? self->position_s : -1.0,
-                      self->selected_utt, &style, width, height);
-  g_free (segments);
-}
-
-/* ---- list rows ----------------------------------------------------------------------------- */
-
-static GtkWidget *
-utterance_row_new (const StvaMeldRow *row)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  gtk_widget_add_css_class (box, "utterance-row");
-  gtk_widget_set_margin_start (box, 6);
-  gtk_widget_set_margin_end (box, 6);
-  gtk_widget_set_margin_top (box, 3);
-  gtk_widget_set_margin_bottom (box, 3);
-
-  char when[64];
-  g_snprintf (when, sizeof when, "%5.1f–%5.1f", row->start_ms / 1000.0, row->end_ms / 1000.0);
-  GtkWidget *time = gtk_label_new (when);
-  gtk_widget_add_css_class (time, "timecode");
-  GtkWidget *speaker = gtk_label_new (row->speaker);
-  gtk_widget_add_css_class (speaker, "speaker");
-  gtk_label_set_width_chars (GTK_LABEL (speaker), 7);
-  gtk_label_set_xalign (GTK_LABEL (speaker), 0);
-  GtkWidget *emotion = gtk_label_new (row->emotion);
-  gtk_widget_add_css_class (emotion, "emotion-chip");
-  gtk_widget_add_css_class (emotion, row->emotion);
-  gtk_label_set_width_chars (GTK_LABEL (emotion), 8);
-  GtkWidget *text = gtk_label_new (*row->utterance ? row->utterance : "(no transcript)");
-  gtk_label_set_xalign (GTK_LABEL (text), 0);
-  gtk_label_set_wrap (GTK_LABEL (text), TRUE);
-  gtk_widget_set_hexpand (text, TRUE);
-  if (*row->utterance == '\0')
-    gtk_widget_add_css_class (text, "dim-label");
-  gtk_box_append (GTK_BOX (box), time);
-  gtk_box_append (GTK_BOX (box), speaker);
-  gtk_box_append (GTK_BOX (box), emotion);
-  gtk_box_append (GTK_BOX (box), text);
-  return box;
-}
-
-static void
-fill_utterances (StvaWindow *self)
-{
-  GtkWidget *child;
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->utterance_list))) != NULL)
-    gtk_list_box_remove (self->utterance_list, child);
-  if (self->current < 0)
-    return;
-  Dialogue *d = &g_array_index (self->dialogues, Dialogue, self->current);
-  for (guint i = 0; i < d->rows->len; i++)
-    gtk_list_box_append (self->utterance_list, utterance_row_new (g_ptr_array_index (d->rows, i)));
-}
-
-/* ---- callbacks ------------------------------------------------------------------------------ */
-
-static void
-on_dialogue_list_row_selected (GtkListBox    *box,
-                               GtkListBoxRow *row,
-                               gpointer       data)
-{
-  StvaWindow *self = data;
-  if (row == NULL)
-    return;
-  stva_window_select_dialogue (self, (guint) gtk_list_box_row_get_index (row));
-}
-
-static void
-on_utterance_list_row_activated (GtkListBox    *box,
-                                 GtkListBoxRow *row,
-                                 gpointer       data)
-{
-  stva_window_play_utterance (STVA_WINDOW (data), (guint) gtk_list_box_row_get_index (row));
-}
-
-static void
-win_play_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
+win_step_action (GtkWidget  *widget,
+                 const char *name,
+                 GVariant   *param)
 {
   StvaWindow *self = STVA_WINDOW (widget);
-  if (self->tick_id != 0)
+  int delta = g_str_has_prefix (name, "win.prev") ? -1 : 1;
+  if (g_str_has_suffix (name, "utterance"))
+    stva_session_step_utterance (self->session, delta);
+  else
     {
-      stop_playback (self);
-      return;
+      guint n = g_list_model_get_n_items (stva_session_get_dialogues (self->session));
+      guint pos = stva_session_get_dialogue_position (self->session);
+      if (pos == GTK_INVALID_LIST_POSITION || n == 0)
+        return;
+      gint64 to = (gint64) pos + delta;
+      if (to < 0 || to >= n)
+        return;
+      g_autoptr (GError) error = NULL;
+      if (!stva_session_select_dialogue (self->session, (guint) to, &error))
+        show_error (self, error);
     }
-  self->stop_s = -1.0;
-  start_playback (self);
 }
 
-/* ---- GObject ------------------------------------------------------------------------------- */
+static void
+win_queue_step_action (GtkWidget  *widget,
+                       const char *name,
+                       GVariant   *param)
+{
+  StvaWindow *self = STVA_WINDOW (widget);
+  g_autoptr (GError) error = NULL;
+  if (stva_session_get_queue (self->session) == NULL
+      && !stva_session_set_queue (self->session, STVA_DB_QUEUE_ENTROPY, FALSE, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+  int delta = g_str_equal (name, "win.queue-next") ? 1 : -1;
+  if (!stva_session_queue_step (self->session, delta, &error))
+    {
+      if (error != NULL)
+        show_error (self, error);
+      else
+        stva_window_toast (self, delta > 0 ? "The end of the review queue"
+                                           : "The start of the review queue");
+    }
+  update_queue_label (self);
+}
+
+static void
+win_queue_order_action (GtkWidget  *widget,
+                        const char *name,
+                        GVariant   *param)
+{
+  StvaWindow *self = STVA_WINDOW (widget);
+  g_autoptr (GError) error = NULL;
+  int order = g_variant_get_int32 (param);
+  if (order < STVA_DB_QUEUE_ENTROPY || order > STVA_DB_QUEUE_ANNOTATOR_DISAGREEMENT)
+    return;
+  if (!stva_session_set_queue (self->session, order, FALSE, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+  update_queue_label (self);
+  if (stva_session_get_queue (self->session)->len == 0)
+    stva_window_toast (self, "Nothing in this queue");
+  else
+    stva_session_queue_step (self->session, 1, NULL);
+  update_queue_label (self);
+}
+
+static void ask_annotator (StvaWindow *self);
+
+/* Runs a labelling step, asking who is labelling first when nobody has said. */
+static gboolean
+ready_to_label (StvaWindow *self)
+{
+  if (!stva_session_is_open (self->session))
+    return FALSE;
+  if (stva_session_get_annotator (self->session) == NULL)
+    {
+      ask_annotator (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+win_label_action (GtkWidget  *widget,
+                  const char *name,
+                  GVariant   *param)
+{
+  StvaWindow *self = STVA_WINDOW (widget);
+  if (!ready_to_label (self))
+    return;
+  g_autoptr (GError) error = NULL;
+  gint64 label_id = g_variant_get_int64 (param);
+  if (!stva_session_set_label (self->session, label_id, self->pending_note, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+  g_clear_pointer (&self->pending_note, g_free);
+  stva_session_step_utterance (self->session, 1);
+}
+
+static void
+win_accept_action (GtkWidget  *widget,
+                   const char *name,
+                   GVariant   *param)
+{
+  StvaWindow *self = STVA_WINDOW (widget);
+  if (!ready_to_label (self))
+    return;
+  g_autoptr (GError) error = NULL;
+  if (!stva_session_accept_prediction (self->session, &error))
+    show_error (self, error);
+  else
+    stva_session_step_utterance (self->session, 1);
+}
+
+static void
+win_reviewed_action (GtkWidget  *widget,
+                     const char *name,
+                     GVariant   *param)
+{
+  StvaWindow *self = STVA_WINDOW (widget);
+  if (!ready_to_label (self))
+    return;
+  g_autoptr (GError) error = NULL;
+  if (!stva_session_mark_reviewed (self->session, &error))
+    show_error (self, error);
+  else
+    stva_session_step_utterance (self->session, 1);
+}
+
+static void
+win_undo_action (GtkWidget  *widget,
+                 const char *name,
+                 GVariant   *param)
+{
+  StvaWindow *self = STVA_WINDOW (widget);
+  if (!ready_to_label (self))
+    return;
+  g_autoptr (GError) error = NULL;
+  gboolean done = FALSE;
+  gboolean redo = g_str_equal (name, "win.redo");
+  gboolean ok = redo ? stva_session_redo (self->session, &done, &error)
+                     : stva_session_undo (self->session, &done, &error);
+  if (!ok)
+    show_error (self, error);
+  else if (!done)
+    stva_window_toast (self, redo ? "Nothing to redo" : "Nothing to undo");
+}
+
+static void
+win_sidebar_action (GtkWidget  *widget,
+                    const char *name,
+                    GVariant   *param)
+{
+  StvaWindow *self = STVA_WINDOW (widget);
+  gtk_toggle_button_set_active (self->sidebar_button,
+                                !gtk_toggle_button_get_active (self->sidebar_button));
+}
+
+/* ---- the annotator ------------------------------------------------------------------------ */
+
+static void
+on_annotator_response (AdwMessageDialog *dialog,
+                       const char       *response,
+                       gpointer          data)
+{
+  StvaWindow *self = data;
+  if (g_strcmp0 (response, "ok") != 0)
+    return;
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  g_autoptr (GError) error = NULL;
+  if (!stva_session_set_annotator (self->session, gtk_editable_get_text (entry), &error))
+    show_error (self, error);
+  update_title (self);
+}
+
+static void
+on_annotator_entry_changed (GtkEditable *entry,
+                            gpointer     data)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (data), "ok", *name != '\0');
+}
+
+static void
+on_annotator_entry_activate (GtkEntry *entry,
+                             gpointer  data)
+{
+  AdwMessageDialog *dialog = data;
+  if (adw_message_dialog_get_response_enabled (dialog, "ok"))
+    adw_message_dialog_response (dialog, "ok");
+}
+
+/* Asks once per project who is labelling; the answer is remembered in the project. */
+static void
+ask_annotator (StvaWindow *self)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
+    GTK_WINDOW (self), "Who is labelling?",
+    "Your labels are kept under this name in the project, beside other annotators' labels. "
+    "The studio remembers it for this project."));
+  GtkWidget *entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), "Your name or initials");
+  adw_message_dialog_set_extra_child (dialog, entry);
+  adw_message_dialog_add_responses (dialog, "cancel", "_Cancel", "ok", "_Start labelling", NULL);
+  adw_message_dialog_set_response_appearance (dialog, "ok", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_response_enabled (dialog, "ok", FALSE);
+  adw_message_dialog_set_default_response (dialog, "ok");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect (entry, "changed", G_CALLBACK (on_annotator_entry_changed), dialog);
+  g_signal_connect (entry, "activate", G_CALLBACK (on_annotator_entry_activate), dialog);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_annotator_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- session signals ---------------------------------------------------------------------- */
+
+static void
+on_session_dialogue (StvaSession *session,
+                     GParamSpec  *pspec,
+                     gpointer     data)
+{
+  update_title (STVA_WINDOW (data));
+}
+
+static void
+on_session_label_changed (StvaSession *session,
+                          gint64       utterance_id,
+                          gpointer     data)
+{
+  after_label (STVA_WINDOW (data));
+}
+
+static void
+on_session_model (StvaSession *session,
+                  GParamSpec  *pspec,
+                  gpointer     data)
+{
+  update_model_label (STVA_WINDOW (data));
+}
+
+/* ---- GObject ------------------------------------------------------------------------------ */
 
 static void
 stva_window_dispose (GObject *object)
 {
   StvaWindow *self = STVA_WINDOW (object);
-  g_clear_handle_id (&self->tick_id, g_source_remove);
-  g_clear_pointer (&self->reader, stva_media_reader_free);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), STVA_TYPE_WINDOW);
   G_OBJECT_CLASS (stva_window_parent_class)->dispose (object);
 }
@@ -317,11 +483,8 @@ static void
 stva_window_finalize (GObject *object)
 {
   StvaWindow *self = STVA_WINDOW (object);
-  g_clear_pointer (&self->dialogues, g_array_unref);
-  for (int s = 0; s < N_SPLITS; s++)
-    g_clear_pointer (&self->split_rows[s], g_ptr_array_unref);
-  g_clear_pointer (&self->folder, g_free);
-  g_clear_pointer (&self->rgb, g_free);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->pending_note, g_free);
   G_OBJECT_CLASS (stva_window_parent_class)->finalize (object);
 }
 
@@ -332,282 +495,233 @@ stva_window_class_init (StvaWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   object_class->dispose = stva_window_dispose;
   object_class->finalize = stva_window_finalize;
-  /* the resources live in a static library, so nothing registers them on its own */
+
   g_resources_register (stva_get_resource ());
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/synctva/Studio/ui/stva-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, StvaWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, StvaWindow, window_title);
-  gtk_widget_class_bind_template_child (widget_class, StvaWindow, dialogue_list);
-  gtk_widget_class_bind_template_child (widget_class, StvaWindow, utterance_list);
-  gtk_widget_class_bind_template_child (widget_class, StvaWindow, video);
-  gtk_widget_class_bind_template_child (widget_class, StvaWindow, play_button);
-  gtk_widget_class_bind_template_child (widget_class, StvaWindow, time_label);
-  gtk_widget_class_bind_template_child (widget_class, StvaWindow, timeline);
+  gtk_widget_class_bind_template_child (widget_class, StvaWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, StvaWindow, sidebar_button);
+  gtk_widget_class_bind_template_child (widget_class, StvaWindow, model_label);
+  gtk_widget_class_bind_template_child (widget_class, StvaWindow, queue_label);
+  gtk_widget_class_bind_template_child (widget_class, StvaWindow, queue_button);
   gtk_widget_class_bind_template_child (widget_class, StvaWindow, status_label);
-  gtk_widget_class_install_action (widget_class, "win.play", NULL, win_play_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "win.play", NULL);
-}
+  gtk_widget_class_bind_template_child (widget_class, StvaWindow, sidebar_slot);
+  gtk_widget_class_bind_template_child (widget_class, StvaWindow, player_slot);
+  gtk_widget_class_bind_template_child (widget_class, StvaWindow, timeline_slot);
+  gtk_widget_class_bind_template_child (widget_class, StvaWindow, inspector_slot);
+  gtk_widget_class_bind_template_child (widget_class, StvaWindow, table_slot);
+  gtk_widget_class_bind_template_child (widget_class, StvaWindow, labelbar_slot);
 
-static void
-load_style (void)
-{
-  static gsize loaded = 0;
-  if (g_once_init_enter (&loaded))
-    {
-      GtkCssProvider *css = gtk_css_provider_new ();
-      gtk_css_provider_load_from_resource (css, "/org/synctva/Studio/style.css");
-      gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                  GTK_STYLE_PROVIDER (css),
-                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-      g_object_unref (css);
-      g_once_init_leave (&loaded, 1);
-    }
+  gtk_widget_class_install_action (widget_class, "win.prev-utterance", NULL, win_step_action);
+  gtk_widget_class_install_action (widget_class, "win.next-utterance", NULL, win_step_action);
+  gtk_widget_class_install_action (widget_class, "win.prev-dialogue", NULL, win_step_action);
+  gtk_widget_class_install_action (widget_class, "win.next-dialogue", NULL, win_step_action);
+  gtk_widget_class_install_action (widget_class, "win.queue-next", NULL, win_queue_step_action);
+  gtk_widget_class_install_action (widget_class, "win.queue-prev", NULL, win_queue_step_action);
+  gtk_widget_class_install_action (widget_class, "win.queue-order", "i",
+                                   win_queue_order_action);
+  gtk_widget_class_install_action (widget_class, "win.label", "x", win_label_action);
+  gtk_widget_class_install_action (widget_class, "win.accept", NULL, win_accept_action);
+  gtk_widget_class_install_action (widget_class, "win.reviewed", NULL, win_reviewed_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, win_undo_action);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, win_undo_action);
+  gtk_widget_class_install_action (widget_class, "win.sidebar", NULL, win_sidebar_action);
 }
 
 static void
 stva_window_init (StvaWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  load_style ();
-  self->current = -1;
-  self->selected_utt = -1;
-  self->stop_s = -1.0;
-  self->dialogues = g_array_new (FALSE, TRUE, sizeof (Dialogue));
-  g_array_set_clear_func (self->dialogues, dialogue_clear);
-  gtk_drawing_area_set_draw_func (self->timeline, draw_timeline, self, NULL);
-  g_signal_connect (self->dialogue_list, "row-selected",
-                    G_CALLBACK (on_dialogue_list_row_selected), self);
-  g_signal_connect (self->utterance_list, "row-activated",
-                    G_CALLBACK (on_utterance_list_row_activated), self);
-  set_status (self, "Open a MELD-layout folder: synctva-studio FOLDER.");
+  self->alpha = NAN;
+  self->session = stva_session_new ();
+  g_signal_connect (self->session, "notify::dialogue", G_CALLBACK (on_session_dialogue), self);
+  g_signal_connect (self->session, "label-changed", G_CALLBACK (on_session_label_changed),
+                    self);
+  g_signal_connect (self->session, "notify::model-id", G_CALLBACK (on_session_model), self);
+
+  /* Escape leaves a text field, before the field sees it */
+  GtkEventController *escape = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (escape, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (escape), gtk_shortcut_new (
+    gtk_keyval_trigger_new (GDK_KEY_Escape, 0), gtk_callback_action_new (escape_cb, NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), escape);
+
+  /* the bare keys of the table (see the top of this file) */
+  GtkEventController *keys = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_name (keys, "studio-keys");
+  for (const StvaKey *k = stva_keys (); k->action != NULL; k++)
+    if (stva_key_is_bare (k->accel) && g_str_has_prefix (k->action, "win."))
+      add_bare_key (GTK_SHORTCUT_CONTROLLER (keys), k->accel, k->action);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+
+  rebuild_label_keys (self);
+  update_title (self);
 }
 
-/* ---- public API ---------------------------------------------------------------------------- */
+/* ---- public API --------------------------------------------------------------------------- */
 
-/**
- * stva_window_new:
- * Returns: (transfer full): a new studio window for app.
- */
 StvaWindow *
-stva_window_new (AdwApplication *app)
+stva_window_new (StvaApplication *app)
 {
   return g_object_new (STVA_TYPE_WINDOW, "application", app, NULL);
 }
 
-/**
- * stva_window_open_folder:
- * Reads the three MELD CSVs of folder and lists its dialogues.  On error the window keeps what
- * it showed before.
- */
 gboolean
-stva_window_open_folder (StvaWindow  *self,
-                         const char  *folder,
-                         GError     **error)
+stva_window_open_project (StvaWindow  *self,
+                          const char  *path,
+                          const char  *annotator,
+                          GError     **error)
 {
-  g_return_val_if_fail (STVA_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (folder != NULL, FALSE);
-  GPtrArray *rows[N_SPLITS] = { NULL };
-  guint found = 0;
-  for (int s = 0; s < N_SPLITS; s++)
-    {
-      g_autofree char *path = g_build_filename (folder, csv_names[s], NULL);
-      if (!g_file_test (path, G_FILE_TEST_EXISTS))
-        continue;
-      rows[s] = stva_meld_read (path, error);
-      if (rows[s] == NULL)
-        {
-          for (int k = 0; k < s; k++)
-            g_clear_pointer (&rows[k], g_ptr_array_unref);
-          return FALSE;
-        }
-      found++;
-    }
-  if (found == 0)
-    {
-      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_IO,
-                   "%s: no train_sent_emo.csv, dev_sent_emo.csv or test_sent_emo.csv here",
-                   folder);
-      return FALSE;
-    }
-
-  stop_playback (self);
-  g_clear_pointer (&self->reader, stva_media_reader_free);
-  self->current = -1;
-  self->selected_utt = -1;
-  g_array_set_size (self->dialogues, 0);
-  GtkWidget *child;
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->dialogue_list))) != NULL)
-    gtk_list_box_remove (self->dialogue_list, child);
-  for (int s = 0; s < N_SPLITS; s++)
-    {
-      g_clear_pointer (&self->split_rows[s], g_ptr_array_unref);
-      self->split_rows[s] = rows[s];
-    }
-  g_free (self->folder);
-  self->folder = g_strdup (folder);
-
-  guint n_utts = 0;
-  for (int s = 0; s < N_SPLITS; s++)
-    {
-      if (self->split_rows[s] == NULL)
-        continue;
-      for (guint i = 0; i < self->split_rows[s]->len; i++)
-        {
-          StvaMeldRow *row = g_ptr_array_index (self->split_rows[s], i);
-          Dialogue *last = self->dialogues->len
-                             ? &g_array_index (self->dialogues, Dialogue, self->dialogues->len - 1)
-                             : NULL;
-          if (last == NULL || last->split != s || last->dialogue_id != row->dialogue_id)
-            {
-              Dialogue d = { .split = s, .dialogue_id = row->dialogue_id,
-                             .rows = g_ptr_array_new () };
-              g_autofree char *name = g_strdup_printf ("dia%d.mp4", row->dialogue_id);
-              d.video_path = g_build_filename (folder, "dialogues", split_names[s], name, NULL);
-              if (!g_file_test (d.video_path, G_FILE_TEST_IS_REGULAR))
-                g_clear_pointer (&d.video_path, g_free);
-              g_array_append_val (self->dialogues, d);
-              last = &g_array_index (self->dialogues, Dialogue, self->dialogues->len - 1);
-            }
-          g_ptr_array_add (last->rows, row);
-          n_utts++;
-        }
-    }
-
-  for (guint i = 0; i < self->dialogues->len; i++)
-    {
-      Dialogue *d = &g_array_index (self->dialogues, Dialogue, i);
-      g_autoptr (GString) speakers = g_string_new (NULL);
-      for (guint k = 0; k < d->rows->len; k++)
-        {
-          const char *name = ((StvaMeldRow *) g_ptr_array_index (d->rows, k))->speaker;
-          if (strstr (speakers->str, name) == NULL)
-            g_string_append_printf (speakers, "%s%s", speakers->len ? ", " : "", name);
-        }
-      g_autofree char *title = g_strdup_printf ("%s · dialogue %d", split_names[d->split],
-                                                d->dialogue_id);
-      g_autofree char *subtitle = g_strdup_printf ("%u utterances · %s", d->rows->len,
-                                                   speakers->str);
-      GtkWidget *row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      gtk_list_box_append (self->dialogue_list, row);
-    }
-
-  g_autofree char *base = g_path_get_basename (folder);
-  adw_window_title_set_subtitle (self->window_title, base);
-  g_autofree char *status = g_strdup_printf (
-    "%u dialogues, %u utterances from %s. Features, models and the label editor come with the "
-    "core, features and project-store issues (#3, #4, #5).", self->dialogues->len, n_utts,
-    folder);
+  g_return_val_if_fail (STVA_IS_WINDOW (self) && path != NULL, FALSE);
+  if (!stva_session_open (self->session, path, annotator, error))
+    return FALSE;
+  g_clear_pointer (&self->pending_note, g_free);
+  rebuild_label_keys (self);
+  update_alpha (self);
+  update_title (self);
+  update_model_label (self);
+  update_queue_label (self);
+  g_autofree char *base = g_path_get_basename (path);
+  guint n = g_list_model_get_n_items (stva_session_get_dialogues (self->session));
+  g_autofree char *status = g_strdup_printf ("%s: %u dialogues", base, n);
   set_status (self, status);
-  if (self->dialogues->len > 0)
-    stva_window_select_dialogue (self, 0);
+  /* no text field holds the focus: the keys work at once */
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
   return TRUE;
 }
 
-guint
-stva_window_get_n_dialogues (StvaWindow *self)
-{
-  g_return_val_if_fail (STVA_IS_WINDOW (self), 0);
-  return self->dialogues->len;
-}
-
-guint
-stva_window_get_n_utterances_shown (StvaWindow *self)
-{
-  g_return_val_if_fail (STVA_IS_WINDOW (self), 0);
-  guint n = 0;
-  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->utterance_list)); c != NULL;
-       c = gtk_widget_get_next_sibling (c))
-    n++;
-  return n;
-}
-
 void
-stva_window_select_dialogue (StvaWindow *self,
-                             guint       index)
+stva_window_open (StvaWindow *self,
+                  const char *path,
+                  const char *annotator)
 {
-  g_return_if_fail (STVA_IS_WINDOW (self));
-  g_return_if_fail (index < self->dialogues->len);
-  if ((int) index == self->current)
-    return;
-  stop_playback (self);
-  g_clear_pointer (&self->reader, stva_media_reader_free);
-  self->current = (int) index;
-  self->selected_utt = -1;
-  self->position_s = 0.0;
-  Dialogue *d = &g_array_index (self->dialogues, Dialogue, index);
-  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->dialogue_list, (int) index);
-  if (row != NULL && gtk_list_box_get_selected_row (self->dialogue_list) != row)
-    gtk_list_box_select_row (self->dialogue_list, row);
-  fill_utterances (self);
-  gtk_picture_set_paintable (self->video, NULL);
-
-  if (d->video_path != NULL)
+  g_return_if_fail (STVA_IS_WINDOW (self) && path != NULL);
+  g_autoptr (GError) error = NULL;
+  if (!stva_window_open_project (self, path, annotator, &error))
     {
-      StvaError error = { 0 };
-      if (stva_media_reader_open (&self->reader, d->video_path, &error) != STVA_OK)
-        set_status (self, error.message);
-      else
-        {
-          const StvaMediaInfo *info = stva_media_reader_info (self->reader);
-          d->duration_s = info->duration_s;
-          self->frame_ms = info->fps > 1.0 && info->fps < 200.0
-                           ? (guint) lround (1000.0 / info->fps) : DEFAULT_FRAME_MS;
-          g_free (self->rgb);
-          self->rgb = g_malloc ((gsize) info->width * info->height * 3);
-          show_next_frame (self);
-        }
+      AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (
+        adw_message_dialog_new (GTK_WINDOW (self), "Cannot open the project", error->message));
+      adw_message_dialog_add_response (dialog, "close", "_Close");
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
     }
-  update_time_label (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self->timeline));
+  if (stva_session_get_annotator (self->session) == NULL)
+    ask_annotator (self);
+}
+
+static void
+on_chooser_response (GtkNativeDialog *chooser,
+                     int              response,
+                     gpointer         data)
+{
+  StvaWindow *self = data;
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+      if (path != NULL)
+        stva_window_open (self, path, NULL);
+    }
+  g_object_unref (chooser);
 }
 
 void
-stva_window_play_utterance (StvaWindow *self,
-                            guint       index)
+stva_window_choose_project (StvaWindow *self)
 {
   g_return_if_fail (STVA_IS_WINDOW (self));
-  if (self->current < 0)
-    return;
-  Dialogue *d = &g_array_index (self->dialogues, Dialogue, self->current);
-  g_return_if_fail (index < d->rows->len);
-  StvaMeldRow *row = g_ptr_array_index (d->rows, index);
-  self->selected_utt = (int) index;
-  GtkListBoxRow *list_row = gtk_list_box_get_row_at_index (self->utterance_list, (int) index);
-  if (list_row != NULL)
-    gtk_list_box_select_row (self->utterance_list, list_row);
-  stop_playback (self);
-  seek_to (self, row->start_ms / 1000.0);
-  self->stop_s = row->end_ms / 1000.0;
-  start_playback (self);
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
+    "Open a project", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, "Sync-TVA projects (*.stva)");
+  gtk_file_filter_add_pattern (filter, "*.stva");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
-double
-stva_window_get_position (StvaWindow *self)
+/* The shortcuts window, written from the key table (GTK 4.8 builds it from XML only). */
+void
+stva_window_show_shortcuts (StvaWindow *self)
 {
-  g_return_val_if_fail (STVA_IS_WINDOW (self), 0.0);
-  return self->position_s;
+  g_return_if_fail (STVA_IS_WINDOW (self));
+  GString *xml = g_string_new ("<interface><object class='GtkShortcutsWindow' id='w'>"
+                               "<property name='modal'>1</property><child>"
+                               "<object class='GtkShortcutsSection'>"
+                               "<property name='section-name'>studio</property>");
+  const char *section = NULL;
+  for (const StvaKey *k = stva_keys (); k->action != NULL; k++)
+    {
+      if (g_strcmp0 (section, k->section) != 0)
+        {
+          if (section != NULL)
+            g_string_append (xml, "</object></child>");
+          section = k->section;
+          g_autofree char *t = g_markup_escape_text (section, -1);
+          g_string_append_printf (xml, "<child><object class='GtkShortcutsGroup'>"
+                                  "<property name='title'>%s</property>", t);
+        }
+      g_autofree char *accel = g_markup_escape_text (k->accel, -1);
+      g_autofree char *title = g_markup_escape_text (k->title, -1);
+      g_string_append_printf (xml, "<child><object class='GtkShortcutsShortcut'>"
+                              "<property name='accelerator'>%s</property>"
+                              "<property name='title'>%s</property></object></child>",
+                              accel, title);
+    }
+  /* the label set's keys */
+  const StvaDbLabelSet *set = stva_session_get_label_set (self->session);
+  if (section != NULL)
+    g_string_append (xml, "</object></child>");
+  if (set != NULL)
+    {
+      g_autofree char *t = g_markup_escape_text (set->name, -1);
+      g_string_append_printf (xml, "<child><object class='GtkShortcutsGroup'>"
+                              "<property name='title'>Labels (%s)</property>", t);
+      for (guint i = 0; i < set->labels->len; i++)
+        {
+          const StvaDbLabel *l = g_ptr_array_index (set->labels, i);
+          g_autofree char *accel = stva_key_label_accel (l->key);
+          if (accel == NULL || stva_key_is_reserved (l->key))
+            continue;
+          g_autofree char *a = g_markup_escape_text (accel, -1);
+          g_autofree char *n = g_markup_escape_text (l->name, -1);
+          g_string_append_printf (xml, "<child><object class='GtkShortcutsShortcut'>"
+                                  "<property name='accelerator'>%s</property>"
+                                  "<property name='title'>%s</property></object></child>",
+                                  a, n);
+        }
+      g_string_append (xml, "</object></child>");
+    }
+  g_string_append (xml, "</object></child></object></interface>");
+  g_autoptr (GtkBuilder) builder = gtk_builder_new_from_string (xml->str, -1);
+  g_string_free (xml, TRUE);
+  GtkWindow *w = GTK_WINDOW (gtk_builder_get_object (builder, "w"));
+  gtk_window_set_transient_for (w, GTK_WINDOW (self));
+  gtk_window_present (w);
 }
 
-gboolean
-stva_window_is_playing (StvaWindow *self)
+void
+stva_window_toast (StvaWindow *self,
+                   const char *message)
 {
-  g_return_val_if_fail (STVA_IS_WINDOW (self), FALSE);
-  return self->tick_id != 0;
+  g_return_if_fail (STVA_IS_WINDOW (self) && message != NULL);
+  AdwToast *toast = adw_toast_new (message);
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-guint
-stva_window_get_frames_shown (StvaWindow *self)
+StvaSession *
+stva_window_get_session (StvaWindow *self)
 {
-  g_return_val_if_fail (STVA_IS_WINDOW (self), 0);
-  return self->frames_shown;
+  g_return_val_if_fail (STVA_IS_WINDOW (self), NULL);
+  return self->session;
 }
 
-/* The open video's frame period in seconds (what playback advances by per frame). */
-double
-stva_window_get_frame_period (StvaWindow *self)
+const char *
+stva_window_get_status (StvaWindow *self)
 {
-  g_return_val_if_fail (STVA_IS_WINDOW (self), 0.0);
-  return (self->frame_ms ? self->frame_ms : DEFAULT_FRAME_MS) / 1000.0;
+  g_return_val_if_fail (STVA_IS_WINDOW (self), NULL);
+  return gtk_label_get_text (self->status_label);
 }

@@ -1,27 +1,36 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * StvaWindow: the studio's main window (see stva-window.c).
+ * StvaWindow: the studio's main window (layout in studio.md).  It owns a StvaSession, places
+ * the component views, and holds the win.* action table with the keys of stva-keys.h.
  */
 #pragma once
 
 #include <adwaita.h>
 
+#include "stva-session.h"
+
 G_BEGIN_DECLS
+
+typedef struct _StvaApplication StvaApplication;
 
 #define STVA_TYPE_WINDOW (stva_window_get_type ())
 G_DECLARE_FINAL_TYPE (StvaWindow, stva_window, STVA, WINDOW, AdwApplicationWindow)
 
-StvaWindow *stva_window_new                    (AdwApplication *app);
-gboolean    stva_window_open_folder            (StvaWindow *self, const char *folder,
-                                                GError **error);
-guint       stva_window_get_n_dialogues        (StvaWindow *self);
-guint       stva_window_get_n_utterances_shown (StvaWindow *self);
-void        stva_window_select_dialogue        (StvaWindow *self, guint index);
-/* Seeks to the utterance's start in the dialogue video and plays until its end. */
-void        stva_window_play_utterance         (StvaWindow *self, guint index);
-double      stva_window_get_position           (StvaWindow *self);
-gboolean    stva_window_is_playing             (StvaWindow *self);
-guint       stva_window_get_frames_shown       (StvaWindow *self);
-double      stva_window_get_frame_period       (StvaWindow *self);
+StvaWindow  *stva_window_new            (StvaApplication *app);
+/* Opens a project file (annotator nullable: the one remembered, else the window asks); a
+ * failure is shown in a dialog naming the file, and what was open stays open. */
+void         stva_window_open           (StvaWindow *self, const char *path,
+                                         const char *annotator);
+/* As stva_window_open (), returning the failure instead of showing it (tests, scripts). */
+gboolean     stva_window_open_project   (StvaWindow *self, const char *path,
+                                         const char *annotator, GError **error);
+/* Lets the user pick a project file to open. */
+void         stva_window_choose_project (StvaWindow *self);
+void         stva_window_show_shortcuts (StvaWindow *self);
+void         stva_window_toast          (StvaWindow *self, const char *message);
+/* (transfer none) */
+StvaSession *stva_window_get_session    (StvaWindow *self);
+/* The text of the status line (tests). */
+const char  *stva_window_get_status     (StvaWindow *self);
 
 G_END_DECLS

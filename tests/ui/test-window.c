@@ -1,19 +1,49 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The studio window on a generated demo corpus, under a real (virtual) display: it lists the
- * dialogues and utterances of the MELD CSVs, plays an utterance from its start to its end in
- * the dialogue video, refuses a folder that is not a corpus without losing what it shows, and
- * renders.  With STVA_SCREENSHOT=FILE.png it saves a screenshot of itself there.
+ * The studio window on a small demo project, under a real (virtual) display, driven as a user
+ * drives it: keys go through the X server (xdotool, XTEST) to the focused window.  Opening the
+ * project selects its first dialogue and utterance with no text field focused; a label key
+ * writes a correction by the annotator and moves on; Ctrl+Z and Ctrl+Shift+Z undo and redo
+ * through the log; N goes through the review queue; a file that is not a project is refused
+ * without losing what is open.  The largest gap between main-loop iterations is measured
+ * throughout.  With STVA_SCREENSHOT=FILE.png the window is saved there.
  */
+#include "config.h"
+
 #include <math.h>
+#include <sys/wait.h>
 #include <glib/gstdio.h>
 
+#include "db-test.h"
 #include "stva-core.h"
 #include "stva-demo.h"
 #include "stva-ui.h"
 
 static char *tmp;
-static char *corpus;
+static char *project;
+
+/* ---- the main loop's largest gap ---------------------------------------------------------- */
+
+static gint64 last_beat_us;
+static gint64 max_gap_us;
+
+static gboolean
+heartbeat (gpointer data)
+{
+  gint64 now = g_get_monotonic_time ();
+  if (last_beat_us != 0 && now - last_beat_us > max_gap_us)
+    max_gap_us = now - last_beat_us;
+  last_beat_us = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+spin (double seconds)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
 
 static void
 spin_until (gboolean (*done) (gpointer),
@@ -26,28 +56,39 @@ spin_until (gboolean (*done) (gpointer),
 }
 
 static gboolean
-stopped (gpointer data)
-{
-  return !stva_window_is_playing (data);
-}
-
-static gboolean
 mapped (gpointer data)
 {
   return gtk_widget_get_mapped (data);
 }
 
-static gboolean
-never (gpointer data)
+/* Presses keys through the X server as a keyboard would, while the main loop runs. */
+static void
+press (const char *keys)
 {
-  return FALSE;
+  g_autofree char *cmd = g_strdup_printf ("xdotool key --delay 30 %s", keys);
+  GError *error = NULL;
+  char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+  GPid pid;
+  g_assert_true (g_spawn_async (NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
+                                &error));
+  g_assert_no_error (error);
+  gboolean done = FALSE;
+  int status = 0;
+  while (!done)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      done = waitpid (pid, &status, WNOHANG) == pid;
+    }
+  g_spawn_close_pid (pid);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  spin (0.3);   /* the events arrive */
 }
 
 static void
 save_screenshot (GtkWidget  *widget,
                  const char *path)
 {
-  spin_until (never, NULL, 0.5);   /* let the last frame and the layout settle */
+  spin (0.5);   /* let the last frame and the layout settle */
   GdkPaintable *paintable = gtk_widget_paintable_new (widget);
   int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
   GtkSnapshot *snapshot = gtk_snapshot_new ();
@@ -63,63 +104,152 @@ save_screenshot (GtkWidget  *widget,
   g_object_unref (paintable);
 }
 
+/* ---- the project -------------------------------------------------------------------------- */
+
+/* The demo corpus imported into a project, with a model whose predictions are known: the top
+ * probability falls with the utterance's position in the project, and every third one is
+ * wrong, so the review queue's order is known. */
 static void
-test_window (void)
+make_project (const char *corpus)
 {
-  StvaWindow *window = stva_window_new (NULL);
+  project = g_build_filename (tmp, "demo.stva", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (StvaDb) db = stva_db_open (project, STVA_DB_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  StvaDbImportReport report;
+  stva_db_import_report_init (&report);
+  g_assert_true (stva_db_import_meld (db, corpus, &report, &error));
+  stva_db_import_report_clear (&report);
+  g_autoptr (StvaDbLabelSet) set = stva_db_label_set (db, STVA_DB_MELD_SET, &error);
+  g_assert_no_error (error);
+  gint64 model = stva_db_add_model (db, "demo-model", "hash-demo", set->id, "{}", "{}",
+                                    &error);
+  g_assert_no_error (error);
+  g_autoptr (GPtrArray) dialogues = stva_db_dialogues (db, set->id, &error);
+  guint K = set->labels->len;
+  int n = 0;
+  for (guint d = 0; d < dialogues->len; d++)
+    {
+      StvaDbDialogue *dia = g_ptr_array_index (dialogues, d);
+      g_autoptr (GPtrArray) utts = stva_db_utterances (db, dia->id, set->id, 0, &error);
+      for (guint i = 0; i < utts->len; i++, n++)
+        {
+          StvaDbUtterance *u = g_ptr_array_index (utts, i);
+          const StvaDbLabel *gold = stva_db_label_set_by_label (set, u->gold_label_id);
+          int cls = gold != NULL ? gold->idx : 0;
+          float probs[16], top = 0.9f * expf (-0.01f * (float) n) + 0.1f / (float) K;
+          for (guint k = 0; k < K; k++)
+            probs[k] = (1.0f - top) / (float) (K - 1);
+          probs[(cls + (n % 3 == 0)) % K] = top;
+          float beta[3] = { 0.5f, 0.3f, 0.2f };
+          g_assert_true (stva_db_put_prediction (db, model, u->id, probs, K, beta, NULL,
+                                                 &error));
+        }
+    }
+}
+
+/* ---- the test ----------------------------------------------------------------------------- */
+
+typedef struct
+{
+  StvaApplication *app;
+  StvaWindow      *window;
+} Ctx;
+
+static gint64
+corrections (const char *who)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "SELECT count(*) FROM correction c JOIN annotator a ON a.id = c.annotator_id "
+    "WHERE a.name = '%s'", who);
+  return dbt_query_int (project, sql);
+}
+
+static void
+test_label_keys (void)
+{
+  g_autoptr (StvaApplication) app = stva_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  StvaWindow *window = stva_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
   spin_until (mapped, window, 10);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  g_timeout_add (5, heartbeat, NULL);
 
   g_autoptr (GError) error = NULL;
-  g_assert_true (stva_window_open_folder (window, corpus, &error));
+  g_assert_true (stva_window_open_project (window, project, "tester", &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (stva_window_get_n_dialogues (window), ==, 5);
-  g_assert_cmpuint (stva_window_get_n_utterances_shown (window), >, 0);
-  g_assert_cmpuint (stva_window_get_frames_shown (window), ==, 1);   /* the first frame */
+  StvaSession *s = stva_window_get_session (window);
+  g_assert_cmpuint (g_list_model_get_n_items (stva_session_get_dialogues (s)), ==, 5);
+  g_assert_cmpuint (stva_session_get_dialogue_position (s), ==, 0);
+  g_assert_cmpuint (stva_session_get_utterance_position (s), ==, 0);
+  g_assert_null (gtk_root_get_focus (GTK_ROOT (window)));
+  spin (0.5);
 
-  /* Playing utterance 1 seeks to its start and stops at its end. */
-  guint before = stva_window_get_frames_shown (window);
-  stva_window_play_utterance (window, 1);
-  double start = stva_window_get_position (window);
-  g_assert_true (stva_window_is_playing (window));
-  spin_until (stopped, window, 30);
-  g_assert_false (stva_window_is_playing (window));
-  double end = stva_window_get_position (window);
-  g_test_message ("utterance 1 played from %.2f s to %.2f s, %u frames", start, end,
-                  stva_window_get_frames_shown (window) - before);
-  g_assert_cmpfloat (start, >, 0.3);   /* the first utterance and a pause come before it */
-  g_assert_cmpfloat (end, >, start + 0.5);
-  g_assert_cmpuint (stva_window_get_frames_shown (window) - before, >=,
-                    (guint) floor ((end - start) / stva_window_get_frame_period (window)));
+  /* the pointer over the window: under Xvfb without a window manager, keys go where it is */
+  g_assert_cmpint (system ("xdotool mousemove 640 400"), ==, 0);
 
-  /* A folder that is not a corpus: a clear error naming it, and the window keeps its corpus. */
-  g_autoptr (GError) bad = NULL;
-  g_assert_false (stva_window_open_folder (window, tmp, &bad));
-  g_assert_nonnull (bad);
-  g_assert_nonnull (strstr (bad->message, tmp));
-  g_assert_cmpuint (stva_window_get_n_dialogues (window), ==, 5);
+  /* label key 4 is "anger" in the meld set: the first utterance gets it, the next is selected */
+  StvaUtteranceItem *first = stva_session_get_utterance (s);
+  gint64 first_id = stva_utterance_item_get_id (first);
+  const StvaDbLabel *anger = stva_session_label_for_key (s, "4");
+  g_assert_nonnull (anger);
+  g_assert_cmpstr (anger->name, ==, "anger");
+  press ("4");
+  g_assert_cmpint (corrections ("tester"), ==, 1);
+  g_assert_cmpint (stva_utterance_item_get (first)->current_label_id, ==, anger->id);
+  g_assert_cmpuint (stva_session_get_utterance_position (s), ==, 1);
+  g_autofree char *sql = g_strdup_printf (
+    "SELECT new_label_id FROM correction WHERE utterance_id = %" G_GINT64_FORMAT, first_id);
+  g_assert_cmpint (dbt_query_int (project, sql), ==, anger->id);
 
-  /* A malformed CSV: the error names file and line. */
-  g_autofree char *broken = g_build_filename (tmp, "broken", NULL);
-  g_autofree char *csv = g_build_filename (broken, "train_sent_emo.csv", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (broken, 0755), ==, 0);
-  g_assert_true (g_file_set_contents (csv,
-    "Sr No.,Utterance,Speaker,Emotion,Sentiment,Dialogue_ID,Utterance_ID,Season,Episode,"
-    "StartTime,EndTime\r\n1,Hi,Ann,happy,positive,0,0,1,1,\"00:00:01,000\",\"00:00:02,000\"\r\n",
-    -1, NULL));
-  g_autoptr (GError) malformed = NULL;
-  g_assert_false (stva_window_open_folder (window, broken, &malformed));
-  g_assert_nonnull (strstr (malformed->message, "train_sent_emo.csv:2"));
-  g_assert_nonnull (strstr (malformed->message, "happy"));
+  /* Ctrl+Z: back to gold, and the undone utterance selected again; Ctrl+Shift+Z: anger again */
+  press ("ctrl+z");
+  g_assert_cmpint (corrections ("tester"), ==, 2);
+  g_assert_cmpuint (stva_session_get_utterance_position (s), ==, 0);
+  g_assert_cmpint (stva_utterance_item_get (first)->current_label_id, ==,
+                   stva_utterance_item_get (first)->gold_label_id);
+  press ("ctrl+shift+z");
+  g_assert_cmpint (corrections ("tester"), ==, 3);
+  g_assert_cmpint (stva_utterance_item_get (first)->current_label_id, ==, anger->id);
 
-  stva_window_select_dialogue (window, 2);
-  stva_window_play_utterance (window, 0);
-  spin_until (stopped, window, 30);
+  /* Down, R: the second utterance reviewed unchanged; Return accepts the third's prediction */
+  press ("Down r");
+  g_assert_cmpint (corrections ("tester"), ==, 4);
+  g_assert_cmpuint (stva_session_get_utterance_position (s), ==, 2);
+  StvaUtteranceItem *third = stva_session_get_utterance (s);
+  press ("Return");
+  g_assert_cmpint (stva_utterance_item_get (third)->current_label_id, ==,
+                   stva_utterance_item_get (third)->predicted_label_id);
+
+  /* N: the review queue (most uncertain first) goes to the project's last utterance */
+  press ("n");
+  g_assert_nonnull (stva_session_get_queue (s));
+  const StvaDbQueueItem *top = &g_array_index (stva_session_get_queue (s), StvaDbQueueItem, 0);
+  g_assert_cmpint (stva_utterance_item_get_id (stva_session_get_utterance (s)), ==,
+                   top->utterance_id);
+  g_assert_cmpuint (stva_session_get_dialogue_position (s), ==, 4);
+
+  /* Ctrl+Down / Ctrl+Up move between dialogues */
+  press ("ctrl+Up");
+  g_assert_cmpuint (stva_session_get_dialogue_position (s), ==, 3);
+
+  /* a file that is not a project: refused, naming it; the project stays open */
+  g_autofree char *bad = g_build_filename (tmp, "not-a-project.stva", NULL);
+  g_assert_true (g_file_set_contents (bad, "hello", -1, NULL));
+  g_autoptr (GError) bad_error = NULL;
+  g_assert_false (stva_window_open_project (window, bad, NULL, &bad_error));
+  g_assert_nonnull (strstr (bad_error->message, "not-a-project.stva"));
+  g_assert_cmpuint (g_list_model_get_n_items (stva_session_get_dialogues (s)), ==, 5);
+
+  g_test_message ("largest main-loop gap: %.1f ms", max_gap_us / 1000.0);
+  g_print ("# largest main-loop gap while labelling: %.1f ms\n", max_gap_us / 1000.0);
+
   const char *shot = g_getenv ("STVA_SCREENSHOT");
   if (shot != NULL)
     save_screenshot (GTK_WIDGET (window), shot);
   gtk_window_destroy (GTK_WINDOW (window));
+  spin (0.2);
 }
 
 int
@@ -137,7 +267,7 @@ main (int    argc,
     }
   adw_init ();
   tmp = g_dir_make_tmp ("stva-ui-XXXXXX", NULL);
-  corpus = g_build_filename (tmp, "demo", NULL);
+  g_autofree char *corpus = g_build_filename (tmp, "demo", NULL);
   StvaDemoOptions opts;
   stva_demo_options_init (&opts);
   opts.n_dialogues = 5;
@@ -145,10 +275,12 @@ main (int    argc,
   StvaError error = { 0 };
   if (stva_demo_generate (corpus, &opts, NULL, &error) != STVA_OK)
     g_error ("%s", error.message);
-  g_test_add_func ("/ui/window/open-and-play", test_window);
+  make_project (corpus);
+  g_test_add_func ("/ui/window/label-keys", test_label_keys);
   int rc = g_test_run ();
   g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp);
   if (system (cmd) != 0)
     g_printerr ("could not remove %s\n", tmp);
+  g_free (project);
   return rc;
 }
