@@ -272,6 +272,137 @@ test_train_cancel (Fixture       *f,
     }
 }
 
+/* ---- retraining --------------------------------------------------------------------------- */
+
+/* Trains on the npz file: max_epochs 8, stop_after (0: all), from (nullable). */
+static void
+train_run (const Fixture *f,
+           const char    *out,
+           const char    *from,
+           int            stop_after,
+           int            want_epochs)
+{
+  const char *settings[] = { "max_epochs=8", "batch_size=2", "lr=0.02", "seed=5",
+                             "patience=20", NULL };
+  StvaTrainOptions o = {
+    .source = { .data = f->npz },
+    .out = out,
+    .from = from,
+    .preset = from == NULL ? "tiny" : NULL,
+    .settings = settings,
+    .stop_after = stop_after,
+  };
+  Seen seen = { .cancellable = g_cancellable_new () };
+  g_autoptr (StvaJob) job = stva_job_new (on_progress, &seen, seen.cancellable);
+  StvaTrainReport report;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (stva_engine_train (job, &o, &report, &error));
+  g_assert_no_error (error);
+  g_assert_true (report.has_state);
+  g_assert_cmpint (seen.n_epochs, ==, want_epochs);        /* this run's epochs only */
+  g_assert_cmpint (report.history->len, ==, want_epochs);
+  g_assert_cmpint (seen.last_done, ==, seen.last_total);
+  g_assert_cmpint (seen.last_total, ==, want_epochs * (N_TRAIN / 2));
+  g_assert_cmpint (report.epochs_run, ==, 8 - (stop_after > 0 ? 8 - stop_after : 0));
+  stva_train_report_clear (&report);
+  seen_clear (&seen);
+}
+
+/* The largest difference between the tensors of two model files (same names and shapes). */
+static double
+max_difference (const char *a,
+                const char *b)
+{
+  StvaModelFile fa, fb;
+  g_assert_cmpint (stva_modelfile_read (a, &fa, NULL), ==, STVA_OK);
+  g_assert_cmpint (stva_modelfile_read (b, &fb, NULL), ==, STVA_OK);
+  g_assert_cmpint (fa.n_tensors, ==, fb.n_tensors);
+  g_assert_cmpint (fa.n_tensors, >, 0);
+  double worst = 0.0;
+  for (int i = 0; i < fa.n_tensors; i++)
+    {
+      const StvaNamedTensor *ta = &fa.tensors[i];
+      const StvaNamedTensor *tb = stva_modelfile_find (&fb, ta->name);
+      g_assert_nonnull (tb);
+      g_assert_cmpint (stva_named_tensor_numel (ta), ==, stva_named_tensor_numel (tb));
+      for (int64_t j = 0; j < stva_named_tensor_numel (ta); j++)
+        worst = MAX (worst, fabs ((double) ta->data[j] - (double) tb->data[j]));
+    }
+  stva_modelfile_free (&fa);
+  stva_modelfile_free (&fb);
+  return worst;
+}
+
+/* The largest difference between the training states of two model files (the same step
+ * count and layout asserted): AdamW's moments and the weights training goes on from. */
+static double
+state_difference (const char *a,
+                  const char *b)
+{
+  StvaModel ma, mb;
+  StvaTrainState sa, sb;
+  memset (&ma, 0, sizeof ma);
+  memset (&mb, 0, sizeof mb);
+  stva_train_state_init (&sa);
+  stva_train_state_init (&sb);
+  g_assert_cmpint (stva_model_load_with_state (&ma, &sa, a, NULL), ==, STVA_OK);
+  g_assert_cmpint (stva_model_load_with_state (&mb, &sb, b, NULL), ==, STVA_OK);
+  g_assert_cmpuint (sa.n_floats, ==, sb.n_floats);
+  g_assert_cmpuint (sa.n_floats, >, 0);
+  double worst = 0.0;
+  if (sa.steps != sb.steps || sa.holds_weights != sb.holds_weights)
+    worst = INFINITY;
+  for (size_t i = 0; i < sa.n_floats; i++)
+    {
+      worst = MAX (worst, fabs ((double) sa.m1[i] - (double) sb.m1[i]));
+      worst = MAX (worst, fabs ((double) sa.m2[i] - (double) sb.m2[i]));
+      if (sa.holds_weights && sb.holds_weights)
+        worst = MAX (worst, fabs ((double) sa.weights[i] - (double) sb.weights[i]));
+    }
+  stva_train_state_clear (&sa);
+  stva_train_state_clear (&sb);
+  stva_model_clear (&ma);
+  stva_model_clear (&mb);
+  return worst;
+}
+
+static void
+test_retrain (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *half = g_build_filename (f->dir, "half.stvm", NULL);
+  g_autofree char *resumed = g_build_filename (f->dir, "resumed.stvm", NULL);
+  g_autofree char *whole = g_build_filename (f->dir, "whole.stvm", NULL);
+  train_run (f, half, NULL, 4, 4);         /* 4 of 8 planned epochs */
+  train_run (f, resumed, half, 0, 4);      /* the 4 more, from the file */
+  train_run (f, whole, NULL, 0, 8);        /* 8 in one go */
+  double d = max_difference (resumed, whole);
+  g_test_message ("4 + 4 epochs against 8: largest difference of the weights %g", d);
+  g_assert_cmpfloat (d, <=, 1e-6);
+  /* the optimiser state goes on too: moments, the step count, the last step's weights */
+  d = state_difference (resumed, whole);
+  g_test_message ("largest difference of the training states %g", d);
+  g_assert_cmpfloat (d, <=, 1e-6);
+  g_assert_cmpfloat (state_difference (half, whole), >, 1e-4);   /* the check can fail */
+
+  /* the architecture is the model's: a preset, an ablation or a width is refused */
+  const char *wider[] = { "D=16", NULL };
+  StvaTrainOptions o = { .source = { .data = f->npz }, .out = whole, .from = half,
+                         .settings = wider };
+  StvaTrainReport report;
+  g_autoptr (GError) error = NULL;
+  g_assert_false (stva_engine_train (NULL, &o, &report, &error));
+  g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+  g_assert_nonnull (strstr (error->message, "D cannot change"));
+  stva_train_report_clear (&report);
+  g_clear_error (&error);
+  o.settings = NULL;
+  o.no_graph = TRUE;
+  g_assert_false (stva_engine_train (NULL, &o, &report, &error));
+  g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+  stva_train_report_clear (&report);
+}
+
 /* ---- eval --------------------------------------------------------------------------------- */
 
 static void
@@ -500,6 +631,8 @@ main (int    argc,
   g_test_add ("/engine/train/progress", Fixture, NULL, fixture_setup, test_train_progress,
               fixture_teardown);
   g_test_add ("/engine/train/cancel", Fixture, NULL, fixture_setup, test_train_cancel,
+              fixture_teardown);
+  g_test_add ("/engine/train/retrain", Fixture, NULL, fixture_setup, test_retrain,
               fixture_teardown);
   g_test_add ("/engine/eval/compare", Fixture, NULL, fixture_setup, test_eval,
               fixture_teardown);
