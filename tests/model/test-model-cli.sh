@@ -54,5 +54,11 @@ head -c 100 "$dir/m.stvm" > "$dir/cut.stvm"
 expect_error "$dir/cut.stvm" 1 "left"
 
 "$synctva" model >/dev/null 2>&1; [ $? -eq 2 ] || fail "bare 'model' should exit 2"
+"$synctva" model info --help > "$dir/help" 2>&1 || fail "model info --help should exit 0"
+grep -q -- '--json' "$dir/help" || fail "model info --help: $(cat "$dir/help")"
+err=$("$synctva" model info --tier X "$dir/m.stvm" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] || fail "an unknown option should exit 2, not $rc"
+case $err in *"--tier"*) ;; *) fail "the unknown option is not named: $err" ;; esac
+"$synctva" model info >/dev/null 2>&1; [ $? -eq 2 ] || fail "no file should exit 2"
 "$synctva" model info a b >/dev/null 2>&1; [ $? -eq 2 ] || fail "two files should exit 2"
 echo "all ok"
