@@ -317,14 +317,7 @@ run_importer (StvaDb                   *db,
       return stva_db_import_textgrid (db, o->path, o->tier, o->label_set, o->split, report,
                                       error);
     case STVA_IMPORT_CSV:
-      if (o->split != NULL)
-        {
-          g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID,
-                       "%s: this build's CSV importer takes the split from a column of the "
-                       "file (split=COLUMN in the mapping)", o->path);
-          return FALSE;
-        }
-      return stva_db_import_csv (db, o->path, o->columns, o->label_set, NULL, report,
+      return stva_db_import_csv (db, o->path, o->columns, o->label_set, o->split, report,
                                  error);
     case STVA_IMPORT_NPZ:
       return stva_db_import_npz_features (db, o->path, o->extractor, report, error);
@@ -819,12 +812,24 @@ stva_engine_merge (StvaJob                 *job,
     }
   if (!output_ok (out, error))
     return FALSE;
+  /* each input a project this build reads, before anything is written */
+  stva_job_stage (job, "checking", "inputs", options->n_inputs);
+  for (guint i = 0; i < options->n_inputs; i++)
+    {
+      if (stva_job_check_cancelled (job, error))
+        return FALSE;
+      StvaDb *in = stva_db_open (options->inputs[i], STVA_DB_OPEN_EXISTING, error);
+      if (in == NULL)
+        return FALSE;
+      stva_db_close (in);
+      stva_job_progress (job, i + 1);
+    }
+  stva_job_stage (job, "merging", "inputs", options->n_inputs);
   if (stva_job_check_cancelled (job, error))
     return FALSE;
   /* built under a temporary name and renamed when whole, so a failed merge leaves nothing */
   g_autofree char *tmp = g_strconcat (out, ".tmp", NULL);
   remove_project_files (tmp);
-  stva_job_stage (job, "merging", "inputs", options->n_inputs);
   StvaDb *db = stva_db_open (tmp, STVA_DB_OPEN_CREATE, error);
   StvaDbMergeReport report;
   stva_db_merge_report_init (&report);
