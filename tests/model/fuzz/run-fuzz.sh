@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the libFuzzer targets (fuzz-modelfile, fuzz-npz) with clang and ASan/UBSan straight from
-# the sources they need, makes a small seed corpus (model files from modelfile-writer.py, npz
-# archives from npz-helper.py when numpy is there, raw .npy files), and runs each target for a
-# bounded time.  Fails on any crash, leak, sanitizer report or failed assertion; the input that
+# the sources they need, makes a small seed corpus (model files from modelfile-writer.py, with
+# and without a training state, npz archives from npz-helper.py when numpy is there, raw .npy
+# files), and runs each target for a bounded time.  Fails on any crash, leak, sanitizer report or failed assertion; the input that
 # did it is kept in WORKDIR/artifacts.  Exit 77 (skip) when clang is missing.
 # usage: run-fuzz.sh SOURCE_ROOT WORKDIR [SECONDS_PER_TARGET] [PYTHON]
 set -u
@@ -32,6 +32,9 @@ if [ -x "$python" ]; then
   "$python" "$root/tests/model/modelfile-writer.py" "$work/m.stvm"
   prefix 0 "$work/m.stvm" "$work/seeds/modelfile/crc-kept"
   prefix 1 "$work/m.stvm" "$work/seeds/modelfile/crc-fixed"
+  "$python" "$root/tests/model/modelfile-writer.py" "$work/s.stvm" --train-state
+  prefix 0 "$work/s.stvm" "$work/seeds/modelfile/state-crc-kept"
+  prefix 1 "$work/s.stvm" "$work/seeds/modelfile/state-crc-fixed"
   mkdir -p "$work/np"
   if "$python" "$root/tests/model/npz-helper.py" write "$work/np" >/dev/null; then
     for f in savez compressed versions offsets; do
