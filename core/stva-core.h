@@ -8,4 +8,5 @@
 #include "stva-error.h"
 #include "nn/stva-nn.h"
 #include "media/stva-media-reader.h"
+#include "media/stva-media-audio-reader.h"
 #include "media/stva-media-log.h"

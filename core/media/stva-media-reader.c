@@ -55,6 +55,10 @@ struct StvaMediaReader
   int                vindex;       /* video stream index, -1 without video */
   AVPacket          *pkt;          /* owned */
   AVFrame           *frame;        /* owned: the last decoded frame */
+  AVFrame           *prev;         /* owned: seek_at's latest frame before its target */
+  int64_t            prev_pts;     /* its pts */
+  bool               at_mode;      /* seek_at: frames before skip_before are kept in prev */
+  bool               held;         /* prev holds a frame to return after the current one */
   struct SwsContext *sws;          /* owned: frame -> RGB24 at info.width x info.height */
   uint8_t           *scratch;      /* owned (av_malloc): sws output rows, padded */
   size_t             scratch_size;
@@ -629,6 +633,15 @@ frame_time_s (const StvaMediaReader *self,
   return (double) pts * av_q2d (self->fmt->streams[self->vindex]->time_base) - self->origin_s;
 }
 
+static void
+swap_frames (StvaMediaReader *self)
+{
+  AVFrame *f = self->frame;
+
+  self->frame = self->prev;
+  self->prev = f;
+}
+
 /* ---- public API ------------------------------------------------------------------------- */
 
 StvaStatus
@@ -665,7 +678,8 @@ stva_media_reader_open_threads (StvaMediaReader **out,
   self->path = strdup (path);
   self->pkt = av_packet_alloc ();
   self->frame = av_frame_alloc ();
-  if (self->path == NULL || self->pkt == NULL || self->frame == NULL)
+  self->prev = av_frame_alloc ();
+  if (self->path == NULL || self->pkt == NULL || self->frame == NULL || self->prev == NULL)
     {
       status = stva_error_set (error, STVA_ERR_NOMEM, "%s: out of memory", path);
       goto out;
@@ -710,6 +724,7 @@ stva_media_reader_free (StvaMediaReader *reader)
   sws_freeContext (reader->sws);
   av_free (reader->scratch);
   av_frame_free (&reader->frame);
+  av_frame_free (&reader->prev);
   av_packet_free (&reader->pkt);
   avcodec_free_context (&reader->vdec);
   avformat_close_input (&reader->fmt);
@@ -743,6 +758,15 @@ stva_media_reader_next_frame (StvaMediaReader *reader,
 
   for (;;)
     {
+      if (reader->held)
+        {
+          /* seek_at returned the frame before its target; the one after it comes now */
+          swap_frames (reader);
+          av_frame_unref (reader->prev);
+          reader->held = false;
+          pts = reader->prev_pts;
+          break;
+        }
       if (!reader->pending)
         {
           bool got;
@@ -750,6 +774,16 @@ stva_media_reader_next_frame (StvaMediaReader *reader,
 
           if (status != STVA_OK)
             return status;
+          if (!got && reader->at_mode && reader->prev->buf[0] != NULL)
+            {
+              /* seek_at past the last frame: the last frame it is */
+              swap_frames (reader);
+              av_frame_unref (reader->prev);
+              pts = reader->prev_pts;
+              reader->at_mode = false;
+              reader->skip_before = AV_NOPTS_VALUE;
+              break;
+            }
           if (!got)
             {
               *eof = true;
@@ -765,8 +799,30 @@ stva_media_reader_next_frame (StvaMediaReader *reader,
         reader->last_pts = pts;
       if (reader->skip_before != AV_NOPTS_VALUE && pts != AV_NOPTS_VALUE
           && pts < reader->skip_before)
-        continue;
+        {
+          if (reader->at_mode)  /* keep it: it is the answer if the next one is past */
+            {
+              av_frame_unref (reader->prev);
+              av_frame_move_ref (reader->prev, reader->frame);
+              reader->prev_pts = pts;
+            }
+          continue;
+        }
+      if (reader->at_mode && pts != AV_NOPTS_VALUE && pts > reader->skip_before
+          && reader->prev->buf[0] != NULL)
+        {
+          /* past the target: return the frame before it first, this one next */
+          int64_t later = pts;
+
+          swap_frames (reader);
+          pts = reader->prev_pts;
+          reader->prev_pts = later;
+          reader->held = true;
+        }
+      else
+        av_frame_unref (reader->prev);  /* no decoder buffer kept longer than needed */
       reader->skip_before = AV_NOPTS_VALUE;
+      reader->at_mode = false;
       break;
     }
 
@@ -791,10 +847,11 @@ stva_media_reader_convert (StvaMediaReader *reader,
   return convert_frame (reader, rgb, error);
 }
 
-StvaStatus
-stva_media_reader_seek (StvaMediaReader *reader,
-                        double           t_s,
-                        StvaError       *error)
+static StvaStatus
+seek_to (StvaMediaReader *reader,
+         double           t_s,
+         bool             at,
+         StvaError       *error)
 {
   AVStream *st;
   int64_t target;
@@ -810,8 +867,12 @@ stva_media_reader_seek (StvaMediaReader *reader,
     t_s = 0.0;
 
   st = reader->fmt->streams[reader->vindex];
-  /* the first tick at or after t_s; the slack keeps 1.0 s from becoming 12800.0000001 */
-  target = (int64_t) ceil ((t_s + reader->origin_s) / av_q2d (st->time_base) - 1e-6);
+  /* the first tick at or after t_s (seek_at: the last at or before it); the slack keeps 1.0 s
+   * from becoming 12800.0000001 */
+  if (at)
+    target = (int64_t) floor ((t_s + reader->origin_s) / av_q2d (st->time_base) + 1e-6);
+  else
+    target = (int64_t) ceil ((t_s + reader->origin_s) / av_q2d (st->time_base) - 1e-6);
   second = av_rescale_q (1, (AVRational){ 1, 1 }, st->time_base);
   if (second <= 0)
     second = 1;
@@ -834,6 +895,8 @@ stva_media_reader_seek (StvaMediaReader *reader,
       if (ret < 0)
         return _stva_media_error (error, reader->path, "seeking", ret);
       avcodec_flush_buffers (reader->vdec);
+      av_frame_unref (reader->prev);
+      reader->held = false;
       reader->have_frame = false;
       reader->pending = false;
       reader->draining = false;
@@ -857,7 +920,24 @@ stva_media_reader_seek (StvaMediaReader *reader,
       break;
     }
   reader->skip_before = target;
+  reader->at_mode = at;
   reader->last_pts = AV_NOPTS_VALUE;
   reader->next_pts_s = t_s;
   return STVA_OK;
+}
+
+StvaStatus
+stva_media_reader_seek (StvaMediaReader *reader,
+                        double           t_s,
+                        StvaError       *error)
+{
+  return seek_to (reader, t_s, false, error);
+}
+
+StvaStatus
+stva_media_reader_seek_at (StvaMediaReader *reader,
+                           double           t_s,
+                           StvaError       *error)
+{
+  return seek_to (reader, t_s, true, error);
 }

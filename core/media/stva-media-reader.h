@@ -75,6 +75,13 @@ StvaStatus stva_media_reader_seek (StvaMediaReader *reader,
                                    double           t_s,
                                    StvaError       *error);
 
+/* Seeks so that the next frame returned is the one on screen at t_s: the last with
+ * pts <= t_s (the first frame when t_s comes before it, the last when after the end), then
+ * the frames after it in order.  What a player shows after a seek or a step back. */
+StvaStatus stva_media_reader_seek_at (StvaMediaReader *reader,
+                                      double           t_s,
+                                      StvaError       *error);
+
 /* Decodes the audio between start_s and end_s (end_s < 0: to the end) as 16 kHz mono float.
  * *samples is malloc'ed (owned by the caller), *n_samples its length. */
 StvaStatus stva_media_read_audio (const char  *path,
