@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The correction log: setting a label, undo and redo as new events, and the labels derived from
- * the log (see the top of stva-db.h).  Each call that writes is one transaction (joined into
- * the caller's when one is open), so a crash keeps every event committed before it.
+ * the log (see the top of stva-db.h), read from the views of schema/0004-label-views.sql.  Each
+ * call that writes is one transaction (joined into the caller's when one is open), so a crash
+ * keeps every event committed before it.
  */
 #include "config.h"
 
@@ -57,8 +58,8 @@ stva_db_annotator_label (StvaDb   *db,
 {
   sqlite3_stmt *stmt = _stva_db_cached (
     db, STVA_STMT_ANNOTATOR_LABEL,
-    "SELECT new_label_id FROM correction WHERE utterance_id = :utterance "
-    "AND label_set_id = :set AND annotator_id = :annotator ORDER BY id DESC LIMIT 1", error);
+    "SELECT label_id FROM annotator_label WHERE utterance_id = :utterance "
+    "AND label_set_id = :set AND annotator_id = :annotator", error);
   if (stmt == NULL)
     return FALSE;
   _stva_bind_int64 (stmt, ":utterance", utterance_id);
@@ -66,7 +67,7 @@ stva_db_annotator_label (StvaDb   *db,
   _stva_bind_int64 (stmt, ":annotator", annotator_id);
   int rc = _stva_db_step (db, stmt, error);
   if (rc >= 0)
-    *label_id = rc == 1 ? sqlite3_column_int64 (stmt, 0) : 0;   /* NULL reads as 0 */
+    *label_id = rc == 1 ? sqlite3_column_int64 (stmt, 0) : 0;   /* no row: no label */
   sqlite3_reset (stmt);
   return rc >= 0;
 }
@@ -78,22 +79,16 @@ stva_db_current_label (StvaDb   *db,
                        gint64   *label_id,
                        GError  **error)
 {
-  /* The latest event of each annotator; among those still holding a label, the newest. */
   sqlite3_stmt *stmt = _stva_db_cached (
-    db, STVA_STMT_CURRENT_LABEL, "SELECT coalesce ("
-        "  (SELECT c.new_label_id FROM correction c WHERE c.id IN "
-        "     (SELECT max (id) FROM correction WHERE utterance_id = :utterance "
-        "      AND label_set_id = :set GROUP BY annotator_id) "
-        "   AND c.new_label_id IS NOT NULL AND c.kind != 'import' ORDER BY c.id DESC LIMIT 1),"
-        "  (SELECT label_id FROM gold_label WHERE utterance_id = :utterance "
-        "   AND label_set_id = :set))", error);
+    db, STVA_STMT_CURRENT_LABEL, "SELECT label_id FROM current_label "
+        "WHERE utterance_id = :utterance AND label_set_id = :set", error);
   if (stmt == NULL)
     return FALSE;
   _stva_bind_int64 (stmt, ":utterance", utterance_id);
   _stva_bind_int64 (stmt, ":set", label_set_id);
   int rc = _stva_db_step (db, stmt, error);
   if (rc >= 0)
-    *label_id = rc == 1 ? sqlite3_column_int64 (stmt, 0) : 0;
+    *label_id = rc == 1 ? sqlite3_column_int64 (stmt, 0) : 0;   /* NULL (neither) reads as 0 */
   sqlite3_reset (stmt);
   return rc >= 0;
 }

@@ -268,6 +268,90 @@ stva_db_model_metrics (StvaDb      *db,
   return model_text (db, model_id, "SELECT metrics FROM model WHERE id = :model", error);
 }
 
+/* Whether model_id is a model; FALSE with error set when not (or on error). */
+static gboolean
+model_exists (StvaDb      *db,
+              gint64       model_id,
+              GError     **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (db, "SELECT 1 FROM model WHERE id = :model",
+                                                    error);
+  if (stmt == NULL)
+    return FALSE;
+  _stva_bind_int64 (stmt, ":model", model_id);
+  int rc = _stva_db_step (db, stmt, error);
+  if (rc == 0)
+    g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND,
+                 "%s: no model with id %" G_GINT64_FORMAT, stva_db_path (db), model_id);
+  return rc == 1;
+}
+
+gboolean
+stva_db_set_model_parent (StvaDb      *db,
+                          gint64       model_id,
+                          gint64       parent_id,
+                          GError     **error)
+{
+  g_return_val_if_fail (db != NULL, FALSE);
+  if (!model_exists (db, model_id, error) || (parent_id != 0 && !model_exists (db, parent_id,
+                                                                               error)))
+    return FALSE;
+  if (parent_id != 0)
+    {
+      /* the parent's line of ancestors must not reach model_id (the bound stops a loop that is
+       * already stored, which only a forged project can hold) */
+      g_autoptr (sqlite3_stmt) loop = _stva_db_prepare (
+        db, "WITH RECURSIVE line (id, n) AS (SELECT :parent, 0 UNION ALL "
+            "SELECT m.parent_id, line.n + 1 FROM model m JOIN line ON m.id = line.id "
+            "WHERE m.parent_id IS NOT NULL AND line.n < (SELECT count (*) FROM model)) "
+            "SELECT count (*) FROM line WHERE id = :model", error);
+      if (loop == NULL)
+        return FALSE;
+      _stva_bind_int64 (loop, ":parent", parent_id);
+      _stva_bind_int64 (loop, ":model", model_id);
+      if (_stva_db_step (db, loop, error) != 1)
+        return FALSE;
+      if (sqlite3_column_int64 (loop, 0) != 0)
+        {
+          g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID,
+                       "%s: model %" G_GINT64_FORMAT " cannot start from model %" G_GINT64_FORMAT
+                       ": that one %s", db->path, model_id, parent_id,
+                       parent_id == model_id ? "is the same model" : "started from it");
+          return FALSE;
+        }
+    }
+  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
+    db, "UPDATE model SET parent_id = :parent WHERE id = :model", error);
+  if (stmt == NULL)
+    return FALSE;
+  _stva_bind_id (stmt, ":parent", parent_id);
+  _stva_bind_int64 (stmt, ":model", model_id);
+  return _stva_db_step_done (db, stmt, error);
+}
+
+gboolean
+stva_db_model_parent (StvaDb      *db,
+                      gint64       model_id,
+                      gint64      *parent_id,
+                      GError     **error)
+{
+  g_return_val_if_fail (db != NULL && parent_id != NULL, FALSE);
+  *parent_id = 0;
+  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
+    db, "SELECT parent_id FROM model WHERE id = :model", error);
+  if (stmt == NULL)
+    return FALSE;
+  _stva_bind_int64 (stmt, ":model", model_id);
+  int rc = _stva_db_step (db, stmt, error);
+  if (rc == 0)
+    g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND,
+                 "%s: no model with id %" G_GINT64_FORMAT, stva_db_path (db), model_id);
+  if (rc != 1)
+    return FALSE;
+  *parent_id = sqlite3_column_int64 (stmt, 0);   /* NULL reads as 0 */
+  return TRUE;
+}
+
 gboolean
 stva_db_put_prediction (StvaDb       *db,
                         gint64        model_id,

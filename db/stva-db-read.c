@@ -4,7 +4,9 @@
  * utterances of a dialogue with their labels, the review queue, counts, per-class and
  * per-annotator statistics and agreement.  The dialogue and utterance lists are single queries
  * (they must be quick on large projects); the rest works on the whole-project table that
- * _stva_db_table () loads, which the exporters share.
+ * _stva_db_table () loads, which the exporters share.  Every label comes from the views of
+ * schema/0004-label-views.sql (annotator_label, current_label): no code here derives a label
+ * from the correction log.
  */
 #include "config.h"
 
@@ -13,19 +15,6 @@
 #include <string.h>
 
 #include "stva-db-private.h"
-
-/* The current label of every utterance in :set, as a CTE named cur (utterance_id, label_id);
- * restricted to the utterances that :scope selects. */
-/* Only for small scopes (one dialogue): SQLite does not index the CTE. */
-#define CURRENT_CTE(scope)                                                                    \
-  "WITH last AS (SELECT max (id) AS id FROM correction WHERE label_set_id = :set "            \
-  "  AND utterance_id IN (" scope ") GROUP BY utterance_id, annotator_id), "                  \
-  "held AS (SELECT c.utterance_id, c.new_label_id AS label_id, c.id FROM correction c "       \
-  "  JOIN last ON last.id = c.id WHERE c.new_label_id IS NOT NULL AND c.kind != 'import'), "  \
-  "cur AS (SELECT utterance_id, label_id, n FROM (SELECT utterance_id, label_id, "            \
-  "  count (*) OVER (PARTITION BY utterance_id) AS n, "                                       \
-  "  row_number () OVER (PARTITION BY utterance_id ORDER BY id DESC) AS rn FROM held) "       \
-  "  WHERE rn = 1) "
 
 #define SPLIT_ORDER(col)                                                                      \
   "CASE " col " WHEN 'train' THEN 0 WHEN 'dev' THEN 1 WHEN 'test' THEN 2 ELSE 3 END"
@@ -84,55 +73,26 @@ stva_db_dialogues (StvaDb   *db,
   if (rc < 0)
     return NULL;
 
-  /* Progress from the log alone: each annotator's latest event per utterance, oldest first,
-   * so the last one holding a label decides the utterance's current label. */
-  g_autoptr (sqlite3_stmt) events = _stva_db_prepare (
-    db, "SELECT c.utterance_id, u.dialogue_id, c.new_label_id, g.label_id FROM correction c "
-        "JOIN utterance u ON u.id = c.utterance_id "
-        "LEFT JOIN gold_label g ON g.utterance_id = c.utterance_id AND g.label_set_id = :set "
-        "WHERE c.id IN (SELECT max (id) FROM correction WHERE label_set_id = :set "
-        "GROUP BY utterance_id, annotator_id) AND c.kind != 'import' ORDER BY c.id", error);
-  if (events == NULL)
+  /* review progress: utterances some human reviewed, and those whose label is not gold */
+  g_autoptr (sqlite3_stmt) progress = _stva_db_prepare (
+    db, "SELECT u.dialogue_id, count (*), sum (c.label_id IS NOT c.gold_label_id) "
+        "FROM current_label c JOIN utterance u ON u.id = c.utterance_id "
+        "WHERE c.label_set_id = :set AND c.annotator_id IS NOT NULL GROUP BY u.dialogue_id",
+    error);
+  if (progress == NULL)
     return NULL;
-  _stva_bind_int64 (events, ":set", label_set_id);
-  typedef struct
-  {
-    gint64 dialogue_id;
-    gint64 current;
-    gint64 gold;
-  } Held;
-  g_autoptr (GHashTable) held = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                                       g_free);
-  while ((rc = _stva_db_step (db, events, error)) == 1)
+  _stva_bind_int64 (progress, ":set", label_set_id);
+  while ((rc = _stva_db_step (db, progress, error)) == 1)
     {
-      gint64 label = sqlite3_column_int64 (events, 2);
-      if (label == 0)
+      gint64 dialogue_id = sqlite3_column_int64 (progress, 0);
+      StvaDbDialogue *d = g_hash_table_lookup (by_id, &dialogue_id);
+      if (d == NULL)
         continue;
-      gint64 utt = sqlite3_column_int64 (events, 0);
-      Held *h = g_hash_table_lookup (held, &utt);
-      if (h == NULL)
-        {
-          h = g_new (Held, 1);
-          g_hash_table_insert (held, g_memdup2 (&utt, sizeof utt), h);
-        }
-      h->dialogue_id = sqlite3_column_int64 (events, 1);
-      h->current = label;
-      h->gold = sqlite3_column_int64 (events, 3);
+      d->n_reviewed = sqlite3_column_int (progress, 1);
+      d->n_changed = sqlite3_column_int (progress, 2);
     }
   if (rc < 0)
     return NULL;
-  GHashTableIter iter;
-  gpointer value;
-  g_hash_table_iter_init (&iter, held);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      const Held *h = value;
-      StvaDbDialogue *d = g_hash_table_lookup (by_id, &h->dialogue_id);
-      if (d == NULL)
-        continue;
-      d->n_reviewed++;
-      d->n_changed += h->current != h->gold;
-    }
   return g_steal_pointer (&out);
 }
 
@@ -205,12 +165,11 @@ stva_db_utterances (StvaDb   *db,
   if (model_id < 0)
     return NULL;
   g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
-    db, CURRENT_CTE ("SELECT id FROM utterance WHERE dialogue_id = :dialogue")
-        "SELECT u.id, u.idx, u.source_id, u.speaker, u.transcript, u.start_ms, u.end_ms, "
-        "  m.path, g.label_id, cur.label_id, cur.n, p.label_id, p.probs "
-        "FROM utterance u LEFT JOIN media m ON m.id = u.media_id "
-        "LEFT JOIN gold_label g ON g.utterance_id = u.id AND g.label_set_id = :set "
-        "LEFT JOIN cur ON cur.utterance_id = u.id "
+    db, "SELECT u.id, u.idx, u.source_id, u.speaker, u.transcript, u.start_ms, u.end_ms, "
+        "  m.path, c.gold_label_id, c.label_id, c.annotator_id IS NOT NULL, c.n_reviewers, "
+        "  p.label_id, p.probs "
+        "FROM utterance u JOIN current_label c ON c.utterance_id = u.id AND c.label_set_id = :set "
+        "LEFT JOIN media m ON m.id = u.media_id "
         "LEFT JOIN prediction p ON p.utterance_id = u.id AND p.model_id = :model "
         "WHERE u.dialogue_id = :dialogue ORDER BY u.idx", error);
   if (stmt == NULL)
@@ -234,12 +193,12 @@ stva_db_utterances (StvaDb   *db,
       u->end_ms = sqlite3_column_int64 (stmt, 6);
       u->media_path = _stva_column_dup (stmt, 7);
       u->gold_label_id = sqlite3_column_int64 (stmt, 8);
-      u->reviewed = sqlite3_column_type (stmt, 9) != SQLITE_NULL;
-      u->current_label_id = u->reviewed ? sqlite3_column_int64 (stmt, 9) : u->gold_label_id;
-      u->n_annotators = sqlite3_column_int (stmt, 10);
-      u->predicted_label_id = sqlite3_column_int64 (stmt, 11);
+      u->current_label_id = sqlite3_column_int64 (stmt, 9);
+      u->reviewed = sqlite3_column_int (stmt, 10);
+      u->n_annotators = sqlite3_column_int (stmt, 11);
+      u->predicted_label_id = sqlite3_column_int64 (stmt, 12);
       float best = 0.0f;
-      if (blob_argmax (sqlite3_column_blob (stmt, 12), sqlite3_column_bytes (stmt, 12), &best)
+      if (blob_argmax (sqlite3_column_blob (stmt, 13), sqlite3_column_bytes (stmt, 13), &best)
           >= 0)
         u->confidence = best;
       g_ptr_array_add (out, u);
@@ -358,9 +317,10 @@ _stva_db_table (StvaDb   *db,
     g_autoptr (sqlite3_stmt) r = _stva_db_prepare (
       db, "SELECT u.id, d.id, d.corpus, d.split, d.name, d.source_id, u.idx, u.source_id, "
           "u.speaker, u.transcript, u.start_ms, u.end_ms, u.sr_no, u.season, u.episode, "
-          "u.sentiment, m.path, g.label_id FROM utterance u JOIN dialogue d ON d.id = "
-          "u.dialogue_id LEFT JOIN media m ON m.id = u.media_id LEFT JOIN gold_label g ON "
-          "g.utterance_id = u.id AND g.label_set_id = :set "
+          "u.sentiment, m.path, c.gold_label_id, c.label_id, c.annotator_id IS NOT NULL, "
+          "c.event_id FROM utterance u JOIN dialogue d ON d.id = u.dialogue_id "
+          "JOIN current_label c ON c.utterance_id = u.id AND c.label_set_id = :set "
+          "LEFT JOIN media m ON m.id = u.media_id "
           "ORDER BY " SPLIT_ORDER ("d.split") ", d.corpus, d.source_id, d.name, u.idx", error);
     if (r == NULL)
       return NULL;
@@ -387,7 +347,9 @@ _stva_db_table (StvaDb   *db,
         row->sentiment = _stva_column_dup (r, 15);
         row->media_path = _stva_column_dup (r, 16);
         row->gold = sqlite3_column_int64 (r, 17);
-        row->current = row->gold;
+        row->current = sqlite3_column_int64 (r, 18);
+        row->reviewed = sqlite3_column_int (r, 19);
+        row->annotator_last_event = sqlite3_column_int64 (r, 20);
         row->annotator_labels = g_new0 (gint64, t->n_annotators + 1);
         g_ptr_array_add (t->rows, row);
         g_hash_table_insert (by_id, &row->utterance_id, row);
@@ -396,13 +358,11 @@ _stva_db_table (StvaDb   *db,
       return NULL;
   }
 
-  /* each annotator's latest event per utterance, oldest first, so the newest holder wins */
+  /* each annotator's label, imported ones included */
   {
     g_autoptr (sqlite3_stmt) c = _stva_db_prepare (
-      db, "SELECT c.utterance_id, c.annotator_id, c.new_label_id, c.id, c.kind != 'import' "
-          "FROM correction c "
-          "WHERE c.id IN (SELECT max (id) FROM correction WHERE label_set_id = :set "
-          "GROUP BY utterance_id, annotator_id) ORDER BY c.id", error);
+      db, "SELECT utterance_id, annotator_id, label_id FROM annotator_label "
+          "WHERE label_set_id = :set", error);
     if (c == NULL)
       return NULL;
     _stva_bind_int64 (c, ":set", label_set_id);
@@ -413,16 +373,10 @@ _stva_db_table (StvaDb   *db,
         StvaDbRow *row = g_hash_table_lookup (by_id, &utt);
         if (row == NULL)
           continue;
-        gint64 annotator = sqlite3_column_int64 (c, 1), label = sqlite3_column_int64 (c, 2);
+        gint64 annotator = sqlite3_column_int64 (c, 1);
         for (guint a = 0; a < t->n_annotators; a++)
           if (t->annotator_ids[a] == annotator)
-            row->annotator_labels[a] = label;
-        if (label != 0 && sqlite3_column_int (c, 4))   /* imported ratings are not reviews */
-          {
-            row->current = label;
-            row->reviewed = TRUE;
-            row->annotator_last_event = sqlite3_column_int64 (c, 3);
-          }
+            row->annotator_labels[a] = sqlite3_column_int64 (c, 2);
       }
     if (rc < 0)
       return NULL;

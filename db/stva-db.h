@@ -13,6 +13,8 @@
  * still have one, else the gold label.  An utterance is reviewed when some human has a label.
  * Labels imported from a corpus's evaluators (events of kind "import") are annotators' labels
  * (agreement, exports) but neither reviews nor current labels.
+ * The rule lives in one place, the views of db/schema/0004-label-views.sql (annotator_label,
+ * review_label, current_label, annotator_current_label), which every reader here uses.
  *
  * Attention blob layout (prediction.attention), all little-endian:
  *   offset 0   4 bytes  magic "SATN"
@@ -40,7 +42,7 @@
 
 G_BEGIN_DECLS
 
-#define STVA_DB_SCHEMA_VERSION 3            /* the newest version this build writes */
+#define STVA_DB_SCHEMA_VERSION 4            /* the newest version this build writes */
 #define STVA_DB_APPLICATION_ID 0x53545641   /* PRAGMA application_id of a project: "STVA" */
 #define STVA_DB_MELD_SET "meld"             /* names of the built-in label sets */
 #define STVA_DB_IEMOCAP6_SET "iemocap-6"
@@ -263,6 +265,15 @@ char    *stva_db_model_name     (StvaDb *db, gint64 model_id, GError **error);
  * and, from this build's train, "history": one object per epoch with "epoch", "loss", "lr",
  * "seconds", "dev_weighted_f1" and "dev_accuracy", null without a dev split); as name. */
 char    *stva_db_model_metrics  (StvaDb *db, gint64 model_id, GError **error);
+/* Records that model_id was trained starting from parent_id's weights (0: from scratch, which
+ * clears it).  FALSE with STVA_DB_ERROR_NOT_FOUND when either model is missing, and with
+ * STVA_DB_ERROR_INVALID when parent_id is model_id or descends from it (a loop). */
+gboolean stva_db_set_model_parent (StvaDb *db, gint64 model_id, gint64 parent_id,
+                                   GError **error);
+/* The model model_id started from (*parent_id = 0: none); FALSE with STVA_DB_ERROR_NOT_FOUND
+ * when there is no such model. */
+gboolean stva_db_model_parent     (StvaDb *db, gint64 model_id, gint64 *parent_id,
+                                   GError **error);
 /* Stores (replaces) model's prediction for utterance: probs (K, the size of the model's set),
  * beta (3, nullable), attention blob (nullable). */
 gboolean stva_db_put_prediction (StvaDb *db, gint64 model_id, gint64 utterance_id,

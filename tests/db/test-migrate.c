@@ -302,6 +302,60 @@ test_truncated (void)
   dbt_rm_rf (dir);
 }
 
+/* model.parent_id (version 4): set, read, cleared; missing models and loops refused. */
+static void
+test_model_parent (void)
+{
+  g_autofree char *dir = dbt_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "p.stva", NULL);
+  GError *error = NULL;
+  StvaDb *db = stva_db_open (path, STVA_DB_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  gint64 m1 = stva_db_add_model (db, "m1", "h1", 1, NULL, NULL, &error);
+  gint64 m2 = stva_db_add_model (db, "m2", "h2", 1, NULL, NULL, &error);
+  gint64 m3 = stva_db_add_model (db, "m3", "h3", 1, NULL, NULL, &error);
+  g_assert_no_error (error);
+  gint64 parent = -1;
+  g_assert_true (stva_db_model_parent (db, m2, &parent, &error));
+  g_assert_cmpint (parent, ==, 0);
+  g_assert_true (stva_db_set_model_parent (db, m2, m1, &error));
+  g_assert_true (stva_db_set_model_parent (db, m3, m2, &error));
+  g_assert_no_error (error);
+  g_assert_true (stva_db_model_parent (db, m3, &parent, &error));
+  g_assert_cmpint (parent, ==, m2);
+
+  /* a loop, directly or through m2, is refused and changes nothing */
+  g_assert_false (stva_db_set_model_parent (db, m1, m1, &error));
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (stva_db_set_model_parent (db, m1, m3, &error));
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, path));
+  g_clear_error (&error);
+  g_assert_true (stva_db_model_parent (db, m1, &parent, &error));
+  g_assert_cmpint (parent, ==, 0);
+  /* missing models */
+  g_assert_false (stva_db_set_model_parent (db, m1, 999, &error));
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (stva_db_set_model_parent (db, 999, m1, &error));
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (stva_db_model_parent (db, 999, &parent, &error));
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  /* cleared with 0 */
+  g_assert_true (stva_db_set_model_parent (db, m3, 0, &error));
+  g_assert_true (stva_db_model_parent (db, m3, &parent, &error));
+  g_assert_cmpint (parent, ==, 0);
+  stva_db_close (db);
+  g_assert_cmpint (dbt_query_int (path, "SELECT parent_id FROM model WHERE name = 'm2'"), ==, m1);
+  g_assert_cmpint (dbt_query_int (path, "SELECT count (*) FROM pragma_foreign_key_list ('model') "
+                                        "WHERE \"from\" = 'parent_id' AND \"table\" = 'model'"),
+                   ==, 1);
+  dbt_rm_rf (dir);
+}
+
 static void
 test_attention (void)
 {
@@ -352,6 +406,7 @@ main (int    argc,
   g_test_add_func ("/db/open/truncated", test_truncated);
   g_test_add_func ("/db/migrate/each-version", test_migrate_each);
   g_test_add_func ("/db/migrate/atomic", test_migrate_atomic);
+  g_test_add_func ("/db/model/parent", test_model_parent);
   g_test_add_func ("/db/attention/blob", test_attention);
   return g_test_run ();
 }
