@@ -105,12 +105,24 @@ StvaDbLabelSet *stva_db_label_set      (StvaDb *db, const char *name, GError **e
 StvaDbLabelSet *stva_db_label_set_by_id (StvaDb *db, gint64 id, GError **error);
 /* (transfer full) All sets, by id. */
 GPtrArray      *stva_db_label_sets     (StvaDb *db, GError **error);
-/* Adds a user's set; colours and keys may be NULL (a palette and 1..9 are used).  Returns the
- * set's id, 0 on error. */
+/* Adds a user's set of any number of labels (at least two, names unique ignoring case).
+ * colours: "#rrggbb" each (stored as given); keys: one character each, 1-9 or a letter other
+ * than the studio's own j, k, l, n, p, r, unique in the set ignoring case (stored in lower
+ * case).  Either array, or an entry of it, may be NULL: the colour is then the label's in the
+ * default palette (stva_db_label_palette ()), the key the next of 1-9, a-i, m, o, q, s-z that
+ * no label of the set has (none once those 29 run out).  A name that is taken is refused with
+ * STVA_DB_ERROR_CONFLICT, the rest with STVA_DB_ERROR_INVALID naming the label.  Returns the
+ * set's id, 0 on error (nothing added). */
 gint64          stva_db_add_label_set  (StvaDb *db, const char *name, const char *description,
                                         const char *const *names, const char *const *colours,
                                         const char *const *keys, guint n_labels,
                                         GError **error);
+/* The default colour of label i ("#rrggbb"): a colour-blind-safe qualitative palette of 25
+ * (Okabe-Ito's eight, then Paul Tol's muted and light sets), cycled past its end. */
+const char     *stva_db_label_palette  (guint i);
+/* Whether key is one a label may take, and colour a "#rrggbb" colour (the rules above). */
+gboolean        stva_db_label_key_is_valid    (const char *key);
+gboolean        stva_db_label_colour_is_valid (const char *colour);
 /* The label of set whose name is name (case-insensitive), or NULL. */
 const StvaDbLabel *stva_db_label_set_find  (const StvaDbLabelSet *set, const char *name);
 const StvaDbLabel *stva_db_label_set_by_label (const StvaDbLabelSet *set, gint64 label_id);

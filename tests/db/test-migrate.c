@@ -66,7 +66,7 @@ test_create (void)
   g_assert_cmpuint (sets->len, ==, 4);
   /* a duplicate set name is refused and leaves nothing behind */
   g_assert_cmpint (stva_db_add_label_set (db, "arousal", "", names, NULL, NULL, 3, &error), ==, 0);
-  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_SQLITE);
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_CONFLICT);
   g_clear_error (&error);
 
   gint64 a = stva_db_annotator (db, "alice", NULL, &error);

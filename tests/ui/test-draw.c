@@ -253,6 +253,86 @@ test_contributions (void)
   canvas_clear (&c);
 }
 
+/* pixels of c that are rgb */
+static int
+count_rgb (Canvas       *c,
+           const double *rgb)
+{
+  int n = 0;
+  for (int y = 0; y < c->h; y++)
+    for (int x = 0; x < c->w; x++)
+      {
+        double got[3];
+        pixel (c, x, y, got);
+        n += same (got, rgb);
+      }
+  return n;
+}
+
+/* Labels past the seven emotions: the palette cycled when the set gives no colours, the set's
+ * own when it does (the label chips of the contributions figure). */
+static void
+test_many_labels (void)
+{
+  const char *labels[30];
+  char names[30][8];
+  for (int k = 0; k < 30; k++)
+    {
+      g_snprintf (names[k], sizeof names[k], "l%d", k);
+      labels[k] = names[k];
+    }
+  StvaDrawUtterance u[3] = {
+    { .has_beta = true, .beta = { 0.5f, 0.3f, 0.2f }, .reference = 12, .predicted = 12 },
+    { .has_beta = true, .beta = { 0.5f, 0.3f, 0.2f }, .reference = 29, .predicted = 29 },
+    { .has_beta = true, .beta = { 0.5f, 0.3f, 0.2f }, .reference = 3, .predicted = 3 },
+  };
+  double rgb[3] = { -1, -1, -1 };
+  g_assert_true (stva_draw_parse_colour ("#FF00cc", rgb));
+  g_assert_cmpfloat (rgb[0], ==, 1.0);
+  g_assert_cmpfloat (rgb[1], ==, 0.0);
+  g_assert_cmpfloat (rgb[2], ==, 0.8);
+  g_assert_false (stva_draw_parse_colour ("#ff00c", rgb));
+  g_assert_false (stva_draw_parse_colour ("ff00cc0", rgb));
+  g_assert_false (stva_draw_parse_colour ("#ff00cg", rgb));
+  g_assert_cmpfloat (rgb[2], ==, 0.8);   /* untouched */
+  /* 25 different colours, then again */
+  for (int k = 0; k < 25; k++)
+    for (int j = 0; j < k; j++)
+      g_assert_false (same (stva_draw_palette_rgb (k), stva_draw_palette_rgb (j)));
+  g_assert_true (stva_draw_palette_rgb (29) == stva_draw_palette_rgb (4));
+
+  StvaDrawStyle style;
+  stva_draw_style_init_paper (&style);
+  Canvas c;
+  canvas_init (&c, 360, 260);
+  stva_draw_contributions (c.cr, u, 3, labels, 30, &style, c.w, c.h);
+  int n12 = count_rgb (&c, stva_draw_palette_rgb (12));
+  int n29 = count_rgb (&c, stva_draw_palette_rgb (29));
+  int n3 = count_rgb (&c, style.emotion[3]);
+  g_assert_cmpint (n12, >, 100);   /* two chips and a legend swatch each */
+  g_assert_cmpint (n29, >, 100);
+  g_assert_cmpint (abs (n12 - n29), <=, n12 / 10);
+  g_assert_cmpint (abs (n3 - n12), <=, n12 / 10);
+  canvas_clear (&c);
+
+  /* the set's own colours come first, for every label they cover */
+  double own[30][3];
+  for (int k = 0; k < 30; k++)
+    {
+      own[k][0] = 1.0, own[k][1] = 0.0, own[k][2] = k / 29.0;
+    }
+  style.label_rgb = &own[0][0];
+  style.n_label_rgb = 30;
+  canvas_init (&c, 360, 260);
+  stva_draw_contributions (c.cr, u, 3, labels, 30, &style, c.w, c.h);
+  g_assert_cmpint (count_rgb (&c, own[12]), ==, n12);
+  g_assert_cmpint (count_rgb (&c, own[29]), ==, n29);
+  g_assert_cmpint (count_rgb (&c, own[3]), ==, n3);
+  g_assert_cmpint (count_rgb (&c, stva_draw_palette_rgb (12)), ==, 0);
+  g_assert_cmpint (count_rgb (&c, style.emotion[3]), ==, 0);
+  canvas_clear (&c);
+}
+
 typedef struct
 {
   cairo_t               *cr;
@@ -502,6 +582,7 @@ main (int    argc,
   g_test_add_func ("/draw/viridis", test_viridis);
   g_test_add_func ("/draw/confusion", test_confusion);
   g_test_add_func ("/draw/contributions", test_contributions);
+  g_test_add_func ("/draw/many-labels", test_many_labels);
   g_test_add_func ("/draw/heatmap", test_heatmap);
   g_test_add_func ("/draw/bars", test_bars);
   g_test_add_func ("/draw/curves", test_curves);

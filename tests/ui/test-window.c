@@ -112,7 +112,7 @@ save_screenshot (GtkWidget  *widget,
 static void
 make_project (const char *corpus)
 {
-  project = g_build_filename (tmp, "labelled.stva", NULL);
+  project = g_build_filename (tmp, "demo.stva", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (StvaDb) db = stva_db_open (project, STVA_DB_OPEN_CREATE, &error);
   g_assert_no_error (error);
@@ -188,8 +188,6 @@ test_label_keys (void)
 
   /* the pointer over the window: under Xvfb without a window manager, keys go where it is */
   g_assert_cmpint (system ("xdotool mousemove 640 400"), ==, 0);
-  spin (0.2);
-  max_gap_us = 0;   /* from here on: labelling */
 
   /* label key 4 is "anger" in the meld set: the first utterance gets it, the next is selected */
   StvaUtteranceItem *first = stva_session_get_utterance (s);
@@ -254,63 +252,6 @@ test_label_keys (void)
   spin (0.2);
 }
 
-static gboolean
-dialog_shown (gpointer data)
-{
-  GListModel *tops = gtk_window_get_toplevels ();
-  for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
-    {
-      g_autoptr (GObject) w = g_list_model_get_item (tops, i);
-      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        {
-          *(AdwMessageDialog **) data = ADW_MESSAGE_DIALOG (w);
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-static gboolean
-project_open (gpointer data)
-{
-  return stva_session_is_open (stva_window_get_session (data));
-}
-
-/* A MELD-layout folder: the window offers to make a project beside it and imports it in a job
- * (the progress row shows meanwhile), then opens it. */
-static void
-test_import_folder (void)
-{
-  g_autoptr (StvaApplication) app = stva_application_new ();
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-  StvaWindow *window = stva_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
-  spin_until (mapped, window, 10);
-  g_autofree char *corpus = g_build_filename (tmp, "demo", NULL);
-  g_autofree char *made = g_strconcat (corpus, ".stva", NULL);
-  g_assert_false (g_file_test (made, G_FILE_TEST_EXISTS));
-
-  last_beat_us = 0;
-  max_gap_us = 0;
-  guint beat = g_timeout_add (5, heartbeat, NULL);
-  stva_window_open (window, corpus, "tester");
-  AdwMessageDialog *dialog = NULL;
-  spin_until (dialog_shown, &dialog, 10);
-  g_assert_nonnull (dialog);
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Import this corpus?");
-  adw_message_dialog_response (dialog, "import");   /* as the Import button does */
-  spin_until (project_open, window, 60);
-  g_source_remove (beat);
-  g_assert_true (project_open (window));
-  g_assert_true (g_file_test (made, G_FILE_TEST_EXISTS));
-  StvaSession *s = stva_window_get_session (window);
-  g_assert_cmpuint (g_list_model_get_n_items (stva_session_get_dialogues (s)), ==, 5);
-  g_assert_cmpstr (stva_session_get_path (s), ==, made);
-  g_print ("# largest main-loop gap while importing: %.1f ms\n", max_gap_us / 1000.0);
-  gtk_window_destroy (GTK_WINDOW (window));
-  spin (0.2);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -336,7 +277,6 @@ main (int    argc,
     g_error ("%s", error.message);
   make_project (corpus);
   g_test_add_func ("/ui/window/label-keys", test_label_keys);
-  g_test_add_func ("/ui/window/import-folder", test_import_folder);
   int rc = g_test_run ();
   g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp);
   if (system (cmd) != 0)

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Colours and fonts of the studio's figures.  Emotion colours follow Okabe and Ito's palette,
- * which stays distinguishable for the common colour-vision deficiencies.
+ * which stays distinguishable for the common colour-vision deficiencies; a label set of any size
+ * takes its own colours when the caller gives them, else the palette of db's default label
+ * colours, cycled.
  */
 #include <string.h>
 #include <pango/pangocairo.h>
@@ -19,10 +21,27 @@ static const double okabe_ito[8][3] = {
   { 0.85, 0.85, 0.85 },   /* unlabelled */
 };
 
+#define HEX(r, g, b) { (r) / 255.0, (g) / 255.0, (b) / 255.0 }
+
+/* The same 25 colours, in the same order, as db's default label colours (stva-db-labels.c):
+ * labels without a colour of their own past the seven emotions cycle through them. */
+static const double palette[][3] = {
+  HEX (0xe6, 0x9f, 0x00), HEX (0x56, 0xb4, 0xe9), HEX (0x00, 0x9e, 0x73), HEX (0xf0, 0xe4, 0x42),
+  HEX (0x00, 0x72, 0xb2), HEX (0xd5, 0x5e, 0x00), HEX (0xcc, 0x79, 0xa7), HEX (0x99, 0x99, 0x99),
+  HEX (0xcc, 0x66, 0x77), HEX (0x33, 0x22, 0x88), HEX (0xdd, 0xcc, 0x77), HEX (0x11, 0x77, 0x33),
+  HEX (0x88, 0xcc, 0xee), HEX (0x88, 0x22, 0x55), HEX (0x44, 0xaa, 0x99), HEX (0x99, 0x99, 0x33),
+  HEX (0xaa, 0x44, 0x99),
+  HEX (0x77, 0xaa, 0xdd), HEX (0xee, 0x88, 0x66), HEX (0xee, 0xdd, 0x88), HEX (0xff, 0xaa, 0xbb),
+  HEX (0x99, 0xdd, 0xff), HEX (0x44, 0xbb, 0x99), HEX (0xbb, 0xcc, 0x33), HEX (0xaa, 0xaa, 0x00),
+};
+#undef HEX
+
 static void
 init_common (StvaDrawStyle *style)
 {
   memcpy (style->emotion, okabe_ito, sizeof okabe_ito);
+  style->label_rgb = NULL;
+  style->n_label_rgb = 0;
   style->font = "Sans";
   style->font_size_pt = 9.0;
 }
@@ -57,11 +76,44 @@ _stva_draw_rgb (cairo_t      *cr,
   cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
 }
 
+bool
+stva_draw_parse_colour (const char *hex,
+                        double      rgb[3])
+{
+  if (hex == NULL || hex[0] != '#' || strlen (hex) != 7)
+    return false;
+  double v[3];
+  for (int c = 0; c < 3; c++)
+    {
+      int hi = g_ascii_xdigit_value (hex[1 + 2 * c]), lo = g_ascii_xdigit_value (hex[2 + 2 * c]);
+      if (hi < 0 || lo < 0)
+        return false;
+      v[c] = (hi * 16 + lo) / 255.0;
+    }
+  memcpy (rgb, v, sizeof v);
+  return true;
+}
+
+const double *
+stva_draw_palette_rgb (int label)
+{
+  int n = (int) G_N_ELEMENTS (palette);
+  return palette[((label % n) + n) % n];
+}
+
+/* A label's colour: the set's own, else the emotion colours of the first seven, else the
+ * palette cycled; unlabelled (label < 0) grey. */
 const double *
 _stva_draw_label_rgb (const StvaDrawStyle *style,
                       int                  label)
 {
-  return style->emotion[label >= 0 && label < 7 ? label : 7];
+  if (label < 0)
+    return style->emotion[7];
+  if (style->label_rgb != NULL && label < style->n_label_rgb)
+    return style->label_rgb + 3 * (size_t) label;
+  if (label < 7)
+    return style->emotion[label];
+  return stva_draw_palette_rgb (label);
 }
 
 static PangoLayout *

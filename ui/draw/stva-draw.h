@@ -16,6 +16,9 @@ typedef struct
   double grid[3];
   double emotion[8][3];    /* one colour per label of the label set (Okabe-Ito, colour-blind
                             * safe); the 8th is for "unlabelled" */
+  const double *label_rgb; /* borrowed, nullable: (n_label_rgb, 3), the label set's own colours
+                            * (stva_draw_parse_colour ()), taken before emotion[] */
+  int    n_label_rgb;      /* labels past both get stva_draw_palette_rgb () */
   const char *font;        /* Pango font description family, e.g. "Sans" */
   double font_size_pt;
   double text_dpi;         /* user units per inch the text is set at: 96 on screens (GTK's),
@@ -25,6 +28,13 @@ typedef struct
 /* The house style for screens (light) and for papers (white background, black text). */
 void stva_draw_style_init_screen (StvaDrawStyle *style);
 void stva_draw_style_init_paper  (StvaDrawStyle *style);
+
+/* "#rrggbb" (a label set's colour) as 0..1 channels; false, rgb untouched, when it is not one. */
+bool stva_draw_parse_colour (const char *hex, double rgb[3]);
+/* The colour of a label that has none of its own (label 0, 1, ...): db's default label palette
+ * (stva_db_label_palette (): Okabe-Ito's eight, then Paul Tol's muted and light sets), cycled,
+ * so any number of labels gets colours. */
+const double *stva_draw_palette_rgb (int label);
 
 typedef struct
 {
