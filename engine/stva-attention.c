@@ -94,7 +94,7 @@ stva_attn_key_valid (const StvaAttnKey *key)
     {
     case STVA_ATTN_MSDE:
       return key->modality >= 0 && key->modality < STVA_N_MOD && key->source == 0
-             && key->pair == 0 && key->layer == 0 && key->head <= 0;
+             && key->pair == 0 && key->layer == 0;
     case STVA_ATTN_CAF:
       return key->modality >= 0 && key->modality < STVA_N_MOD && key->source >= 0
              && key->source < STVA_N_MOD && key->source != key->modality && key->pair == 0

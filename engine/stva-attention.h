@@ -64,7 +64,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (StvaAttnMap, stva_attn_map_free)
 
 /* ---- keys --------------------------------------------------------------------------------- */
 
-/* TRUE when the key's fields are in range (head < 0 or any head: checked against a map). */
+/* TRUE when the key's fields are in range (a head >= 0 is checked against a map's heads). */
 gboolean     stva_attn_key_valid      (const StvaAttnKey *key);
 gboolean     stva_attn_key_equal      (const StvaAttnKey *a, const StvaAttnKey *b);
 /* Parses "msde.T", "caf.T<-A", "graph.TA.l0", each optionally followed by "/hN" (one head);

@@ -12,8 +12,12 @@
 
 #include <math.h>
 
+#include <glib/gstdio.h>
+
 #include "stva-application.h"
+#include "stva-engine.h"
 #include "stva-keys.h"
+#include "stva-preferences.h"
 #include "stva-resources.h"
 #include "stva-window.h"
 
@@ -36,11 +40,15 @@ struct _StvaWindow
   GtkBox             *inspector_slot;
   GtkBox             *table_slot;
   GtkBox             *labelbar_slot;
+  GtkRevealer        *job_revealer;
+  GtkLabel           *job_label;
+  GtkProgressBar     *job_progress;
 
   StvaSession        *session;          /* owned */
   GtkShortcutController *label_keys;    /* owned by the window: the label set's keys */
   char               *pending_note;     /* owned, nullable: goes with the next label */
   double              alpha;            /* Krippendorff's α of the project, NaN: not enough */
+  GCancellable       *job;              /* owned, nullable: the job running in the window */
 };
 
 G_DEFINE_FINAL_TYPE (StvaWindow, stva_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -293,6 +301,26 @@ win_queue_order_action (GtkWidget  *widget,
 
 static void ask_annotator (StvaWindow *self);
 
+/* After a label: the next utterance, when the user wants it (a preference). */
+static void
+advance (StvaWindow *self)
+{
+  if (stva_preferences_get_boolean (STVA_PREF_ADVANCE, TRUE))
+    stva_session_step_utterance (self->session, 1);
+}
+
+static void
+win_advance_action (GSimpleAction *action,
+                    GVariant      *state,
+                    gpointer       data)
+{
+  StvaWindow *self = data;
+  g_simple_action_set_state (action, state);
+  g_autoptr (GError) error = NULL;
+  if (!stva_preferences_set_boolean (STVA_PREF_ADVANCE, g_variant_get_boolean (state), &error))
+    show_error (self, error);
+}
+
 /* Runs a labelling step, asking who is labelling first when nobody has said. */
 static gboolean
 ready_to_label (StvaWindow *self)
@@ -323,7 +351,7 @@ win_label_action (GtkWidget  *widget,
       return;
     }
   g_clear_pointer (&self->pending_note, g_free);
-  stva_session_step_utterance (self->session, 1);
+  advance (self);
 }
 
 static void
@@ -338,7 +366,7 @@ win_accept_action (GtkWidget  *widget,
   if (!stva_session_accept_prediction (self->session, &error))
     show_error (self, error);
   else
-    stva_session_step_utterance (self->session, 1);
+    advance (self);
 }
 
 static void
@@ -353,7 +381,7 @@ win_reviewed_action (GtkWidget  *widget,
   if (!stva_session_mark_reviewed (self->session, &error))
     show_error (self, error);
   else
-    stva_session_step_utterance (self->session, 1);
+    advance (self);
 }
 
 static void
@@ -441,6 +469,195 @@ ask_annotator (StvaWindow *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* ---- jobs ---------------------------------------------------------------------------------- */
+
+/* The progress row under the header bar: stage, done of total, rate and time left. */
+static void
+on_job_progress (const StvaJobProgress *p,
+                 gpointer               data)
+{
+  StvaWindow *self = data;
+  if (self->job == NULL)
+    return;   /* a late report of a job that has ended */
+  gtk_label_set_text (self->job_label, p->stage);
+  if (p->total > 0)
+    {
+      gtk_progress_bar_set_fraction (self->job_progress, (double) p->done / (double) p->total);
+      g_autofree char *text = p->eta_s >= 0.0
+        ? g_strdup_printf ("%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " %s · %.1f/s · %.0f s "
+                           "left", p->done, p->total, p->unit, p->rate, p->eta_s)
+        : g_strdup_printf ("%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " %s", p->done, p->total,
+                           p->unit);
+      gtk_progress_bar_set_text (self->job_progress, text);
+    }
+  else
+    {
+      gtk_progress_bar_pulse (self->job_progress);
+      gtk_progress_bar_set_text (self->job_progress, p->detail != NULL ? p->detail : "");
+    }
+}
+
+/* Shows the progress row for a job starting now; its cancellable is returned (owned by the
+ * window until end_job ()). */
+static GCancellable *
+begin_job (StvaWindow *self,
+           const char *what)
+{
+  g_clear_object (&self->job);
+  self->job = g_cancellable_new ();
+  gtk_label_set_text (self->job_label, what);
+  gtk_progress_bar_set_fraction (self->job_progress, 0.0);
+  gtk_progress_bar_set_text (self->job_progress, "");
+  gtk_revealer_set_reveal_child (self->job_revealer, TRUE);
+  return self->job;
+}
+
+static void
+end_job (StvaWindow *self)
+{
+  g_clear_object (&self->job);
+  gtk_revealer_set_reveal_child (self->job_revealer, FALSE);
+}
+
+static void
+on_job_cancel_clicked (GtkButton *button,
+                       gpointer   data)
+{
+  StvaWindow *self = data;
+  if (self->job != NULL)
+    g_cancellable_cancel (self->job);
+}
+
+/* ---- a corpus folder becomes a project ------------------------------------------------------ */
+
+typedef struct
+{
+  StvaWindow *window;    /* owned */
+  char       *project;   /* owned: the project made for the folder */
+  char       *annotator; /* owned, nullable */
+} ImportRun;
+
+static void
+import_run_free (ImportRun *run)
+{
+  g_object_unref (run->window);
+  g_free (run->project);
+  g_free (run->annotator);
+  g_free (run);
+}
+
+static void
+import_done_cb (GObject      *source,
+                GAsyncResult *res,
+                gpointer      data)
+{
+  ImportRun *run = data;
+  StvaWindow *self = run->window;
+  end_job (self);
+  g_autoptr (StvaImportResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  if (!stva_engine_import_finish (res, &result, &error))
+    {
+      /* the import is one transaction: the new project holds nothing of it, so it goes */
+      g_unlink (run->project);
+      g_autofree char *wal = g_strconcat (run->project, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (run->project, "-shm", NULL);
+      g_unlink (wal);
+      g_unlink (shm);
+      show_error (self, error);
+      import_run_free (run);
+      return;
+    }
+  g_autofree char *msg = g_strdup_printf ("Imported %d dialogues, %d utterances (%u warnings)",
+                                          result->n_dialogues, result->n_utterances,
+                                          result->warnings != NULL ? result->warnings->len : 0);
+  stva_window_toast (self, msg);
+  stva_window_open (self, run->project, run->annotator);
+  import_run_free (run);
+}
+
+static void
+import_folder (StvaWindow *self,
+               const char *folder,
+               const char *project,
+               const char *annotator)
+{
+  g_autoptr (GError) error = NULL;
+  StvaInitOptions init = { .project = project };
+  if (!stva_engine_init (NULL, &init, NULL, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+  ImportRun *run = g_new0 (ImportRun, 1);
+  run->window = g_object_ref (self);
+  run->project = g_strdup (project);
+  run->annotator = g_strdup (annotator);
+  StvaImportOptions options = { .project = project, .kind = STVA_IMPORT_MELD, .path = folder };
+  GCancellable *c = begin_job (self, "Importing the corpus");
+  stva_engine_import_async (&options, on_job_progress, self, c, import_done_cb, run);
+}
+
+typedef struct
+{
+  StvaWindow *window;     /* borrowed: the dialog is the window's */
+  char       *folder;
+  char       *project;
+  char       *annotator;
+} ImportAsk;
+
+static void
+import_ask_free (ImportAsk *ask)
+{
+  g_free (ask->folder);
+  g_free (ask->project);
+  g_free (ask->annotator);
+  g_free (ask);
+}
+
+static void
+on_import_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    gpointer          data)
+{
+  ImportAsk *ask = data;
+  if (g_strcmp0 (response, "import") == 0)
+    import_folder (ask->window, ask->folder, ask->project, ask->annotator);
+}
+
+/* A MELD-layout folder: the project beside it when there is one, else an offer to make it. */
+static void
+open_corpus_folder (StvaWindow *self,
+                    const char *folder,
+                    const char *annotator)
+{
+  g_autofree char *clean = g_canonicalize_filename (folder, NULL);
+  g_autofree char *project = g_strconcat (clean, ".stva", NULL);
+  if (g_file_test (project, G_FILE_TEST_EXISTS))
+    {
+      stva_window_open (self, project, annotator);
+      return;
+    }
+  g_autofree char *body = g_strdup_printf (
+    "%s is a corpus folder. The studio works on a project: it can make %s beside it and "
+    "import the corpus into it (dialogues, utterances, gold labels and media paths; the media "
+    "stay where they are).", clean, project);
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (
+    adw_message_dialog_new (GTK_WINDOW (self), "Import this corpus?", body));
+  adw_message_dialog_add_responses (dialog, "cancel", "_Cancel", "import", "_Import", NULL);
+  adw_message_dialog_set_response_appearance (dialog, "import", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "import");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  ImportAsk *ask = g_new0 (ImportAsk, 1);
+  ask->window = self;
+  ask->folder = g_strdup (clean);
+  ask->project = g_strdup (project);
+  ask->annotator = g_strdup (annotator);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_import_response), ask,
+                         (GClosureNotify) (void (*) (void)) import_ask_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* ---- session signals ---------------------------------------------------------------------- */
 
 static void
@@ -475,6 +692,9 @@ stva_window_dispose (GObject *object)
   StvaWindow *self = STVA_WINDOW (object);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
+  if (self->job != NULL)
+    g_cancellable_cancel (self->job);
+  g_clear_object (&self->job);
   gtk_widget_dispose_template (GTK_WIDGET (self), STVA_TYPE_WINDOW);
   G_OBJECT_CLASS (stva_window_parent_class)->dispose (object);
 }
@@ -484,6 +704,7 @@ stva_window_finalize (GObject *object)
 {
   StvaWindow *self = STVA_WINDOW (object);
   g_clear_object (&self->session);
+  g_clear_object (&self->job);
   g_clear_pointer (&self->pending_note, g_free);
   G_OBJECT_CLASS (stva_window_parent_class)->finalize (object);
 }
@@ -513,6 +734,10 @@ stva_window_class_init (StvaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StvaWindow, inspector_slot);
   gtk_widget_class_bind_template_child (widget_class, StvaWindow, table_slot);
   gtk_widget_class_bind_template_child (widget_class, StvaWindow, labelbar_slot);
+  gtk_widget_class_bind_template_child (widget_class, StvaWindow, job_revealer);
+  gtk_widget_class_bind_template_child (widget_class, StvaWindow, job_label);
+  gtk_widget_class_bind_template_child (widget_class, StvaWindow, job_progress);
+  gtk_widget_class_bind_template_callback (widget_class, on_job_cancel_clicked);
 
   gtk_widget_class_install_action (widget_class, "win.prev-utterance", NULL, win_step_action);
   gtk_widget_class_install_action (widget_class, "win.next-utterance", NULL, win_step_action);
@@ -557,6 +782,19 @@ stva_window_init (StvaWindow *self)
       add_bare_key (GTK_SHORTCUT_CONTROLLER (keys), k->accel, k->action);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
 
+  /* preferences shown as menu toggles */
+  GSimpleActionGroup *prefs = g_simple_action_group_new ();
+  const GActionEntry pref_entries[] = {
+    { .name = "advance", .state = "true", .change_state = win_advance_action },
+  };
+  g_action_map_add_action_entries (G_ACTION_MAP (prefs), pref_entries,
+                                   G_N_ELEMENTS (pref_entries), self);
+  g_simple_action_set_state (
+    G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (prefs), "advance")),
+    g_variant_new_boolean (stva_preferences_get_boolean (STVA_PREF_ADVANCE, TRUE)));
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "prefs", G_ACTION_GROUP (prefs));
+  g_object_unref (prefs);
+
   rebuild_label_keys (self);
   update_title (self);
 }
@@ -599,6 +837,11 @@ stva_window_open (StvaWindow *self,
                   const char *annotator)
 {
   g_return_if_fail (STVA_IS_WINDOW (self) && path != NULL);
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      open_corpus_folder (self, path, annotator);
+      return;
+    }
   g_autoptr (GError) error = NULL;
   if (!stva_window_open_project (self, path, annotator, &error))
     {

@@ -84,7 +84,7 @@ test_keys_round_trip (void)
         {
           StvaAttnKey keys[STVA_N_MOD + 1] = { { .kind = STVA_ATTN_MSDE, .modality = m,
                                                  .head = head } };
-          int nk = head <= 0 ? 1 : 0;
+          int nk = 1;
           for (int m2 = 0; m2 < STVA_N_MOD; m2++)
             if (m2 != m)
               keys[nk++] = (StvaAttnKey) { .kind = STVA_ATTN_CAF, .modality = m, .source = m2,
@@ -112,8 +112,8 @@ test_keys_round_trip (void)
             n++;
           }
     }
-  /* 3 MSDE (heads -1, 0) + 6 CAF + 24 graphs for each of four heads */
-  g_assert_cmpint (n, ==, 2 * 3 + 4 * 6 + 4 * 24);
+  /* 3 MSDE + 6 CAF + 24 graphs for each of four heads */
+  g_assert_cmpint (n, ==, 4 * (3 + 6 + 24));
 
   /* the names predict has always stored */
   StvaAttnKey key;
@@ -128,7 +128,7 @@ test_keys_round_trip (void)
   g_assert_cmpint (key.layer, ==, 1);
   g_assert_cmpint (key.head, ==, 3);
 
-  const char *bad[] = { "", "msde", "msde.X", "msde.TA", "msde.T/h1", "caf.T<-T", "caf.T->A",
+  const char *bad[] = { "", "msde", "msde.X", "msde.TA", "caf.T<-T", "caf.T->A",
                         "caf.T<-", "graph.TT.l0", "graph.VA.l0", "graph.TA.l", "graph.TA.l8",
                         "graph.TA.l01", "graph.TA.l0/h", "graph.TA.l0/x1", "graph.TA.l0/h1x",
                         "graph.TA.l0 ", "graph.TA" };

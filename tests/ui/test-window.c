@@ -112,7 +112,7 @@ save_screenshot (GtkWidget  *widget,
 static void
 make_project (const char *corpus)
 {
-  project = g_build_filename (tmp, "demo.stva", NULL);
+  project = g_build_filename (tmp, "labelled.stva", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (StvaDb) db = stva_db_open (project, STVA_DB_OPEN_CREATE, &error);
   g_assert_no_error (error);
@@ -188,6 +188,8 @@ test_label_keys (void)
 
   /* the pointer over the window: under Xvfb without a window manager, keys go where it is */
   g_assert_cmpint (system ("xdotool mousemove 640 400"), ==, 0);
+  spin (0.2);
+  max_gap_us = 0;   /* from here on: labelling */
 
   /* label key 4 is "anger" in the meld set: the first utterance gets it, the next is selected */
   StvaUtteranceItem *first = stva_session_get_utterance (s);
@@ -222,6 +224,19 @@ test_label_keys (void)
   g_assert_cmpint (stva_utterance_item_get (third)->current_label_id, ==,
                    stva_utterance_item_get (third)->predicted_label_id);
 
+  /* with "move on after labelling" off, a label key leaves the selection where it is; the
+   * preference is written to the (test's own) configuration folder */
+  gtk_widget_activate_action (GTK_WIDGET (window), "prefs.advance", NULL);
+  guint at = stva_session_get_utterance_position (s);
+  press ("1");
+  g_assert_cmpuint (stva_session_get_utterance_position (s), ==, at);
+  g_autofree char *ini = g_build_filename (tmp, "config", "synctva-studio", "settings.ini",
+                                           NULL);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (ini, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "advance-after-labelling=false"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "prefs.advance", NULL);
+
   /* N: the review queue (most uncertain first) goes to the project's last utterance */
   press ("n");
   g_assert_nonnull (stva_session_get_queue (s));
@@ -252,6 +267,63 @@ test_label_keys (void)
   spin (0.2);
 }
 
+static gboolean
+dialog_shown (gpointer data)
+{
+  GListModel *tops = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
+    {
+      g_autoptr (GObject) w = g_list_model_get_item (tops, i);
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        {
+          *(AdwMessageDialog **) data = ADW_MESSAGE_DIALOG (w);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+project_open (gpointer data)
+{
+  return stva_session_is_open (stva_window_get_session (data));
+}
+
+/* A MELD-layout folder: the window offers to make a project beside it and imports it in a job
+ * (the progress row shows meanwhile), then opens it. */
+static void
+test_import_folder (void)
+{
+  g_autoptr (StvaApplication) app = stva_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  StvaWindow *window = stva_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  spin_until (mapped, window, 10);
+  g_autofree char *corpus = g_build_filename (tmp, "demo", NULL);
+  g_autofree char *made = g_strconcat (corpus, ".stva", NULL);
+  g_assert_false (g_file_test (made, G_FILE_TEST_EXISTS));
+
+  last_beat_us = 0;
+  max_gap_us = 0;
+  guint beat = g_timeout_add (5, heartbeat, NULL);
+  stva_window_open (window, corpus, "tester");
+  AdwMessageDialog *dialog = NULL;
+  spin_until (dialog_shown, &dialog, 10);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Import this corpus?");
+  adw_message_dialog_response (dialog, "import");   /* as the Import button does */
+  spin_until (project_open, window, 60);
+  g_source_remove (beat);
+  g_assert_true (project_open (window));
+  g_assert_true (g_file_test (made, G_FILE_TEST_EXISTS));
+  StvaSession *s = stva_window_get_session (window);
+  g_assert_cmpuint (g_list_model_get_n_items (stva_session_get_dialogues (s)), ==, 5);
+  g_assert_cmpstr (stva_session_get_path (s), ==, made);
+  g_print ("# largest main-loop gap while importing: %.1f ms\n", max_gap_us / 1000.0);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (0.2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -260,13 +332,15 @@ main (int    argc,
   /* The virtual display has no session bus: GTK warns about it.  Criticals stay fatal. */
   g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
   stva_media_log_errors_only ();
+  tmp = g_dir_make_tmp ("stva-ui-XXXXXX", NULL);
+  g_autofree char *config = g_build_filename (tmp, "config", NULL);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);   /* preferences: the test's own */
   if (!gtk_init_check ())
     {
       g_printerr ("no display: run the GUI tests under xvfb-run (tools/test does)\n");
       return 1;
     }
   adw_init ();
-  tmp = g_dir_make_tmp ("stva-ui-XXXXXX", NULL);
   g_autofree char *corpus = g_build_filename (tmp, "demo", NULL);
   StvaDemoOptions opts;
   stva_demo_options_init (&opts);
@@ -277,6 +351,7 @@ main (int    argc,
     g_error ("%s", error.message);
   make_project (corpus);
   g_test_add_func ("/ui/window/label-keys", test_label_keys);
+  g_test_add_func ("/ui/window/import-folder", test_import_folder);
   int rc = g_test_run ();
   g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp);
   if (system (cmd) != 0)

@@ -4,7 +4,8 @@
 # the sources they need, makes a small seed corpus (model files from modelfile-writer.py, with
 # and without a training state, npz archives from npz-helper.py when numpy is there, raw .npy
 # files), and runs each target for a bounded time.  Fails on any crash, leak, sanitizer report
-# or failed assertion; the input that did it is kept in WORKDIR/artifacts.  Exit 77 (skip) when clang is missing.
+# or failed assertion; the input that did it is kept in WORKDIR/artifacts.  Exit 77 (skip) when
+# clang is missing.
 # usage: run-fuzz.sh SOURCE_ROOT WORKDIR [SECONDS_PER_TARGET] [PYTHON]
 set -u
 root=$1 work=$2 seconds=${3:-30} python=${4:-/usr/bin/python3}
