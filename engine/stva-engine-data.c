@@ -255,9 +255,22 @@ stva_data_register_model (StvaData    *data,
     return 0;
   g_autofree char *config = stva_data_model_config_json (model_path);
   g_autofree char *name = g_path_get_basename (model_path);
+  /* with a parent, the model and its parent land together or not at all (in a transaction of
+   * its own; without one the caller's transaction, if any, holds the registration) */
+  gboolean own = parent_id != 0;
+  if (own && !stva_db_begin (data->db, error))
+    return 0;
   gint64 id = stva_db_add_model (data->db, name, hash, data->label_set_id, config,
                                  metrics_json != NULL ? metrics_json : "{}", error);
-  (void) parent_id;   /* FIXME: stva_db_set_model_parent () once db has it */
+  if (own
+      && (id == 0
+          || (parent_id != id   /* the same file again is no child of itself */
+              && !stva_db_set_model_parent (data->db, id, parent_id, error))
+          || !stva_db_commit (data->db, error)))
+    {
+      stva_db_rollback (data->db);
+      return 0;
+    }
   return id;
 }
 

@@ -86,8 +86,10 @@ char        *stva_data_file_sha256         (const char *path, GError **error);
 char        *stva_data_model_config_json   (const char *path);
 
 /* Registers the model file in data's project (again: the same id) with metrics_json (nullable:
- * "{}") and, when parent_id is not 0, the model it was retrained from.  Returns the model's id,
- * 0 with error set (also when data is not a project's). */
+ * "{}") and, when parent_id is not 0, the model it was retrained from, both in one transaction
+ * of its own (so not inside the caller's; without a parent the caller's transaction may hold
+ * the registration).  Returns the model's id, 0 with error set (also when data is not a
+ * project's). */
 gint64       stva_data_register_model      (StvaData *data, const char *model_path,
                                             const char *metrics_json, gint64 parent_id,
                                             GError **error);

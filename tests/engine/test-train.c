@@ -403,6 +403,38 @@ test_retrain (Fixture       *f,
   stva_train_report_clear (&report);
 }
 
+/* On a project the retrained model records its parent. */
+static void
+test_retrain_parent (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *first = g_build_filename (f->dir, "first.stvm", NULL);
+  g_autofree char *second = g_build_filename (f->dir, "second.stvm", NULL);
+  StvaTrainOptions o = project_options (f, first);
+  StvaTrainReport a, b;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (stva_engine_train (NULL, &o, &a, &error));
+  const char *more[] = { "max_epochs=6", NULL };
+  o = (StvaTrainOptions) { .source = { .project = f->project }, .out = second, .from = first,
+                           .settings = more };
+  g_assert_true (stva_engine_train (NULL, &o, &b, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (b.parent_id, ==, a.model_id);
+  g_assert_cmpint (b.model_id, ==, a.model_id + 1);
+  g_assert_cmpint (b.history->len, ==, 2);
+  g_assert_cmpint (g_array_index (b.history, StvaTrainProgress, 0).epoch, ==, 5);
+  g_autoptr (StvaDb) db = stva_db_open (f->project, STVA_DB_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  gint64 parent = -1;
+  g_assert_true (stva_db_model_parent (db, b.model_id, &parent, &error));
+  g_assert_cmpint (parent, ==, a.model_id);
+  g_assert_true (stva_db_model_parent (db, a.model_id, &parent, &error));
+  g_assert_cmpint (parent, ==, 0);
+  assert_sound (f->project);
+  stva_train_report_clear (&a);
+  stva_train_report_clear (&b);
+}
+
 /* ---- eval --------------------------------------------------------------------------------- */
 
 static void
@@ -633,6 +665,8 @@ main (int    argc,
   g_test_add ("/engine/train/cancel", Fixture, NULL, fixture_setup, test_train_cancel,
               fixture_teardown);
   g_test_add ("/engine/train/retrain", Fixture, NULL, fixture_setup, test_retrain,
+              fixture_teardown);
+  g_test_add ("/engine/train/retrain-parent", Fixture, NULL, fixture_setup, test_retrain_parent,
               fixture_teardown);
   g_test_add ("/engine/eval/compare", Fixture, NULL, fixture_setup, test_eval,
               fixture_teardown);
