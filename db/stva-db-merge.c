@@ -456,6 +456,8 @@ stva_db_merge (StvaDb              *db,
   stva_db_merge_report_init (report);
   g_autoptr (GArray) events = g_array_new (FALSE, FALSE, sizeof (Event));
   g_array_set_clear_func (events, event_clear);
+  /* the stop function is asked before each input, not at the commits (see stva-db.h) */
+  sqlite3_commit_hook (db->handle, NULL, NULL);
 
   /* each input must be a project of this schema version (opening migrates an older one) */
   g_autofree char *self = g_canonicalize_filename (db->path, NULL);
@@ -478,6 +480,8 @@ stva_db_merge (StvaDb              *db,
 
   for (guint i = 0; i < n_inputs; i++)
     {
+      if (_stva_db_should_stop (db))
+        break;   /* the inputs taken so far are whole; their corrections go in below */
       /* ATTACH is refused inside a transaction: each input is one transaction of its own */
       if (!attach (db, inputs[i], error))
         goto fail;
@@ -503,6 +507,7 @@ stva_db_merge (StvaDb              *db,
     goto fail;
   if (report_out == NULL)
     stva_db_merge_report_clear (report);
+  stva_db_set_stop_func (db, db->stop_func, db->stop_data);
   return TRUE;
 
 rollback_detach:
@@ -516,5 +521,6 @@ fail:
   stva_db_merge_report_clear (report);
   if (report_out != NULL)
     stva_db_merge_report_init (report_out);
+  stva_db_set_stop_func (db, db->stop_func, db->stop_data);
   return FALSE;
 }

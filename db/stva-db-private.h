@@ -27,7 +27,12 @@ struct _StvaDb
   char         *path;                 /* owned */
   int           version;              /* schema version after opening */
   sqlite3_stmt *stmts[STVA_N_STMTS];  /* owned, prepared on first use */
+  StvaDbStopFunc stop_func;           /* nullable: stva_db_set_stop_func () */
+  gpointer       stop_data;
 };
+
+/* TRUE when the connection's stop function asks to stop (stva-db-stop.c). */
+gboolean _stva_db_should_stop (StvaDb *db);
 
 /* Sets error to "<path>: <what>: <sqlite3_errmsg>" and returns FALSE. */
 gboolean      _stva_db_fail     (StvaDb *db, GError **error, const char *what);

@@ -78,6 +78,16 @@ void        stva_db_rollback       (StvaDb *db);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StvaDb, stva_db_close)
 
+/* ---- stopping a long write --------------------------------------------------------------- */
+
+/* Asked before each COMMIT on the connection: TRUE makes the COMMIT a ROLLBACK, so the
+ * transaction (an importer's one transaction) writes nothing and the writer fails.  The caller
+ * knows it asked; close the connection afterwards.  stva_db_merge () asks it once before each
+ * input instead, and not at its commits (see there). */
+typedef gboolean (*StvaDbStopFunc) (gpointer user_data);
+/* Sets the connection's stop function (NULL: none); user_data must outlive its use. */
+void        stva_db_set_stop_func  (StvaDb *db, StvaDbStopFunc func, gpointer user_data);
+
 /* ---- label sets and annotators ------------------------------------------------------------ */
 
 typedef struct
@@ -486,7 +496,9 @@ void     stva_db_merge_report_clear (StvaDbMergeReport *report);
  * dialogue and utterance positions, file hashes, event contents), never adding a row twice;
  * events from all inputs are appended in time order.  Disagreements keep db's (or the first
  * input's) version and are listed in report.  Each input is its own transaction: on error,
- * discard db (merge into a new file). */
+ * discard db (merge into a new file).  The connection's stop function is asked before each
+ * input: TRUE stops taking inputs, and the events of those taken go in as above, so db is the
+ * merge of the first report->n_inputs inputs (TRUE is returned). */
 gboolean stva_db_merge (StvaDb *db, const char *const *inputs, guint n_inputs,
                         StvaDbMergeReport *report, GError **error);
 

@@ -329,6 +329,27 @@ run_importer (StvaDb                   *db,
   return FALSE;
 }
 
+/* Asked by the db before the import's COMMIT: the import is read and written, only the commit
+ * is left; a cancel now makes it a rollback. */
+typedef struct
+{
+  StvaJob  *job;
+  gboolean  asked;
+} ImportStop;
+
+static gboolean
+import_stop (gpointer data)
+{
+  ImportStop *s = data;
+  if (!s->asked)
+    {
+      stva_job_progress (s->job, 1);
+      stva_job_stage (s->job, "committing", "transactions", 1);
+      s->asked = TRUE;
+    }
+  return stva_job_is_cancelled (s->job);
+}
+
 /**
  * stva_engine_import:
  * @result: (out) (transfer full) (nullable): what was imported, with the importer's warnings
@@ -363,11 +384,25 @@ stva_engine_import (StvaJob                  *job,
   stva_job_stage (job, "importing", "files", 1);
   if (stva_job_check_cancelled (job, error))
     return FALSE;
+  ImportStop stop = { .job = job };
+  if (job != NULL)
+    stva_db_set_stop_func (db, import_stop, &stop);
   StvaDbImportReport report;
   stva_db_import_report_init (&report);
-  if (!run_importer (db, options, &report, error))
+  GError *e = NULL;
+  gboolean ok = run_importer (db, options, &report, &e);
+  stva_db_set_stop_func (db, NULL, NULL);
+  if (!ok)
     {
       stva_db_import_report_clear (&report);
+      /* the one transaction was rolled back, whether the cancel stopped it or it failed */
+      if (stva_job_is_cancelled (job))
+        {
+          g_error_free (e);
+          stva_job_set_cancelled (job, 0, 0, NULL, error);
+        }
+      else
+        g_propagate_error (error, e);
       return FALSE;
     }
   stva_job_progress (job, 1);
@@ -784,6 +819,27 @@ stva_merge_result_free (StvaMergeResult *result)
   g_free (result);
 }
 
+/* Asked by the db before each input it merges: the inputs before it are in, whole. */
+typedef struct
+{
+  StvaJob                *job;
+  const StvaMergeOptions *options;
+  guint                   asked;
+} MergeStop;
+
+static gboolean
+merge_stop (gpointer data)
+{
+  MergeStop *s = data;
+  stva_job_progress (s->job, s->asked);
+  if (stva_job_is_cancelled (s->job))
+    return TRUE;
+  if (s->asked < s->options->n_inputs)
+    stva_job_detail (s->job, "merging %s", s->options->inputs[s->asked]);
+  s->asked++;
+  return FALSE;
+}
+
 /**
  * stva_engine_merge:
  * @result: (out) (transfer full) (nullable): what was merged, with the conflicts
@@ -831,11 +887,22 @@ stva_engine_merge (StvaJob                 *job,
   g_autofree char *tmp = g_strconcat (out, ".tmp", NULL);
   remove_project_files (tmp);
   StvaDb *db = stva_db_open (tmp, STVA_DB_OPEN_CREATE, error);
+  MergeStop stop = { .job = job, .options = options };
+  if (db != NULL && job != NULL)
+    stva_db_set_stop_func (db, merge_stop, &stop);
   StvaDbMergeReport report;
   stva_db_merge_report_init (&report);
   gboolean ok = db != NULL
                 && stva_db_merge (db, options->inputs, options->n_inputs, &report, error);
   stva_db_close (db);
+  gboolean stopped = ok && report.n_inputs < options->n_inputs;
+  if (stopped && report.n_inputs == 0)
+    {
+      remove_project_files (tmp);
+      stva_db_merge_report_clear (&report);
+      stva_job_set_cancelled (job, 0, options->n_inputs, "inputs", error);
+      return FALSE;
+    }
   if (ok && rename (tmp, out) != 0)
     {
       int e = errno;
@@ -849,6 +916,13 @@ stva_engine_merge (StvaJob                 *job,
       return FALSE;
     }
   remove_project_files (tmp);   /* the side files of the closed temporary name, if any */
+  if (stopped)
+    {
+      /* OUT holds the inputs taken whole */
+      stva_job_set_cancelled (job, report.n_inputs, options->n_inputs, "inputs", error);
+      stva_db_merge_report_clear (&report);
+      return FALSE;
+    }
   stva_job_progress (job, options->n_inputs);
   if (result != NULL)
     {

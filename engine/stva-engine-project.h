@@ -89,8 +89,9 @@ typedef struct
 void     stva_import_result_free (StvaImportResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StvaImportResult, stva_import_result_free)
 
-/* One import in one transaction: it lands whole or not at all.  Stages "reading" and
- * "storing"; a cancel before the commit writes nothing ("cancelled: nothing was written"). */
+/* One import in one transaction: it lands whole or not at all.  Stages "importing" (reading
+ * and writing) and "committing"; a cancel up to the commit makes it a rollback, so nothing is
+ * written ("cancelled: nothing was written"). */
 gboolean stva_engine_import        (StvaJob *job, const StvaImportOptions *options,
                                     StvaImportResult **result, GError **error);
 void     stva_engine_import_async  (const StvaImportOptions *options,
@@ -208,9 +209,10 @@ typedef struct
 void     stva_merge_result_free (StvaMergeResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StvaMergeResult, stva_merge_result_free)
 
-/* Built under OUT.tmp and renamed when done, so a failure leaves no OUT.  Progress per input;
- * a cancel keeps OUT as the merge of the inputs taken whole before it ("cancelled: 2 of 5
- * inputs stored"), or no OUT when none was. */
+/* Built under OUT.tmp and renamed when done, so a failure leaves no OUT.  Stages "checking"
+ * (each input opened) and "merging", per input with a detail line naming it; a cancel keeps
+ * OUT as the merge of the inputs taken whole before it ("cancelled: 2 of 5 inputs stored"), or
+ * no OUT when none was ("cancelled: nothing was written"). */
 gboolean stva_engine_merge        (StvaJob *job, const StvaMergeOptions *options,
                                    StvaMergeResult **result, GError **error);
 void     stva_engine_merge_async  (const StvaMergeOptions *options,

@@ -106,6 +106,7 @@ typedef struct
   GArray       *last_done;     /* gint64 per stage: the last done reported */
   GArray       *total;         /* gint64 per stage */
   char         *cancel_stage;  /* owned, nullable: cancel when this stage starts */
+  char         *cancel_detail; /* owned, nullable: cancel at a detail line holding this */
   GCancellable *cancellable;   /* borrowed */
   GThread      *thread;
 } Seen;
@@ -130,6 +131,7 @@ seen_clear (Seen *seen)
   g_array_unref (seen->last_done);
   g_array_unref (seen->total);
   g_free (seen->cancel_stage);
+  g_free (seen->cancel_detail);
 }
 
 static void
@@ -138,6 +140,9 @@ on_progress (const StvaJobProgress *p,
 {
   Seen *seen = user_data;
   seen->thread = g_thread_self ();
+  if (seen->cancel_detail != NULL && p->detail != NULL
+      && strstr (p->detail, seen->cancel_detail) != NULL)
+    g_cancellable_cancel (seen->cancellable);
   guint n = seen->stages->len;
   if (n == 0 || strcmp (g_ptr_array_index (seen->stages, n - 1), p->stage) != 0)
     {
@@ -221,7 +226,7 @@ test_import (void)
   g_assert_cmpint (r->kind, ==, STVA_IMPORT_MELD);
   g_assert_cmpuint (r->warnings->len, >, 0);   /* the clips are missing */
   g_assert_cmpint (stva_job_kept (job, NULL), ==, STVA_JOB_KEPT_ALL);
-  assert_complete (&seen, "importing");
+  assert_complete (&seen, "committing");
   seen_clear (&seen);
   StvaDbCounts c;
   counts_of (project, &c);
@@ -263,7 +268,8 @@ test_import_cancel (void)
   StvaDbCounts before;
   counts_of (project, &before);
 
-  static const char *const points[] = { "", "opening", "importing" };
+  /* before the job, at its start, before the importer runs, and inside the db at its COMMIT */
+  static const char *const points[] = { "", "opening", "importing", "committing" };
   for (size_t i = 0; i < G_N_ELEMENTS (points); i++)
     {
       g_autoptr (GCancellable) c = g_cancellable_new ();
@@ -463,34 +469,67 @@ static void
 test_merge (void)
 {
   g_autofree char *meld = write_meld ("merge-meld", "train", 6);
-  g_autofree char *p0 = new_project ("shard0.stva");
-  g_autofree char *p1 = new_project ("shard1.stva");
+  char *shards[3];
   g_autoptr (GError) error = NULL;
-  for (guint s = 0; s < 2; s++)
+  for (guint s = 0; s < 3; s++)
     {
-      StvaImportOptions o = { .project = s ? p1 : p0, .kind = STVA_IMPORT_MELD, .path = meld,
-                              .shard = s, .n_shards = 2 };
+      g_autofree char *name = g_strdup_printf ("shard%u.stva", s);
+      shards[s] = new_project (name);
+      StvaImportOptions o = { .project = shards[s], .kind = STVA_IMPORT_MELD, .path = meld,
+                              .shard = s, .n_shards = 3 };
       g_assert_true (stva_engine_import (NULL, &o, NULL, &error));
       g_assert_no_error (error);
     }
-  const char *inputs[] = { p0, p1 };
+  const char *inputs[] = { shards[0], shards[1], shards[2] };
   g_autofree char *out = tmp_path ("merged.stva");
   g_autofree char *tmp = tmp_path ("merged.stva.tmp");
-  StvaMergeOptions o = { .out = out, .inputs = inputs, .n_inputs = 2 };
+  StvaMergeOptions o = { .out = out, .inputs = inputs, .n_inputs = 3 };
 
-  /* cancelled while checking the inputs: no output, no temporary file */
-  g_autoptr (GCancellable) c = g_cancellable_new ();
+  /* cancelled while checking the inputs, or as merging starts: no output, no temporary file */
+  static const char *const points[] = { "checking", "merging" };
+  for (size_t i = 0; i < G_N_ELEMENTS (points); i++)
+    {
+      g_autoptr (GCancellable) c = g_cancellable_new ();
+      Seen seen;
+      seen_init (&seen, points[i], c);
+      g_autoptr (StvaJob) cancelled = stva_job_new (on_progress, &seen, c);
+      g_assert_false (stva_engine_merge (cancelled, &o, NULL, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_cmpstr (error->message, ==, "cancelled: nothing was written");
+      g_assert_cmpint (stva_job_kept (cancelled, NULL), ==, STVA_JOB_KEPT_NOTHING);
+      g_clear_error (&error);
+      g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
+      seen_clear (&seen);
+    }
+
+  /* cancelled as the second input is merged: OUT is the first two, whole */
+  {
+    g_autoptr (GCancellable) c = g_cancellable_new ();
+    Seen seen;
+    seen_init (&seen, NULL, c);
+    seen.cancel_detail = g_strdup ("shard1.stva");
+    g_autoptr (StvaJob) cancelled = stva_job_new (on_progress, &seen, c);
+    g_assert_false (stva_engine_merge (cancelled, &o, NULL, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_cmpstr (error->message, ==, "cancelled: 2 of 3 inputs stored");
+    gint64 n_kept = 0;
+    g_assert_cmpint (stva_job_kept (cancelled, &n_kept), ==, STVA_JOB_KEPT_DIALOGUES);
+    g_assert_cmpint (n_kept, ==, 2);
+    g_clear_error (&error);
+    seen_clear (&seen);
+    g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
+    StvaDbCounts part, s0, s1;
+    counts_of (out, &part);
+    counts_of (shards[0], &s0);
+    counts_of (shards[1], &s1);
+    g_assert_cmpint (part.n_utterances[0], ==, s0.n_utterances[0] + s1.n_utterances[0]);
+    g_assert_cmpint (part.n_dialogues[0], ==, 4);
+    assert_intact (out);
+    g_assert_cmpint (g_remove (out), ==, 0);
+  }
+
   Seen seen;
-  seen_init (&seen, "merging", c);
-  g_autoptr (StvaJob) cancelled = stva_job_new (on_progress, &seen, c);
-  g_assert_false (stva_engine_merge (cancelled, &o, NULL, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpstr (error->message, ==, "cancelled: nothing was written");
-  g_clear_error (&error);
-  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
-  g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
-  seen_clear (&seen);
-
   seen_init (&seen, NULL, NULL);
   g_autoptr (StvaJob) job = stva_job_new (on_progress, &seen, NULL);
   g_autoptr (StvaMergeResult) r = NULL;
@@ -498,7 +537,7 @@ test_merge (void)
   g_assert_no_error (error);
   assert_complete (&seen, "merging");
   seen_clear (&seen);
-  g_assert_cmpuint (r->n_inputs, ==, 2);
+  g_assert_cmpuint (r->n_inputs, ==, 3);
   g_assert_cmpint (r->n_utterances_added, ==, 24);
   g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
   StvaDbCounts c_out;
@@ -513,11 +552,13 @@ test_merge (void)
   /* a missing input: no output */
   g_autofree char *out2 = tmp_path ("merged2.stva");
   g_autofree char *missing = tmp_path ("missing.stva");
-  const char *bad[] = { p0, missing };
+  const char *bad[] = { shards[0], missing };
   StvaMergeOptions o2 = { .out = out2, .inputs = bad, .n_inputs = 2 };
   g_assert_false (stva_engine_merge (NULL, &o2, NULL, &error));
   g_assert_nonnull (error);
   g_assert_false (g_file_test (out2, G_FILE_TEST_EXISTS));
+  for (guint s = 0; s < 3; s++)
+    g_free (shards[s]);
 }
 
 /* ---- label sets --------------------------------------------------------------------------- */
@@ -689,7 +730,7 @@ test_async (void)
   g_assert_true (seen.thread == g_thread_self ());
   /* reports are coalesced on the way: the last one delivered is the end of the last stage */
   guint last = seen.stages->len - 1;
-  g_assert_cmpstr (g_ptr_array_index (seen.stages, last), ==, "importing");
+  g_assert_cmpstr (g_ptr_array_index (seen.stages, last), ==, "committing");
   g_assert_cmpint (g_array_index (seen.last_done, gint64, last), ==,
                    g_array_index (seen.total, gint64, last));
   seen_clear (&seen);
