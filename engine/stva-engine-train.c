@@ -531,6 +531,7 @@ stva_eval_report_free (StvaEvalReport *report)
 static gboolean
 score_model (StvaJob        *job,
              const char     *path,
+             const char     *split_name,
              const StvaData *data,
              const int      *idx,
              int             n,
@@ -571,6 +572,13 @@ score_model (StvaJob        *job,
   if (stva_metrics_compute (metrics, gold, pred, n_utt, data->ds->K, &err) != STVA_OK)
     {
       set_core_error (error, &err, data->name);
+      goto out;
+    }
+  if (metrics->n == 0)   /* scores of nothing would read as a model that is always wrong */
+    {
+      g_set_error (error, STVA_CORE_ERROR, STVA_ERR_INVALID,
+                   "%s: no labelled utterances in the %s split to score", data->name,
+                   split_name);
       goto out;
     }
   ok = TRUE;
@@ -616,7 +624,8 @@ stva_engine_eval (StvaJob                *job,
   for (int i = 0; i < report->n_models; i++)
     {
       report->model_path[i] = g_strdup (paths[i]);
-      if (!score_model (job, paths[i], data, idx, n, &done, &report->metrics[i], error))
+      if (!score_model (job, paths[i], stva_data_split_name (o->split), data, idx, n, &done,
+                        &report->metrics[i], error))
         {
           stva_eval_report_clear (report);
           return FALSE;

@@ -56,6 +56,8 @@ grep -q '"split": *"all"' "$dir/out" || fail "eval all: $(cat "$dir/out")"
 grep -q '"n": *56' "$dir/out" || fail "eval all: not 56 utterances: $(cat "$dir/out")"
 expect 0 "$synctva" eval --project p.stva --model m1.stvm --split all
 grep -q '^all: 56 utterances' "$dir/out" || fail "eval all table: $(cat "$dir/out")"
+expect 1 "$synctva" eval --project p.stva --model m1.stvm --split none
+grep -q 'p.stva has no dialogues in the none split' "$dir/err" || fail "none: $(cat "$dir/err")"
 expect 0 "$synctva" eval --project p.stva --model m1.stvm --split dev --json
 cp "$dir/out" a.json
 expect 0 "$synctva" eval --project p.stva --model m2.stvm --split dev --json
