@@ -551,4 +551,40 @@ gboolean stva_db_event_utterance (StvaDb *db, gint64 event_id, gint64 *utterance
 gboolean stva_db_utterance_dialogue (StvaDb *db, gint64 utterance_id, gint64 *dialogue_id,
                                      GError **error);
 
+/* ---- the studio's views (stva-db-studio-views.c) ------------------------------------------ */
+
+/* (transfer full) The ids (gint64, ascending) of the dialogues whose name, or an utterance's
+ * transcript or speaker, contains text (SQL LIKE: ASCII letters in any case; '%', '_' and '\'
+ * in text match themselves). */
+GArray    *stva_db_search_dialogues (StvaDb *db, const char *text, GError **error);
+
+typedef struct
+{
+  gint64  dialogue_id;
+  char   *speakers;     /* owned: "Monica, Ross", each once, in the order they first speak */
+  int     n_scored;     /* utterances with a current label and a prediction of the model */
+  int     n_right;      /* of those, predicted as labelled */
+} StvaDbDialogueSummary;
+
+void       stva_db_dialogue_summary_free (StvaDbDialogueSummary *s);
+/* (transfer full) One summary per dialogue (by id), the score of model_id (0: newest of the
+ * set; none in the project: n_scored 0), in three queries whatever the number of dialogues. */
+GPtrArray *stva_db_dialogue_summaries (StvaDb *db, gint64 label_set_id, gint64 model_id,
+                                       GError **error);
+
+typedef struct
+{
+  gint64    utterance_id;
+  gint64    annotator_id;
+  char     *annotator;    /* owned: name */
+  gint64    label_id;
+  gboolean  is_review;    /* FALSE: a rating imported from a corpus */
+} StvaDbAnnotatorLabel;
+
+void       stva_db_annotator_label_free (StvaDbAnnotatorLabel *l);
+/* (transfer full) Each human annotator's label (the annotator_label rule) on the utterances of
+ * dialogue_id in the set, of StvaDbAnnotatorLabel, by utterance position then name. */
+GPtrArray *stva_db_dialogue_annotator_labels (StvaDb *db, gint64 dialogue_id,
+                                              gint64 label_set_id, GError **error);
+
 G_END_DECLS

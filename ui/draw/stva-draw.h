@@ -58,6 +58,49 @@ void stva_draw_timeline (cairo_t               *cr,
                          double                 width,
                          double                 height);
 
+/* The studio's timeline, with colours from the label set (any number of labels). */
+typedef struct
+{
+  double      start_s;
+  double      end_s;
+  int         lane;               /* speaker row */
+  bool        labelled;           /* false: a hollow block */
+  double      rgb[3];             /* the current label's colour */
+  bool        predicted;          /* a band under the block in predicted_rgb */
+  double      predicted_rgb[3];
+  double      confidence;         /* 0 to 1: the band's opacity (at least 0.15) */
+  const char *text;               /* nullable: written in the block where it fits */
+} StvaDrawLaneSegment;
+
+typedef struct
+{
+  const StvaDrawLaneSegment *segments;     /* (n_segments) */
+  int                        n_segments;
+  const char *const         *lane_names;   /* (n_lanes), entries nullable */
+  int                        n_lanes;
+  double                     view_start_s; /* the time at the plot's left edge */
+  double                     view_end_s;   /* at its right edge (> view_start_s) */
+  double                     playhead_s;   /* drawn when within the view */
+  int                        selected;     /* outlined; -1 none */
+} StvaDrawLanes;
+
+/* Lanes named on the left, each segment a block in its label's colour over a band in its
+ * prediction's, a time axis whose ticks follow the zoom, the playhead.  stva_draw_timeline ()
+ * is this over the whole duration with the style's emotion colours. */
+void stva_draw_lanes      (cairo_t *cr, const StvaDrawLanes *lanes, const StvaDrawStyle *style,
+                           double width, double height);
+/* The segment (block or band) under (x, y) in lanes drawn so, the last drawn on top; -1 for
+ * none. */
+int  stva_draw_lanes_at   (cairo_t *cr, const StvaDrawLanes *lanes, const StvaDrawStyle *style,
+                           double width, double height, double x, double y);
+/* Where segment i is drawn (x, y, width, height; clipped to the plot): false when it is not. */
+bool stva_draw_lanes_box  (cairo_t *cr, const StvaDrawLanes *lanes, const StvaDrawStyle *style,
+                           double width, double height, int i, double box[4]);
+/* The time plot's left edge and width (zoom and seeking map x to time through it); false when
+ * nothing would be drawn. */
+bool stva_draw_lanes_plot (cairo_t *cr, const StvaDrawLanes *lanes, const StvaDrawStyle *style,
+                           double width, double height, double *plot_x, double *plot_w);
+
 /* ---- figures (stva-draw-grid.c, -bars.c, -curves.c): what the studio's inspector shows and
  * `synctva figure` writes for papers ------------------------------------------------------ */
 
