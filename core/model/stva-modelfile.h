@@ -6,9 +6,9 @@
  * parameters out of it by name.  (style.md calls this file stva-model-file.h; it is
  * stva-modelfile.h, as the task that made it named it.)
  *
- * Byte layout, format versions 1 and 2.  Everything is little-endian; u32/u64 unsigned integers, f32
- * IEEE-754 binary32; str = u32 byte length L, then L bytes of UTF-8 without a terminating NUL
- * (a NUL inside is refused; L <= STVA_MODELFILE_MAX_STR).
+ * Byte layout, format versions 1 and 2.  Everything is little-endian; u32/u64 unsigned
+ * integers, f32 IEEE-754 binary32, f64 binary64; str = u32 byte length L, then L bytes of UTF-8
+ * without a terminating NUL (a NUL inside is refused; L <= STVA_MODELFILE_MAX_STR).
  *
  *   offset  field
  *   0       magic        4 bytes "STVA"
@@ -68,9 +68,10 @@
  * file is reported by the field it cuts, and a file whose fields parse but whose bytes changed
  * gets "checksum mismatch" (STVA_ERR_FORMAT).
  *
- * NaN and Inf are refused, in tensors, mean/std and the training state's blocks, by the writer (STVA_ERR_NUMERIC) and by
- * the reader (STVA_ERR_FORMAT, naming the tensor and element): a model with a non-finite
- * parameter only ever predicts NaN, so such a file is a bug or corruption, never a model.
+ * NaN and Inf are refused, in tensors, mean/std and the training state's blocks, by the writer
+ * (STVA_ERR_NUMERIC) and by the reader (STVA_ERR_FORMAT, naming the tensor and element): a
+ * model with a non-finite parameter only ever predicts NaN, so such a file is a bug or
+ * corruption, never a model.
  *
  * Writing goes to "<path>.tmp", which is then renamed over path, so a crash never leaves a
  * half-written model under the real name.  Functions here keep no state; any thread may call

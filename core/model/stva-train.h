@@ -106,7 +106,13 @@ typedef struct
  * rounding only; other data keep working (the schedule's length follows the data) but are a
  * different run.  A fresh state (a model file without the section, or stva_train_state_init)
  * means a new run from the model's weights: fresh moments, the schedule from its start, epoch
- * numbers from 1. */
+ * numbers from 1.
+ *
+ * Continuing a loaded model: its config is the file's; set config.max_epochs (the planned
+ * total) to train further, and leave the other training settings (lr, schedule, batch size,
+ * seed, threads, ...) as they are for the exactness above; the architecture must stay as it is.
+ * Epoch numbers in StvaTrainProgress and on_step count the earlier runs' epochs.  Not
+ * thread-safe: one training at a time per state. */
 typedef struct
 {
   int      epochs_done;           /* finished epochs, counting earlier runs; 0 = fresh */
@@ -147,9 +153,9 @@ StvaStatus stva_train_continue (StvaModel *model, StvaTrainState *state, const S
  * state is for another parameter count. */
 StvaStatus stva_model_save_with_state (const StvaModel *model, const StvaTrainState *state,
                                        const char *path, StvaError *error);
-/* stva_model_load () that also reads the section into state (cleared first; left fresh when the
- * file has none).  state may be NULL: then the section is checked and dropped, as
- * stva_model_load () does.  On failure model and state are left cleared. */
+/* stva_model_load () that also reads the section into state (an initialised state, cleared
+ * first; left fresh when the file has none).  state may be NULL: then the section is checked
+ * and dropped, as stva_model_load () does.  On failure model and state are left cleared. */
 StvaStatus stva_model_load_with_state (StvaModel *model, StvaTrainState *state,
                                        const char *path, StvaError *error);
 /* The same through memory. */
