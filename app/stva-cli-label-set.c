@@ -97,9 +97,9 @@ create (int    argc,
   const GOptionEntry entries[] = {
     STVA_CLI_PROJECT_ENTRY (project_option),
     { "keys", 0, 0, G_OPTION_ARG_STRING, &keys, "One key per label: 1-9 or a letter the studio "
-      "does not use (default: 1-9, then letters)", "K,K,..." },
-    { "colours", 0, 0, G_OPTION_ARG_STRING, &colours, "One colour per label (default: a "
-      "colour-blind-safe palette)", "#rrggbb,..." },
+      "leaves free, empty for the default (1-9, then a-i, m, o, q, s-z)", "K,K,..." },
+    { "colours", 0, 0, G_OPTION_ARG_STRING, &colours, "One colour per label, empty for the "
+      "default (a colour-blind-safe palette)", "#rrggbb,..." },
     { "description", 0, 0, G_OPTION_ARG_STRING, &description, "What the set is for", "TEXT" },
     STVA_CLI_JSON_ENTRY (json),
     { NULL },
@@ -122,6 +122,16 @@ create (int    argc,
   if (colour_list != NULL && g_strv_length (colour_list) != n)
     return stva_cli_usage (usage, "--colours gives %u colours for %u labels",
                            g_strv_length (colour_list), n);
+  /* an empty entry (--keys a,,c) takes the default */
+  g_autofree const char **key_of = key_list != NULL ? g_new0 (const char *, n + 1) : NULL;
+  g_autofree const char **colour_of = colour_list != NULL ? g_new0 (const char *, n + 1) : NULL;
+  for (guint i = 0; i < n; i++)
+    {
+      if (key_of != NULL && *key_list[i] != '\0')
+        key_of[i] = key_list[i];
+      if (colour_of != NULL && *colour_list[i] != '\0')
+        colour_of[i] = colour_list[i];
+    }
   GError *error = NULL;
   g_autofree char *project = stva_cli_find_project (project_option, &error);
   if (project == NULL)
@@ -131,8 +141,8 @@ create (int    argc,
     .name = argv[1],
     .description = description,
     .labels = (const char *const *) labels,
-    .keys = (const char *const *) key_list,
-    .colours = (const char *const *) colour_list,
+    .keys = key_of,
+    .colours = colour_of,
     .n_labels = n,
   };
   g_autoptr (StvaLabelSetsResult) r = NULL;

@@ -1011,74 +1011,6 @@ stva_label_sets_result_free (StvaLabelSetsResult *result)
   g_free (result);
 }
 
-/* the studio's own letters (studio.md): J K L transport, N P the review queue, R reviewed */
-static const char studio_letters[] = "jklnpr";
-
-gboolean
-stva_label_key_is_valid (const char *key)
-{
-  if (key == NULL || key[0] == '\0' || key[1] != '\0')
-    return FALSE;
-  if (key[0] >= '1' && key[0] <= '9')
-    return TRUE;
-  return g_ascii_isalpha (key[0]) && strchr (studio_letters, g_ascii_tolower (key[0])) == NULL;
-}
-
-static gboolean
-colour_is_valid (const char *colour)
-{
-  if (colour == NULL || colour[0] != '#' || strlen (colour) != 7)
-    return FALSE;
-  for (int i = 1; i < 7; i++)
-    if (!g_ascii_isxdigit (colour[i]))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
-is_blank (const char *s)
-{
-  while (s != NULL && g_ascii_isspace (*s))
-    s++;
-  return s == NULL || *s == '\0';
-}
-
-static gboolean
-check_label_set (const StvaLabelSetOptions  *o,
-                 GError                    **error)
-{
-#define REFUSE(...) \
-  G_STMT_START { g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID, __VA_ARGS__); \
-                 return FALSE; } G_STMT_END
-  if (o->name == NULL || *o->name == '\0')
-    REFUSE ("a label set needs a name");
-  if (o->n_labels < 2)
-    REFUSE ("label set '%s': %u label%s; a set has at least two", o->name, o->n_labels,
-            o->n_labels == 1 ? "" : "s");
-  for (guint i = 0; i < o->n_labels; i++)
-    {
-      if (is_blank (o->labels[i]))
-        REFUSE ("label set '%s': label %u has no name", o->name, i + 1);
-      for (guint j = 0; j < i; j++)
-        if (g_ascii_strcasecmp (o->labels[i], o->labels[j]) == 0)
-          REFUSE ("label set '%s': label '%s' is given twice", o->name, o->labels[i]);
-      if (o->keys != NULL)
-        {
-          if (!stva_label_key_is_valid (o->keys[i]))
-            REFUSE ("label set '%s': '%s' is not a key a label can take (1-9, or a letter "
-                    "other than the studio's own j, k, l, n, p, r)", o->name, o->keys[i]);
-          for (guint j = 0; j < i; j++)
-            if (g_ascii_strcasecmp (o->keys[i], o->keys[j]) == 0)
-              REFUSE ("label set '%s': key '%s' is given to both '%s' and '%s'", o->name,
-                      o->keys[i], o->labels[j], o->labels[i]);
-        }
-      if (o->colours != NULL && !colour_is_valid (o->colours[i]))
-        REFUSE ("label set '%s': '%s' is not a colour (#rrggbb)", o->name, o->colours[i]);
-    }
-#undef REFUSE
-  return TRUE;
-}
-
 /* (transfer full) The set's entry for a listing: how many gold labels it holds. */
 static StvaLabelSetInfo *
 label_set_info (StvaDb          *db,
@@ -1115,40 +1047,13 @@ stva_engine_label_set_create (StvaJob                    *job,
                               GError                    **error)
 {
   g_return_val_if_fail (options != NULL, FALSE);
-  if (!check_label_set (options, error))
-    return FALSE;
   g_autoptr (StvaDb) db = open_project (job, options->project, error);
   if (db == NULL)
     return FALSE;
-  GError *e = NULL;
-  g_autoptr (StvaDbLabelSet) existing = stva_db_label_set (db, options->name, &e);
-  if (existing != NULL)
-    {
-      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_CONFLICT,
-                   "%s: a label set called '%s' is already there", stva_db_path (db),
-                   options->name);
-      return FALSE;
-    }
-  if (!g_error_matches (e, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND))
-    {
-      g_propagate_error (error, e);
-      return FALSE;
-    }
-  g_clear_error (&e);
-  if (stva_job_check_cancelled (job, error))
-    return FALSE;
-  /* keys are stored in lower case, as the studio reads them */
-  g_autoptr (GPtrArray) keys = NULL;
-  if (options->keys != NULL)
-    {
-      keys = g_ptr_array_new_with_free_func (g_free);
-      for (guint i = 0; i < options->n_labels; i++)
-        g_ptr_array_add (keys, g_ascii_strdown (options->keys[i], -1));
-    }
-  gint64 id = stva_db_add_label_set (db, options->name, options->description, options->labels,
-                                     options->colours,
-                                     keys != NULL ? (const char *const *) keys->pdata : NULL,
-                                     options->n_labels, error);
+  /* the db checks names, keys and colours, and fills in the defaults */
+  gint64 id = stva_db_add_label_set (db, options->name != NULL ? options->name : "",
+                                     options->description, options->labels, options->colours,
+                                     options->keys, options->n_labels, error);
   if (id == 0)
     return FALSE;
   if (result == NULL)

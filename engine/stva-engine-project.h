@@ -230,9 +230,10 @@ typedef struct
   const char        *name;
   const char        *description;  /* nullable */
   const char *const *labels;       /* (n_labels) names, distinct, at least two */
-  const char *const *keys;         /* nullable, (n_labels): one of 1-9 or a letter the studio
-                                      does not use itself; NULL: the db's defaults */
-  const char *const *colours;      /* nullable, (n_labels): "#rrggbb"; NULL: the db's palette */
+  const char *const *keys;         /* nullable, (n_labels), entries nullable: 1-9 or a letter
+                                      the studio leaves free; NULL: the db's next default */
+  const char *const *colours;      /* nullable, (n_labels), entries nullable: "#rrggbb"; NULL:
+                                      the db's colour-blind-safe palette */
   guint              n_labels;
 } StvaLabelSetOptions;
 
@@ -251,13 +252,9 @@ typedef struct
 void     stva_label_sets_result_free (StvaLabelSetsResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StvaLabelSetsResult, stva_label_sets_result_free)
 
-/* The letters the studio keeps for itself (J, K, L, N, P, R), so a label's key may not be one. */
-gboolean stva_label_key_is_valid (const char *key);
-
-/* Adds a label set; *result receives the project's sets as they are after it.  Refuses (with
- * STVA_DB_ERROR_INVALID naming the problem) a name in use, fewer than two labels, repeated
- * labels or keys, a key or colour that is not one, and key or colour lists of the wrong
- * length. */
+/* Adds a label set (stva_db_add_label_set (): a name in use is refused with
+ * STVA_DB_ERROR_CONFLICT; fewer than two labels, a repeated label or key, a key or colour that
+ * is not one with STVA_DB_ERROR_INVALID naming the label); *result receives the new set. */
 gboolean stva_engine_label_set_create (StvaJob *job, const StvaLabelSetOptions *options,
                                        StvaLabelSetsResult **result, GError **error);
 /* The project's label sets with how many gold labels use each; options->project only. */

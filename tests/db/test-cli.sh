@@ -78,6 +78,88 @@ expect 0 "$synctva" export npz ../data.npz
 [ -s ../data.npz ] || fail "npz export"
 expect 1 "$synctva" import npz ../data.npz
 
+# each command takes only its own options, each import and export kind only its own; every
+# command's --help exits 0; a misplaced option exits 2 naming it
+expect 2 "$synctva" init --tier X
+grep -q 'init: Unknown option --tier' "$dir/err" || fail "init --tier: $(cat "$dir/err")"
+expect 2 "$synctva" import meld ../meld --tier X
+grep -q 'import meld: Unknown option --tier' "$dir/err" || fail "import meld --tier: $(cat "$dir/err")"
+expect 2 "$synctva" import srt ../ep1.srt --columns a=b
+grep -q 'import srt: Unknown option --columns' "$dir/err" || fail "srt --columns: $(cat "$dir/err")"
+expect 2 "$synctva" import npz ../data.npz --split test
+grep -q 'import npz: Unknown option --split' "$dir/err" || fail "npz --split: $(cat "$dir/err")"
+expect 2 "$synctva" export meld ../e2 --model 1
+grep -q 'export meld: Unknown option --model' "$dir/err" || fail "export meld --model: $(cat "$dir/err")"
+expect 2 "$synctva" export csv ../x.csv --dialogue 1
+expect 2 "$synctva" export csv ../x.csv --model one
+grep -q -- "--model takes an id" "$dir/err" || fail "export --model one: $(cat "$dir/err")"
+expect 2 "$synctva" stats --dialogue 1
+expect 2 "$synctva" merge ../m.stva ../a.stva --project x
+expect 2 "$synctva" make-demo --split test ../demo
+expect 2 "$synctva" label-set list --keys 1
+expect 2 "$synctva" label-set remove x
+grep -q "unknown subcommand 'remove'" "$dir/err" || fail "label-set remove: $(cat "$dir/err")"
+expect 2 "$synctva" import srt ../ep1.srt --split all
+grep -q 'an import goes into one split' "$dir/err" || fail "--split all: $(cat "$dir/err")"
+expect 2 "$synctva" import meld
+for c in init import "import meld" "import iemocap" "import srt" "import vtt" "import eaf" \
+         "import textgrid" "import csv" "import npz" export "export csv" "export meld" \
+         "export npz" "export vtt" "export eaf" stats merge make-demo label-set \
+         "label-set create" "label-set list"; do
+  # shellcheck disable=SC2086
+  expect 0 "$synctva" $c --help
+  grep -q 'Usage:' "$dir/out" || fail "$c --help: $(cat "$dir/out")"
+done
+expect 0 "$synctva" import csv --help
+grep -q -- '--split=S' "$dir/out" && grep -q -- '--columns' "$dir/out" || fail "import csv --help"
+! grep -q -- '--tier' "$dir/out" || fail "import csv --help lists --tier"
+
+# label sets: defaults (keys 1-9 then letters, the palette), given keys and colours, errors
+expect 0 "$synctva" label-set create valence positive,negative,neutral --description "Valence"
+grep -q 'Added label set valence' "$dir/out" || fail "label-set create: $(cat "$dir/out")"
+expect 0 "$synctva" label-set create arousal low,high --keys a,B --colours '#112233,#AABBCC' --json
+grep -q '"name":"high","key":"b","colour":"#AABBCC"' "$dir/out" || fail "label-set --json: $(cat "$dir/out")"
+expect 1 "$synctva" label-set create valence a,b
+grep -q "a label set called 'valence' is already there" "$dir/err" || fail "duplicate set: $(cat "$dir/err")"
+expect 1 "$synctva" label-set create solo one
+grep -q 'a set has at least two' "$dir/err" || fail "one label: $(cat "$dir/err")"
+expect 1 "$synctva" label-set create keyed a,b --keys 1,j
+grep -q "'j' (label 'b') is not a key" "$dir/err" || fail "key j: $(cat "$dir/err")"
+expect 1 "$synctva" label-set create painted a,b --colours '#000000,blue'
+grep -q "'blue' (label 'b') is not a colour" "$dir/err" || fail "colour: $(cat "$dir/err")"
+expect 2 "$synctva" label-set create short a,b,c --keys 1,2
+grep -q -- '--keys gives 2 keys for 3 labels' "$dir/err" || fail "short keys: $(cat "$dir/err")"
+expect 2 "$synctva" label-set create nolabels
+expect 0 "$synctva" label-set list
+grep -q '^valence: 3 labels, 0 gold labels - Valence' "$dir/out" || fail "list: $(cat "$dir/out")"
+grep -q '^meld: 7 labels, [1-9][0-9]* gold labels' "$dir/out" || fail "list meld: $(cat "$dir/out")"
+grep -q '^  3   neutral ' "$dir/out" || fail "list keys: $(cat "$dir/out")"
+expect 0 "$synctva" label-set list --json
+/usr/bin/python3 - "$dir/out" <<'PY' || fail "label-set list --json"
+import json, sys
+d = json.load(open(sys.argv[1]))
+sets = {s["name"]: s for s in d["label_sets"]}
+assert [l["key"] for l in sets["valence"]["labels"]] == ["1", "2", "3"], sets["valence"]
+assert sets["arousal"]["labels"][0] == {"name": "low", "key": "a", "colour": "#112233"}
+assert sets["meld"]["gold_labels"] > 0 and sets["valence"]["gold_labels"] == 0
+assert all(l["colour"].startswith("#") and len(l["colour"]) == 7 for s in sets.values()
+           for l in s["labels"])
+PY
+
+# a CSV that holds one split, labelled in the new set
+printf 'dia,text,who,v\n1,"Great, thanks",Ann,positive\n1,Awful,Bob,negative\n2,Fine,Ann,neutral\n' > ../one.csv
+expect 0 "$synctva" import csv ../one.csv --columns dialogue=dia,text=text,speaker=who,label=v \
+  --label-set valence --split dev --json
+grep -q '"dialogues":2,"utterances":3' "$dir/out" || fail "import csv --split: $(cat "$dir/out")"
+expect 0 "$synctva" stats --label-set valence --json
+grep -q '"utterances":{"train":[0-9]*,"dev":[1-9]' "$dir/out" || fail "csv in dev: $(cat "$dir/out")"
+grep -q '"positive":{"gold":1' "$dir/out" || fail "csv labels: $(cat "$dir/out")"
+expect 1 "$synctva" import csv ../one.csv --columns dialogue=dia,text=text,split=who --split test
+grep -q 'the split is given twice' "$dir/err" || fail "split twice: $(cat "$dir/err")"
+expect 0 "$synctva" label-set list --json
+grep -q '"name":"valence","description":"Valence","gold_labels":3' "$dir/out" \
+  || fail "gold labels of valence: $(cat "$dir/out")"
+
 # project lookup: --project and $SYNCTVA_PROJECT from elsewhere; two *.stva here is ambiguous
 cd "$dir/two" || exit 1
 expect 0 "$synctva" stats --project ../work/project.stva
