@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 
+#include "stva-cli-data.h"
 #include "stva-cli-project.h"
 
 static int
@@ -86,11 +87,8 @@ stva_cli_project_job_new (StvaCliProgress *p)
 void
 stva_cli_print_builder (JsonBuilder *builder)
 {
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
   g_autoptr (JsonNode) root = json_builder_get_root (builder);
-  json_generator_set_root (gen, root);
-  g_autofree char *text = json_generator_to_data (gen, NULL);
-  puts (text);
+  stva_cli_print_json (root);
 }
 
 int
