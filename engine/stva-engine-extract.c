@@ -271,6 +271,7 @@ store_text (StvaJob                  *job,
       g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID, "text features: %s", err.message);
       return FALSE;
     }
+  stva_job_progress (job, (gint64) n);   /* (core reports no progress for text alone) */
   if (stva_job_check_cancelled (job, error) || !stva_db_begin (db, error))
     return FALSE;
   gsize n_stored = 0, n_new = 0, n_changed = 0;

@@ -127,6 +127,19 @@ fixture_clear (Fixture *f)
 }
 
 char *
+fixture_import (Fixture    *f,
+                const char *name)
+{
+  char *path = g_build_filename (f->dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (StvaDb) db = stva_db_open (path, STVA_DB_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  g_assert_true (stva_db_import_meld (db, f->corpus, NULL, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+char *
 fixture_copy (Fixture    *f,
               const char *name)
 {
