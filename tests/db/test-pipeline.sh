@@ -43,6 +43,15 @@ grep -q 'Imported 14 dialogues, 56 utterances' "$dir/out" || fail "import: $(cat
 # extract: with no media only text is asked for; found as the single *.stva here
 expect 2 "$synctva" extract --project p.stva --out x.npz
 expect 2 "$synctva" extract --project p.stva ../meld
+# GOption: --help from the option table; an unknown or misplaced option named, status 2
+expect 0 "$synctva" extract --help
+grep -q -- '--modalities' "$dir/out" || fail "extract --help: $(cat "$dir/out")"
+expect 2 "$synctva" extract --project p.stva --bogus
+grep -q 'extract: Unknown option --bogus' "$dir/err" || fail "extract --bogus: $(cat "$dir/err")"
+expect 2 "$synctva" extract --project p.stva --model m.stvm
+grep -q 'Unknown option --model' "$dir/err" || fail "extract --model: $(cat "$dir/err")"
+expect 2 "$synctva" extract --project p.stva --shard 2/2
+grep -q -- "--shard takes I/N with 0 <= I < N, not '2/2'" "$dir/err" || fail "--shard 2/2: $(cat "$dir/err")"
 expect 0 "$synctva" extract --modalities T --jobs 2 --json
 grep -q '"project": *"p.stva", *"dialogues": *14, *"utterances": *56' "$dir/out" \
   || fail "extract: $(cat "$dir/out")"
@@ -99,6 +108,14 @@ expect 2 "$synctva" predict --project p.stva --model m.stvm --threads 3
 grep -q -- '--threads takes 1 or 2' "$dir/err" || fail "predict --threads 3: $(cat "$dir/err")"
 expect 2 "$synctva" predict --project p.stva --model m.stvm --pack 0
 grep -q -- '--pack takes 1 to 16' "$dir/err" || fail "predict --pack 0: $(cat "$dir/err")"
+expect 0 "$synctva" predict --help
+grep -q -- '--threads' "$dir/out" && grep -q -- '--label-set' "$dir/out" || fail "predict --help: $(cat "$dir/out")"
+expect 2 "$synctva" predict --model m.stvm --dialogue 1
+grep -q 'predict: Unknown option --dialogue' "$dir/err" || fail "predict --dialogue: $(cat "$dir/err")"
+expect 2 "$synctva" predict --model m.stvm --split exam
+grep -q "'exam' is not one of test, dev, train, none, all" "$dir/err" || fail "predict --split exam: $(cat "$dir/err")"
+expect 2 "$synctva" predict --split test
+grep -q 'predict needs --model' "$dir/err" || fail "predict without --model: $(cat "$dir/err")"
 expect 0 "$synctva" stats --json
 [ "$(json_int models "$dir/out")" = 1 ] || fail "models after predict: $(cat "$dir/out")"
 [ "$(json_int predictions "$dir/out")" = 56 ] || fail "predictions: $(cat "$dir/out")"
@@ -173,6 +190,12 @@ PY
 # usage errors (2) and what the project lacks (1), each named
 expect 2 "$synctva" figure pie p.png
 grep -q "unknown figure 'pie'" "$dir/err" || fail "figure pie: $(cat "$dir/err")"
+expect 0 "$synctva" figure --help
+grep -q -- '--dialogue' "$dir/out" || fail "figure --help: $(cat "$dir/out")"
+expect 2 "$synctva" figure confusion c.png --threads 2
+grep -q 'figure: Unknown option --threads' "$dir/err" || fail "figure --threads: $(cat "$dir/err")"
+expect 2 "$synctva" figure attention c.png --dialogue 1 --map caf.T
+grep -q "'caf.T' names no attention map" "$dir/err" || fail "figure --map caf.T: $(cat "$dir/err")"
 expect 2 "$synctva" figure attention a.png
 grep -q 'needs --dialogue DIALOGUE' "$dir/err" || fail "figure without --dialogue: $(cat "$dir/err")"
 expect 2 "$synctva" figure confusion conf.gif
