@@ -13,7 +13,7 @@
 
 #include "stva-engine.h"
 
-/* ---- the data-source options on GOption (train, eval, predict) ---------------------------------- */
+/* ---- the data-source options on GOption (train, eval, predict) ---------------------------- */
 
 /* --data FILE.npz | --project FILE [--label-set NAME] [--gold]: the values GOption fills, and
  * the table that fills them (pass entries to stva_cli_parse ()). */

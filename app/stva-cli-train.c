@@ -142,7 +142,7 @@ stva_cli_train (int    argc,
   job = stva_cli_job_new (&progress);
   gboolean ok = stva_engine_train (job, &options, &report, &error);
   stva_cli_progress_finish (&progress);
-  if (!ok && report.model_path == NULL)
+  if (!ok && !report.cancelled)
     {
       status = stva_cli_engine_fail ("train", error);
       goto out;

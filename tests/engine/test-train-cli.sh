@@ -65,7 +65,8 @@ cp "$dir/out" b.json
 expect 0 "$synctva" eval --project p.stva --model m1.stvm --compare m2.stvm --split dev --json
 cp "$dir/out" ab.json
 expect 0 "$synctva" eval --project p.stva --model m1.stvm --compare m2.stvm --split dev
-grep -q 'weighted F1' "$dir/out" && grep -q 'change' "$dir/out" || fail "compare table: $(cat "$dir/out")"
+grep -q 'weighted F1' "$dir/out" && grep -q 'change' "$dir/out" \
+  || fail "compare table: $(cat "$dir/out")"
 python3 - a.json b.json ab.json <<'PY' || fail "eval --compare differs from two evals"
 import json, sys
 a, b, ab = (json.load(open(p)) for p in sys.argv[1:])
