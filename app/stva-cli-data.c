@@ -102,34 +102,3 @@ stva_cli_engine_fail (const char   *command,
     }
   return stva_cli_fail ("%s", error->message);
 }
-
-/* ---- until figure takes the engine's split and json-glib ----------------------------- */
-
-int
-stva_cli_split_from_name (const char *s)
-{
-  for (int k = 0; k < STVA_N_SPLIT; k++)
-    if (strcmp (s, stva_split_name (k)) == 0)
-      return k;
-  if (strcmp (s, "val") == 0 || strcmp (s, "validation") == 0)
-    return STVA_SPLIT_DEV;
-  return -1;
-}
-
-void
-stva_cli_json_string (FILE       *f,
-                      const char *s)
-{
-  fputc ('"', f);
-  for (; *s != '\0'; s++)
-    {
-      unsigned char c = (unsigned char) *s;
-      if (c == '"' || c == '\\')
-        fprintf (f, "\\%c", c);
-      else if (c < 0x20)
-        fprintf (f, "\\u%04x", c);
-      else
-        fputc (c, f);
-    }
-  fputc ('"', f);
-}

@@ -6,8 +6,6 @@
  */
 #pragma once
 
-#include <stdio.h>
-
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
@@ -40,10 +38,3 @@ void     stva_cli_print_json       (JsonNode *root);
 /* The exit status of a failed engine call: usage for a bad option value, else error; prints
  * "synctva: <message>" (with command for a usage error). */
 int      stva_cli_engine_fail      (const char *command, const GError *error);
-
-/* ---- until figure takes the engine's split and json-glib --------------------------------- */
-
-/* Split index of a --split value ("train", "dev", "val", "validation", "test", "none"); -1. */
-int         stva_cli_split_from_name (const char *s);
-/* A JSON string literal, escaped. */
-void        stva_cli_json_string     (FILE *f, const char *s);

@@ -26,6 +26,15 @@ shape_text (char                  *buf,
                                (long long) t->shape[d]);
 }
 
+static long long
+numel (const StvaNamedTensor *t)
+{
+  long long n = 1;
+  for (int d = 0; d < t->ndim; d++)
+    n *= (long long) t->shape[d];
+  return n;
+}
+
 static void
 print_info (const StvaModelInfo *info)
 {
@@ -60,7 +69,7 @@ print_info (const StvaModelInfo *info)
       char shape[96];
       shape_text (shape, sizeof shape, &mf->tensors[i]);
       printf ("  %-32s %-16s %12lld\n", mf->tensors[i].name, shape,
-              (long long) stva_named_tensor_numel (&mf->tensors[i]));
+              numel (&mf->tensors[i]));
     }
 }
 
