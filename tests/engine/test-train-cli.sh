@@ -92,6 +92,25 @@ grep -q '"parent_id": *1' "$dir/out" || fail "retrain parent: $(cat "$dir/out")"
 [ "$(grep -c '^epoch ' "$dir/err")" = 2 ] || fail "retrain ran epochs 5-6 only: $(cat "$dir/err")"
 grep -q '^epoch   5/6' "$dir/err" || fail "retrain epochs: $(cat "$dir/err")"
 
+# Ctrl-C after the first epoch: the best model so far saved and registered, the run marked
+"$synctva" train --project p.stva --out int.stvm --batch 2 --epochs 2000 --patience 2000 --json \
+  > int.out 2> int.err &
+pid=$!
+i=0
+until grep -q '^epoch ' int.err; do
+  i=$((i + 1))
+  [ $i -lt 600 ] || { kill $pid; fail "no epoch line in a minute: $(cat int.err)"; }
+  sleep 0.1
+done
+kill -INT $pid
+wait $pid; rc=$?
+[ $rc = 0 ] || fail "interrupted train exited $rc: $(cat int.err)"
+grep -q '"interrupted": *true' int.out || fail "not marked interrupted: $(cat int.out)"
+grep -q 'cancelled: the best model so far (epoch [0-9]*) saved to int.stvm, registered as model 4' \
+  int.err || fail "interrupt message: $(tail -n 3 int.err)"
+[ -s int.stvm ] || fail "interrupted train saved no model"
+expect 0 "$synctva" eval --project p.stva --model int.stvm --split test
+
 # an npz file: trained and scored, nothing registered
 expect 0 "$synctva" train --data d.npz --out n.stvm $tiny --epochs 2 --json
 ! grep -q 'model_id' "$dir/out" || fail "npz train registered: $(cat "$dir/out")"
