@@ -343,3 +343,23 @@ stva_db_history (StvaDb   *db,
     }
   return rc < 0 ? NULL : g_steal_pointer (&events);
 }
+
+/* How many of the annotator's events in the set stva_db_undo () and stva_db_redo () could
+ * revert and reapply now (the studio shows whether undo and redo would do anything). */
+gboolean
+stva_db_undo_state (StvaDb   *db,
+                    gint64    annotator_id,
+                    gint64    label_set_id,
+                    guint    *n_undo,
+                    guint    *n_redo,
+                    GError  **error)
+{
+  g_return_val_if_fail (db != NULL && n_undo != NULL && n_redo != NULL, FALSE);
+  g_autoptr (GArray) done = g_array_new (FALSE, FALSE, sizeof (Done));
+  g_autoptr (GArray) undone = g_array_new (FALSE, FALSE, sizeof (Done));
+  if (!replay (db, annotator_id, label_set_id, done, undone, error))
+    return FALSE;
+  *n_undo = done->len;
+  *n_redo = undone->len;
+  return TRUE;
+}

@@ -586,5 +586,9 @@ void       stva_db_annotator_label_free (StvaDbAnnotatorLabel *l);
  * dialogue_id in the set, of StvaDbAnnotatorLabel, by utterance position then name. */
 GPtrArray *stva_db_dialogue_annotator_labels (StvaDb *db, gint64 dialogue_id,
                                               gint64 label_set_id, GError **error);
+/* How many of the annotator's events in the set stva_db_undo () and stva_db_redo () could
+ * revert and reapply now (stva-db-corrections.c, beside them). */
+gboolean   stva_db_undo_state (StvaDb *db, gint64 annotator_id, gint64 label_set_id,
+                               guint *n_undo, guint *n_redo, GError **error);
 
 G_END_DECLS

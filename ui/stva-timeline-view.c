@@ -186,9 +186,7 @@ rebuild (StvaTimelineView *self)
       rgb_of (pred != NULL ? pred->colour : NULL, g->predicted_rgb);
       g->confidence = u->confidence;
       char *text = g_strdup (u->transcript);
-      for (char *c = text; *c != '\0'; c++)   /* one line in the block */
-        if (*c == '\n' || *c == '\r' || *c == '\t')
-          *c = ' ';
+      g_strdelimit (text, "\r\n\t", ' ');   /* one line in the block */
       g_ptr_array_add (self->texts, text);
       g->text = text;
       self->first_s = fmin (self->first_s, g->start_s);

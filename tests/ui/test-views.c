@@ -16,9 +16,12 @@
 
 #include "db-test.h"
 #include "stva-dialogue-list.h"
+#include "stva-label-bar.h"
+#include "stva-label-chip.h"
 #include "stva-resources.h"
 #include "stva-session.h"
 #include "stva-timeline-view.h"
+#include "stva-utterance-table.h"
 
 /* ---- the project ------------------------------------------------------------------------- */
 
@@ -111,6 +114,19 @@ save_screenshot (GtkWidget  *widget,
   g_object_unref (texture);
   gsk_render_node_unref (node);
   g_object_unref (paintable);
+}
+
+/* The screenshot again in the dark style (the views must stay readable). */
+static void
+save_dark_screenshot (GtkWidget  *widget,
+                      const char *name)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  g_autofree char *dark = g_strconcat (name, "-dark", NULL);
+  save_screenshot (widget, dark);
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+  settle ();
 }
 
 static StvaSession *
@@ -243,6 +259,7 @@ test_dialogue_list (DbtFixture    *f,
   g_assert_cmpfloat_with_epsilon (stva_dialogue_item_get_accuracy (d0), 2.0 / 3.0, 1e-9);
 
   save_screenshot (GTK_WIDGET (window), "dialogue-list");
+  save_dark_screenshot (GTK_WIDGET (window), "dialogue-list");
   gtk_window_destroy (window);
 }
 
@@ -333,6 +350,7 @@ test_timeline (DbtFixture    *f,
   stva_timeline_view_set_position (tl, 2.9);
   stva_session_select_utterance (s, 1);
   save_screenshot (GTK_WIDGET (window), "timeline");
+  save_dark_screenshot (GTK_WIDGET (window), "timeline");
 
   /* another dialogue: its own lanes and span */
   g_autoptr (GError) error = NULL;
@@ -340,6 +358,344 @@ test_timeline (DbtFixture    *f,
   stva_timeline_view_get_view (tl, &t0, &t1);
   g_assert_cmpfloat_with_epsilon (t0, 599.8, 1e-9);   /* train/1 runs 600.0-602.0 s */
   g_assert_cmpfloat_with_epsilon (t1, 602.2, 1e-9);
+  gtk_window_destroy (window);
+}
+
+/* ---- utterance table ---------------------------------------------------------------------- */
+
+/* The ids of the rows shown, in order. */
+static GArray *
+shown_ids (StvaUtteranceTable *table)
+{
+  GListModel *m = G_LIST_MODEL (stva_utterance_table_get_selection (table));
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; i < g_list_model_get_n_items (m); i++)
+    {
+      g_autoptr (StvaUtteranceItem) u = g_list_model_get_item (m, i);
+      gint64 id = stva_utterance_item_get_id (u);
+      g_array_append_val (ids, id);
+    }
+  return ids;
+}
+
+/* Asserts the rows shown are the fixture's utterances want[0..n) (indices into f->utt). */
+static void
+assert_rows (DbtFixture         *f,
+             StvaUtteranceTable *table,
+             const int          *want,
+             guint               n)
+{
+  g_autoptr (GArray) ids = shown_ids (table);
+  g_assert_cmpuint (ids->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpint (g_array_index (ids, gint64, i), ==, f->utt[want[i]]);
+}
+
+/* The texts of the label chips under widget, in widget order. */
+static void
+chip_texts (GtkWidget *widget,
+            GString   *out)
+{
+  if (STVA_IS_LABEL_CHIP (widget) && gtk_widget_get_visible (widget))
+    g_string_append_printf (out, "[%s]", stva_label_chip_get_text (STVA_LABEL_CHIP (widget)));
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    chip_texts (c, out);
+}
+
+static const char *
+label_name (DbtFixture *f,
+            int         idx)
+{
+  return ((const StvaDbLabel *) g_ptr_array_index (f->set->labels, idx))->name;
+}
+
+static void
+test_table (DbtFixture    *f,
+            gconstpointer  data)
+{
+  g_autoptr (StvaSession) s = open_session (f);
+  StvaUtteranceTable *table = STVA_UTTERANCE_TABLE (stva_utterance_table_new ());
+  stva_utterance_table_set_session (table, s);
+  GtkWindow *window = show_in_window (GTK_WIDGET (table), 1000, 240);
+  GtkSingleSelection *sel = GTK_SINGLE_SELECTION (stva_utterance_table_get_selection (table));
+
+  /* train/dia0: three rows in order, the session's first selected */
+  assert_rows (f, table, (int[]) { 0, 1, 2 }, 3);
+  g_assert_cmpuint (gtk_single_selection_get_selected (sel), ==, 0);
+  g_assert_cmpuint (stva_utterance_table_get_count (table, STVA_UTTERANCE_FILTER_WRONG), ==, 2);
+  g_assert_cmpuint (stva_utterance_table_get_count (table, STVA_UTTERANCE_FILTER_LOW_CONFIDENCE),
+                    ==, 0);
+  g_assert_cmpuint (stva_utterance_table_get_count (table, STVA_UTTERANCE_FILTER_UNREVIEWED),
+                    ==, 1);
+  g_assert_cmpuint (stva_utterance_table_get_count (table, STVA_UTTERANCE_FILTER_DISAGREE), ==,
+                    1);
+
+  /* what the rows show: gold, prediction and current chips, and the others' labels */
+  settle ();
+  GString *chips = g_string_new (NULL);
+  chip_texts (GTK_WIDGET (stva_utterance_table_get_column_view (table)), chips);
+  int K = (int) f->set->labels->len;
+  g_autofree char *bo = g_strdup_printf ("[bo: %s]", label_name (f, (f->gold[1] + 1) % K));
+  g_autofree char *ali = g_strdup_printf ("[ali: %s]", label_name (f, (f->gold[1] + 2) % K));
+  g_autofree char *bo2 = g_strdup_printf ("[bo: %s]", label_name (f, f->gold[2]));
+  g_test_message ("chips: %s", chips->str);
+  g_assert_nonnull (strstr (chips->str, bo));
+  g_assert_nonnull (strstr (chips->str, ali));
+  g_assert_nonnull (strstr (chips->str, bo2));
+  g_string_free (chips, TRUE);
+
+  /* sorting by a column, both ways; ties keep the dialogue's order */
+  stva_utterance_table_sort_by (table, "transcript", GTK_SORT_ASCENDING);
+  assert_rows (f, table, (int[]) { 1, 0, 2 }, 3);   /* He said, Oh my God, Two lines */
+  stva_utterance_table_sort_by (table, "transcript", GTK_SORT_DESCENDING);
+  assert_rows (f, table, (int[]) { 2, 0, 1 }, 3);
+  stva_utterance_table_sort_by (table, "predicted", GTK_SORT_ASCENDING);   /* 0.79 0.87 0.95 */
+  assert_rows (f, table, (int[]) { 2, 1, 0 }, 3);
+  stva_utterance_table_sort_by (table, "others", GTK_SORT_DESCENDING);     /* 2, 1, 0 labels */
+  assert_rows (f, table, (int[]) { 1, 2, 0 }, 3);
+  stva_utterance_table_sort_by (table, "reviewed", GTK_SORT_ASCENDING);
+  assert_rows (f, table, (int[]) { 0, 1, 2 }, 3);
+  stva_utterance_table_sort_by (table, "speaker", GTK_SORT_ASCENDING);     /* Joey, Monica ×2 */
+  assert_rows (f, table, (int[]) { 1, 0, 2 }, 3);
+  g_assert_cmpuint (gtk_single_selection_get_selected (sel), ==, 1);   /* still utterance 0 */
+  stva_utterance_table_sort_by (table, "index", GTK_SORT_ASCENDING);
+  assert_rows (f, table, (int[]) { 0, 1, 2 }, 3);
+
+  /* the filters, alone and together (all of them must hold) */
+  stva_utterance_table_set_filter (table, STVA_UTTERANCE_FILTER_WRONG);
+  assert_rows (f, table, (int[]) { 0, 1 }, 2);
+  stva_utterance_table_set_filter (table, STVA_UTTERANCE_FILTER_WRONG
+                                          | STVA_UTTERANCE_FILTER_UNREVIEWED);
+  assert_rows (f, table, (int[]) { 0 }, 1);
+  stva_utterance_table_set_filter (table, STVA_UTTERANCE_FILTER_DISAGREE);
+  assert_rows (f, table, (int[]) { 1 }, 1);
+  stva_utterance_table_set_filter (table, STVA_UTTERANCE_FILTER_LOW_CONFIDENCE);
+  assert_rows (f, table, NULL, 0);
+
+  /* a row selected moves the session; the session's utterance filtered out selects none */
+  stva_utterance_table_set_filter (table, STVA_UTTERANCE_FILTER_WRONG);
+  g_assert_true (gtk_selection_model_select_item (GTK_SELECTION_MODEL (sel), 1, TRUE));
+  g_assert_cmpuint (stva_session_get_utterance_position (s), ==, 1);
+  stva_session_select_utterance (s, 2);
+  g_assert_cmpuint (gtk_single_selection_get_selected (sel), ==, GTK_INVALID_LIST_POSITION);
+  stva_utterance_table_set_filter (table, STVA_UTTERANCE_FILTER_NONE);
+  g_assert_cmpuint (gtk_single_selection_get_selected (sel), ==, 2);
+
+  /* labelling utterance 0 as predicted: no longer wrong nor unreviewed, counts follow */
+  g_autoptr (GError) error = NULL;
+  stva_session_select_utterance (s, 0);
+  const StvaDbUtterance *u0 = stva_utterance_item_get (stva_session_get_utterance (s));
+  g_assert_true (stva_session_set_label (s, u0->predicted_label_id, NULL, &error));
+  g_assert_cmpuint (stva_utterance_table_get_count (table, STVA_UTTERANCE_FILTER_WRONG), ==, 1);
+  g_assert_cmpuint (stva_utterance_table_get_count (table, STVA_UTTERANCE_FILTER_UNREVIEWED),
+                    ==, 0);
+  /* maya's label on utterance 1 (gold + 3): now three annotators there, still disagreeing */
+  stva_session_select_utterance (s, 1);
+  const StvaDbLabel *third = g_ptr_array_index (f->set->labels, (f->gold[1] + 3) % K);
+  g_assert_true (stva_session_set_label (s, third->id, NULL, &error));
+  g_assert_cmpuint (stva_utterance_table_get_count (table, STVA_UTTERANCE_FILTER_DISAGREE), ==,
+                    1);
+  save_screenshot (GTK_WIDGET (window), "utterance-table");
+  save_dark_screenshot (GTK_WIDGET (window), "utterance-table");
+
+  /* other dialogues: dev/dia0 (0.55, 0.47) and test/dia3 (0.39, 0.31) */
+  g_assert_true (stva_session_select_dialogue (s, dialogue_position (s, f->dia[5]), &error));
+  assert_rows (f, table, (int[]) { 5, 6 }, 2);
+  g_assert_cmpuint (stva_utterance_table_get_count (table, STVA_UTTERANCE_FILTER_LOW_CONFIDENCE),
+                    ==, 1);
+  g_assert_cmpuint (stva_utterance_table_get_count (table, STVA_UTTERANCE_FILTER_DISAGREE), ==,
+                    0);
+  g_assert_true (stva_session_select_dialogue (s, dialogue_position (s, f->dia[7]), &error));
+  g_assert_cmpuint (stva_utterance_table_get_count (table, STVA_UTTERANCE_FILTER_LOW_CONFIDENCE),
+                    ==, 2);
+  g_assert_cmpuint (stva_utterance_table_get_count (table, STVA_UTTERANCE_FILTER_WRONG), ==, 0);
+  gtk_window_destroy (window);
+}
+
+/* ---- label bar ---------------------------------------------------------------------------- */
+
+static char *last_error;
+
+static void
+on_bar_error (StvaLabelBar *bar,
+              const char   *message,
+              gpointer      data)
+{
+  g_free (last_error);
+  last_error = g_strdup (message);
+}
+
+static gint64
+current_label (DbtFixture *f,
+               int         i)
+{
+  gint64 id = 0;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (stva_db_current_label (f->db, f->utt[i], f->set->id, &id, &error));
+  return id;
+}
+
+/* The button under widget with this icon, or whose tooltip ends with what. */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *what)
+{
+  if (GTK_IS_BUTTON (widget))
+    {
+      const char *tip = gtk_widget_get_tooltip_text (widget);
+      if (g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), what) == 0
+          || (tip != NULL && g_str_has_suffix (tip, what)))
+        return widget;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button (c, what);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_label_bar (DbtFixture    *f,
+                gconstpointer  data)
+{
+  g_autoptr (StvaSession) s = open_session (f);
+  StvaLabelBar *bar = STVA_LABEL_BAR (stva_label_bar_new ());
+  stva_label_bar_set_session (bar, s);
+  g_signal_connect (bar, "error", G_CALLBACK (on_bar_error), NULL);
+  GtkWindow *window = show_in_window (GTK_WIDGET (bar), 1000, 60);
+
+  /* a button per label, showing its name and key */
+  for (guint i = 0; i < f->set->labels->len; i++)
+    {
+      const StvaDbLabel *l = g_ptr_array_index (f->set->labels, i);
+      GtkWidget *button = stva_label_bar_get_button (bar, l->id);
+      g_assert_nonnull (button);
+      GString *texts = g_string_new (NULL);
+      chip_texts (button, texts);
+      g_autofree char *want = g_strdup_printf ("[%s]", l->name);
+      g_assert_cmpstr (texts->str, ==, want);
+      g_string_free (texts, TRUE);
+      g_assert_false (gtk_widget_get_focus_on_click (button));
+    }
+  g_assert_false (stva_label_bar_can_undo (bar));
+  g_assert_false (stva_label_bar_can_redo (bar));
+
+  /* a click labels the selected utterance, with the note typed before */
+  int other = (f->gold[0] + 4) % (int) f->set->labels->len;
+  const StvaDbLabel *l = g_ptr_array_index (f->set->labels, other);
+  stva_label_bar_set_note (bar, "  laughing, so not anger ");
+  g_signal_emit_by_name (stva_label_bar_get_button (bar, l->id), "clicked");
+  g_assert_null (last_error);
+  g_assert_cmpint (current_label (f, 0), ==, l->id);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) history = stva_db_history (f->db, f->utt[0], f->set->id, &error);
+  g_assert_cmpuint (history->len, ==, 1);
+  StvaDbCorrection *c = g_ptr_array_index (history, 0);
+  g_assert_cmpstr (c->annotator, ==, "maya");
+  g_assert_cmpstr (c->note, ==, "laughing, so not anger");
+  g_assert_null (stva_label_bar_take_note (bar));   /* the note went with the label */
+  g_assert_true (stva_label_bar_can_undo (bar));
+  g_assert_false (stva_label_bar_can_redo (bar));
+  /* the current label's button stands out */
+  g_assert_false (gtk_widget_has_css_class (stva_label_bar_get_button (bar, l->id), "flat"));
+  const StvaDbLabel *gold0 = g_ptr_array_index (f->set->labels, f->gold[0]);
+  g_assert_true (gtk_widget_has_css_class (stva_label_bar_get_button (bar, gold0->id), "flat"));
+
+  /* undo and redo, their state following */
+  GtkWidget *undo = find_button (GTK_WIDGET (bar), "edit-undo-symbolic");
+  GtkWidget *redo = find_button (GTK_WIDGET (bar), "edit-redo-symbolic");
+  g_assert_nonnull (undo);
+  g_assert_true (gtk_widget_get_sensitive (undo));
+  g_assert_false (gtk_widget_get_sensitive (redo));
+  g_signal_emit_by_name (undo, "clicked");
+  g_assert_cmpint (current_label (f, 0), ==, gold0->id);
+  g_assert_false (stva_label_bar_can_undo (bar));
+  g_assert_true (stva_label_bar_can_redo (bar));
+  g_assert_true (gtk_widget_get_sensitive (redo));
+  g_signal_emit_by_name (redo, "clicked");
+  g_assert_cmpint (current_label (f, 0), ==, l->id);
+
+  /* accept takes the prediction; reviewed keeps the current label as maya's */
+  GtkWidget *accept = find_button (GTK_WIDGET (bar), "(Enter)");
+  GtkWidget *reviewed = find_button (GTK_WIDGET (bar), "(R)");
+  g_assert_nonnull (accept);
+  g_assert_nonnull (reviewed);
+  stva_session_select_utterance (s, 1);
+  gint64 pred1 = stva_utterance_item_get (stva_session_get_utterance (s))->predicted_label_id;
+  g_signal_emit_by_name (accept, "clicked");
+  g_assert_cmpint (current_label (f, 1), ==, pred1);
+  stva_session_select_utterance (s, 2);
+  g_signal_emit_by_name (reviewed, "clicked");
+  gint64 maya2 = 0;
+  gint64 maya = stva_db_annotator (f->db, "maya", "human", &error);
+  g_assert_true (stva_db_annotator_label (f->db, f->utt[2], f->set->id, maya, &maya2, &error));
+  g_assert_cmpint (maya2, ==, ((const StvaDbLabel *) g_ptr_array_index (f->set->labels,
+                                                                         f->gold[2]))->id);
+  g_assert_null (last_error);
+  stva_label_bar_set_note (bar, "unsure");
+  stva_session_select_utterance (s, 0);
+  save_screenshot (GTK_WIDGET (window), "label-bar");
+  save_dark_screenshot (GTK_WIDGET (window), "label-bar");
+
+  /* without an annotator: the click says so, writes nothing and keeps the note */
+  gtk_window_destroy (window);
+  gint64 before = dbt_query_int (stva_db_path (f->db), "SELECT count (*) FROM correction");
+  g_assert_true (stva_db_set_setting (f->db, STVA_SESSION_ANNOTATOR_KEY, NULL, &error));
+  g_autoptr (StvaSession) s2 = stva_session_new ();
+  g_assert_true (stva_session_open (s2, stva_db_path (f->db), NULL, &error));
+  g_assert_null (stva_session_get_annotator (s2));
+  StvaLabelBar *bar2 = STVA_LABEL_BAR (stva_label_bar_new ());
+  g_object_ref_sink (bar2);
+  stva_label_bar_set_session (bar2, s2);
+  g_signal_connect (bar2, "error", G_CALLBACK (on_bar_error), NULL);
+  stva_label_bar_set_note (bar2, "kept");
+  g_signal_emit_by_name (stva_label_bar_get_button (bar2, l->id), "clicked");
+  g_assert_nonnull (last_error);
+  g_assert_nonnull (strstr (last_error, "annotator"));
+  g_assert_cmpint (dbt_query_int (stva_db_path (f->db), "SELECT count (*) FROM correction"), ==,
+                   before);
+  g_autofree char *kept = stva_label_bar_take_note (bar2);
+  g_assert_cmpstr (kept, ==, "kept");
+  g_clear_pointer (&last_error, g_free);
+  g_object_unref (bar2);
+}
+
+/* A set of 20 labels (db's default keys and colours): a button each, wrapping as needed. */
+static void
+test_label_bar_many (DbtFixture    *f,
+                     gconstpointer  data)
+{
+  const char *names[20] = { "calm", "content", "amused", "joyful", "proud", "grateful",
+                            "hopeful", "relieved", "surprised", "confused", "bored", "tired",
+                            "anxious", "afraid", "sad", "lonely", "ashamed", "annoyed", "angry",
+                            "disgusted" };
+  g_autoptr (GError) error = NULL;
+  g_assert_cmpint (stva_db_add_label_set (f->db, "feelings", "twenty", names, NULL, NULL, 20,
+                                          &error), >, 0);
+  g_assert_true (stva_db_set_setting (f->db, "studio.label-set", "feelings", &error));
+  g_autoptr (StvaSession) s = open_session (f);
+  g_assert_cmpstr (stva_session_get_label_set (s)->name, ==, "feelings");
+  StvaLabelBar *bar = STVA_LABEL_BAR (stva_label_bar_new ());
+  stva_label_bar_set_session (bar, s);
+  GtkWindow *window = show_in_window (GTK_WIDGET (bar), 1000, 60);
+  const StvaDbLabelSet *set = stva_session_get_label_set (s);
+  g_assert_cmpuint (set->labels->len, ==, 20);
+  for (guint i = 0; i < set->labels->len; i++)
+    {
+      const StvaDbLabel *l = g_ptr_array_index (set->labels, i);
+      GtkWidget *b = stva_label_bar_get_button (bar, l->id);
+      g_assert_nonnull (b);
+      g_assert_true (gtk_widget_get_mapped (b));   /* every one on screen */
+    }
+  const StvaDbLabel *last = g_ptr_array_index (set->labels, 19);
+  g_signal_emit_by_name (stva_label_bar_get_button (bar, last->id), "clicked");
+  g_assert_cmpint (stva_utterance_item_get (stva_session_get_utterance (s))->current_label_id,
+                   ==, last->id);
+  save_screenshot (GTK_WIDGET (window), "label-bar-20");
   gtk_window_destroy (window);
 }
 
@@ -360,5 +716,11 @@ main (int    argc,
               test_dialogue_list, dbt_fixture_teardown);
   g_test_add ("/views/timeline", DbtFixture, &with_model, dbt_fixture_setup, test_timeline,
               dbt_fixture_teardown);
+  g_test_add ("/views/utterance-table", DbtFixture, &with_model, dbt_fixture_setup, test_table,
+              dbt_fixture_teardown);
+  g_test_add ("/views/label-bar", DbtFixture, &with_model, dbt_fixture_setup, test_label_bar,
+              dbt_fixture_teardown);
+  g_test_add ("/views/label-bar-many", DbtFixture, &with_model, dbt_fixture_setup,
+              test_label_bar_many, dbt_fixture_teardown);
   return g_test_run ();
 }
