@@ -218,7 +218,8 @@ static const char eval_help[] =
   "macro F1, per-class precision/recall/F1 and the confusion matrix.  Without --data the\n"
   "project's features and current labels (--gold: gold) are scored.  --compare MODEL2 scores a\n"
   "second model on the same utterances and shows both side by side with the change of each\n"
-  "score (MODEL2 minus MODEL).";
+  "score (MODEL2 minus MODEL).  --model-id N and --compare-id M score a model registered in\n"
+  "the project by the predictions stored for it (synctva predict) instead of running a file.";
 
 static void
 print_metrics_table (const StvaMetrics *m,
@@ -251,8 +252,15 @@ static void
 print_compare_table (const StvaEvalReport *r)
 {
   const StvaMetrics *a = &r->metrics[0], *b = &r->metrics[1];
-  printf ("%s: %lld utterances\n  A = %s\n  B = %s\n", stva_data_split_name (r->split),
-          (long long) a->n, r->model_path[0], r->model_path[1]);
+  printf ("%s: %lld utterances\n", stva_data_split_name (r->split), (long long) a->n);
+  for (int i = 0; i < 2; i++)
+    {
+      printf ("  %c = %s", "AB"[i], r->model_path[i]);
+      if (r->model_id[i] != 0)
+        printf (" (model %" G_GINT64_FORMAT ", stored predictions, %lld utterances)",
+                r->model_id[i], (long long) r->metrics[i].n);
+      putchar ('\n');
+    }
   printf ("  %-12s %9s %9s %9s %9s\n", "class", "F1 A", "F1 B", "change", "support");
   for (int k = 0; k < r->K; k++)
     printf ("  %-12s %9.4f %9.4f %+9.4f %9lld\n", r->labels[k], a->f1[k], b->f1[k],
@@ -272,11 +280,16 @@ stva_cli_eval (int    argc,
   StvaCliDataArgs data_args;
   stva_cli_data_args_init (&data_args);
   char *model = NULL, *compare = NULL, *split_name = NULL;
+  gint64 model_id = 0, compare_id = 0;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "model", 0, 0, G_OPTION_ARG_FILENAME, &model, "The model file (required)", "MODEL.stvm" },
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, &model, "The model file", "MODEL.stvm" },
     { "compare", 0, 0, G_OPTION_ARG_FILENAME, &compare,
       "A second model, scored on the same utterances", "MODEL2.stvm" },
+    { "model-id", 0, 0, G_OPTION_ARG_INT64, &model_id,
+      "Instead of --model: the project's model N, scored by its stored predictions", "N" },
+    { "compare-id", 0, 0, G_OPTION_ARG_INT64, &compare_id,
+      "Instead of --compare: the project's model M, by its stored predictions", "M" },
     { "split", 0, 0, G_OPTION_ARG_STRING, &split_name, "The split scored (default test)",
       "test|dev|train|none|all" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
@@ -294,10 +307,13 @@ stva_cli_eval (int    argc,
                        entries, data_args.entries, NULL)
       || !no_arguments ("eval", argc, argv, &status))
     goto out;
-  if (model == NULL)
+  if ((model == NULL) == (model_id == 0) || (compare != NULL && compare_id != 0)
+      || model_id < 0 || compare_id < 0)
     {
-      status = stva_cli_usage ("synctva eval --model MODEL.stvm [OPTION...]",
-                               "eval needs --model");
+      status = stva_cli_usage ("synctva eval (--model MODEL.stvm | --model-id N) [OPTION...]",
+                               model == NULL && model_id == 0
+                               ? "eval needs --model (or --model-id)"
+                               : "give one model of each: a file or a positive model id");
       goto out;
     }
   if (split_name != NULL && !stva_cli_split_option (split_name, &split, &error))
@@ -312,6 +328,8 @@ stva_cli_eval (int    argc,
     .model = model,
     .compare = compare,
     .split = split,
+    .model_id = model_id,
+    .compare_id = compare_id,
   };
   stva_cli_progress_init (&progress, "evaluating");
   job = stva_cli_job_new (&progress);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "stva-db-error.h"
+#include "stva-engine-figure.h"
 #include "stva-engine-train.h"
 
 #define EVAL_CHUNK 8   /* dialogues per evaluation call: progress and cancel between them */
@@ -588,14 +589,62 @@ out:
   return ok;
 }
 
+/* Scores a registered model by its stored predictions of the split. */
+static gboolean
+score_stored (const StvaEvalOptions  *o,
+              gint64                  model_id,
+              const StvaData         *data,
+              StvaMetrics            *metrics,
+              char                  **name,
+              GError                **error)
+{
+  if (data->db == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "%s: stored predictions are a project's, not a dataset file's", data->name);
+      return FALSE;
+    }
+  StvaFigureOptions fo;
+  stva_figure_options_init (&fo);
+  fo.project = o->source.project;
+  fo.label_set = o->source.label_set;
+  fo.model_id = model_id;
+  fo.split = o->split;
+  fo.gold = o->source.gold;
+  StvaFigureScores scores;
+  memset (&scores, 0, sizeof scores);
+  if (!stva_figure_scores (&fo, &scores, error))
+    return FALSE;
+  gboolean ok = scores.metrics.K == data->ds->K;
+  if (!ok)
+    g_set_error (error, STVA_CORE_ERROR, STVA_ERR_INVALID,
+                 "%s: model %" G_GINT64_FORMAT " has %d classes, the label set %d", data->name,
+                 model_id, scores.metrics.K, data->ds->K);
+  else if ((*name = stva_db_model_name (data->db, model_id, error)) == NULL)
+    ok = FALSE;
+  else
+    {
+      *metrics = scores.metrics;   /* handed over */
+      memset (&scores.metrics, 0, sizeof scores.metrics);
+    }
+  stva_figure_scores_clear (&scores);
+  return ok;
+}
+
 gboolean
 stva_engine_eval (StvaJob                *job,
                   const StvaEvalOptions  *o,
                   StvaEvalReport         *report,
                   GError                **error)
 {
-  g_return_val_if_fail (o != NULL && o->model != NULL && report != NULL, FALSE);
+  g_return_val_if_fail (o != NULL && report != NULL, FALSE);
   memset (report, 0, sizeof *report);
+  if (o->model == NULL && o->model_id <= 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "no model: a model file or a registered model's id");
+      return FALSE;
+    }
   if (stva_job_check_cancelled (job, error))
     return FALSE;
   g_autoptr (StvaData) data = stva_data_load (&o->source, error);
@@ -617,15 +666,30 @@ stva_engine_eval (StvaJob                *job,
   report->labels = g_new0 (char *, (gsize) data->ds->K + 1);
   for (int k = 0; k < data->ds->K; k++)
     report->labels[k] = g_strdup (data->ds->labels[k]);
-  report->n_models = o->compare != NULL ? 2 : 1;
+  report->n_models = o->compare != NULL || o->compare_id > 0 ? 2 : 1;
   stva_job_stage (job, "evaluating", "dialogues", (gint64) n * report->n_models);
   gint64 done = 0;
   const char *paths[2] = { o->model, o->compare };
+  const gint64 ids[2] = { o->model_id, o->compare_id };
   for (int i = 0; i < report->n_models; i++)
     {
-      report->model_path[i] = g_strdup (paths[i]);
-      if (!score_model (job, paths[i], stva_data_split_name (o->split), data, idx, n, &done,
-                        &report->metrics[i], error))
+      gboolean ok;
+      if (paths[i] != NULL)
+        {
+          report->model_path[i] = g_strdup (paths[i]);
+          ok = score_model (job, paths[i], stva_data_split_name (o->split), data, idx, n, &done,
+                            &report->metrics[i], error);
+        }
+      else
+        {
+          report->model_id[i] = ids[i];
+          ok = !stva_job_check_cancelled (job, error)
+               && score_stored (o, ids[i], data, &report->metrics[i], &report->model_path[i],
+                                error);
+          done += n;
+          stva_job_progress (job, done);
+        }
+      if (!ok)
         {
           stva_eval_report_clear (report);
           return FALSE;
@@ -687,6 +751,21 @@ stva_engine_eval_finish (GAsyncResult  *result,
   return stva_job_run_finish (result, NULL, NULL, error);
 }
 
+/* The model's members: its file or registered name, and its id when scored as stored. */
+static void
+add_model (JsonBuilder          *b,
+           const StvaEvalReport *r,
+           int                   i)
+{
+  json_builder_set_member_name (b, "model");
+  json_builder_add_string_value (b, r->model_path[i]);
+  if (r->model_id[i] != 0)
+    {
+      json_builder_set_member_name (b, "model_id");
+      json_builder_add_int_value (b, r->model_id[i]);
+    }
+}
+
 JsonNode *
 stva_eval_report_to_json (const StvaEvalReport *r)
 {
@@ -697,8 +776,7 @@ stva_eval_report_to_json (const StvaEvalReport *r)
   if (r->n_models == 1)
     {
       /* eval's object as it always was: model, then the scores */
-      json_builder_set_member_name (b, "model");
-      json_builder_add_string_value (b, r->model_path[0]);
+      add_model (b, r, 0);
       stva_data_metrics_to_json (b, &r->metrics[0], r->labels);
       json_builder_set_member_name (b, "selection");
       json_builder_add_string_value (b, "validation split only");
@@ -714,8 +792,7 @@ stva_eval_report_to_json (const StvaEvalReport *r)
   for (int i = 0; i < r->n_models; i++)
     {
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "model");
-      json_builder_add_string_value (b, r->model_path[i]);
+      add_model (b, r, i);
       stva_data_metrics_to_json (b, &r->metrics[i], r->labels);
       json_builder_end_object (b);
     }

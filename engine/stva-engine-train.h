@@ -17,7 +17,9 @@
  * settings may change.  On a project the new model records the one it came from as parent.
  *
  * Evaluate: a model's scores on a split (or all of them) of the data; with compare, a second
- * model's on the same utterances and the change of each score.  Progress: stage "evaluating"
+ * model's on the same utterances and the change of each score.  Either model may instead be a
+ * model registered in the project, scored by the predictions stored for it (the labelled
+ * utterances it predicted, against the current or gold labels).  Progress: stage "evaluating"
  * in dialogues.  Writes nothing.
  *
  * Option values the job refuses (an unknown preset, a bad KEY=VALUE) fail with
@@ -89,9 +91,13 @@ StvaTrainReport *stva_engine_train_finish (GAsyncResult *result, GError **error)
 typedef struct
 {
   StvaDataSource  source;
-  const char     *model;     /* the model file */
-  const char     *compare;   /* nullable: a second model file, scored on the same utterances */
-  int             split;     /* a StvaSplit, or STVA_DATA_ALL_SPLITS */
+  const char     *model;        /* the model file (or NULL and model_id) */
+  const char     *compare;      /* nullable: a second model file, scored on the same
+                                 * utterances */
+  int             split;        /* a StvaSplit, or STVA_DATA_ALL_SPLITS */
+  gint64          model_id;     /* with model NULL: a registered model of the project, scored
+                                 * by its stored predictions (stva_figure_scores ()) */
+  gint64          compare_id;   /* with compare NULL: the same for the second model; 0: none */
 } StvaEvalOptions;
 
 typedef struct
@@ -102,7 +108,8 @@ typedef struct
   int          K;
   char       **labels;          /* owned (K), NULL-terminated */
   int          n_models;        /* 1, or 2 with compare */
-  char        *model_path[2];   /* owned */
+  char        *model_path[2];   /* owned: the file, or the registered name of a stored one */
+  gint64       model_id[2];     /* a model scored by its stored predictions; 0: a file */
   StvaMetrics  metrics[2];      /* owned */
 } StvaEvalReport;
 
@@ -121,9 +128,10 @@ void     stva_engine_eval_async   (const StvaEvalOptions *options,
 StvaEvalReport  *stva_engine_eval_finish  (GAsyncResult *result, GError **error);
 
 /* (transfer full) The report as one JSON object: split, data, n_dialogues, and for one model
- * model plus eval's metrics members (stva_data_metrics_to_json ()); with two, "models" (each
- * {model, metrics members}) and "delta": the second minus the first for accuracy,
- * weighted_f1, macro_f1 and per_class_f1 {label: change}. */
+ * model (plus model_id when scored by stored predictions) and eval's metrics members
+ * (stva_data_metrics_to_json ()); with two, "models" (each {model, [model_id,] metrics
+ * members}) and "delta": the second minus the first for accuracy, weighted_f1, macro_f1 and
+ * per_class_f1 {label: change}. */
 JsonNode *stva_eval_report_to_json (const StvaEvalReport *report);
 
 G_END_DECLS

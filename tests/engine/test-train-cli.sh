@@ -81,6 +81,30 @@ for label, d in ab['delta']['per_class_f1'].items():
 print('compare ok')
 PY
 
+# stored predictions: model 1 predicted into the project scores as its file does
+expect 2 "$synctva" eval --project p.stva --model m1.stvm --model-id 1; named "one model"
+expect 1 "$synctva" eval --project p.stva --model-id 1 --split test
+grep -q 'model 1' "$dir/err" || fail "eval of a model with no stored predictions: $(cat "$dir/err")"
+expect 0 "$synctva" predict --project p.stva --model m1.stvm
+expect 0 "$synctva" eval --project p.stva --model-id 1 --split dev --json
+cp "$dir/out" s.json
+expect 0 "$synctva" eval --project p.stva --model m1.stvm --compare-id 1 --split dev --json
+cp "$dir/out" as.json
+expect 0 "$synctva" eval --project p.stva --model m1.stvm --compare-id 1 --split dev
+grep -q 'B = m1.stvm (model 1, stored predictions, 12 utterances)' "$dir/out" \
+  || fail "compare with stored: $(cat "$dir/out")"
+python3 - a.json s.json as.json <<'PY' || fail "stored predictions score otherwise than the file"
+import json, sys
+a, s, both = (json.load(open(p)) for p in sys.argv[1:])
+assert s['model_id'] == 1 and s['model'] == 'm1.stvm', s
+for key in ('n', 'per_class', 'confusion'):
+    assert a[key] == s[key], (key, a[key], s[key])
+for key in ('accuracy', 'weighted_f1', 'macro_f1'):
+    assert abs(a[key] - s[key]) < 1e-12, key
+    assert abs(both['delta'][key]) < 1e-12, key
+print('stored ok')
+PY
+
 # retraining: the architecture stays, the parent is recorded
 expect 2 "$synctva" train --project p.stva --from m1.stvm --out r.stvm --preset tiny
 named "architecture"
