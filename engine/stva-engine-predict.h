@@ -61,8 +61,9 @@ void     stva_predict_result_free   (StvaPredictResult *result);
 
 /* Predicts every dialogue of options->split (stages "loading", then "predicting" in
  * dialogues).  FALSE with error set: a usage problem (G_OPTION_ERROR_BAD_VALUE: no model, a
- * table and store both off, store on an npz file, a bad split, thread or pack count), the data or model (naming the file), or
- * G_IO_ERROR_CANCELLED with what was kept. */
+ * table and store both off, store on an npz file, a bad split, thread or pack count), the
+ * data or model (naming the file), or G_IO_ERROR_CANCELLED with what was kept.  A failure
+ * after some packs were stored keeps them (stva_job_kept (): whole dialogues) and says so. */
 gboolean stva_engine_predict        (StvaJob *job, const StvaPredictOptions *options,
                                      StvaPredictResult *result, GError **error);
 void     stva_engine_predict_async  (const StvaPredictOptions *options,
