@@ -263,96 +263,40 @@ stva_db_import_csv (StvaDb              *db,
     }
   g_array_sort (rows, compare_rows);
 
-  if (!stva_db_begin (db, error))
-    goto out;
   {
     g_autofree char *abs = g_canonicalize_filename (path, NULL);
-    g_autoptr (sqlite3_stmt) run = _stva_db_prepare (
-      db, "INSERT INTO import_run (kind, source, created_us, n_utterances) "
-          "VALUES ('csv', :source, :now, :n)", error);
-    g_autoptr (sqlite3_stmt) exists = _stva_db_prepare (
-      db, "SELECT id FROM dialogue WHERE corpus = 'csv' AND split = :split AND name = :name",
-      error);
-    g_autoptr (sqlite3_stmt) dia = _stva_db_prepare (
-      db, "INSERT INTO dialogue (corpus, split, name, import_id) "
-          "VALUES ('csv', :split, :name, :import)", error);
-    g_autoptr (sqlite3_stmt) utt = _stva_db_prepare (
-      db, "INSERT INTO utterance (dialogue_id, idx, source_id, speaker, transcript, start_ms, "
-          "end_ms) VALUES (:dialogue, :idx, :source, :speaker, :text, :start, :end)", error);
-    g_autoptr (sqlite3_stmt) gold = _stva_db_prepare (
-      db, "INSERT INTO gold_label (utterance_id, label_set_id, label_id) "
-          "VALUES (:utterance, :set, :label)", error);
-    if (!run || !exists || !dia || !utt || !gold)
-      goto rollback;
-    _stva_bind_text (run, ":source", abs);
-    _stva_bind_int64 (run, ":now", g_get_real_time ());
-    _stva_bind_int64 (run, ":n", rows->len);
-    if (!_stva_db_step_done (db, run, error))
-      goto rollback;
-    report->import_id = sqlite3_last_insert_rowid (db->handle);
+    StvaDbImportWriter *w = _stva_db_import_writer_begin (db, "csv", abs, set ? set->id : 0,
+                                                          FALSE, report, error);
+    if (w == NULL)
+      goto out;
     gint64 dialogue_id = 0;
     int idx = 0;
-    for (guint i = 0; i < rows->len; i++)
+    ok = TRUE;
+    for (guint i = 0; ok && i < rows->len; i++)
       {
         const Row *r = &g_array_index (rows, Row, i);
         const Row *prev = i ? &g_array_index (rows, Row, i - 1) : NULL;
         if (prev == NULL || strcmp (prev->split, r->split) != 0
             || strcmp (prev->dialogue, r->dialogue) != 0)
           {
-            sqlite3_reset (exists);
-            _stva_bind_text (exists, ":split", r->split);
-            _stva_bind_text (exists, ":name", r->dialogue);
-            int rc = _stva_db_step (db, exists, error);
-            if (rc != 0)
-              {
-                if (rc == 1)
-                  g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_CONFLICT,
-                               "%s:%u: dialogue '%s' (%s) is already in %s; nothing imported",
-                               path, r->line, r->dialogue, r->split, db->path);
-                goto rollback;
-              }
-            sqlite3_reset (dia);
-            _stva_bind_text (dia, ":split", r->split);
-            _stva_bind_text (dia, ":name", r->dialogue);
-            _stva_bind_int64 (dia, ":import", report->import_id);
-            if (!_stva_db_step_done (db, dia, error))
-              goto rollback;
-            dialogue_id = sqlite3_last_insert_rowid (db->handle);
-            report->n_dialogues++;
+            dialogue_id = _stva_db_import_writer_dialogue (w, "csv", r->split, r->dialogue, -1,
+                                                           0, error);
+            ok = dialogue_id != 0;
+            if (!ok)
+              g_prefix_error (error, "%s:%u: ", path, r->line);
             idx = 0;
           }
-        sqlite3_reset (utt);
-        _stva_bind_int64 (utt, ":dialogue", dialogue_id);
-        _stva_bind_int64 (utt, ":idx", idx++);
-        _stva_bind_int64 (utt, ":source", r->index);
-        _stva_bind_text (utt, ":speaker", r->speaker);
-        _stva_bind_text (utt, ":text", r->text);
-        if (r->start_ms >= 0)
-          _stva_bind_int64 (utt, ":start", r->start_ms);
-        else
-          _stva_bind_text (utt, ":start", NULL);
-        if (r->end_ms >= 0)
-          _stva_bind_int64 (utt, ":end", r->end_ms);
-        else
-          _stva_bind_text (utt, ":end", NULL);
-        if (!_stva_db_step_done (db, utt, error))
-          goto rollback;
-        report->n_utterances++;
-        if (r->label == NULL)
-          continue;
-        sqlite3_reset (gold);
-        _stva_bind_int64 (gold, ":utterance", sqlite3_last_insert_rowid (db->handle));
-        _stva_bind_int64 (gold, ":set", set->id);
-        _stva_bind_int64 (gold, ":label", r->label->id);
-        if (!_stva_db_step_done (db, gold, error))
-          goto rollback;
+        StvaDbImportUtterance u = {
+          .dialogue_id = dialogue_id, .idx = idx++, .source_id = r->index,
+          .speaker = r->speaker, .transcript = r->text, .start_ms = r->start_ms,
+          .end_ms = r->end_ms, .sr_no = -1, .season = -1, .episode = -1,
+          .label_id = r->label ? r->label->id : 0,
+        };
+        ok = ok && _stva_db_import_writer_utterance (w, &u, error) != 0;
       }
+    ok = _stva_db_import_writer_end (w, ok, error);   /* the rows live until here */
   }
-  ok = stva_db_commit (db, error);
-  goto out;
 
-rollback:
-  stva_db_rollback (db);
 out:
   for (int f = 0; f < N_FIELDS; f++)
     g_free (column_of[f]);

@@ -301,104 +301,43 @@ stva_db_import_iemocap (StvaDb              *db,
       goto out;
     }
 
-  if (!stva_db_begin (db, error))
-    goto out;
   {
-    gint64 now = g_get_real_time ();
-    g_autoptr (sqlite3_stmt) run = _stva_db_prepare (
-      db, "INSERT INTO import_run (kind, source, created_us) VALUES ('iemocap', :source, :now)",
-      error);
-    g_autoptr (sqlite3_stmt) media = _stva_db_prepare (
-      db, "INSERT INTO media (path, kind) VALUES (:path, 'dialogue') ON CONFLICT (path) "
-          "DO UPDATE SET kind = excluded.kind RETURNING id", error);
-    g_autoptr (sqlite3_stmt) exists = _stva_db_prepare (
-      db, "SELECT id FROM dialogue WHERE corpus = 'iemocap' AND name = :name", error);
-    g_autoptr (sqlite3_stmt) dia = _stva_db_prepare (
-      db, "INSERT INTO dialogue (corpus, split, name, source_id, media_id, import_id) "
-          "VALUES ('iemocap', :split, :name, :session, :media, :import)", error);
-    g_autoptr (sqlite3_stmt) utt = _stva_db_prepare (
-      db, "INSERT INTO utterance (dialogue_id, idx, source_id, speaker, transcript, start_ms, "
-          "end_ms) VALUES (:dialogue, :idx, :idx, :speaker, :text, :start, :end)", error);
-    g_autoptr (sqlite3_stmt) gold = _stva_db_prepare (
-      db, "INSERT INTO gold_label (utterance_id, label_set_id, label_id) "
-          "VALUES (:utterance, :set, :label)", error);
-    g_autoptr (sqlite3_stmt) event = _stva_db_prepare (
-      db, "INSERT INTO correction (utterance_id, label_set_id, annotator_id, kind, new_label_id,"
-          " note, created_us) VALUES (:utterance, :set, :annotator, 'import', :label, :note, "
-          ":now)", error);
-    g_autoptr (sqlite3_stmt) warning = _stva_db_prepare (
-      db, "INSERT INTO import_warning (import_id, seq, message) VALUES (:import, :seq, :msg)",
-      error);
-    if (!run || !media || !exists || !dia || !utt || !gold || !event || !warning)
-      goto rollback;
-    _stva_bind_text (run, ":source", root);
-    _stva_bind_int64 (run, ":now", now);
-    if (!_stva_db_step_done (db, run, error))
-      goto rollback;
-    report->import_id = sqlite3_last_insert_rowid (db->handle);
-    g_autoptr (GHashTable) annotators = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                               g_free);
-    for (guint k = 0; k < dias->len; k++)
+    StvaDbImportWriter *w = _stva_db_import_writer_begin (db, "iemocap", root, set->id, FALSE,
+                                                          report, error);
+    if (w == NULL)
+      goto out;
+    ok = TRUE;
+    for (guint k = 0; ok && k < dias->len; k++)
       {
         Dia *d = &g_array_index (dias, Dia, k);
-        sqlite3_reset (exists);
-        _stva_bind_text (exists, ":name", d->name);
-        int rc = _stva_db_step (db, exists, error);
-        if (rc != 0)
-          {
-            if (rc == 1)
-              g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_CONFLICT,
-                           "%s: dialogue %s is already in %s; nothing imported", root, d->name,
-                           db->path);
-            goto rollback;
-          }
         gint64 media_id = 0;
-        if (d->video != NULL)
+        if (d->video != NULL
+            && (media_id = _stva_db_import_writer_media (w, d->video, "dialogue", TRUE,
+                                                         error)) == 0)
           {
-            sqlite3_reset (media);
-            _stva_bind_text (media, ":path", d->video);
-            if (_stva_db_step (db, media, error) != 1)
-              goto rollback;
-            media_id = sqlite3_column_int64 (media, 0);
-            sqlite3_reset (media);
-            report->n_dialogue_videos++;
+            ok = FALSE;
+            break;
           }
-        sqlite3_reset (dia);
-        _stva_bind_text (dia, ":split", d->session == 5 ? "test" : "train");
-        _stva_bind_text (dia, ":name", d->name);
-        _stva_bind_int64 (dia, ":session", d->session);
-        _stva_bind_id (dia, ":media", media_id);
-        _stva_bind_int64 (dia, ":import", report->import_id);
-        if (!_stva_db_step_done (db, dia, error))
-          goto rollback;
-        gint64 dialogue_id = sqlite3_last_insert_rowid (db->handle);
-        report->n_dialogues++;
-        for (guint i = 0; i < d->utts->len; i++)
+        gint64 dialogue_id = _stva_db_import_writer_dialogue (
+          w, "iemocap", d->session == 5 ? "test" : "train", d->name, d->session, media_id,
+          error);
+        ok = dialogue_id != 0;
+        if (!ok)
+          g_prefix_error (error, "%s: ", root);
+        for (guint i = 0; ok && i < d->utts->len; i++)
           {
             const IemoUtt *u = &g_array_index (d->utts, IemoUtt, i);
-            sqlite3_reset (utt);
-            _stva_bind_int64 (utt, ":dialogue", dialogue_id);
-            _stva_bind_int64 (utt, ":idx", i);
-            _stva_bind_text (utt, ":speaker", u->speaker);
-            _stva_bind_text (utt, ":text", u->text);
-            _stva_bind_int64 (utt, ":start", u->start_ms);
-            _stva_bind_int64 (utt, ":end", u->end_ms);
-            if (!_stva_db_step_done (db, utt, error))
-              goto rollback;
-            gint64 utterance_id = sqlite3_last_insert_rowid (db->handle);
-            report->n_utterances++;
             const char *g = u->gold && four && strcmp (u->gold, "exc") == 0 ? "hap" : u->gold;
             const StvaDbLabel *l = stva_db_label_set_find (set, g);
-            if (l != NULL)
-              {
-                sqlite3_reset (gold);
-                _stva_bind_int64 (gold, ":utterance", utterance_id);
-                _stva_bind_int64 (gold, ":set", set->id);
-                _stva_bind_int64 (gold, ":label", l->id);
-                if (!_stva_db_step_done (db, gold, error))
-                  goto rollback;
-              }
-            for (guint e = 0; e < u->evals->len; e++)
+            StvaDbImportUtterance row = {
+              .dialogue_id = dialogue_id, .idx = (int) i, .source_id = i,
+              .speaker = u->speaker, .transcript = u->text, .start_ms = u->start_ms,
+              .end_ms = u->end_ms, .sr_no = -1, .season = -1, .episode = -1,
+              .label_id = l ? l->id : 0,
+            };
+            gint64 utterance_id = _stva_db_import_writer_utterance (w, &row, error);
+            ok = utterance_id != 0;
+            for (guint e = 0; ok && e < u->evals->len; e++)
               {
                 g_auto (GStrv) pair = g_strsplit (u->evals->pdata[e], "\t", 2);
                 const char *code = four && strcmp (pair[1], "exc") == 0 ? "hap" : pair[1];
@@ -406,51 +345,13 @@ stva_db_import_iemocap (StvaDb              *db,
                 if (el == NULL)
                   continue;   /* a label outside the set (sur, oth, ...): no rating */
                 g_autofree char *who = g_strconcat ("IEMOCAP ", pair[0], NULL);
-                gint64 *annotator = g_hash_table_lookup (annotators, who);
-                if (annotator == NULL)
-                  {
-                    gint64 id = stva_db_annotator (db, who, "human", error);
-                    if (id == 0)
-                      goto rollback;
-                    annotator = g_memdup2 (&id, sizeof id);
-                    g_hash_table_insert (annotators, g_strdup (who), annotator);
-                  }
-                sqlite3_reset (event);
-                _stva_bind_int64 (event, ":utterance", utterance_id);
-                _stva_bind_int64 (event, ":set", set->id);
-                _stva_bind_int64 (event, ":annotator", *annotator);
-                _stva_bind_int64 (event, ":label", el->id);
-                _stva_bind_text (event, ":note", u->id);
-                _stva_bind_int64 (event, ":now", now);
-                if (!_stva_db_step_done (db, event, error))
-                  goto rollback;
+                ok = _stva_db_import_writer_rating (w, utterance_id, who, el->id, u->id, error);
               }
           }
       }
-    for (guint i = 0; i < report->warnings->len; i++)
-      {
-        sqlite3_reset (warning);
-        _stva_bind_int64 (warning, ":import", report->import_id);
-        _stva_bind_int64 (warning, ":seq", i);
-        _stva_bind_text (warning, ":msg", report->warnings->pdata[i]);
-        if (!_stva_db_step_done (db, warning, error))
-          goto rollback;
-      }
-    g_autoptr (sqlite3_stmt) counts = _stva_db_prepare (
-      db, "UPDATE import_run SET n_dialogues = :d, n_utterances = :u WHERE id = :id", error);
-    if (counts == NULL)
-      goto rollback;
-    _stva_bind_int64 (counts, ":d", report->n_dialogues);
-    _stva_bind_int64 (counts, ":u", report->n_utterances);
-    _stva_bind_int64 (counts, ":id", report->import_id);
-    if (!_stva_db_step_done (db, counts, error))
-      goto rollback;
+    ok = _stva_db_import_writer_end (w, ok, error);   /* the dialogues live until here */
   }
-  ok = stva_db_commit (db, error);
-  goto out;
 
-rollback:
-  stva_db_rollback (db);
 out:
   for (guint k = 0; k < dias->len; k++)
     {

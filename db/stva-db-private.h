@@ -103,6 +103,66 @@ typedef struct
   gint64      label_set_id;  /* of the segments' labels */
 } StvaDbDialogueImport;
 
+/* ---- the import writer (stva-db-import-writer.c): what every importer stores through ----- */
+
+typedef struct _StvaDbImportWriter StvaDbImportWriter;
+
+/* One utterance.  Strings are borrowed until the writer's next flush (_stva_db_import_writer_
+ * flush (), _end (), or a full batch inside _utterance ()). */
+typedef struct
+{
+  gint64      dialogue_id;
+  int         idx;          /* position in the dialogue */
+  gint64      source_id;    /* the corpus's number for it */
+  const char *speaker;      /* NULL is stored as "" */
+  const char *transcript;
+  gint64      start_ms;     /* -1: none */
+  gint64      end_ms;       /* -1: none */
+  gint64      media_id;     /* 0: none */
+  gint64      sr_no;        /* MELD's columns, -1: none */
+  gint64      season;
+  gint64      episode;
+  const char *sentiment;    /* nullable */
+  gint64      label_id;     /* gold label in the writer's label set, 0: none */
+} StvaDbImportUtterance;
+
+/* Begins one import: a transaction (bulk: _stva_db_begin_bulk (), for importers whose every
+ * reference is an id read in it and whose checked columns are constants that pass) and its
+ * import_run row of kind and source; report (the importer's, initialised) gets the import id,
+ * the counts and the warnings.  label_set_id: of the gold labels and ratings (0: none).  NULL
+ * with error set (nothing begun). */
+StvaDbImportWriter *_stva_db_import_writer_begin (StvaDb *db, const char *kind,
+                                                  const char *source, gint64 label_set_id,
+                                                  gboolean bulk, StvaDbImportReport *report,
+                                                  GError **error);
+/* The id of the media row of path (added, or its kind updated); found: the file is there, and
+ * counts as a clip (kind "clip") or a dialogue video.  0 with error set. */
+gint64   _stva_db_import_writer_media     (StvaDbImportWriter *w, const char *path,
+                                           const char *kind, gboolean found, GError **error);
+/* A new dialogue (source_id -1: none, media_id 0: none); one already there is refused with
+ * STVA_DB_ERROR_CONFLICT: "dialogue '<name>' (<split>) is already in <project>; nothing
+ * imported", which the importer prefixes with where it read it (g_prefix_error).  0 on error. */
+gint64   _stva_db_import_writer_dialogue  (StvaDbImportWriter *w, const char *corpus,
+                                           const char *split, const char *name,
+                                           gint64 source_id, gint64 media_id, GError **error);
+/* Queues an utterance (and its gold label); its id, 0 on error. */
+gint64   _stva_db_import_writer_utterance (StvaDbImportWriter *w,
+                                           const StvaDbImportUtterance *u, GError **error);
+/* An evaluator's label of the utterance in the writer's set: an "import" event of the human
+ * annotator called annotator (created when new), with note. */
+gboolean _stva_db_import_writer_rating    (StvaDbImportWriter *w, gint64 utterance_id,
+                                           const char *annotator, gint64 label_id,
+                                           const char *note, GError **error);
+/* Adds a warning to the report (stored with the import at the end). */
+void     _stva_db_import_writer_warn      (StvaDbImportWriter *w, const char *format, ...)
+  G_GNUC_PRINTF (2, 3);
+/* Writes what is queued (so that borrowed strings may go). */
+gboolean _stva_db_import_writer_flush     (StvaDbImportWriter *w, GError **error);
+/* commit: writes what is queued, the warnings and the counts, and commits; else (or when any
+ * of that fails) rolls everything back.  Frees w.  Returns whether the import is stored. */
+gboolean _stva_db_import_writer_end       (StvaDbImportWriter *w, gboolean commit,
+                                           GError **error);
+
 /* The end of every importer's report handling: report is report_out, or the importer's local
  * one when report_out is NULL.  On failure report_out is left empty (initialised, no warnings);
  * on success a local report is cleared.  Returns ok. */

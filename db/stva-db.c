@@ -357,7 +357,8 @@ _stva_db_open_at (const char       *path,
 
   if (!_stva_db_migrate (db, MAX (target, db->version), error))
     return NULL;
-  if ((empty || db->version > version)
+  /* a migrated project again, complete (a new one holds only what the migrations made) */
+  if (!empty && db->version > version
       && !_stva_db_check_schema (db, "main", path, db->version, TRUE, error))
     return NULL;
   if (empty)
