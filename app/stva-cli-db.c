@@ -15,13 +15,34 @@
 
 /* ---- shared ------------------------------------------------------------------------------- */
 
+/* What a command with kinds (import, export) takes for each kind: its positional parameter,
+ * a line of help, and which of the command's kind options (bit i: entry i) it accepts. */
+typedef struct
+{
+  const char *parameter;
+  const char *description;
+  guint       options;
+} KindSpec;
+
+/* TRUE when a is an option of entries (up to its terminator) that takes a separate value. */
+static gboolean
+takes_value (const GOptionEntry *entries,
+             const char         *a)
+{
+  for (const GOptionEntry *e = entries; e->long_name != NULL; e++)
+    if (e->arg != G_OPTION_ARG_NONE && strncmp (a, "--", 2) == 0
+        && strcmp (a + 2, e->long_name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* The index of the KIND of `synctva import|export KIND ...`: the first argument that is neither
- * an option nor the value of one of value_options (options taking a separate value); 0 when
- * there is none. */
+ * an option nor the value of one; 0 when there is none. */
 static int
-find_kind (int                argc,
-           char             **argv,
-           const char *const *value_options)
+find_kind (int                 argc,
+           char              **argv,
+           const GOptionEntry *common,
+           const GOptionEntry *kind_options)
 {
   for (int i = 1; i < argc; i++)
     {
@@ -30,35 +51,72 @@ find_kind (int                argc,
         return i + 1 < argc ? i + 1 : 0;
       if (a[0] != '-' || a[1] == '\0')
         return i;
-      if (strchr (a, '=') != NULL)
-        continue;
-      for (const char *const *v = value_options; *v != NULL; v++)
-        if (strcmp (a, *v) == 0)
-          {
-            i++;
-            break;
-          }
+      if (takes_value (common, a) || takes_value (kind_options, a))
+        i++;
     }
   return 0;
 }
 
-/* (transfer container) argv without its KIND, argv[0] "COMMAND KIND" (owned by *title). */
-static char **
-argv_without_kind (int    argc,
-                   char **argv,
-                   int    kind_index,
-                   char **title,
-                   int   *new_argc)
+/* Parses `synctva COMMAND KIND ARG [options]` where KIND takes the common options and those of
+ * kind_options its spec names (any other exits 2 naming it).  Without a KIND, --help shows the
+ * command's help (parameters: "KIND PATH") and anything else is a usage error.  On success
+ * *kind is the KIND and *arg the one positional argument; otherwise FALSE with *status set. */
+static gboolean
+parse_kind_command (int                 argc,
+                    char              **argv,
+                    const char         *parameters,
+                    const char         *help,
+                    const GOptionEntry *common,
+                    const GOptionEntry *kind_options,
+                    gboolean          (*kind_from_name) (const char *name, int *kind),
+                    const KindSpec     *specs,
+                    int                *kind,
+                    const char        **arg,
+                    int                *status)
 {
-  char **v = g_new0 (char *, argc + 1);
-  *title = g_strdup_printf ("%s %s", argv[0], argv[kind_index]);
+  g_autofree char *usage = g_strdup_printf ("synctva %s %s (see synctva %s --help)", argv[0],
+                                            parameters, argv[0]);
+  int k = find_kind (argc, argv, common, kind_options);
+  if (k == 0)
+    {
+      /* no kind: the command's own --help, or a usage error */
+      if (stva_cli_parse (&argc, &argv, status, parameters, help, common, NULL))
+        *status = stva_cli_usage (usage, "%s needs %s", argv[0], parameters);
+      return FALSE;
+    }
+  if (!kind_from_name (argv[k], kind))
+    {
+      *status = stva_cli_usage (usage, "unknown %s kind '%s'", argv[0], argv[k]);
+      return FALSE;
+    }
+  const KindSpec *spec = &specs[*kind];
+  /* one table: the common options, then the kind's own */
+  g_autoptr (GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  for (const GOptionEntry *e = common; e->long_name != NULL; e++)
+    g_array_append_val (entries, *e);
+  for (guint i = 0; kind_options[i].long_name != NULL; i++)
+    if (spec->options & (1u << i))
+      g_array_append_val (entries, kind_options[i]);
+  /* argv without KIND, named "COMMAND KIND" in messages */
+  g_autofree char *title = g_strdup_printf ("%s %s", argv[0], argv[k]);
+  g_autofree char **v = g_new0 (char *, argc + 1);
   int n = 0;
-  v[n++] = *title;
+  v[n++] = title;
   for (int i = 1; i < argc; i++)
-    if (i != kind_index)
+    if (i != k)
       v[n++] = argv[i];
-  *new_argc = n;
-  return v;
+  char **pv = v;
+  if (!stva_cli_parse (&n, &pv, status, spec->parameter, spec->description,
+                       (const GOptionEntry *) entries->data, NULL)
+      || !stva_cli_max_arguments (title, n, pv, 1, status))
+    return FALSE;
+  if (n < 2)
+    {
+      *status = stva_cli_usage (usage, "%s needs %s", title, spec->parameter);
+      return FALSE;
+    }
+  *arg = pv[1];
+  return TRUE;
 }
 
 /* The project path: --project, else $SYNCTVA_PROJECT, else the single *.stva here. */
@@ -180,30 +238,43 @@ static const char import_help[] =
   "  npz FILE         features in core's npz dataset layout [--extractor NAME]\n"
   "Every kind takes --project FILE and --json.";
 
-typedef struct
+enum  /* the import kinds' options: bits of KindSpec.options, in import_options' order */
 {
-  char     *project;
-  gboolean  json;
-  char     *video;
-  char     *split;
-  char     *tier;
-  char     *label_set;
-  char     *extractor;
-  char     *columns;
-  char     *shard;
-} ImportArgs;
+  I_VIDEO = 1 << 0,
+  I_SPLIT = 1 << 1,
+  I_TIER = 1 << 2,
+  I_LABEL_SET = 1 << 3,
+  I_EXTRACTOR = 1 << 4,
+  I_COLUMNS = 1 << 5,
+  I_SHARD = 1 << 6,
+};
 
-static void
-import_args_clear (ImportArgs *a)
+static const KindSpec import_specs[STVA_N_IMPORT_KINDS] = {
+  [STVA_IMPORT_MELD] = { "DIR", "Imports a MELD-layout folder.", I_SHARD },
+  [STVA_IMPORT_IEMOCAP] = { "DIR", "Imports an IEMOCAP release (label set iemocap-6, the "
+                            "default, or iemocap-4).", I_LABEL_SET },
+  [STVA_IMPORT_SRT] = { "FILE", "Imports SRT subtitles as one dialogue, each cue an "
+                        "utterance.", I_VIDEO | I_SPLIT },
+  [STVA_IMPORT_VTT] = { "FILE", "Imports WebVTT subtitles as one dialogue, each cue an "
+                        "utterance.", I_VIDEO | I_SPLIT },
+  [STVA_IMPORT_EAF] = { "FILE", "Imports an ELAN EAF file as one dialogue.", I_TIER | I_SPLIT },
+  [STVA_IMPORT_TEXTGRID] = { "FILE", "Imports a Praat TextGrid as one dialogue.",
+                             I_TIER | I_LABEL_SET | I_SPLIT },
+  [STVA_IMPORT_CSV] = { "FILE", "Imports a CSV through a column mapping; --split puts a file "
+                        "holding one split into it.", I_COLUMNS | I_LABEL_SET | I_SPLIT },
+  [STVA_IMPORT_NPZ] = { "FILE", "Imports features in core's npz dataset layout, matching "
+                        "dialogues by name, split and length.", I_EXTRACTOR },
+};
+
+static gboolean
+import_kind_from_name (const char *name,
+                       int        *kind)
 {
-  g_free (a->project);
-  g_free (a->video);
-  g_free (a->split);
-  g_free (a->tier);
-  g_free (a->label_set);
-  g_free (a->extractor);
-  g_free (a->columns);
-  g_free (a->shard);
+  StvaImportKind k;
+  if (!stva_import_kind_from_name (name, &k))
+    return FALSE;
+  *kind = k;
+  return TRUE;
 }
 
 static int
@@ -242,28 +313,44 @@ print_import (const StvaImportResult *r,
   return STVA_EXIT_OK;
 }
 
-/* --split of an import: one split, its canonical name in *name; FALSE after printing usage. */
+/* The values of an import's options, checked: the split's canonical name, the shard.  FALSE
+ * after printing usage. */
 static gboolean
-import_split (const char  *command,
-              const char  *value,
-              const char **name,
-              int         *status)
+import_values (const char        *command,
+               const char        *split,
+               const char        *shard,
+               StvaImportOptions *o,
+               int               *status)
 {
-  *name = NULL;
-  if (value == NULL)
-    return TRUE;
-  int split = -1;
-  g_autoptr (GError) error = NULL;
-  if (!stva_cli_split_option (value, &split, &error) || split < 0)
+  if (split != NULL)
     {
-      fprintf (stderr, "synctva: %s: %s\nusage: see synctva %s --help\n", command,
-               error != NULL ? error->message
-                             : "--split: an import goes into one split: train, dev, test or "
-                               "none", command);
-      *status = STVA_EXIT_USAGE;
-      return FALSE;
+      int s = -1;
+      g_autoptr (GError) error = NULL;
+      if (!stva_cli_split_option (split, &s, &error) || s < 0)
+        {
+          fprintf (stderr, "synctva: %s: %s\nusage: see synctva %s --help\n", command,
+                   error != NULL ? error->message
+                                 : "--split: an import goes into one split: train, dev, test "
+                                   "or none", command);
+          *status = STVA_EXIT_USAGE;
+          return FALSE;
+        }
+      o->split = stva_split_name (s);
     }
-  *name = stva_split_name (split);
+  if (shard != NULL)
+    {
+      g_auto (GStrv) parts = g_strsplit (shard, "/", 2);
+      long long i = 0, n = 0;
+      if (g_strv_length (parts) != 2 || !stva_cli_parse_int (parts[1], 1, 100000, &n)
+          || !stva_cli_parse_int (parts[0], 0, n - 1, &i))
+        {
+          *status = stva_cli_usage ("synctva import meld DIR --shard i/n",
+                                    "--shard takes i/n with 0 <= i < n");
+          return FALSE;
+        }
+      o->shard = (guint) i;
+      o->n_shards = (guint) n;
+    }
   return TRUE;
 }
 
@@ -271,167 +358,51 @@ int
 stva_cli_import (int    argc,
                  char **argv)
 {
-  static const char *const value_options[] = {
-    "--project", "--video", "--split", "--tier", "--label-set", "--extractor", "--columns",
-    "--shard", NULL,
-  };
-  ImportArgs a = { 0 };
+  g_autofree char *project_option = NULL, *video = NULL, *split = NULL, *tier = NULL;
+  g_autofree char *label_set = NULL, *extractor = NULL, *columns = NULL, *shard = NULL;
+  gboolean json = FALSE;
   const GOptionEntry common[] = {
-    STVA_CLI_PROJECT_ENTRY (a.project),
-    STVA_CLI_JSON_ENTRY (a.json),
+    STVA_CLI_PROJECT_ENTRY (project_option),
+    STVA_CLI_JSON_ENTRY (json),
     { NULL },
   };
-  const GOptionEntry video_entry[] = {
-    { "video", 0, 0, G_OPTION_ARG_FILENAME, &a.video,
+  const GOptionEntry kind_options[] = {   /* in the order of the I_ bits */
+    { "video", 0, 0, G_OPTION_ARG_FILENAME, &video,
       "The dialogue's video (default: one beside the subtitles with the same name)", "FILE" },
-    { NULL },
-  };
-  const GOptionEntry split_entry[] = {
-    { "split", 0, 0, G_OPTION_ARG_STRING, &a.split, "The split: train, dev, test or none "
-      "(default: none)", "S" },
-    { NULL },
-  };
-  const GOptionEntry tier_entry[] = {
-    { "tier", 0, 0, G_OPTION_ARG_STRING, &a.tier, "The tier of gold labels (\"\": none)",
+    { "split", 0, 0, G_OPTION_ARG_STRING, &split, "The split: train, dev, test or none "
+      "(default: none; csv: the mapping's split column, else none)", "S" },
+    { "tier", 0, 0, G_OPTION_ARG_STRING, &tier, "The tier of gold labels (\"\": none)",
       "NAME" },
-    { NULL },
-  };
-  const GOptionEntry label_set_entry[] = {
-    { "label-set", 0, 0, G_OPTION_ARG_STRING, &a.label_set, "The label set of the gold labels",
+    { "label-set", 0, 0, G_OPTION_ARG_STRING, &label_set, "The label set of the gold labels",
       "NAME" },
-    { NULL },
-  };
-  const GOptionEntry extractor_entry[] = {
-    { "extractor", 0, 0, G_OPTION_ARG_STRING, &a.extractor,
+    { "extractor", 0, 0, G_OPTION_ARG_STRING, &extractor,
       "The extractor the features are stored as (default: npz:FILE)", "NAME" },
-    { NULL },
-  };
-  const GOptionEntry columns_entry[] = {
-    { "columns", 0, 0, G_OPTION_ARG_STRING, &a.columns, "The column mapping (required): "
+    { "columns", 0, 0, G_OPTION_ARG_STRING, &columns, "The column mapping (required): "
       "dialogue and text, optionally speaker, split, index, start, end, start_ms, end_ms, "
       "label", "field=column,..." },
-    { NULL },
-  };
-  const GOptionEntry shard_entry[] = {
-    { "shard", 0, 0, G_OPTION_ARG_STRING, &a.shard,
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &shard,
       "Only the dialogues whose id % n is i (a batch job in n parts)", "i/n" },
     { NULL },
   };
-
-  int status = STVA_EXIT_OK;
-  int k = find_kind (argc, argv, value_options);
-  if (k == 0)
-    {
-      /* no kind: --help of the command as a whole, or a usage error */
-      if (stva_cli_parse (&argc, &argv, &status, "KIND PATH", import_help, common, NULL))
-        status = stva_cli_usage ("synctva import KIND PATH (see synctva import --help)",
-                                 "import needs a KIND and a PATH");
-      import_args_clear (&a);
-      return status;
-    }
-  StvaImportKind kind;
-  if (!stva_import_kind_from_name (argv[k], &kind))
-    {
-      status = stva_cli_usage ("synctva import KIND PATH (see synctva import --help)",
-                               "unknown import kind '%s': meld, iemocap, srt, vtt, eaf, "
-                               "textgrid, csv or npz", argv[k]);
-      return status;
-    }
-  g_autofree char *title = NULL;
-  int kargc = 0;
-  g_autofree char **kargv = argv_without_kind (argc, argv, k, &title, &kargc);
-  char **pargv = kargv;
-  gboolean go_on = FALSE;
-  switch (kind)
-    {
-    case STVA_IMPORT_MELD:
-      go_on = stva_cli_parse (&kargc, &pargv, &status, "DIR", "Imports a MELD-layout folder.",
-                              common, shard_entry, NULL);
-      break;
-    case STVA_IMPORT_IEMOCAP:
-      go_on = stva_cli_parse (&kargc, &pargv, &status, "DIR", "Imports an IEMOCAP release "
-                              "(label sets iemocap-6, the default, or iemocap-4).", common,
-                              label_set_entry, NULL);
-      break;
-    case STVA_IMPORT_SRT:
-    case STVA_IMPORT_VTT:
-      go_on = stva_cli_parse (&kargc, &pargv, &status, "FILE", "Imports subtitles as one "
-                              "dialogue, each cue an utterance.", common, video_entry,
-                              split_entry, NULL);
-      break;
-    case STVA_IMPORT_EAF:
-      go_on = stva_cli_parse (&kargc, &pargv, &status, "FILE", "Imports an ELAN EAF file as "
-                              "one dialogue.", common, tier_entry, split_entry, NULL);
-      break;
-    case STVA_IMPORT_TEXTGRID:
-      go_on = stva_cli_parse (&kargc, &pargv, &status, "FILE", "Imports a Praat TextGrid as "
-                              "one dialogue.", common, tier_entry, label_set_entry,
-                              split_entry, NULL);
-      break;
-    case STVA_IMPORT_CSV:
-      go_on = stva_cli_parse (&kargc, &pargv, &status, "FILE", "Imports a CSV through a "
-                              "column mapping; --split puts a file holding one split into it.",
-                              common, columns_entry, label_set_entry, split_entry, NULL);
-      break;
-    case STVA_IMPORT_NPZ:
-      go_on = stva_cli_parse (&kargc, &pargv, &status, "FILE", "Imports features in core's "
-                              "npz dataset layout, matching dialogues by name, split and "
-                              "length.", common, extractor_entry, NULL);
-      break;
-    case STVA_N_IMPORT_KINDS:
-    default:
-      break;
-    }
-  StvaImportOptions options = { .kind = kind };
-  if (go_on && !stva_cli_max_arguments (title, kargc, pargv, 1, &status))
-    go_on = FALSE;
-  if (go_on && kargc < 2)
-    {
-      status = stva_cli_usage ("synctva import KIND PATH (see synctva import --help)",
-                               "import %s needs a PATH", argv[k]);
-      go_on = FALSE;
-    }
-  if (go_on && kind == STVA_IMPORT_CSV && a.columns == NULL)
-    {
-      status = stva_cli_usage ("synctva import csv FILE --columns field=column,...",
-                               "import csv needs --columns field=column,...");
-      go_on = FALSE;
-    }
-  if (go_on && !import_split (title, a.split, &options.split, &status))
-    go_on = FALSE;
-  if (go_on && a.shard != NULL)
-    {
-      g_auto (GStrv) parts = g_strsplit (a.shard, "/", 2);
-      long long shard = 0, n_shards = 0;
-      if (g_strv_length (parts) != 2 || !stva_cli_parse_int (parts[1], 1, 100000, &n_shards)
-          || !stva_cli_parse_int (parts[0], 0, n_shards - 1, &shard))
-        {
-          status = stva_cli_usage ("synctva import meld DIR --shard i/n",
-                                   "--shard takes i/n with 0 <= i < n");
-          go_on = FALSE;
-        }
-      options.shard = (guint) shard;
-      options.n_shards = (guint) n_shards;
-    }
-  g_autofree char *project = NULL;
+  int status = STVA_EXIT_OK, kind = 0;
+  const char *path = NULL;
+  if (!parse_kind_command (argc, argv, "KIND PATH", import_help, common, kind_options,
+                           import_kind_from_name, import_specs, &kind, &path, &status))
+    return status;
+  g_autofree char *command = g_strdup_printf ("import %s", stva_import_kind_name (kind));
+  StvaImportOptions options = { .kind = kind, .path = path, .video = video, .tier = tier,
+                                .label_set = label_set, .extractor = extractor,
+                                .columns = columns };
+  if (kind == STVA_IMPORT_CSV && columns == NULL)
+    return stva_cli_usage ("synctva import csv FILE --columns field=column,...",
+                           "import csv needs --columns field=column,...");
+  if (!import_values (command, split, shard, &options, &status))
+    return status;
   GError *error = NULL;
-  if (go_on && (project = project_path (a.project, &error)) == NULL)
-    {
-      status = stva_cli_fail_error (error);
-      go_on = FALSE;
-    }
-  if (!go_on)
-    {
-      import_args_clear (&a);
-      return status;
-    }
+  g_autofree char *project = project_path (project_option, &error);
+  if (project == NULL)
+    return stva_cli_fail_error (error);
   options.project = project;
-  options.path = pargv[1];
-  options.video = a.video;
-  options.tier = a.tier;
-  options.label_set = a.label_set;
-  options.extractor = a.extractor;
-  options.columns = a.columns;
 
   StvaCliProgress progress;
   stva_cli_progress_init (&progress, "importing");
@@ -439,9 +410,7 @@ stva_cli_import (int    argc,
   g_autoptr (StvaImportResult) result = NULL;
   gboolean ok = stva_engine_import (job, &options, &result, &error);
   stva_cli_progress_finish (&progress);
-  status = ok ? print_import (result, a.json) : stva_cli_fail_error (error);
-  import_args_clear (&a);
-  return status;
+  return ok ? print_import (result, json) : stva_cli_fail_error (error);
 }
 
 /* ---- merge -------------------------------------------------------------------------------- */
@@ -513,13 +482,47 @@ static const char export_help[] =
   "[--model ID]\n"
   "Every kind takes --project FILE and --json.";
 
+enum  /* the export kinds' options: bits of KindSpec.options, in export_options' order */
+{
+  E_LABEL_SET = 1 << 0,
+  E_MODEL = 1 << 1,
+  E_DIALOGUE = 1 << 2,
+  E_GOLD = 1 << 3,
+};
+
+#define E_ROWS "One row per utterance: ids, split, times, speaker, text, gold, current, each " \
+               "annotator, the model's prediction and probabilities."
+#define E_DIALOGUE_TEXT "One dialogue with its transcripts and gold, current and predicted " \
+                        "labels."
+
+static const KindSpec export_specs[STVA_N_EXPORT_KINDS] = {
+  [STVA_EXPORT_CSV] = { "OUT", E_ROWS, E_LABEL_SET | E_MODEL },
+  [STVA_EXPORT_JSONL] = { "OUT", E_ROWS, E_LABEL_SET | E_MODEL },
+  [STVA_EXPORT_MELD] = { "DIR", "MELD's three CSVs in DIR (made), Emotion the current label.",
+                         0 },
+  [STVA_EXPORT_NPZ] = { "OUT", "The project in core's npz dataset layout.",
+                        E_LABEL_SET | E_GOLD },
+  [STVA_EXPORT_SRT] = { "OUT", "One dialogue's utterances as SRT subtitles.", E_DIALOGUE },
+  [STVA_EXPORT_VTT] = { "OUT", "One dialogue's utterances as WebVTT subtitles.", E_DIALOGUE },
+  [STVA_EXPORT_EAF] = { "OUT", E_DIALOGUE_TEXT, E_DIALOGUE | E_LABEL_SET | E_MODEL },
+  [STVA_EXPORT_TEXTGRID] = { "OUT", E_DIALOGUE_TEXT, E_DIALOGUE | E_LABEL_SET | E_MODEL },
+};
+
+static gboolean
+export_kind_from_name (const char *name,
+                       int        *kind)
+{
+  StvaExportKind k;
+  if (!stva_export_kind_from_name (name, &k))
+    return FALSE;
+  *kind = k;
+  return TRUE;
+}
+
 int
 stva_cli_export (int    argc,
                  char **argv)
 {
-  static const char *const value_options[] = {
-    "--project", "--label-set", "--model", "--dialogue", NULL,
-  };
   g_autofree char *project_option = NULL, *label_set = NULL, *model = NULL, *dialogue = NULL;
   gboolean json = FALSE, gold = FALSE;
   const GOptionEntry common[] = {
@@ -527,90 +530,30 @@ stva_cli_export (int    argc,
     STVA_CLI_JSON_ENTRY (json),
     { NULL },
   };
-  const GOptionEntry label_set_entry[] = {
+  const GOptionEntry kind_options[] = {   /* in the order of the E_ bits */
     { "label-set", 0, 0, G_OPTION_ARG_STRING, &label_set, "The label set (default: meld)",
       "NAME" },
-    { NULL },
-  };
-  const GOptionEntry model_entry[] = {
     { "model", 0, 0, G_OPTION_ARG_STRING, &model, "Whose predictions (default: the newest "
       "model of the set)", "ID" },
-    { NULL },
-  };
-  const GOptionEntry dialogue_entry[] = {
     { "dialogue", 0, 0, G_OPTION_ARG_STRING, &dialogue, "The dialogue (required)", "ID" },
-    { NULL },
-  };
-  const GOptionEntry gold_entry[] = {
     { "gold", 0, 0, G_OPTION_ARG_NONE, &gold, "Gold labels instead of the current ones",
       NULL },
     { NULL },
   };
-
-  int status = STVA_EXIT_OK;
-  int k = find_kind (argc, argv, value_options);
-  if (k == 0)
-    {
-      if (stva_cli_parse (&argc, &argv, &status, "KIND OUT", export_help, common, NULL))
-        status = stva_cli_usage ("synctva export KIND OUT (see synctva export --help)",
-                                 "export needs a KIND and an output path");
-      return status;
-    }
-  StvaExportKind kind;
-  if (!stva_export_kind_from_name (argv[k], &kind))
-    return stva_cli_usage ("synctva export KIND OUT (see synctva export --help)",
-                           "unknown export kind '%s': csv, jsonl, meld, npz, srt, vtt, eaf or "
-                           "textgrid", argv[k]);
-  g_autofree char *title = NULL;
-  int kargc = 0;
-  g_autofree char **kargv = argv_without_kind (argc, argv, k, &title, &kargc);
-  char **pargv = kargv;
-  gboolean go_on = FALSE;
-  switch (kind)
-    {
-    case STVA_EXPORT_CSV:
-    case STVA_EXPORT_JSONL:
-      go_on = stva_cli_parse (&kargc, &pargv, &status, "OUT", "One row per utterance: ids, "
-                              "split, times, speaker, text, gold, current, each annotator, "
-                              "the model's prediction and probabilities.", common,
-                              label_set_entry, model_entry, NULL);
-      break;
-    case STVA_EXPORT_MELD:
-      go_on = stva_cli_parse (&kargc, &pargv, &status, "DIR", "MELD's three CSVs in DIR "
-                              "(made), Emotion the current label.", common, NULL);
-      break;
-    case STVA_EXPORT_NPZ:
-      go_on = stva_cli_parse (&kargc, &pargv, &status, "OUT", "The project in core's npz "
-                              "dataset layout.", common, label_set_entry, gold_entry, NULL);
-      break;
-    case STVA_EXPORT_SRT:
-    case STVA_EXPORT_VTT:
-      go_on = stva_cli_parse (&kargc, &pargv, &status, "OUT", "One dialogue's utterances as "
-                              "subtitles.", common, dialogue_entry, NULL);
-      break;
-    case STVA_EXPORT_EAF:
-    case STVA_EXPORT_TEXTGRID:
-      go_on = stva_cli_parse (&kargc, &pargv, &status, "OUT", "One dialogue with its "
-                              "transcripts and gold, current and predicted labels.", common,
-                              dialogue_entry, label_set_entry, model_entry, NULL);
-      break;
-    case STVA_N_EXPORT_KINDS:
-    default:
-      break;
-    }
-  if (!go_on || !stva_cli_max_arguments (title, kargc, pargv, 1, &status))
+  int status = STVA_EXIT_OK, kind = 0;
+  const char *out = NULL;
+  if (!parse_kind_command (argc, argv, "KIND OUT", export_help, common, kind_options,
+                           export_kind_from_name, export_specs, &kind, &out, &status))
     return status;
-  if (kargc < 2)
-    return stva_cli_usage ("synctva export KIND OUT (see synctva export --help)",
-                           "export %s needs an output path", argv[k]);
-  StvaExportOptions options = { .kind = kind, .out = pargv[1], .label_set = label_set,
+  g_autofree char *command = g_strdup_printf ("export %s", stva_export_kind_name (kind));
+  StvaExportOptions options = { .kind = kind, .out = out, .label_set = label_set,
                                 .gold = gold };
-  if (!id_option (title, "--model", model, &options.model_id, &status)
-      || !id_option (title, "--dialogue", dialogue, &options.dialogue_id, &status))
+  if (!id_option (command, "--model", model, &options.model_id, &status)
+      || !id_option (command, "--dialogue", dialogue, &options.dialogue_id, &status))
     return status;
   if (stva_export_kind_is_dialogue (kind) && options.dialogue_id == 0)
     return stva_cli_usage ("synctva export KIND OUT --dialogue ID",
-                           "export %s needs --dialogue ID", argv[k]);
+                           "%s needs --dialogue ID", command);
   GError *error = NULL;
   g_autofree char *project = project_path (project_option, &error);
   if (project == NULL)
