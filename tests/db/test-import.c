@@ -2,8 +2,10 @@
  *
  * The MELD importer on a tiny corpus written here: every row lands with its text, speaker,
  * times, split and gold label; clips and dialogue videos are linked and missing clips
- * reported; malformed input and a second import of the same dialogues write nothing.
+ * reported; malformed input and a second import of the same dialogues write nothing.  And what
+ * the one import writer records for every importer.
  */
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <glib/gstdio.h>
@@ -274,6 +276,131 @@ test_times (void)
     }
 }
 
+/* What the one import writer records for every importer (MELD, CSV, subtitles into one
+ * project): an import_run row per import with its kind and the report's counts, the report's
+ * warnings in order, utterance ids counting on across imports, a gold label per labelled row;
+ * a conflicting import refused naming its file and line, leaving every table as it was. */
+/* SELECT count (*) FROM what id: what ends with a comparison with the id */
+static gint64
+count (const char *path,
+       const char *what,
+       gint64      id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM %s %" G_GINT64_FORMAT, what,
+                                          id);
+  return dbt_query_int (path, sql);
+}
+
+static void
+assert_recorded (const char               *path,
+                 const StvaDbImportReport *r,
+                 const char               *kind)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM import_run WHERE id = %"
+                                          G_GINT64_FORMAT " AND kind = '%s' AND n_dialogues = %d"
+                                          " AND n_utterances = %d", r->import_id, kind,
+                                          r->n_dialogues, r->n_utterances);
+  g_assert_cmpint (dbt_query_int (path, sql), ==, 1);
+  g_assert_cmpint (count (path, "import_warning WHERE import_id =", r->import_id), ==,
+                   r->warnings->len);
+  for (guint i = 0; i < r->warnings->len; i++)
+    {
+      sqlite3 *h = NULL;
+      g_assert_cmpint (sqlite3_open_v2 (path, &h, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+      sqlite3_stmt *stmt = NULL;
+      g_assert_cmpint (sqlite3_prepare_v2 (h, "SELECT message FROM import_warning WHERE "
+                                              "import_id = ? AND seq = ?", -1, &stmt, NULL), ==,
+                       SQLITE_OK);
+      sqlite3_bind_int64 (stmt, 1, r->import_id);
+      sqlite3_bind_int (stmt, 2, (int) i);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, r->warnings->pdata[i]);
+      sqlite3_finalize (stmt);
+      sqlite3_close (h);
+    }
+}
+
+static void
+test_bookkeeping (void)
+{
+  g_autofree char *dir = dbt_tmpdir ();
+  g_autofree char *meld = g_build_filename (dir, "meld", NULL);
+  dbt_write_meld (meld);
+  StvaDb *db = dbt_open (dir, "p");
+  g_autofree char *path = g_strdup (stva_db_path (db));
+  GError *error = NULL;
+
+  StvaDbImportReport r;
+  g_assert_true (stva_db_import_meld (db, meld, &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (r.n_dialogues, ==, 4);
+  g_assert_cmpint (r.n_utterances, ==, DBT_N_UTTERANCES);
+  g_assert_cmpint (r.warnings->len, ==, 1);   /* the one missing clip */
+  assert_recorded (path, &r, "meld");
+  gint64 meld_run = r.import_id;
+  stva_db_import_report_clear (&r);
+
+  g_autofree char *csv = g_build_filename (dir, "t.csv", NULL);
+  g_assert_true (g_file_set_contents (csv, "dia,text,label,who\n"
+                                           "a,one,joy,x\na,two,,y\nb,three,anger,x\n", -1,
+                                      NULL));
+  g_assert_true (stva_db_import_csv (db, csv, "dialogue=dia,text=text,label=label,speaker=who",
+                                     NULL, "dev", &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (r.n_dialogues, ==, 2);
+  g_assert_cmpint (r.n_utterances, ==, 3);
+  assert_recorded (path, &r, "csv");
+  gint64 csv_run = r.import_id;
+  g_assert_cmpint (csv_run, >, meld_run);
+  stva_db_import_report_clear (&r);
+  /* ids count on from the MELD import's; two of three rows have a gold label */
+  g_assert_cmpint (dbt_query_int (path, "SELECT max (id) - min (id) + 1 FROM utterance"), ==,
+                   DBT_N_UTTERANCES + 3);
+  g_assert_cmpint (count (path, "gold_label g JOIN utterance u ON u.id = g.utterance_id JOIN "
+                                "dialogue d ON d.id = u.dialogue_id WHERE d.import_id =", csv_run),
+                   ==, 2);
+
+  g_autofree char *srt = g_build_filename (dir, "talk.srt", NULL);
+  g_autofree char *video = g_build_filename (dir, "talk.mp4", NULL);
+  g_assert_true (g_file_set_contents (srt, "1\n00:00:01,000 --> 00:00:02,000\nAnn: hello\n\n"
+                                           "2\n00:00:02,500 --> 00:00:04,000\nBob: hi\n", -1,
+                                      NULL));
+  g_assert_true (stva_db_import_subtitles (db, srt, video, "test", &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (r.n_dialogues, ==, 1);
+  g_assert_cmpint (r.n_utterances, ==, 2);
+  g_assert_cmpint (r.n_dialogue_videos, ==, 0);
+  g_assert_cmpint (r.warnings->len, ==, 1);   /* the video is not there */
+  assert_recorded (path, &r, "srt");
+  stva_db_import_report_clear (&r);
+
+  /* the same CSV again: refused naming the file and the row, nothing more written */
+  gint64 runs = dbt_query_int (path, "SELECT count (*) FROM import_run");
+  gint64 utts = dbt_query_int (path, "SELECT count (*) FROM utterance");
+  gint64 media = dbt_query_int (path, "SELECT count (*) FROM media");
+  g_assert_false (stva_db_import_csv (db, csv, "dialogue=dia,text=text", NULL, "dev", &r,
+                                      &error));
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_CONFLICT);
+  g_autofree char *where = g_strdup_printf ("%s:2: dialogue 'a' (dev) is already in %s", csv,
+                                            path);
+  if (strstr (error->message, where) == NULL)
+    g_error ("'%s' does not say '%s'", error->message, where);
+  g_clear_error (&error);
+  g_assert_cmpint (r.n_utterances, ==, 0);   /* the report is left empty */
+  g_assert_cmpuint (r.warnings->len, ==, 0);
+  stva_db_import_report_clear (&r);
+  g_assert_false (stva_db_import_subtitles (db, srt, video, "test", NULL, &error));
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (error->message, "already in"));
+  g_clear_error (&error);
+  g_assert_cmpint (dbt_query_int (path, "SELECT count (*) FROM import_run"), ==, runs);
+  g_assert_cmpint (dbt_query_int (path, "SELECT count (*) FROM utterance"), ==, utts);
+  g_assert_cmpint (dbt_query_int (path, "SELECT count (*) FROM media"), ==, media);
+  g_assert_true (stva_db_check (db, &error));
+  stva_db_close (db);
+  dbt_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -283,5 +410,6 @@ main (int    argc,
   g_test_add_func ("/db/import/meld", test_meld);
   g_test_add_func ("/db/import/malformed", test_malformed);
   g_test_add_func ("/db/import/batches", test_batches);
+  g_test_add_func ("/db/import/bookkeeping", test_bookkeeping);
   return g_test_run ();
 }
