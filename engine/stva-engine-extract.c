@@ -314,7 +314,8 @@ store_text (StvaJob                  *job,
 }
 
 /* Says what a cancelled project extraction kept: nothing, or the text of every dialogue
- * and/or the audio and video of n_media of them (whole dialogues). */
+ * and/or the audio and video of n_media of them (whole dialogues); stva_job_kept () counts
+ * the n_media dialogues. */
 static void
 project_cancelled (StvaJob     *job,
                    gboolean     text_stored,
@@ -325,11 +326,9 @@ project_cancelled (StvaJob     *job,
   if (!text_stored)
     {
       stva_job_set_cancelled (job, n_media, n_dialogues, "dialogues", error);
-      if (n_media > 0)
-        g_prefix_error (error, "audio and video: ");
       return;
     }
-  stva_job_set_kept (job, STVA_JOB_KEPT_DIALOGUES, n_dialogues);
+  stva_job_set_kept (job, STVA_JOB_KEPT_DIALOGUES, n_media);
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                "cancelled: the text vectors of all %u dialogues stored, the audio and video of "
                "%u of them", n_dialogues, n_media);
@@ -434,14 +433,16 @@ extract_project (StvaJob                        *job,
   opts.progress = batch_progress;
   opts.user_data = &bp;
   guint n_media_dialogues = 0;
+  size_t batch = options->batch_utterances > 0 ? (size_t) options->batch_utterances
+                                               : PROJECT_BATCH;
   if (want_media)
     stva_job_stage (job, "extracting", "utterances", items->len);
   for (size_t first = 0; want_media && first < items->len;)
     {
-      /* whole dialogues, at least PROJECT_BATCH utterances unless the project ends */
+      /* whole dialogues, at least batch utterances unless the project ends */
       size_t end = first;
       while (end < items->len
-             && (end - first < PROJECT_BATCH
+             && (end - first < batch
                  || g_array_index (items, StvaExtractItem, end).dialogue
                       == g_array_index (items, StvaExtractItem, end - 1).dialogue))
         end++;

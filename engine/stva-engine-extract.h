@@ -9,7 +9,8 @@
  * video are then extracted in batches of whole dialogues (at least 256 utterances each), each
  * batch stored in one transaction.  Cancelled, the job keeps what it committed, whole
  * dialogues only, and says so: nothing before the text is stored; then the text of every
- * dialogue and the audio and video of the batches done.  The cache keeps the finished work
+ * dialogue and the audio and video of the batches done (stva_job_kept () counts the dialogues
+ * whose audio and video were stored).  The cache keeps the finished work
  * either way, so the next run goes on from there.
  *
  * A corpus folder.  The three CSVs and clip folders are read, the encoder fitted on the train
@@ -38,6 +39,9 @@ typedef struct
                                * index, into the cache (and the project) */
   int         shard_count;    /* 1: everything */
   double      visual_fps;     /* frames sampled per second for faces; 0: 5 */
+  int         batch_utterances;   /* project: audio and video stored a batch of whole
+                                   * dialogues of at least this many utterances per
+                                   * transaction; 0: 256 */
 } StvaEngineExtractOptions;
 
 typedef struct

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,6 +136,73 @@ fixture_import (Fixture    *f,
   g_autoptr (StvaDb) db = stva_db_open (path, STVA_DB_OPEN_CREATE, &error);
   g_assert_no_error (error);
   g_assert_true (stva_db_import_meld (db, f->corpus, NULL, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+/* Half a second of a sine at hz, 16 kHz mono 16-bit WAV (FFmpeg finds it by its content
+ * whatever the name). */
+static void
+write_tone (const char *path,
+            double      hz)
+{
+  const guint32 rate = 16000, n = rate / 2;
+  g_autoptr (GByteArray) b = g_byte_array_new ();
+  guint32 u32;
+  guint16 u16;
+#define PUT(v) g_byte_array_append (b, (const guint8 *) &(v), sizeof (v))
+  g_byte_array_append (b, (const guint8 *) "RIFF", 4);
+  u32 = GUINT32_TO_LE (36 + 2 * n); PUT (u32);
+  g_byte_array_append (b, (const guint8 *) "WAVEfmt ", 8);
+  u32 = GUINT32_TO_LE (16); PUT (u32);
+  u16 = GUINT16_TO_LE (1); PUT (u16);                  /* PCM */
+  u16 = GUINT16_TO_LE (1); PUT (u16);                  /* mono */
+  u32 = GUINT32_TO_LE (rate); PUT (u32);
+  u32 = GUINT32_TO_LE (2 * rate); PUT (u32);
+  u16 = GUINT16_TO_LE (2); PUT (u16);
+  u16 = GUINT16_TO_LE (16); PUT (u16);
+  g_byte_array_append (b, (const guint8 *) "data", 4);
+  u32 = GUINT32_TO_LE (2 * n); PUT (u32);
+  for (guint32 i = 0; i < n; i++)
+    {
+      gint16 v = (gint16) (8000.0 * sin (2.0 * G_PI * hz * i / rate));
+      u16 = GUINT16_TO_LE ((guint16) v); PUT (u16);
+    }
+#undef PUT
+  g_assert_true (g_file_set_contents (path, (const char *) b->data, b->len, NULL));
+}
+
+char *
+fixture_media_project (Fixture    *f,
+                       const char *name)
+{
+  g_autofree char *corpus = g_build_filename (f->dir, "meld-media", NULL);
+  const char *csv[] = { "train_sent_emo.csv", "dev_sent_emo.csv", "test_sent_emo.csv" };
+  const char *clips[] = { "train_splits", "dev_splits_complete", "output_repeated_splits_test" };
+  int n[] = { 8, 3, 3 };
+  if (!g_file_test (corpus, G_FILE_TEST_IS_DIR))
+    for (int s = 0; s < 3; s++)
+      {
+        g_autofree char *folder = g_build_filename (corpus, clips[s], NULL);
+        g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+        g_autofree char *from = g_build_filename (f->corpus, csv[s], NULL);
+        g_autofree char *to = g_build_filename (corpus, csv[s], NULL);
+        g_autofree char *text = NULL;
+        g_assert_true (g_file_get_contents (from, &text, NULL, NULL));
+        g_assert_true (g_file_set_contents (to, text, -1, NULL));
+        for (int d = 0; d < n[s]; d++)
+          for (int u = 0; u < 4; u++)
+            {
+              g_autofree char *clip = g_strdup_printf ("dia%d_utt%d.mp4", d, u);
+              g_autofree char *path = g_build_filename (folder, clip, NULL);
+              write_tone (path, 150.0 + 40.0 * u + 15.0 * d + 100.0 * s);
+            }
+      }
+  char *path = g_build_filename (f->dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (StvaDb) db = stva_db_open (path, STVA_DB_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  g_assert_true (stva_db_import_meld (db, corpus, NULL, &error));
   g_assert_no_error (error);
   return path;
 }

@@ -27,6 +27,10 @@ void     fixture_init         (Fixture *f, int skip_audio);
 void     fixture_clear        (Fixture *f);
 /* (transfer full) A new project in f->dir with the corpus imported and no features. */
 char    *fixture_import       (Fixture *f, const char *name);
+/* (transfer full) A new project in f->dir from a copy of the corpus with a clip per
+ * utterance (half a second of a tone as WAV, its pitch by dialogue and utterance), imported,
+ * no features. */
+char    *fixture_media_project (Fixture *f, const char *name);
 /* (transfer full) A copy of the project file under a new name in f->dir. */
 char    *fixture_copy         (Fixture *f, const char *name);
 /* (transfer full) A tiny untrained model for the project's data (seed chooses its weights)

@@ -24,6 +24,7 @@ typedef struct
   int           cancel_at;
   GCancellable *cancellable;
   GPtrArray    *stages;        /* of owned "stage done/total" at each stage's last report */
+  gboolean      slow;          /* sleep in each report so none is coalesced */
   char         *stage;
   gint64        done, total;
 } Watch;
@@ -52,6 +53,8 @@ on_progress (const StvaJobProgress *p,
   w->total = p->total;
   if (w->cancel_at == w->n_reports)
     g_cancellable_cancel (w->cancellable);
+  if (w->slow && w->n_reports < w->cancel_at)
+    g_usleep (55 * 1000);   /* > the job's 50 ms between reports */
 }
 
 static void
@@ -167,6 +170,70 @@ test_project_cancel (void)
     }
 }
 
+/* Audio from real clips, a batch per dialogue: cancelled part-way, the project keeps the audio
+ * of whole dialogues, as many as the job says; again, the run goes on from the cache. */
+static void
+test_media_cancel (void)
+{
+  g_autofree char *cache = g_build_filename (fx.dir, "media-cache", NULL);
+  const int at[] = { 7, 14 };
+  int partial = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (at); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("media%d.stva", at[i]);
+      g_autofree char *project = fixture_media_project (&fx, name);
+      g_autofree char *own_cache = g_strdup_printf ("%s-%d", cache, at[i]);
+      StvaEngineExtractOptions options;
+      stva_engine_extract_options_init (&options);
+      options.project = project;
+      options.modality[STVA_MOD_T] = options.modality[STVA_MOD_V] = FALSE;
+      options.jobs = 1;
+      options.batch_utterances = 1;   /* a transaction per dialogue */
+      options.cache_dir = own_cache;
+      Watch w;
+      watch_init (&w, at[i]);
+      w.slow = TRUE;
+      g_autoptr (StvaJob) job = stva_job_new (on_progress, &w, w.cancellable);
+      StvaEngineExtractResult r;
+      g_autoptr (GError) error = NULL;
+      g_assert_false (stva_engine_extract (job, &options, &r, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      gint64 n_kept = -1;
+      StvaJobKept kept = stva_job_kept (job, &n_kept);
+      int whole = fixture_whole_dialogues (project, 0, "audio");
+      g_test_message ("cancel at report %d: %s; audio of %d dialogues", at[i], error->message,
+                      whole);
+      if (whole == 0)
+        {
+          g_assert_cmpint (kept, ==, STVA_JOB_KEPT_NOTHING);
+          g_assert_cmpstr (error->message, ==, "cancelled: nothing was written");
+        }
+      else
+        {
+          g_autofree char *want = g_strdup_printf ("cancelled: %d of %d dialogues stored", whole,
+                                                   FIXTURE_DIALOGUES);
+          g_assert_cmpint (kept, ==, STVA_JOB_KEPT_DIALOGUES);
+          g_assert_cmpint (n_kept, ==, whole);
+          g_assert_cmpstr (error->message, ==, want);
+        }
+      partial += whole > 0 && whole < FIXTURE_DIALOGUES;
+      watch_clear (&w);
+
+      /* the rest: every dialogue, the finished ones from the cache */
+      g_clear_error (&error);
+      g_assert_true (stva_engine_extract (NULL, &options, &r, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (r.n_stored[STVA_MOD_A], ==, FIXTURE_UTTERANCES);
+      g_assert_cmpuint (r.report.n_computed[STVA_MOD_A] + r.report.n_cached[STVA_MOD_A], ==,
+                        FIXTURE_UTTERANCES);
+      if (whole > 0)
+        g_assert_cmpuint (r.report.n_cached[STVA_MOD_A], >=, 4 * (guint) whole);
+      g_assert_cmpint (fixture_whole_dialogues (project, 0, "audio"), ==, FIXTURE_DIALOGUES);
+      stva_engine_extract_result_clear (&r);
+    }
+  g_assert_cmpint (partial, >, 0);   /* some cancel fell between the first and last dialogue */
+}
+
 static void
 test_refused (void)
 {
@@ -253,6 +320,7 @@ main (int    argc,
   g_test_add_func ("/engine/extract/project/progress", test_project_progress);
   g_test_add_func ("/engine/extract/project/cancel", test_project_cancel);
   g_test_add_func ("/engine/extract/project/refused", test_refused);
+  g_test_add_func ("/engine/extract/project/media-cancel", test_media_cancel);
   g_test_add_func ("/engine/extract/corpus", test_corpus);
   int rc = g_test_run ();
   fixture_clear (&fx);
