@@ -585,6 +585,16 @@ test_bad_file (void)
   wait_for (stopped, NULL, 3.0, "play_range after an error");
   g_signal_handler_disconnect (player, id);
   g_clear_error (&last_error);
+
+  /* NULL closes: nothing on screen, nothing to play, then a file opens again */
+  g_assert_true (stva_player_open (player, NULL, NULL));
+  g_assert_null (stva_player_get_path (player));
+  g_assert_null (stva_player_get_texture (player));
+  g_assert_cmpfloat (stva_player_get_duration (player), ==, 0.0);
+  stva_player_play (player);
+  g_assert_false (stva_player_get_playing (player));
+  open_clip (clip_path);
+  assert_frame (0, "open after a close");
 }
 
 static void
