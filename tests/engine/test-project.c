@@ -709,6 +709,81 @@ stats_cb (GObject      *source,
 }
 
 static void
+generic_cb (GObject      *source,
+            GAsyncResult *res,
+            gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+  *out = g_object_ref (res);
+}
+
+/* Runs the main loop until *res is set. */
+static void
+wait_for (GAsyncResult **res)
+{
+  while (*res == NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* init, export, merge and the label sets through their _async/_finish pairs */
+static void
+test_async_others (void)
+{
+  g_autofree char *meld = write_meld ("async2-meld", "test", 2);
+  g_autofree char *project = tmp_path ("async2.stva");
+  g_autoptr (GError) error = NULL;
+  GAsyncResult *res = NULL;
+
+  StvaInitOptions io = { .project = project };
+  stva_engine_init_async (&io, NULL, NULL, NULL, generic_cb, &res);
+  wait_for (&res);
+  g_autoptr (StvaInitResult) init = NULL;
+  g_assert_true (stva_engine_init_finish (res, &init, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (init->project, ==, project);
+  g_clear_object (&res);
+  StvaImportOptions imp = { .project = project, .kind = STVA_IMPORT_MELD, .path = meld };
+  g_assert_true (stva_engine_import (NULL, &imp, NULL, &error));
+
+  g_autofree char *csv = tmp_path ("async2.csv");
+  StvaExportOptions eo = { .project = project, .kind = STVA_EXPORT_CSV, .out = csv };
+  stva_engine_export_async (&eo, NULL, NULL, NULL, generic_cb, &res);
+  wait_for (&res);
+  g_autoptr (StvaExportResult) exported = NULL;
+  g_assert_true (stva_engine_export_finish (res, &exported, &error));
+  g_assert_true (g_file_test (csv, G_FILE_TEST_IS_REGULAR));
+  g_clear_object (&res);
+
+  g_autofree char *merged = tmp_path ("async2-merged.stva");
+  const char *inputs[] = { project };
+  StvaMergeOptions mo = { .out = merged, .inputs = inputs, .n_inputs = 1 };
+  stva_engine_merge_async (&mo, NULL, NULL, NULL, generic_cb, &res);
+  wait_for (&res);
+  g_autoptr (StvaMergeResult) m = NULL;
+  g_assert_true (stva_engine_merge_finish (res, &m, &error));
+  g_assert_cmpint (m->n_utterances_added, ==, 8);
+  g_clear_object (&res);
+
+  const char *labels[] = { "calm", "tense" };
+  StvaLabelSetOptions lo = { .project = project, .name = "tension", .labels = labels,
+                             .n_labels = 2 };
+  stva_engine_label_set_create_async (&lo, NULL, NULL, NULL, generic_cb, &res);
+  wait_for (&res);
+  g_autoptr (StvaLabelSetsResult) created = NULL;
+  g_assert_true (stva_engine_label_sets_finish (res, &created, &error));
+  g_assert_cmpstr (((StvaLabelSetInfo *) g_ptr_array_index (created->sets, 0))->set->name, ==,
+                   "tension");
+  g_clear_object (&res);
+  StvaLabelSetOptions list = { .project = project };
+  stva_engine_label_sets_async (&list, NULL, NULL, NULL, generic_cb, &res);
+  wait_for (&res);
+  g_autoptr (StvaLabelSetsResult) all = NULL;
+  g_assert_true (stva_engine_label_sets_finish (res, &all, &error));
+  g_assert_cmpuint (all->sets->len, ==, n_sets (project));
+  g_clear_object (&res);
+}
+
+static void
 test_async (void)
 {
   g_autofree char *meld = write_meld ("async-meld", "train", 4);
@@ -837,6 +912,7 @@ main (int    argc,
   g_test_add_func ("/engine/project/merge", test_merge);
   g_test_add_func ("/engine/project/label-sets", test_label_sets);
   g_test_add_func ("/engine/project/async", test_async);
+  g_test_add_func ("/engine/project/async-others", test_async_others);
   g_test_add_func ("/engine/project/make-demo", test_make_demo);
   int status = g_test_run ();
   remove_tree (tmp_dir);
