@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Opening, creating and migrating projects: a new project has the newest schema, WAL, foreign
- * keys and the built-in label sets; every older version migrates to the newest keeping its
- * rows; a failing migration leaves the file at its old version; newer, foreign and damaged
- * files are refused with a message naming the file.  Also the attention blob layout.
+ * keys and the built-in label sets; a project written by the build of each older schema version
+ * (tests/db/data) migrates to the newest keeping its rows and reads as that build read it; a
+ * failing migration leaves the file at its old version; newer, foreign and damaged files are
+ * refused with a message naming the file.  Also model.parent_id and the attention blob.
  */
 #include <sqlite3.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
 #include "db-test.h"
+#include "fixture-dump.h"
 #include "stva-db-private.h"
 
 static void
@@ -92,73 +94,208 @@ test_create (void)
   dbt_rm_rf (dir);
 }
 
-/* Fills a project of version 1 with a row in each main table. */
-static void
-fill_v1 (const char *path)
+/* ---- projects of older versions ------------------------------------------------------------
+ * tests/db/data/project-vN.stva were written by the builds of schema version N
+ * (tests/db/data/make-fixtures.sh), with project-vN.dump and project-vN.csv what those builds
+ * read from them: nothing here is made by today's SQL. */
+
+#define N_OLD_VERSIONS 3
+/* a new schema version ships with a fixture of the version before it */
+G_STATIC_ASSERT (N_OLD_VERSIONS == STVA_DB_SCHEMA_VERSION - 1);
+
+/* (transfer full) A copy of data/project-vN.stva in dir. */
+static char *
+copy_fixture (const char *dir,
+              int         version)
 {
-  exec_sql (path,
-            "INSERT INTO media (path, kind) VALUES ('/x/dia0.mp4', 'dialogue');"
-            "INSERT INTO dialogue (corpus, split, name, source_id, media_id) "
-            "  VALUES ('meld', 'train', 'dia0', 0, 1);"
-            "INSERT INTO utterance (dialogue_id, idx, source_id, speaker, transcript, start_ms, "
-            "  end_ms) VALUES (1, 0, 0, 'Joey', 'Hi.', 0, 900);"
-            "INSERT INTO gold_label VALUES (1, 1, (SELECT id FROM label WHERE name = 'joy'));"
-            "INSERT INTO annotator (name) VALUES ('alice');"
-            "INSERT INTO correction (utterance_id, label_set_id, annotator_id, kind, "
-            "  new_label_id, created_us) VALUES (1, 1, 1, 'set', "
-            "  (SELECT id FROM label WHERE name = 'anger'), 1);");
+  g_autofree char *name = g_strdup_printf ("project-v%d.stva", version);
+  g_autofree char *from = g_test_build_filename (G_TEST_DIST, "data", name, NULL);
+  g_autofree char *data = NULL;
+  gsize n = 0;
+  GError *error = NULL;
+  g_assert_true (g_file_get_contents (from, &data, &n, &error));
+  g_assert_no_error (error);
+  char *path = g_build_filename (dir, name, NULL);
+  g_assert_true (g_file_set_contents (path, data, (gssize) n, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+/* (transfer full) data/project-vN.SUFFIX as a string. */
+static char *
+fixture_text (int         version,
+              const char *suffix)
+{
+  g_autofree char *name = g_strdup_printf ("project-v%d.%s", version, suffix);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", name, NULL);
+  char *text = NULL;
+  GError *error = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  g_assert_no_error (error);
+  return text;
 }
 
 static void
-test_migrate_each (void)
+assert_same_text (const char *what,
+                  const char *got,
+                  const char *want)
 {
-  for (int v = 1; v < STVA_DB_SCHEMA_VERSION; v++)
-    {
-      g_autofree char *dir = dbt_tmpdir ();
-      g_autofree char *path = g_build_filename (dir, "old.stva", NULL);
-      GError *error = NULL;
-      StvaDb *db = _stva_db_open_at (path, STVA_DB_OPEN_CREATE, v, &error);
-      g_assert_no_error (error);
-      g_assert_cmpint (stva_db_schema_version (db), ==, v);
-      stva_db_close (db);
-      g_assert_cmpint (dbt_query_int (path, "PRAGMA user_version"), ==, v);
-      fill_v1 (path);
+  if (strcmp (got, want) == 0)
+    return;
+  g_autofree char **a = g_strsplit (got, "\n", -1), **b = g_strsplit (want, "\n", -1);
+  guint i = 0;
+  while (a[i] != NULL && b[i] != NULL && strcmp (a[i], b[i]) == 0)
+    i++;
+  g_error ("%s differs from what the old build read, line %u:\n  now: %s\n  was: %s", what,
+           i + 1, a[i] ? a[i] : "(end)", b[i] ? b[i] : "(end)");
+}
 
-      db = stva_db_open (path, STVA_DB_OPEN_EXISTING, &error);
-      g_assert_no_error (error);
-      g_assert_cmpint (stva_db_schema_version (db), ==, STVA_DB_SCHEMA_VERSION);
-      g_assert_true (stva_db_check (db, &error));
-      gint64 label = 0;
-      g_assert_true (stva_db_current_label (db, 1, 1, &label, &error));
-      g_assert_no_error (error);
-      g_autoptr (StvaDbLabelSet) meld = stva_db_label_set (db, "meld", &error);
-      g_assert_cmpstr (stva_db_label_set_by_label (meld, label)->name, ==, "anger");
-      stva_db_close (db);
-      g_assert_cmpint (dbt_query_int (path, "PRAGMA user_version"), ==, STVA_DB_SCHEMA_VERSION);
-      g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM utterance"), ==, 1);
-      g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM import_run"), ==, 0);
-      g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM pragma_table_info('dialogue')"
-                                            " WHERE name = 'import_id'"), ==, 1);
-      /* version 3 dropped the index no query used */
-      g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM sqlite_schema WHERE name = "
-                                            "'utterance_speaker'"), ==, 0);
-      dbt_rm_rf (dir);
+/* "table=rows,..." for every table of the project at path, by name. */
+static char *
+table_counts (const char *path)
+{
+  sqlite3 *h = NULL;
+  g_assert_cmpint (sqlite3_open_v2 (path, &h, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_stmt *stmt = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (h, "SELECT name FROM sqlite_schema WHERE type = 'table' "
+                                          "AND name NOT LIKE 'sqlite_%' ORDER BY name", -1,
+                                       &stmt, NULL), ==, SQLITE_OK);
+  GString *out = g_string_new (NULL);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *name = (const char *) sqlite3_column_text (stmt, 0);
+      g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM \"%s\"", name);
+      sqlite3_stmt *count = NULL;
+      g_assert_cmpint (sqlite3_prepare_v2 (h, sql, -1, &count, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (count), ==, SQLITE_ROW);
+      g_string_append_printf (out, "%s=%lld,", name, (long long) sqlite3_column_int64 (count, 0));
+      sqlite3_finalize (count);
     }
+  sqlite3_finalize (stmt);
+  sqlite3_close (h);
+  return g_string_free (out, FALSE);
+}
+
+static char *
+dump (StvaDb *db)
+{
+  GString *out = g_string_new (NULL);
+  GError *error = NULL;
+  g_assert_true (fixture_dump (db, out, &error));
+  g_assert_no_error (error);
+  return g_string_free (out, FALSE);
+}
+
+/* Each old project migrates to the newest version keeping every row, and reads as its own
+ * build read it: lists, current and annotators' labels, counts, statistics, its CSV export. */
+static void
+test_migrate_fixture (gconstpointer data)
+{
+  int v = GPOINTER_TO_INT (data);
+  g_autofree char *dir = dbt_tmpdir ();
+  g_autofree char *path = copy_fixture (dir, v);
+  g_assert_cmpint (dbt_query_int (path, "PRAGMA user_version"), ==, v);
+  g_autofree char *rows_before = table_counts (path);
+  g_assert_nonnull (strstr (rows_before, "correction=19,"));   /* the fixture is the one made */
+
+  GError *error = NULL;
+  StvaDb *db = stva_db_open (path, STVA_DB_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stva_db_schema_version (db), ==, STVA_DB_SCHEMA_VERSION);
+  g_assert_true (stva_db_check (db, &error));
+  g_assert_no_error (error);
+  g_autofree char *want = fixture_text (v, "dump");
+  g_autofree char *got = dump (db);
+  g_autofree char *what = g_strdup_printf ("project-v%d", v);
+  assert_same_text (what, got, want);
+
+  g_autofree char *csv = g_build_filename (dir, "export.csv", NULL);
+  g_assert_true (stva_db_export_csv (db, 1, 0, csv, &error));
+  g_assert_no_error (error);
+  g_autofree char *csv_text = NULL;
+  g_assert_true (g_file_get_contents (csv, &csv_text, NULL, NULL));
+  g_autofree char *csv_want = fixture_text (v, "csv");
+  g_autofree char *csv_what = g_strdup_printf ("project-v%d's CSV export", v);
+  assert_same_text (csv_what, csv_text, csv_want);
+
+  /* the model registered by the old build has no parent; one can be given now */
+  gint64 model = stva_db_latest_model (db, 1, &error), parent = -1;
+  g_assert_cmpint (model, >, 0);
+  g_assert_true (stva_db_model_parent (db, model, &parent, &error));
+  g_assert_cmpint (parent, ==, 0);
+
+  /* the log goes on where the old build left it: a new annotator's label is current, and
+   * undoing it gives the old current label back */
+  g_autoptr (StvaDbLabelSet) meld = stva_db_label_set (db, "meld", &error);
+  gint64 utt = dbt_query_int (path, "SELECT u.id FROM utterance u JOIN dialogue d ON "
+                                    "d.id = u.dialogue_id WHERE d.name = 'd1' AND u.idx = 0");
+  gint64 carol = stva_db_annotator (db, "carol", NULL, &error);
+  gint64 before = 0, now = 0;
+  g_assert_true (stva_db_current_label (db, utt, 1, &before, &error));
+  g_assert_cmpstr (stva_db_label_set_by_label (meld, before)->name, ==, "anger");
+  g_assert_cmpint (stva_db_set_label (db, utt, 1, carol, stva_db_label_set_find (meld, "joy")->id,
+                                      model, NULL, &error), >, 0);
+  g_assert_true (stva_db_current_label (db, utt, 1, &now, &error));
+  g_assert_cmpstr (stva_db_label_set_by_label (meld, now)->name, ==, "joy");
+  g_assert_cmpint (stva_db_undo (db, carol, 1, &error), >, 0);
+  g_assert_true (stva_db_current_label (db, utt, 1, &now, &error));
+  g_assert_cmpint (now, ==, before);
+  g_assert_no_error (error);
+  g_autofree char *written = dump (db);
+  stva_db_close (db);
+
+  /* every row is still there (and the two events just added) */
+  g_autofree char *rows_after = table_counts (path);
+  g_autofree char *expected = g_strdup (rows_before);
+  g_autofree char *grown = NULL;
+  {
+    g_autoptr (GString) s = g_string_new (expected);
+    g_string_replace (s, "correction=19,", "correction=21,", 1);
+    g_string_replace (s, "annotator=3,", "annotator=4,", 1);
+    grown = g_strdup (s->str);
+  }
+  /* tables the migrations added since (import_run and import_warning from version 2) are
+   * empty; every table of the old file keeps its rows */
+  g_auto (GStrv) old_tables = g_strsplit (grown, ",", -1);
+  for (guint i = 0; old_tables[i] != NULL && old_tables[i][0] != '\0'; i++)
+    if (strstr (rows_after, old_tables[i]) == NULL)
+      g_error ("project-v%d: '%s' after migrating: %s", v, old_tables[i], rows_after);
+
+  g_assert_cmpint (dbt_query_int (path, "PRAGMA user_version"), ==, STVA_DB_SCHEMA_VERSION);
+  /* version 2's import log and column, version 3's dropped index, version 4's views and
+   * model.parent_id */
+  g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM pragma_table_info('dialogue')"
+                                        " WHERE name = 'import_id'"), ==, 1);
+  g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM sqlite_schema WHERE name = "
+                                        "'utterance_speaker'"), ==, 0);
+  g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM sqlite_schema WHERE type = 'view' "
+                                        "AND name IN ('annotator_label', 'review_label', "
+                                        "'current_label', 'annotator_current_label')"), ==, 4);
+  g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM model WHERE parent_id IS NULL"),
+                   ==, 1);
+  if (v >= 2)   /* the CSV import of the old build was recorded */
+    g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM import_run WHERE kind = 'csv'"),
+                     ==, 1);
+
+  /* opened again: nothing left to migrate, the same reading */
+  db = stva_db_open (path, STVA_DB_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  g_autofree char *again = dump (db);
+  g_assert_true (stva_db_check (db, &error));
+  stva_db_close (db);
+  assert_same_text (what, again, written);
+  dbt_rm_rf (dir);
 }
 
 static void
 test_migrate_atomic (void)
 {
   g_autofree char *dir = dbt_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "old.stva", NULL);
+  g_autofree char *path = copy_fixture (dir, 1);
   GError *error = NULL;
-  StvaDb *db = _stva_db_open_at (path, STVA_DB_OPEN_CREATE, 1, &error);
-  g_assert_no_error (error);
-  stva_db_close (db);
-  fill_v1 (path);
   /* a table in the way makes migration 2 fail half-way, after its first statements ran */
   exec_sql (path, "CREATE TABLE import_warning (x)");
-  db = stva_db_open (path, STVA_DB_OPEN_EXISTING, &error);
+  StvaDb *db = stva_db_open (path, STVA_DB_OPEN_EXISTING, &error);
   g_assert_null (db);
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, path));
@@ -167,7 +304,24 @@ test_migrate_atomic (void)
   g_assert_cmpint (dbt_query_int (path, "PRAGMA user_version"), ==, 1);
   g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM sqlite_schema WHERE name = "
                                         "'import_run'"), ==, 0);
-  g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM utterance"), ==, 1);
+  g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM utterance"), ==, 10);
+
+  /* the same for migration 4: its first views are made, then a table stops it; none of them,
+   * nor model.parent_id, stays */
+  g_autofree char *v3 = copy_fixture (dir, 3);
+  exec_sql (v3, "CREATE TABLE current_label (x)");
+  db = stva_db_open (v3, STVA_DB_OPEN_EXISTING, &error);
+  g_assert_null (db);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, v3));
+  g_assert_nonnull (strstr (error->message, "version 4"));
+  g_clear_error (&error);
+  g_assert_cmpint (dbt_query_int (v3, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (dbt_query_int (v3, "SELECT count(*) FROM sqlite_schema WHERE type = 'view'"),
+                   ==, 0);
+  g_assert_cmpint (dbt_query_int (v3, "SELECT count(*) FROM pragma_table_info('model')"
+                                      " WHERE name = 'parent_id'"), ==, 0);
+  g_assert_cmpint (dbt_query_int (v3, "SELECT count(*) FROM correction"), ==, 19);
   dbt_rm_rf (dir);
 }
 
@@ -404,7 +558,11 @@ main (int    argc,
   g_test_add_func ("/db/open/create", test_create);
   g_test_add_func ("/db/open/refuse", test_refuse);
   g_test_add_func ("/db/open/truncated", test_truncated);
-  g_test_add_func ("/db/migrate/each-version", test_migrate_each);
+  for (int v = 1; v <= N_OLD_VERSIONS; v++)
+    {
+      g_autofree char *name = g_strdup_printf ("/db/migrate/from-v%d", v);
+      g_test_add_data_func (name, GINT_TO_POINTER (v), test_migrate_fixture);
+    }
   g_test_add_func ("/db/migrate/atomic", test_migrate_atomic);
   g_test_add_func ("/db/model/parent", test_model_parent);
   g_test_add_func ("/db/attention/blob", test_attention);

@@ -4,13 +4,17 @@
  * (virtual) display: the dialogue list's rows, search and split filter, and its selection in
  * step with the session's; the timeline's hit test against its layout and a click selecting
  * and seeking; the utterance table's rows, sorting, filters and their counts on known labels;
- * the label bar's buttons labelling the project; none of them taking the window's keys.  Each
- * widget is saved as a PNG in the build folder (views-*.png) to be looked at.
+ * the label bar's buttons labelling the project, its note and undo state; none of them taking
+ * the window's keys (Enter, Space, arrows, letters and digits pressed for real through XTEST
+ * reach a window shortcut while a list or the column view has the focus), while the text
+ * entries take text and give the keys back on Escape.  Each widget is saved as a PNG in the
+ * build folder (views-*.png, light and dark) to be looked at.
  */
 #include "config.h"
 
 #include <dlfcn.h>
 #include <math.h>
+#include <string.h>
 #include <adwaita.h>
 #include <gdk/x11/gdkx.h>
 
@@ -699,6 +703,200 @@ test_label_bar_many (DbtFixture    *f,
   gtk_window_destroy (window);
 }
 
+/* ---- keys: the window's, whatever has the focus ------------------------------------------- */
+
+/* Real key presses through the X server's XTEST extension (libXtst, loaded if there). */
+typedef int (*FakeKeyFunc) (Display *display, unsigned int keycode, Bool is_press,
+                            unsigned long delay);
+static FakeKeyFunc fake_key;
+
+static gboolean
+xtest_available (void)
+{
+  static void *lib;
+  if (lib == NULL)
+    lib = dlopen ("libXtst.so.6", RTLD_NOW | RTLD_LOCAL);
+  if (lib != NULL && fake_key == NULL)
+    fake_key = (FakeKeyFunc) dlsym (lib, "XTestFakeKeyEvent");
+  return fake_key != NULL && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
+}
+
+static void
+press_key (GtkWindow *window,
+           guint      keyval)
+{
+  Display *dpy = gdk_x11_display_get_xdisplay (gtk_widget_get_display (GTK_WIDGET (window)));
+  KeyCode code = XKeysymToKeycode (dpy, keyval);
+  g_assert_cmpuint (code, !=, 0);
+  fake_key (dpy, code, True, 0);
+  fake_key (dpy, code, False, 0);
+  XFlush (dpy);
+  settle ();
+}
+
+static guint window_keys[5];   /* what the window's own shortcuts saw */
+static const guint owned_keys[5] = { GDK_KEY_Return, GDK_KEY_space, GDK_KEY_Down, GDK_KEY_j,
+                                     GDK_KEY_1 };
+
+static gboolean
+on_window_key (GtkWidget *widget,
+               GVariant  *args,
+               gpointer   data)
+{
+  window_keys[GPOINTER_TO_UINT (data)]++;
+  return TRUE;
+}
+
+/* Window shortcuts for the keys the studio's window owns, in the bubble phase: they see a key
+ * only when the focused widget does not take it. */
+static void
+add_window_keys (GtkWindow *window)
+{
+  GtkEventController *c = gtk_shortcut_controller_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (owned_keys); i++)
+    gtk_shortcut_controller_add_shortcut (
+      GTK_SHORTCUT_CONTROLLER (c),
+      gtk_shortcut_new (gtk_keyval_trigger_new (owned_keys[i], 0),
+                        gtk_callback_action_new (on_window_key, GUINT_TO_POINTER (i), NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (window), c);
+  memset (window_keys, 0, sizeof window_keys);
+}
+
+static int n_activated;
+
+static void
+on_activate (GtkWidget *view,
+             guint      position,
+             gpointer   data)
+{
+  n_activated++;
+}
+
+static gboolean
+focus_within (GtkWindow *window,
+              GtkWidget *widget)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+/* The first widget of type on screen under widget, depth first (a drop-down's unmapped popup
+ * holds a list view too). */
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_widget (c, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_keys (DbtFixture    *f,
+           gconstpointer  data)
+{
+  if (!xtest_available ())
+    {
+      g_test_skip ("no XTEST (libXtst.so.6) on this display: key presses cannot be made");
+      return;
+    }
+  g_autoptr (StvaSession) s = open_session (f);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  StvaDialogueList *list = STVA_DIALOGUE_LIST (stva_dialogue_list_new ());
+  StvaUtteranceTable *table = STVA_UTTERANCE_TABLE (stva_utterance_table_new ());
+  StvaLabelBar *bar = STVA_LABEL_BAR (stva_label_bar_new ());
+  GtkWidget *right = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_size_request (GTK_WIDGET (list), 260, -1);
+  gtk_widget_set_hexpand (right, TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (table), TRUE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (list));
+  gtk_box_append (GTK_BOX (right), GTK_WIDGET (table));
+  gtk_box_append (GTK_BOX (right), GTK_WIDGET (bar));
+  gtk_box_append (GTK_BOX (box), right);
+  stva_dialogue_list_set_session (list, s);
+  stva_utterance_table_set_session (table, s);
+  stva_label_bar_set_session (bar, s);
+  GtkWindow *window = show_in_window (box, 1100, 420);
+  add_window_keys (window);
+  /* the pointer in the window (GDK's X11 focus tracking wants it there, else key presses go
+   * missing), over the empty end of the dialogue list where no tooltip pops up */
+  Display *dpy = gdk_x11_display_get_xdisplay (gtk_widget_get_display (GTK_WIDGET (window)));
+  Window xid = gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window)));
+  XWarpPointer (dpy, None, xid, 0, 0, 0, 0, 120, 400);
+  XSetInputFocus (dpy, xid, RevertToParent, CurrentTime);
+  XFlush (dpy);
+  settle ();
+  GtkColumnView *cv = stva_utterance_table_get_column_view (table);
+  g_signal_connect (cv, "activate", G_CALLBACK (on_activate), NULL);
+
+  /* the column view focused on a row: Enter, Space, Down, j and 1 reach the window; the row is
+   * neither activated nor moved */
+  stva_session_select_utterance (s, 1);
+  settle ();
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (cv)));
+  settle ();
+  g_assert_true (focus_within (window, GTK_WIDGET (cv)));
+  for (guint i = 0; i < G_N_ELEMENTS (owned_keys); i++)
+    {
+      press_key (window, owned_keys[i]);
+      g_assert_cmpuint (window_keys[i], ==, 1);
+    }
+  g_assert_cmpint (n_activated, ==, 0);
+  g_assert_cmpuint (stva_session_get_utterance_position (s), ==, 1);
+  g_assert_true (focus_within (window, GTK_WIDGET (cv)));
+
+  /* the dialogue list focused: the same */
+  GtkWidget *list_view = find_widget (GTK_WIDGET (list), GTK_TYPE_LIST_VIEW);
+  g_assert_nonnull (list_view);
+  g_assert_true (gtk_widget_grab_focus (list_view));
+  settle ();
+  g_assert_true (focus_within (window, list_view));
+  for (guint i = 0; i < G_N_ELEMENTS (owned_keys); i++)
+    {
+      press_key (window, owned_keys[i]);
+      g_assert_cmpuint (window_keys[i], ==, 2);
+    }
+  g_assert_cmpuint (stva_session_get_dialogue_position (s), ==, 0);
+
+  /* the search entry takes text (the window sees no j), and Escape leaves it */
+  stva_dialogue_list_focus_search (list);
+  settle ();
+  press_key (window, GDK_KEY_j);
+  press_key (window, GDK_KEY_1);
+  g_assert_cmpuint (window_keys[3], ==, 2);
+  g_assert_cmpuint (window_keys[4], ==, 2);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_true (GTK_IS_TEXT (focus));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (focus)), ==, "j1");
+  press_key (window, GDK_KEY_Escape);
+  g_assert_false (focus_within (window, GTK_WIDGET (list)));
+  press_key (window, GDK_KEY_j);
+  g_assert_cmpuint (window_keys[3], ==, 3);   /* the window's again */
+
+  /* the note entry too; Escape leaves it and the note waits for the next label */
+  GtkWidget *entry = find_widget (GTK_WIDGET (bar), GTK_TYPE_ENTRY);
+  g_assert_nonnull (entry);
+  g_assert_true (gtk_widget_grab_focus (entry));
+  settle ();
+  press_key (window, GDK_KEY_r);
+  press_key (window, GDK_KEY_space);
+  press_key (window, GDK_KEY_j);
+  g_assert_cmpuint (window_keys[1], ==, 2);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "r j");
+  press_key (window, GDK_KEY_Escape);
+  g_assert_false (focus_within (window, entry));
+  g_autofree char *note = stva_label_bar_take_note (bar);
+  g_assert_cmpstr (note, ==, "r j");
+  gtk_window_destroy (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -722,5 +920,7 @@ main (int    argc,
               dbt_fixture_teardown);
   g_test_add ("/views/label-bar-many", DbtFixture, &with_model, dbt_fixture_setup,
               test_label_bar_many, dbt_fixture_teardown);
+  g_test_add ("/views/keys", DbtFixture, &with_model, dbt_fixture_setup, test_keys,
+              dbt_fixture_teardown);
   return g_test_run ();
 }
