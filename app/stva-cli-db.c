@@ -445,6 +445,14 @@ stva_cli_merge (int    argc,
   GError *error = NULL;
   gboolean ok = stva_engine_merge (job, &options, &r, &error);
   stva_cli_progress_finish (&progress);
+  gint64 n_kept = 0;
+  if (!ok && stva_job_kept (job, &n_kept) == STVA_JOB_KEPT_DIALOGUES)
+    {
+      status = stva_cli_fail_error (error);
+      fprintf (stderr, "synctva: %s holds the first %" G_GINT64_FORMAT " inputs, merged whole\n",
+               options.out, n_kept);
+      return status;
+    }
   if (!ok)
     return stva_cli_fail_error (error);
   for (guint i = 0; i < r->conflicts->len; i++)
