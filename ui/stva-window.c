@@ -15,9 +15,13 @@
 #include <glib/gstdio.h>
 
 #include "stva-application.h"
+#include "stva-dialogue-list.h"
 #include "stva-engine.h"
 #include "stva-keys.h"
+#include "stva-player.h"
 #include "stva-preferences.h"
+#include "stva-timeline-view.h"
+#include "stva-utterance-table.h"
 #include "stva-resources.h"
 #include "stva-window.h"
 
@@ -44,7 +48,15 @@ struct _StvaWindow
   GtkLabel           *job_label;
   GtkProgressBar     *job_progress;
 
+  /* the component views, children of the slots */
+  StvaDialogueList   *dialogue_list;
+  StvaPlayer         *player;
+  StvaTimelineView   *timeline;
+  StvaUtteranceTable *table;
+
   StvaSession        *session;          /* owned */
+  char               *media;            /* owned, nullable: the file the player shows */
+  gboolean            media_is_dialogue; /* the whole dialogue's video, else one clip */
   GtkShortcutController *label_keys;    /* owned by the window: the label set's keys */
   char               *pending_note;     /* owned, nullable: goes with the next label */
   double              alpha;            /* Krippendorff's α of the project, NaN: not enough */
@@ -404,6 +416,16 @@ win_undo_action (GtkWidget  *widget,
 }
 
 static void
+win_search_action (GtkWidget  *widget,
+                   const char *name,
+                   GVariant   *param)
+{
+  StvaWindow *self = STVA_WINDOW (widget);
+  gtk_toggle_button_set_active (self->sidebar_button, TRUE);
+  stva_dialogue_list_focus_search (self->dialogue_list);
+}
+
+static void
 win_sidebar_action (GtkWidget  *widget,
                     const char *name,
                     GVariant   *param)
@@ -411,6 +433,133 @@ win_sidebar_action (GtkWidget  *widget,
   StvaWindow *self = STVA_WINDOW (widget);
   gtk_toggle_button_set_active (self->sidebar_button,
                                 !gtk_toggle_button_get_active (self->sidebar_button));
+}
+
+/* ---- playback ----------------------------------------------------------------------------- */
+
+/* Start and end of the selected utterance in the file the player shows. */
+static gboolean
+utterance_range (StvaWindow *self,
+                 double     *start_s,
+                 double     *end_s)
+{
+  StvaUtteranceItem *item = stva_session_get_utterance (self->session);
+  if (item == NULL || self->media == NULL)
+    return FALSE;
+  const StvaDbUtterance *u = stva_utterance_item_get (item);
+  if (self->media_is_dialogue)
+    {
+      *start_s = u->start_ms / 1000.0;
+      *end_s = u->end_ms > u->start_ms ? u->end_ms / 1000.0 : -1.0;
+    }
+  else
+    {
+      *start_s = 0.0;
+      *end_s = -1.0;
+    }
+  return TRUE;
+}
+
+/* The player follows the selection: the dialogue's video at the utterance's start, or the
+ * utterance's own clip. */
+static void
+follow_selection (StvaWindow *self)
+{
+  StvaDialogueItem *d = stva_session_get_dialogue (self->session);
+  StvaUtteranceItem *item = stva_session_get_utterance (self->session);
+  const char *video = d != NULL ? stva_dialogue_item_get (d)->media_path : NULL;
+  const char *clip = item != NULL ? stva_utterance_item_get (item)->media_path : NULL;
+  const char *want = video != NULL ? video : clip;
+  gboolean whole = video != NULL;
+  if (want == NULL)
+    {
+      g_clear_pointer (&self->media, g_free);
+      stva_player_open (self->player, NULL, NULL);
+      return;
+    }
+  if (g_strcmp0 (want, self->media) != 0)
+    {
+      g_autoptr (GError) error = NULL;
+      g_free (self->media);
+      self->media = g_strdup (want);
+      self->media_is_dialogue = whole;
+      if (!stva_player_open (self->player, want, &error))
+        {
+          show_error (self, error);
+          g_clear_pointer (&self->media, g_free);
+          return;
+        }
+    }
+  double start_s, end_s;
+  if (utterance_range (self, &start_s, &end_s))
+    stva_player_seek (self->player, start_s);
+}
+
+static void
+win_play_action (GtkWidget  *widget,
+                 const char *name,
+                 GVariant   *param)
+{
+  StvaWindow *self = STVA_WINDOW (widget);
+  if (g_str_equal (name, "win.play"))
+    stva_player_toggle (self->player);
+  else if (g_str_equal (name, "win.back"))
+    stva_player_jkl (self->player, 'j');
+  else if (g_str_equal (name, "win.pause"))
+    stva_player_jkl (self->player, 'k');
+  else if (g_str_equal (name, "win.forward"))
+    stva_player_jkl (self->player, 'l');
+  else if (g_str_equal (name, "win.frame-prev"))
+    stva_player_step_frame (self->player, -1);
+  else if (g_str_equal (name, "win.frame-next"))
+    stva_player_step_frame (self->player, 1);
+  else if (g_str_equal (name, "win.slower") || g_str_equal (name, "win.faster"))
+    stva_player_set_speed (self->player, stva_player_get_speed (self->player)
+                                         + (g_str_equal (name, "win.faster") ? 0.25 : -0.25));
+  else
+    {
+      double start_s, end_s;
+      if (!utterance_range (self, &start_s, &end_s))
+        return;
+      gboolean loop = g_str_equal (name, "win.loop") && !stva_player_get_loop (self->player);
+      stva_player_play_range (self->player, start_s, end_s, loop);
+    }
+}
+
+static void
+on_player_position (StvaPlayer *player,
+                    GParamSpec *pspec,
+                    gpointer    data)
+{
+  StvaWindow *self = data;
+  double t = stva_player_get_position (player);
+  if (self->media_is_dialogue)
+    stva_timeline_view_set_position (self->timeline, t);
+  else
+    {
+      StvaUtteranceItem *item = stva_session_get_utterance (self->session);
+      if (item != NULL)
+        stva_timeline_view_set_position (self->timeline,
+                                         stva_utterance_item_get (item)->start_ms / 1000.0 + t);
+    }
+}
+
+static void
+on_player_error (StvaPlayer *player,
+                 GError     *error,
+                 gpointer    data)
+{
+  show_error (STVA_WINDOW (data), error);
+}
+
+static void
+on_timeline_seek (StvaTimelineView *timeline,
+                  double            t_s,
+                  gpointer          data)
+{
+  StvaWindow *self = data;
+  if (self->media_is_dialogue)
+    stva_player_seek (self->player, t_s);
 }
 
 /* ---- the annotator ------------------------------------------------------------------------ */
@@ -669,6 +818,14 @@ on_session_dialogue (StvaSession *session,
 }
 
 static void
+on_session_utterance (StvaSession *session,
+                      GParamSpec  *pspec,
+                      gpointer     data)
+{
+  follow_selection (STVA_WINDOW (data));
+}
+
+static void
 on_session_label_changed (StvaSession *session,
                           gint64       utterance_id,
                           gpointer     data)
@@ -705,6 +862,7 @@ stva_window_finalize (GObject *object)
   StvaWindow *self = STVA_WINDOW (object);
   g_clear_object (&self->session);
   g_clear_object (&self->job);
+  g_clear_pointer (&self->media, g_free);
   g_clear_pointer (&self->pending_note, g_free);
   G_OBJECT_CLASS (stva_window_parent_class)->finalize (object);
 }
@@ -753,6 +911,13 @@ stva_window_class_init (StvaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, win_undo_action);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, win_undo_action);
   gtk_widget_class_install_action (widget_class, "win.sidebar", NULL, win_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, win_search_action);
+  static const char *const playback[] = {
+    "win.play", "win.play-utterance", "win.loop", "win.back", "win.pause", "win.forward",
+    "win.frame-prev", "win.frame-next", "win.slower", "win.faster",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (playback); i++)
+    gtk_widget_class_install_action (widget_class, playback[i], NULL, win_play_action);
 }
 
 static void
@@ -765,6 +930,26 @@ stva_window_init (StvaWindow *self)
   g_signal_connect (self->session, "label-changed", G_CALLBACK (on_session_label_changed),
                     self);
   g_signal_connect (self->session, "notify::model-id", G_CALLBACK (on_session_model), self);
+  g_signal_connect (self->session, "notify::utterance", G_CALLBACK (on_session_utterance), self);
+
+  /* the component views */
+  self->dialogue_list = STVA_DIALOGUE_LIST (stva_dialogue_list_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->dialogue_list), TRUE);
+  gtk_box_append (self->sidebar_slot, GTK_WIDGET (self->dialogue_list));
+  stva_dialogue_list_set_session (self->dialogue_list, self->session);
+  self->player = STVA_PLAYER (stva_player_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->player), TRUE);
+  gtk_box_append (self->player_slot, GTK_WIDGET (self->player));
+  g_signal_connect (self->player, "notify::position", G_CALLBACK (on_player_position), self);
+  g_signal_connect (self->player, "error", G_CALLBACK (on_player_error), self);
+  self->timeline = STVA_TIMELINE_VIEW (stva_timeline_view_new ());
+  gtk_box_append (self->timeline_slot, GTK_WIDGET (self->timeline));
+  stva_timeline_view_set_session (self->timeline, self->session);
+  g_signal_connect (self->timeline, "seek", G_CALLBACK (on_timeline_seek), self);
+  self->table = STVA_UTTERANCE_TABLE (stva_utterance_table_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->table), TRUE);
+  gtk_box_append (self->table_slot, GTK_WIDGET (self->table));
+  stva_utterance_table_set_session (self->table, self->session);
 
   /* Escape leaves a text field, before the field sees it */
   GtkEventController *escape = gtk_shortcut_controller_new ();
