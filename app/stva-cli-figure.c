@@ -41,19 +41,15 @@ static const char figure_usage[] =
 /* What one figure draws: the engine's data and ui/draw's view of it. */
 typedef struct
 {
-  const char             *kind;
-  StvaDrawStyle           style;
-  StvaFigureScores        scores;          /* confusion */
-  int                    *counts;
-  StvaFigureBars          bars;            /* metrics */
-  StvaDrawBars            draw_bars;
-  StvaFigureCurves        curves;          /* training */
-  StvaDrawCurves          draw_curves;
-  char                   *marker_name;
-  StvaFigureContributions contributions;   /* contributions */
-  StvaDrawUtterance      *utterances;
-  StvaFigureAttention     attention;       /* attention */
-  StvaFigureHead         *head;            /* of the one filled */
+  const char         *kind;
+  StvaDrawStyle       style;
+  StvaFigureData     *data;           /* owned */
+  const StvaFigureHead *head;         /* data's */
+  int                *counts;         /* confusion */
+  StvaDrawBars        draw_bars;      /* metrics */
+  StvaDrawCurves      draw_curves;    /* training */
+  char               *marker_name;
+  StvaDrawUtterance  *utterances;     /* contributions */
 } Figure;
 
 static void
@@ -64,117 +60,108 @@ draw_figure (cairo_t *cr,
 {
   Figure *f = data;
   const char *const *labels = (const char *const *) f->head->labels;
-  if (strcmp (f->kind, "confusion") == 0)
-    stva_draw_confusion (cr, f->counts, f->head->K, labels, &f->style, width, height);
-  else if (strcmp (f->kind, "metrics") == 0)
-    stva_draw_bars (cr, &f->draw_bars, &f->style, width, height);
-  else if (strcmp (f->kind, "training") == 0)
-    stva_draw_curves (cr, &f->draw_curves, &f->style, width, height);
-  else if (strcmp (f->kind, "contributions") == 0)
-    stva_draw_contributions (cr, f->utterances, f->contributions.n, labels, f->head->K,
-                             &f->style, width, height);
-  else
+  switch (f->data->kind)
     {
-      const StvaFigureAttention *a = &f->attention;
-      StvaDrawHeatmap map = { a->values, a->map->rows, a->map->cols,
-                              (const char *const *) a->row_names,
-                              (const char *const *) a->col_names, a->row_title, a->col_title };
-      stva_draw_heatmap (cr, &map, &f->style, width, height);
+    case STVA_FIGURE_KIND_SCORES:
+      stva_draw_confusion (cr, f->counts, f->head->K, labels, &f->style, width, height);
+      break;
+    case STVA_FIGURE_KIND_BARS:
+      stva_draw_bars (cr, &f->draw_bars, &f->style, width, height);
+      break;
+    case STVA_FIGURE_KIND_CURVES:
+      stva_draw_curves (cr, &f->draw_curves, &f->style, width, height);
+      break;
+    case STVA_FIGURE_KIND_CONTRIBUTIONS:
+      stva_draw_contributions (cr, f->utterances, f->data->contributions.n, labels, f->head->K,
+                               &f->style, width, height);
+      break;
+    case STVA_FIGURE_KIND_ATTENTION:
+    default:
+      {
+        const StvaFigureAttention *a = &f->data->attention;
+        StvaDrawHeatmap map = { a->values, a->map->rows, a->map->cols,
+                                (const char *const *) a->row_names,
+                                (const char *const *) a->col_names, a->row_title,
+                                a->col_title };
+        stva_draw_heatmap (cr, &map, &f->style, width, height);
+      }
     }
 }
 
 static void
 figure_clear (Figure *f)
 {
-  stva_figure_scores_clear (&f->scores);
+  g_clear_pointer (&f->data, stva_figure_data_free);
   g_free (f->counts);
-  stva_figure_bars_clear (&f->bars);
-  stva_figure_curves_clear (&f->curves);
   g_free (f->marker_name);
-  stva_figure_contributions_clear (&f->contributions);
   g_free (f->utterances);
-  stva_figure_attention_clear (&f->attention);
 }
 
-/* The engine's data for f->kind, and its default size in points. */
-static gboolean
-fill (Figure                  *f,
-      const StvaFigureOptions *options,
-      const gint64            *models,
-      int                      n_models,
-      StvaFigureMeasure        measure,
-      const StvaAttnKey       *key,
-      int                      head,
-      double                  *w,
-      double                  *h,
-      GError                 **error)
+/* ui/draw's view of the engine's data, and the figure's default size in points. */
+static void
+view (Figure *f,
+      double *w,
+      double *h)
 {
-  if (strcmp (f->kind, "training") == 0)
+  StvaFigureData *d = f->data;
+  f->head = stva_figure_data_head (d);
+  int K = f->head->K;
+  switch (d->kind)
     {
-      if (!stva_figure_curves (options, &f->curves, error))
-        return FALSE;
-      StvaFigureCurves *c = &f->curves;
-      f->head = &c->head;
-      f->marker_name = isfinite (c->best_epoch) ? g_strdup_printf ("kept: epoch %g",
-                                                                   c->best_epoch)
-                                                : NULL;
-      f->draw_curves = (StvaDrawCurves) { .n = c->n, .x = c->epoch, .y = { c->loss, c->dev_f1 },
-                                          .y_titles = { "training loss", "dev weighted F1" },
-                                          .unit_range = { false, true }, .x_title = "epoch",
-                                          .marker_x = c->best_epoch,
-                                          .marker_name = f->marker_name };
-      *w = 360, *h = 260;
-    }
-  else if (strcmp (f->kind, "metrics") == 0)
-    {
-      if (!stva_figure_bars (options, models, n_models, measure, &f->bars, error))
-        return FALSE;
-      StvaFigureBars *b = &f->bars;
-      f->head = &b->head;
-      static const char *const measures[] = { "f1", "precision", "recall" };
-      f->draw_bars = (StvaDrawBars) { .n_groups = b->n_groups, .n_series = b->n_series,
-                                      .values = b->values,
-                                      .group_names = (const char *const *) b->group_names,
-                                      .series_names = (const char *const *) b->series_names,
-                                      .y_title = n_models > 1 ? measures[measure] : NULL };
-      *w = fmax (360, 60 + (b->head.K + 1) * (16.0 + 16.0 * b->n_series)), *h = 240;
-    }
-  else if (strcmp (f->kind, "confusion") == 0)
-    {
-      if (!stva_figure_scores (options, &f->scores, error))
-        return FALSE;
-      f->head = &f->scores.head;
-      int K = f->head->K;
+    case STVA_FIGURE_KIND_CURVES:
+      {
+        StvaFigureCurves *c = &d->curves;
+        f->marker_name = isfinite (c->best_epoch) ? g_strdup_printf ("kept: epoch %g",
+                                                                     c->best_epoch)
+                                                  : NULL;
+        f->draw_curves = (StvaDrawCurves) { .n = c->n, .x = c->epoch,
+                                            .y = { c->loss, c->dev_f1 },
+                                            .y_titles = { "training loss", "dev weighted F1" },
+                                            .unit_range = { false, true }, .x_title = "epoch",
+                                            .marker_x = c->best_epoch,
+                                            .marker_name = f->marker_name };
+        *w = 360, *h = 260;
+      }
+      break;
+    case STVA_FIGURE_KIND_BARS:
+      {
+        static const char *const measures[] = { "f1", "precision", "recall" };
+        StvaFigureBars *b = &d->bars;
+        f->draw_bars = (StvaDrawBars) { .n_groups = b->n_groups, .n_series = b->n_series,
+                                        .values = b->values,
+                                        .group_names = (const char *const *) b->group_names,
+                                        .series_names = (const char *const *) b->series_names,
+                                        .y_title = b->n_models > 1 ? measures[b->measure]
+                                                                   : NULL };
+        *w = fmax (360, 60 + (K + 1) * (16.0 + 16.0 * b->n_series)), *h = 240;
+      }
+      break;
+    case STVA_FIGURE_KIND_SCORES:
       f->counts = g_new0 (int, (gsize) K * (gsize) K);
       for (int i = 0; i < K * K; i++)
-        f->counts[i] = (int) f->scores.metrics.confusion[i];
+        f->counts[i] = (int) d->scores.metrics.confusion[i];
       *w = 110 + 46.0 * K, *h = *w - 20;
+      break;
+    case STVA_FIGURE_KIND_CONTRIBUTIONS:
+      {
+        StvaFigureContributions *c = &d->contributions;
+        f->utterances = g_new0 (StvaDrawUtterance, c->n > 0 ? c->n : 1);
+        for (int i = 0; i < c->n; i++)
+          {
+            f->utterances[i] = (StvaDrawUtterance) { .has_beta = c->utterances[i].has_beta,
+                                                     .reference = c->utterances[i].reference,
+                                                     .predicted = c->utterances[i].predicted };
+            memcpy (f->utterances[i].beta, c->utterances[i].beta,
+                    sizeof f->utterances[i].beta);
+          }
+        *w = fmax (360, 90 + 18.0 * c->n), *h = 220;
+      }
+      break;
+    case STVA_FIGURE_KIND_ATTENTION:
+    default:
+      *w = 150 + fmax (120, 14.0 * d->attention.map->cols);
+      *h = 80 + fmax (120, 14.0 * d->attention.map->rows);
     }
-  else if (strcmp (f->kind, "contributions") == 0)
-    {
-      if (!stva_figure_contributions (options, &f->contributions, error))
-        return FALSE;
-      StvaFigureContributions *c = &f->contributions;
-      f->head = &c->head;
-      f->utterances = g_new0 (StvaDrawUtterance, c->n > 0 ? c->n : 1);
-      for (int i = 0; i < c->n; i++)
-        {
-          f->utterances[i] = (StvaDrawUtterance) { .has_beta = c->utterances[i].has_beta,
-                                                   .reference = c->utterances[i].reference,
-                                                   .predicted = c->utterances[i].predicted };
-          memcpy (f->utterances[i].beta, c->utterances[i].beta, sizeof f->utterances[i].beta);
-        }
-      *w = fmax (360, 90 + 18.0 * c->n), *h = 220;
-    }
-  else
-    {
-      if (!stva_figure_attention (options, key, head, &f->attention, error))
-        return FALSE;
-      f->head = &f->attention.head;
-      *w = 150 + fmax (120, 14.0 * f->attention.map->cols);
-      *h = 80 + fmax (120, 14.0 * f->attention.map->rows);
-    }
-  return TRUE;
 }
 
 int
@@ -218,10 +205,27 @@ stva_cli_figure (int    argc,
                     : stva_cli_usage (figure_usage, "figure needs a KIND and an output file");
   Figure f = { .kind = argv[1] };
   const char *out = argv[2];
-  gboolean per_split = strcmp (f.kind, "confusion") == 0 || strcmp (f.kind, "metrics") == 0
-                       || strcmp (f.kind, "training") == 0;   /* (of no dialogue) */
-  if (!per_split && strcmp (f.kind, "contributions") != 0 && strcmp (f.kind, "attention") != 0)
+  static const struct
+  {
+    const char    *name;
+    StvaFigureKind kind;
+  } kinds[] = {
+    { "confusion", STVA_FIGURE_KIND_SCORES },
+    { "metrics", STVA_FIGURE_KIND_BARS },
+    { "training", STVA_FIGURE_KIND_CURVES },
+    { "contributions", STVA_FIGURE_KIND_CONTRIBUTIONS },
+    { "attention", STVA_FIGURE_KIND_ATTENTION },
+  };
+  StvaFigureRequest request;
+  int found = -1;
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (strcmp (f.kind, kinds[i].name) == 0)
+      found = (int) i;
+  if (found < 0)
     return stva_cli_usage (figure_usage, "unknown figure '%s'", f.kind);
+  stva_figure_request_init (&request, kinds[found].kind);
+  gboolean per_split = request.kind != STVA_FIGURE_KIND_CONTRIBUTIONS
+                       && request.kind != STVA_FIGURE_KIND_ATTENTION;   /* (of no dialogue) */
 
   gint64 models[STVA_FIGURE_MAX_MODELS] = { 0 };
   int n_models = model_args != NULL ? (int) g_strv_length (model_args) : 0;
@@ -247,10 +251,9 @@ stva_cli_figure (int    argc,
     }
   if (!per_split && (dialogue == NULL || dialogue[0] == '\0'))
     return stva_cli_usage (figure_usage, "figure %s needs --dialogue DIALOGUE", f.kind);
-  StvaFigureOptions options;
-  stva_figure_options_init (&options);
+  StvaFigureOptions *options = &request.options;
   g_autoptr (GError) error = NULL;
-  if (split_name != NULL && !stva_cli_split_option (split_name, &options.split, &error))
+  if (split_name != NULL && !stva_cli_split_option (split_name, &options->split, &error))
     return stva_cli_usage (figure_usage, "%s", error->message);
   if (head < -1 || head > 1024)
     return stva_cli_usage (figure_usage, "--head takes a head number from 0");
@@ -275,22 +278,27 @@ stva_cli_figure (int    argc,
   if (project_path == NULL)
     return stva_cli_fail ("%s", error->message);
 
-  options.project = project_path;
-  options.label_set = label_set;
-  options.model_id = models[0];
-  options.gold = gold;
-  options.dialogue = dialogue;
+  options->project = project_path;
+  options->label_set = label_set;
+  options->model_id = models[0];
+  options->gold = gold;
+  options->dialogue = dialogue;
+  request.n_models = n_models > 0 ? n_models : 1;
+  memcpy (request.models, models, sizeof models);
+  request.measure = measure;
+  request.has_key = map != NULL;
+  if (map != NULL)
+    request.key = key;
+  request.head = head;
   if (screen)
     stva_draw_style_init_screen (&f.style);
   else
     stva_draw_style_init_paper (&f.style);
   double w = 0, h = 0;
-  if (!fill (&f, &options, models, n_models > 0 ? n_models : 1, measure, map != NULL ? &key : NULL,
-             head, &w, &h, &error))
-    {
-      figure_clear (&f);
-      return stva_cli_engine_fail ("figure", error);
-    }
+  f.data = stva_engine_figure (NULL, &request, &error);
+  if (f.data == NULL)
+    return stva_cli_engine_fail ("figure", error);
+  view (&f, &w, &h);
   if (size != NULL)
     w = (double) sw, h = (double) sh;
   char *message = NULL;
@@ -302,16 +310,13 @@ stva_cli_figure (int    argc,
       return STVA_EXIT_ERROR;
     }
 
-  gint64 n_counted = f.scores.metrics.n > 0 ? f.scores.metrics.n : f.bars.n_scored;
-  g_autofree char *map_used = f.attention.map != NULL
-                                ? stva_attn_key_to_string (&(StvaAttnKey) {
-                                    .kind = f.attention.map->key.kind,
-                                    .modality = f.attention.map->key.modality,
-                                    .source = f.attention.map->key.source,
-                                    .pair = f.attention.map->key.pair,
-                                    .layer = f.attention.map->key.layer, .head = -1 })
-                                : NULL;
-  const char *split = stva_data_split_name (options.split);
+  const StvaFigureData *d = f.data;
+  gint64 n_counted = d->scores.metrics.n > 0 ? d->scores.metrics.n : d->bars.n_scored;
+  const StvaAttnMap *attn = d->attention.map;
+  StvaAttnKey used = attn != NULL ? attn->key : (StvaAttnKey) { 0 };
+  used.head = -1;
+  g_autofree char *map_used = attn != NULL ? stva_attn_key_to_string (&used) : NULL;
+  const char *split = stva_data_split_name (options->split);
   if (json)
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -333,12 +338,12 @@ stva_cli_figure (int    argc,
           json_builder_set_member_name (b, "map");
           json_builder_add_string_value (b, map_used);
         }
-      if (f.bars.values != NULL)   /* the numbers drawn: each model's weighted F1 */
+      if (d->bars.values != NULL)   /* the numbers drawn: each model's weighted F1 */
         {
           json_builder_set_member_name (b, "weighted_f1");
           json_builder_begin_array (b);
-          for (int i = 0; i < f.bars.n_models; i++)
-            json_builder_add_double_value (b, f.bars.weighted_f1[i]);
+          for (int i = 0; i < d->bars.n_models; i++)
+            json_builder_add_double_value (b, d->bars.weighted_f1[i]);
           json_builder_end_array (b);
         }
       json_builder_end_object (b);
@@ -357,7 +362,7 @@ stva_cli_figure (int    argc,
       if (f.head->dialogue_id != 0)
         printf (", dialogue %" G_GINT64_FORMAT, f.head->dialogue_id);
       if (map_used != NULL)
-        printf (", map %s, %s", map_used, f.attention.map->key.head < 0 ? "heads averaged"
+        printf (", map %s, %s", map_used, attn->key.head < 0 ? "heads averaged"
                                                                        : "one head");
       printf (")\n");
     }

@@ -291,6 +291,7 @@ stva_figure_bars (const StvaFigureOptions *options,
   bars->n_groups = G;
   bars->n_series = S;
   bars->n_models = n_models;
+  bars->measure = measure;
   bars->values = g_new0 (double, (gsize) G * (gsize) S);
   bars->group_names = g_new0 (char *, G + 1);
   for (int k = 0; k < K; k++)
@@ -693,4 +694,146 @@ stva_figure_attention (const StvaFigureOptions *options,
   if (!ok)
     stva_figure_attention_clear (a);
   return ok;
+}
+
+/* ---- any of them, as a job ---------------------------------------------------------------- */
+
+void
+stva_figure_request_init (StvaFigureRequest *request,
+                          StvaFigureKind     kind)
+{
+  memset (request, 0, sizeof *request);
+  request->kind = kind;
+  stva_figure_options_init (&request->options);
+  request->n_models = 1;
+  request->head = -1;
+}
+
+void
+stva_figure_data_free (StvaFigureData *data)
+{
+  if (data == NULL)
+    return;
+  stva_figure_scores_clear (&data->scores);
+  stva_figure_bars_clear (&data->bars);
+  stva_figure_curves_clear (&data->curves);
+  stva_figure_contributions_clear (&data->contributions);
+  stva_figure_attention_clear (&data->attention);
+  g_free (data);
+}
+
+const StvaFigureHead *
+stva_figure_data_head (const StvaFigureData *data)
+{
+  switch (data->kind)
+    {
+    case STVA_FIGURE_KIND_SCORES:
+      return &data->scores.head;
+    case STVA_FIGURE_KIND_BARS:
+      return &data->bars.head;
+    case STVA_FIGURE_KIND_CURVES:
+      return &data->curves.head;
+    case STVA_FIGURE_KIND_CONTRIBUTIONS:
+      return &data->contributions.head;
+    case STVA_FIGURE_KIND_ATTENTION:
+    default:
+      return &data->attention.head;
+    }
+}
+
+StvaFigureData *
+stva_engine_figure (StvaJob                 *job,
+                    const StvaFigureRequest *request,
+                    GError                 **error)
+{
+  g_return_val_if_fail (request != NULL, NULL);
+  stva_job_stage (job, "reading", NULL, 0);
+  if (stva_job_check_cancelled (job, error))
+    return NULL;
+  g_autoptr (StvaFigureData) data = g_new0 (StvaFigureData, 1);
+  data->kind = request->kind;
+  const StvaFigureOptions *o = &request->options;
+  gboolean ok;
+  switch (request->kind)
+    {
+    case STVA_FIGURE_KIND_SCORES:
+      ok = stva_figure_scores (o, &data->scores, error);
+      break;
+    case STVA_FIGURE_KIND_BARS:
+      {
+        gint64 models[STVA_FIGURE_MAX_MODELS] = { o->model_id };
+        int n = CLAMP (request->n_models, 1, STVA_FIGURE_MAX_MODELS);
+        if (request->n_models > 0)
+          memcpy (models, request->models, sizeof models);
+        ok = stva_figure_bars (o, models, n, request->measure, &data->bars, error);
+      }
+      break;
+    case STVA_FIGURE_KIND_CURVES:
+      ok = stva_figure_curves (o, &data->curves, error);
+      break;
+    case STVA_FIGURE_KIND_CONTRIBUTIONS:
+      ok = stva_figure_contributions (o, &data->contributions, error);
+      break;
+    case STVA_FIGURE_KIND_ATTENTION:
+      ok = stva_figure_attention (o, request->has_key ? &request->key : NULL, request->head,
+                                  &data->attention, error);
+      break;
+    default:
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "no figure of kind %d",
+                   (int) request->kind);
+      ok = FALSE;
+    }
+  return ok ? g_steal_pointer (&data) : NULL;
+}
+
+typedef struct
+{
+  StvaFigureRequest request;   /* its strings owned */
+  char             *project, *label_set, *dialogue;
+} FigureTaskData;
+
+static void
+figure_task_data_free (gpointer p)
+{
+  FigureTaskData *d = p;
+  g_free (d->project);
+  g_free (d->label_set);
+  g_free (d->dialogue);
+  g_free (d);
+}
+
+static gboolean
+figure_job (StvaJob  *job,
+            gpointer  data,
+            gpointer *result,
+            GError  **error)
+{
+  FigureTaskData *d = data;
+  *result = stva_engine_figure (job, &d->request, error);
+  return *result != NULL;
+}
+
+void
+stva_engine_figure_async (const StvaFigureRequest *request,
+                          StvaJobProgressFunc      progress,
+                          gpointer                 progress_data,
+                          GCancellable            *cancellable,
+                          GAsyncReadyCallback      callback,
+                          gpointer                 user_data)
+{
+  FigureTaskData *d = g_new0 (FigureTaskData, 1);
+  d->request = *request;
+  d->request.options.project = d->project = g_strdup (request->options.project);
+  d->request.options.label_set = d->label_set = g_strdup (request->options.label_set);
+  d->request.options.dialogue = d->dialogue = g_strdup (request->options.dialogue);
+  stva_job_run_async (figure_job, d, figure_task_data_free,
+                      (GDestroyNotify) stva_figure_data_free, progress, progress_data,
+                      cancellable, callback, user_data);
+}
+
+StvaFigureData *
+stva_engine_figure_finish (GAsyncResult *res,
+                           GError      **error)
+{
+  return stva_job_run_finish (res, NULL, NULL, error);
 }

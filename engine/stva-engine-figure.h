@@ -12,6 +12,7 @@
 
 #include <glib.h>
 
+#include "stva-job.h"
 #include "stva-attention.h"
 #include "stva-engine-data.h"
 #include "stva-metrics.h"
@@ -77,6 +78,7 @@ typedef struct
   char         **group_names;          /* owned (n_groups + 1) */
   char         **series_names;         /* owned (n_series + 1): measures, or "NAME (ID)" */
   int            n_models;
+  StvaFigureMeasure measure;           /* of several models */
   gint64         model_ids[STVA_FIGURE_MAX_MODELS];
   double         weighted_f1[STVA_FIGURE_MAX_MODELS];
   gint64         n_scored;             /* utterances scored (of the last model) */
@@ -147,5 +149,56 @@ void     stva_figure_attention_clear (StvaFigureAttention *a);
  * maps there are. */
 gboolean stva_figure_attention       (const StvaFigureOptions *options, const StvaAttnKey *key,
                                       int head, StvaFigureAttention *a, GError **error);
+
+/* ---- any of them, as a job ------------------------------------------------------------------ */
+
+typedef enum
+{
+  STVA_FIGURE_KIND_SCORES = 0,          /* stva_figure_scores () (the confusion) */
+  STVA_FIGURE_KIND_BARS = 1,            /* stva_figure_bars () (per-class metrics) */
+  STVA_FIGURE_KIND_CURVES = 2,          /* stva_figure_curves () */
+  STVA_FIGURE_KIND_CONTRIBUTIONS = 3,   /* stva_figure_contributions () */
+  STVA_FIGURE_KIND_ATTENTION = 4,       /* stva_figure_attention () */
+} StvaFigureKind;
+
+/* What to read: the kind and its arguments (strings borrowed). */
+typedef struct
+{
+  StvaFigureKind    kind;
+  StvaFigureOptions options;
+  gint64            models[STVA_FIGURE_MAX_MODELS];   /* bars: models[0 .. n_models) */
+  int               n_models;                         /* bars: 1 .. 8 (0: 1) */
+  StvaFigureMeasure measure;                          /* bars of several models */
+  gboolean          has_key;                          /* attention: key, else the default */
+  StvaAttnKey       key;
+  int               head;                             /* attention: -1, or one head */
+} StvaFigureRequest;
+
+/* The data of one request: the member of its kind filled, the others zero. */
+typedef struct
+{
+  StvaFigureKind          kind;
+  StvaFigureScores        scores;
+  StvaFigureBars          bars;
+  StvaFigureCurves        curves;
+  StvaFigureContributions contributions;
+  StvaFigureAttention     attention;
+} StvaFigureData;
+
+void            stva_figure_request_init (StvaFigureRequest *request, StvaFigureKind kind);
+void            stva_figure_data_free    (StvaFigureData *data);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StvaFigureData, stva_figure_data_free)
+/* The head of data's kind (project, model, labels, dialogue). */
+const StvaFigureHead *stva_figure_data_head (const StvaFigureData *data);
+
+/* (transfer full) Reads request's data (job nullable: one stage "reading", cancel before it
+ * starts); NULL with error set as the kind's function sets it. */
+StvaFigureData *stva_engine_figure        (StvaJob *job, const StvaFigureRequest *request,
+                                           GError **error);
+void            stva_engine_figure_async  (const StvaFigureRequest *request,
+                                           StvaJobProgressFunc progress,
+                                           gpointer progress_data, GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data);
+StvaFigureData *stva_engine_figure_finish (GAsyncResult *res, GError **error);
 
 G_END_DECLS

@@ -27,6 +27,23 @@ file_checksum (const char *path)
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, n);
 }
 
+typedef struct
+{
+  GMainLoop      *loop;
+  StvaFigureData *data;
+  GError         *error;
+} AsyncSeen;
+
+static void
+figure_cb (GObject      *source,
+           GAsyncResult *res,
+           gpointer      user_data)
+{
+  AsyncSeen *seen = user_data;
+  seen->data = stva_engine_figure_finish (res, &seen->error);
+  g_main_loop_quit (seen->loop);
+}
+
 static void
 test_figures (void)
 {
@@ -141,6 +158,29 @@ test_figures (void)
   options.model_id = pr.model_id + 1;
   g_assert_false (stva_figure_scores (&options, &scores, &error));
   g_assert_nonnull (strstr (error->message, "has no predictions"));
+  g_clear_error (&error);
+
+  /* any of them as a job on a worker thread: the same data */
+  StvaFigureRequest request;
+  stva_figure_request_init (&request, STVA_FIGURE_KIND_ATTENTION);
+  request.options.project = project;
+  request.options.dialogue = "test/dia1";
+  AsyncSeen seen = { .loop = g_main_loop_new (NULL, FALSE) };
+  stva_engine_figure_async (&request, NULL, NULL, NULL, figure_cb, &seen);
+  g_main_loop_run (seen.loop);
+  g_main_loop_unref (seen.loop);
+  g_assert_no_error (seen.error);
+  g_autoptr (StvaFigureData) sync = stva_engine_figure (NULL, &request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (seen.data->kind, ==, STVA_FIGURE_KIND_ATTENTION);
+  g_assert_cmpint (stva_figure_data_head (seen.data)->dialogue_id, ==,
+                   stva_figure_data_head (sync)->dialogue_id);
+  g_assert_cmpmem (seen.data->attention.map->values, 16 * sizeof (float),
+                   sync->attention.map->values, 16 * sizeof (float));
+  stva_figure_data_free (seen.data);
+  request.kind = STVA_FIGURE_KIND_CURVES;   /* its error, as the function's */
+  g_assert_null (stva_engine_figure (NULL, &request, &error));
+  g_assert_nonnull (strstr (error->message, "has no training history"));
   g_clear_error (&error);
 
   g_autofree char *after = file_checksum (project);
