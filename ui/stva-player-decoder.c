@@ -131,6 +131,7 @@ post (StvaPlayerDecoder   *self,
       GError              *error)
 {
   Posted *posted = g_new0 (Posted, 1);
+  GSource *source;
 
   posted->link = g_atomic_rc_box_acquire (self->link);
   posted->event.kind = kind;
@@ -139,7 +140,14 @@ post (StvaPlayerDecoder   *self,
     posted->event.info = *info;
   posted->event.has_sound = has_sound;
   posted->event.error = error;
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, deliver, posted, posted_free);
+  /* an idle source, not g_main_context_invoke: invoke runs the function at once, in this
+   * thread, when the context is the thread's default and nobody holds it at that moment */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver, posted, posted_free);
+  g_source_set_static_name (source, "[stva] player decoder event");
+  g_source_attach (source, self->context);
+  g_source_unref (source);
 }
 
 static GError *

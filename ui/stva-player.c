@@ -298,7 +298,12 @@ on_tick (GtkWidget     *widget,
 
   if (self->wait != WAIT_NONE && self->opened)
     {
-      if (stva_player_decoder_take_next (self->decoder, self->serial, &frame))
+      if (!self->has_video)  /* sound only: no frame to wait for */
+        {
+          clock_set (self, self->wait_target_s, now_us, self->playing);
+          self->wait = WAIT_NONE;
+        }
+      else if (stva_player_decoder_take_next (self->decoder, self->serial, &frame))
         {
           show_frame (self, &frame);
           if (self->wait == WAIT_STEP)
@@ -360,10 +365,7 @@ on_decoder_event (const StvaPlayerEvent *event,
       self->duration_s = event->info.duration_s;
       self->frame_s = event->info.fps > 0.0 ? 1.0 / event->info.fps : 0.04;
       if (!event->info.has_video)
-        {
-          show_message (self, "sound only");
-          self->wait = WAIT_NONE;  /* no frame will come */
-        }
+        show_message (self, "sound only");
       update_time_label (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DURATION]);
       g_signal_emit (self, signals[SIGNAL_OPENED], 0);
@@ -700,7 +702,7 @@ stva_player_step_frame (StvaPlayer *self,
 {
   g_return_if_fail (STVA_IS_PLAYER (self));
   g_return_if_fail (direction == 1 || direction == -1);
-  if (self->path == NULL || !self->opened)
+  if (self->path == NULL || !self->opened || !self->has_video)
     return;
   set_playing (self, FALSE);
   if (self->wait != WAIT_NONE)

