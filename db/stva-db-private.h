@@ -64,6 +64,10 @@ void _stva_bind_blob   (sqlite3_stmt *stmt, const char *name, const void *data, 
 /* A column as an owned string (NULL for SQL NULL). */
 char *_stva_column_dup (sqlite3_stmt *stmt, int col);
 
+/* Parameters one statement may have on a connection (SQLITE_LIMIT_VARIABLE_NUMBER): the import
+ * writer's batches stay under it. */
+#define STVA_DB_MAX_VARIABLES 1000
+
 /* Untrusted projects (stva-db-trust.c).  Sets the connection's defensive flags (no schema
  * writes, no extensions, untrusted schema) and limits; FALSE with error set. */
 gboolean _stva_db_harden       (StvaDb *db, GError **error);

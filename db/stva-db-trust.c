@@ -10,7 +10,8 @@
  *
  * A table whose text is ours with whole columns taken out (ALTER TABLE ... DROP COLUMN) is let
  * through as damaged rather than forged: the statements that need the column fail naming it.
- * Triggers, views and indexes must match exactly.
+ * Triggers, views and indexes must match exactly.  SQLite's own statistics tables (ANALYZE) are
+ * let through as SQLite makes them.
  */
 #include "config.h"
 
@@ -38,7 +39,7 @@ static const struct
   { SQLITE_LIMIT_FUNCTION_ARG, 32 },
   { SQLITE_LIMIT_ATTACHED, 2 },                 /* merge attaches one input at a time */
   { SQLITE_LIMIT_LIKE_PATTERN_LENGTH, 1000 },
-  { SQLITE_LIMIT_VARIABLE_NUMBER, 1000 },
+  { SQLITE_LIMIT_VARIABLE_NUMBER, STVA_DB_MAX_VARIABLES },
   { SQLITE_LIMIT_TRIGGER_DEPTH, 8 },
   { SQLITE_LIMIT_WORKER_THREADS, 0 },
 };
@@ -186,6 +187,15 @@ find_object (const GPtrArray *objects,
   return NULL;
 }
 
+/* The statistics tables SQLite itself makes (ANALYZE, PRAGMA optimize), as it makes them: they
+ * steer the query planner only, and a project someone ran ANALYZE on stays a project. */
+static const SchemaObject sqlite_stats[] = {
+  { (char *) "table", (char *) "sqlite_stat1", (char *) "sqlite_stat1",
+    (char *) "CREATE TABLE sqlite_stat1(tbl,idx,stat)" },
+  { (char *) "table", (char *) "sqlite_stat4", (char *) "sqlite_stat4",
+    (char *) "CREATE TABLE sqlite_stat4(tbl,idx,neq,nlt,ndlt,sample)" },
+};
+
 /* Whether o (from a project) is ours (mine, from a new one): same type, table and text. */
 static gboolean
 same_object (const SchemaObject *o,
@@ -217,6 +227,9 @@ _stva_db_check_schema (StvaDb      *db,
     {
       const SchemaObject *o = g_ptr_array_index (theirs, i);
       const SchemaObject *m = find_object (mine, o->name);
+      for (guint k = 0; m == NULL && k < G_N_ELEMENTS (sqlite_stats); k++)
+        if (strcmp (o->name, sqlite_stats[k].name) == 0)
+          m = &sqlite_stats[k];
       if (m != NULL && !same_object (o, m))
         {
           g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_PROJECT,

@@ -188,11 +188,16 @@ test_forged_schema (Fixture       *f,
       forge (path, forgeries[i].sql);
       assert_refused (path, STVA_DB_ERROR_NOT_PROJECT, forgeries[i].words);
     }
-  /* the pristine project opens */
+  /* the pristine project opens, and so does one someone ran ANALYZE on (SQLite's statistics
+   * tables, as SQLite makes them) */
   g_assert_true (g_file_set_contents (path, pristine, (gssize) n, NULL));
+  forge (path, "ANALYZE");
+  g_assert_cmpint (dbt_query_int (path, "SELECT count (*) FROM sqlite_schema WHERE name = "
+                                        "'sqlite_stat1'"), ==, 1);
   GError *error = NULL;
   f->db = stva_db_open (path, STVA_DB_OPEN_EXISTING, &error);
   g_assert_no_error (error);
+  g_assert_true (stva_db_check (f->db, &error));
 }
 
 /* An older project is checked before its migration runs: a trigger that would fire on the
