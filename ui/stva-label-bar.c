@@ -26,6 +26,7 @@ struct _StvaLabelBar
   StvaSession    *session;       /* owned, nullable */
   GHashTable     *buttons;       /* owned: label id (gint64*, owned) -> GtkButton (borrowed) */
   GtkWidget      *current;       /* borrowed, nullable: the current label's button */
+  gint64          annotator_id;  /* the session's annotator's, 0: none */
   gboolean        can_undo;
   gboolean        can_redo;
 };
@@ -50,20 +51,32 @@ report (StvaLabelBar *self,
     g_signal_emit (self, signals[ERROR], 0, error->message);
 }
 
+/* The annotator's id, looked up when the annotator changes (the session has it by name). */
+static void
+update_annotator (StvaLabelBar *self)
+{
+  self->annotator_id = 0;
+  StvaDb *db = self->session != NULL ? stva_session_get_db (self->session) : NULL;
+  const char *who = self->session != NULL ? stva_session_get_annotator (self->session) : NULL;
+  if (db == NULL || who == NULL)
+    return;
+  g_autoptr (GError) error = NULL;
+  self->annotator_id = stva_db_annotator (db, who, "human", &error);   /* there already */
+  if (self->annotator_id == 0)
+    g_warning ("%s", error->message);
+}
+
 static void
 update_undo (StvaLabelBar *self)
 {
   guint n_undo = 0, n_redo = 0;
   StvaDb *db = self->session != NULL ? stva_session_get_db (self->session) : NULL;
-  const char *who = self->session != NULL ? stva_session_get_annotator (self->session) : NULL;
   const StvaDbLabelSet *set = self->session != NULL
                                 ? stva_session_get_label_set (self->session) : NULL;
-  if (db != NULL && who != NULL && set != NULL)
+  if (db != NULL && self->annotator_id != 0 && set != NULL)
     {
       g_autoptr (GError) error = NULL;
-      gint64 annotator = stva_db_annotator (db, who, "human", &error);
-      if (annotator == 0
-          || !stva_db_undo_state (db, annotator, set->id, &n_undo, &n_redo, &error))
+      if (!stva_db_undo_state (db, self->annotator_id, set->id, &n_undo, &n_redo, &error))
         g_warning ("%s", error->message);
     }
   self->can_undo = n_undo > 0;
@@ -157,6 +170,7 @@ rebuild (StvaLabelBar *self)
   guint n = set != NULL ? set->labels->len : 1;
   gtk_flow_box_set_min_children_per_line (self->label_box, MAX (1, MIN (n, 4)));
   update_selection (self);
+  update_annotator (self);
   update_undo (self);
 }
 
@@ -308,7 +322,10 @@ on_session_notify (StvaSession  *session,
 {
   update_selection (self);
   if (g_strcmp0 (pspec->name, "annotator") == 0)
-    update_undo (self);
+    {
+      update_annotator (self);
+      update_undo (self);
+    }
 }
 
 /* ---- overrides ---------------------------------------------------------------------------- */

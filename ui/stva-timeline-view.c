@@ -145,6 +145,7 @@ follow (StvaTimelineView *self,
 static void
 rebuild (StvaTimelineView *self)
 {
+  guint old_lanes = self->lanes->len;
   g_clear_pointer (&self->segments, g_free);
   self->n_segments = 0;
   g_ptr_array_set_size (self->lanes, 0);
@@ -195,6 +196,8 @@ rebuild (StvaTimelineView *self)
   /* a little room around the blocks; a dialogue starting within a second starts at 0 */
   self->first_s = n == 0 || self->first_s < 1.0 ? 0.0 : self->first_s - 0.2;
   self->last_s = n > 0 ? self->last_s + 0.2 : 0.0;
+  if (self->lanes->len != old_lanes)
+    gtk_widget_queue_resize (GTK_WIDGET (self));   /* a lane more or less: another height */
   if (!self->zoomed || self->first_s != old_first || self->last_s != old_last)
     clamp_view (self, self->first_s, self->last_s);
   else
