@@ -428,6 +428,69 @@ test_prediction_sizes (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* Labels that are not the set's: a gold label of another set, an event's label that does not
+ * exist.  stva_db_check names the broken reference; every reader carries on. */
+static void
+test_foreign_labels (Fixture       *f,
+                     gconstpointer  data)
+{
+  GError *error = NULL;
+  gint64 alice = stva_db_annotator (f->db, "alice", "human", &error);
+  const StvaDbLabel *joy = stva_db_label_set_find (f->set, "joy");
+  g_assert_cmpint (stva_db_set_label (f->db, f->utt[1], f->set->id, alice, joy->id, 0, NULL,
+                                      &error), >, 0);
+  const float p[7] = { 0.1f, 0.5f, 0.1f, 0.1f, 0.1f, 0.05f, 0.05f };
+  gint64 model = stva_db_add_model (f->db, "m", "hash-m", f->set->id, NULL, NULL, &error);
+  for (int i = 0; i < DBT_N_UTTERANCES; i++)
+    g_assert_true (stva_db_put_prediction (f->db, model, f->utt[i], p, 7, NULL, NULL, &error));
+  close_project (f);
+  g_autofree char *path = project_path (f);
+  g_autofree char *sql = g_strdup_printf (
+    "PRAGMA foreign_keys = OFF;"
+    "UPDATE gold_label SET label_id = (SELECT min (id) FROM label WHERE label_set_id = 2) "
+    "WHERE utterance_id = %" G_GINT64_FORMAT ";"
+    "INSERT INTO correction (utterance_id, label_set_id, annotator_id, kind, new_label_id, "
+    "created_us) VALUES (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", "
+    "'set', 99999, 1)", f->utt[0], f->utt[2], f->set->id, alice);
+  forge (path, sql);
+  g_autofree char *out_dir = g_build_filename (f->dir, "out", NULL);   /* apart: snapshot */
+  g_assert_cmpint (g_mkdir (out_dir, 0700), ==, 0);
+  g_autofree char *before = snapshot (path);
+  f->db = stva_db_open (path, STVA_DB_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  g_assert_false (stva_db_check (f->db, &error));
+  assert_says (error, path, "foreign key check failed");
+  g_clear_error (&error);
+  g_autofree char *csv = g_build_filename (out_dir, "a.csv", NULL);
+  g_autofree char *jsonl = g_build_filename (out_dir, "a.jsonl", NULL);
+  g_autofree char *eaf = g_build_filename (out_dir, "a.eaf", NULL);
+  g_assert_true (stva_db_export_csv (f->db, f->set->id, model, csv, &error));
+  g_assert_no_error (error);
+  g_assert_true (stva_db_export_jsonl (f->db, f->set->id, model, jsonl, &error));
+  g_assert_no_error (error);
+  g_assert_true (stva_db_export_eaf (f->db, f->dia[0], f->set->id, model, eaf, &error));
+  g_assert_no_error (error);
+  g_autoptr (GPtrArray) stats = stva_db_class_stats (f->db, f->set->id, model, &error);
+  g_assert_no_error (error);
+  g_autoptr (GArray) queue = stva_db_review_queue (f->db, f->set->id, model,
+                                                   STVA_DB_QUEUE_MODEL_DISAGREEMENT, FALSE, 0,
+                                                   &error);
+  g_assert_no_error (error);
+  StvaDbAgreement a;
+  if (stva_db_agreement (f->db, f->set->id, TRUE, model, &a, &error))
+    stva_db_agreement_clear (&a);
+  g_clear_error (&error);   /* too few raters is an answer too; what matters is no crash */
+  StvaDataset *ds = stva_db_dataset (f->db, f->set->id, TRUE, NULL, &error);
+  g_clear_error (&error);
+  stva_dataset_free (ds);
+  close_project (f);
+  g_autofree char *after = snapshot (path);
+  g_assert_cmpstr (before, ==, after);   /* reading wrote nothing */
+  assert_integrity (path);
+  f->db = stva_db_open (path, STVA_DB_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+}
+
 /* ---- media paths and models --------------------------------------------------------------- */
 
 static void
@@ -536,6 +599,7 @@ main (int    argc,
   ADD ("/db/hostile/forged-merge-input", test_forged_merge_input);
   ADD ("/db/hostile/feature-sizes", test_feature_sizes);
   ADD ("/db/hostile/prediction-sizes", test_prediction_sizes);
+  ADD ("/db/hostile/foreign-labels", test_foreign_labels);
   ADD ("/db/hostile/media-paths", test_media_paths);
   ADD ("/db/hostile/model-hash", test_model_hash);
 #undef ADD
