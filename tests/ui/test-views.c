@@ -188,6 +188,14 @@ static void
 test_dialogue_list (DbtFixture    *f,
                     gconstpointer  data)
 {
+  /* a fifth dialogue, of no split, whose text holds LIKE's wildcards and its escape */
+  g_autofree char *srt = g_build_filename (f->dir, "sale.srt", NULL);
+  g_assert_true (g_file_set_contents (srt, "1\n00:00:01,000 --> 00:00:02,000\nAnn: 50% off\n\n"
+                                      "2\n00:00:02,500 --> 00:00:03,000\nBob: snake_case \\ "
+                                      "path\n", -1, NULL));
+  g_autoptr (GError) error = NULL;
+  g_assert_true (stva_db_import_subtitles (f->db, srt, NULL, "none", NULL, &error));
+  g_assert_no_error (error);
   g_autoptr (StvaSession) s = open_session (f);
   StvaDialogueList *list = STVA_DIALOGUE_LIST (stva_dialogue_list_new ());
   stva_dialogue_list_set_session (list, s);
@@ -195,7 +203,7 @@ test_dialogue_list (DbtFixture    *f,
   GtkSelectionModel *sel = stva_dialogue_list_get_selection (list);
 
   /* every dialogue, the session's first selected; speakers and accuracy from one pass */
-  g_assert_cmpuint (stva_dialogue_list_get_n_shown (list), ==, 4);
+  g_assert_cmpuint (stva_dialogue_list_get_n_shown (list), ==, 5);
   g_assert_true (gtk_selection_model_is_selected (sel, 0));
   GListModel *all = stva_session_get_dialogues (s);
   g_autoptr (StvaDialogueItem) d0 = g_list_model_get_item (all, 0);
@@ -208,6 +216,9 @@ test_dialogue_list (DbtFixture    *f,
   /* train/1 (utterances 3, 4): 3 wrong; test/3 (7, 8): both right */
   g_assert_cmpfloat_with_epsilon (stva_dialogue_item_get_accuracy (d1), 0.5, 1e-9);
   g_assert_cmpfloat_with_epsilon (stva_dialogue_item_get_accuracy (d3), 1.0, 1e-9);
+  g_autoptr (StvaDialogueItem) d4 = g_list_model_get_item (all, 4);   /* none/sale: last */
+  g_assert_cmpstr (stva_dialogue_item_get_speakers (d4), ==, "Ann, Bob");
+  g_assert_true (isnan (stva_dialogue_item_get_accuracy (d4)));   /* no prediction there */
 
   /* search: transcript words, speakers, any case; LIKE's wildcards taken literally */
   stva_dialogue_list_set_search (list, "scared");
@@ -217,16 +228,23 @@ test_dialogue_list (DbtFixture    *f,
   g_assert_cmpuint (stva_dialogue_list_get_n_shown (list), ==, 2);
   g_assert_cmpstr (shown_title (list, 0), ==, "train/dia1");
   g_assert_cmpstr (shown_title (list, 1), ==, "test/dia3");
-  stva_dialogue_list_set_search (list, "%");
+  const char *literal[] = { "%", "_", "\\", "50%", "e_c", "% off", "case \\ p" };
+  for (guint i = 0; i < G_N_ELEMENTS (literal); i++)
+    {
+      stva_dialogue_list_set_search (list, literal[i]);
+      g_assert_cmpuint (stva_dialogue_list_get_n_shown (list), ==, 1);
+      g_assert_cmpstr (shown_title (list, 0), ==, "none/sale");
+    }
+  stva_dialogue_list_set_search (list, "50_");   /* '_' is no wildcard: "50%" does not match */
   g_assert_cmpuint (stva_dialogue_list_get_n_shown (list), ==, 0);
-  stva_dialogue_list_set_search (list, "_");
+  stva_dialogue_list_set_search (list, "o%f");
   g_assert_cmpuint (stva_dialogue_list_get_n_shown (list), ==, 0);
   stva_dialogue_list_set_search (list, "\"fine\"");   /* He said "fine". */
   g_assert_cmpuint (stva_dialogue_list_get_n_shown (list), ==, 1);
   g_assert_cmpstr (shown_title (list, 0), ==, "train/dia0");
   g_assert_true (gtk_selection_model_is_selected (sel, 0));   /* still the session's */
   stva_dialogue_list_set_search (list, "");
-  g_assert_cmpuint (stva_dialogue_list_get_n_shown (list), ==, 4);
+  g_assert_cmpuint (stva_dialogue_list_get_n_shown (list), ==, 5);
 
   /* the split filter, and with a search */
   stva_dialogue_list_set_split (list, "train");
@@ -238,7 +256,7 @@ test_dialogue_list (DbtFixture    *f,
   g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (sel)), ==,
                     GTK_INVALID_LIST_POSITION);
   stva_dialogue_list_set_split (list, "none");
-  g_assert_cmpuint (stva_dialogue_list_get_n_shown (list), ==, 0);
+  g_assert_cmpuint (stva_dialogue_list_get_n_shown (list), ==, 1);
   stva_dialogue_list_set_split (list, "test");
   stva_dialogue_list_set_search (list, "ross");
   g_assert_cmpuint (stva_dialogue_list_get_n_shown (list), ==, 1);
@@ -249,7 +267,6 @@ test_dialogue_list (DbtFixture    *f,
   g_assert_true (gtk_selection_model_select_item (sel, 2, TRUE));
   g_assert_cmpuint (stva_session_get_dialogue_position (s), ==, 2);
   g_assert_cmpstr (stva_dialogue_item_get_title (stva_session_get_dialogue (s)), ==, "dev/dia0");
-  g_autoptr (GError) error = NULL;
   g_assert_true (stva_session_select_dialogue (s, 3, &error));
   g_assert_true (gtk_selection_model_is_selected (sel, 3));
   g_assert_true (stva_session_select_utterance_id (s, f->utt[0], &error));
