@@ -914,6 +914,52 @@ test_keys (DbtFixture    *f,
   gtk_window_destroy (window);
 }
 
+/* ---- all four, as the studio places them -------------------------------------------------- */
+
+static void
+test_together (DbtFixture    *f,
+               gconstpointer  data)
+{
+  g_autoptr (StvaSession) s = open_session (f);
+  GtkWidget *paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
+  StvaDialogueList *list = STVA_DIALOGUE_LIST (stva_dialogue_list_new ());
+  StvaTimelineView *tl = STVA_TIMELINE_VIEW (stva_timeline_view_new ());
+  StvaUtteranceTable *table = STVA_UTTERANCE_TABLE (stva_utterance_table_new ());
+  StvaLabelBar *bar = STVA_LABEL_BAR (stva_label_bar_new ());
+  GtkWidget *right = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_vexpand (GTK_WIDGET (table), TRUE);
+  gtk_box_append (GTK_BOX (right), GTK_WIDGET (tl));
+  gtk_box_append (GTK_BOX (right), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+  gtk_box_append (GTK_BOX (right), GTK_WIDGET (table));
+  gtk_box_append (GTK_BOX (right), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+  gtk_box_append (GTK_BOX (right), GTK_WIDGET (bar));
+  gtk_paned_set_start_child (GTK_PANED (paned), GTK_WIDGET (list));
+  gtk_paned_set_end_child (GTK_PANED (paned), right);
+  gtk_paned_set_position (GTK_PANED (paned), 260);
+  stva_dialogue_list_set_session (list, s);
+  stva_timeline_view_set_session (tl, s);
+  stva_utterance_table_set_session (table, s);
+  stva_label_bar_set_session (bar, s);
+  GtkWindow *window = show_in_window (paned, 1240, 520);
+
+  /* one selection everywhere: the table's row, the timeline's outline, the list's row */
+  g_assert_true (gtk_selection_model_select_item (stva_utterance_table_get_selection (table), 2,
+                                                  TRUE));
+  g_assert_cmpuint (stva_session_get_utterance_position (s), ==, 2);
+  graphene_rect_t box;
+  g_assert_true (stva_timeline_view_utterance_box (tl, 2, &box));
+  stva_timeline_view_activate_at (tl, box.origin.x + 2, box.origin.y + 2);
+  g_assert_cmpuint (stva_session_get_utterance_position (s), ==, 2);
+  g_assert_true (stva_timeline_view_utterance_box (tl, 1, &box));
+  stva_timeline_view_activate_at (tl, box.origin.x + 2, box.origin.y + 2);
+  g_assert_cmpuint (gtk_single_selection_get_selected (
+                      GTK_SINGLE_SELECTION (stva_utterance_table_get_selection (table))), ==, 1);
+  stva_timeline_view_set_position (tl, 2.6);
+  save_screenshot (GTK_WIDGET (window), "together");
+  save_dark_screenshot (GTK_WIDGET (window), "together");
+  gtk_window_destroy (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -937,6 +983,8 @@ main (int    argc,
               dbt_fixture_teardown);
   g_test_add ("/views/label-bar-many", DbtFixture, &with_model, dbt_fixture_setup,
               test_label_bar_many, dbt_fixture_teardown);
+  g_test_add ("/views/together", DbtFixture, &with_model, dbt_fixture_setup, test_together,
+              dbt_fixture_teardown);
   g_test_add ("/views/keys", DbtFixture, &with_model, dbt_fixture_setup, test_keys,
               dbt_fixture_teardown);
   return g_test_run ();
