@@ -4,6 +4,7 @@
  * model file stores.  One table lists every field with its type and offset, so formatting and
  * parsing are one loop and a new field is one line.
  */
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -23,6 +24,7 @@ typedef enum
   FIELD_U64,
   FIELD_MODALITIES,   /* bool[3] as letters "TAV" */
   FIELD_LOSS,         /* "ce" or "focal" */
+  FIELD_NORM,         /* "zscore" or "sparse" */
 } FieldType;
 
 typedef struct
@@ -30,6 +32,7 @@ typedef struct
   const char *key;
   FieldType   type;
   size_t      offset;
+  bool        optional;   /* written only when it differs from the default (keys added later) */
 } Field;
 
 #define F_INT(name)   { #name, FIELD_INT, offsetof (StvaModelConfig, name) }
@@ -56,6 +59,8 @@ static const Field fields[] = {
   { "modalities", FIELD_MODALITIES, offsetof (StvaModelConfig, modality) },
   F_FLOAT (dropout),
   F_FLOAT (modality_dropout),
+  { "input_dropout", FIELD_FLOAT, offsetof (StvaModelConfig, input_dropout), true },
+  { "input_norm", FIELD_NORM, offsetof (StvaModelConfig, input_norm), true },
   { "loss", FIELD_LOSS, offsetof (StvaModelConfig, loss) },
   F_FLOAT (class_weight_power),
   F_FLOAT (focal_gamma),
@@ -78,6 +83,21 @@ static const Field fields[] = {
 
 /* ---- public API ---- */
 
+bool
+stva_model_config_written (const StvaModelConfig *config,
+                            int                    i)
+{
+  assert (i >= 0 && i < N_FIELDS);
+  if (!fields[i].optional)
+    return true;
+  StvaModelConfig d;
+  stva_model_config_init (&d);
+  char a[64], b[64];
+  stva_model_config_format (config, i, a, sizeof a);
+  stva_model_config_format (&d, i, b, sizeof b);
+  return strcmp (a, b) != 0;
+}
+
 void
 stva_model_config_init (StvaModelConfig *config)
 {
@@ -98,6 +118,8 @@ stva_model_config_init (StvaModelConfig *config)
     .modality = { true, true, true },
     .dropout = 0.3f,
     .modality_dropout = 0.1f,
+    .input_norm = STVA_INPUT_NORM_ZSCORE,
+    .input_dropout = 0.0f,
     .loss = STVA_LOSS_CE,
     .class_weight_power = 0.5f,
     .focal_gamma = 2.0f,
@@ -182,6 +204,7 @@ stva_model_config_preset (StvaModelConfig *config,
       config->cross_window = 1;
       config->dropout = 0.0f;
       config->modality_dropout = 0.0f;
+      config->input_dropout = 0.0f;
     }
   else
     return stva_error_set (error, STVA_ERR_INVALID,
@@ -279,6 +302,10 @@ stva_model_config_validate (const StvaModelConfig *config,
          c->dropout);
   CHECK (c->modality_dropout >= 0.0f && c->modality_dropout < 1.0f,
          "config: modality_dropout = %g (0 to below 1)", c->modality_dropout);
+  CHECK (c->input_norm == STVA_INPUT_NORM_ZSCORE || c->input_norm == STVA_INPUT_NORM_SPARSE,
+         "config: input_norm = %d", c->input_norm);
+  CHECK (c->input_dropout >= 0.0f && c->input_dropout < 1.0f,
+         "config: input_dropout = %g (0 to below 1)", c->input_dropout);
   CHECK (c->loss == STVA_LOSS_CE || c->loss == STVA_LOSS_FOCAL, "config: loss = %d", c->loss);
   CHECK (c->class_weight_power >= 0.0f && c->class_weight_power <= 4.0f,
          "config: class_weight_power = %g (0 to 4)", c->class_weight_power);
@@ -352,6 +379,9 @@ stva_model_config_format (const StvaModelConfig *config,
     case FIELD_LOSS:
       snprintf (buf, n, "%s", *(const int *) base == STVA_LOSS_FOCAL ? "focal" : "ce");
       break;
+    case FIELD_NORM:
+      snprintf (buf, n, "%s", *(const int *) base == STVA_INPUT_NORM_SPARSE ? "sparse" : "zscore");
+      break;
     }
 }
 
@@ -410,6 +440,14 @@ stva_model_config_set (StvaModelConfig *config,
             *(int *) base = STVA_LOSS_CE;
           else if (strcmp (value, "focal") == 0)
             *(int *) base = STVA_LOSS_FOCAL;
+          else
+            break;
+          return STVA_OK;
+        case FIELD_NORM:
+          if (strcmp (value, "zscore") == 0)
+            *(int *) base = STVA_INPUT_NORM_ZSCORE;
+          else if (strcmp (value, "sparse") == 0)
+            *(int *) base = STVA_INPUT_NORM_SPARSE;
           else
             break;
           return STVA_OK;

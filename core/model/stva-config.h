@@ -24,6 +24,16 @@ typedef enum
   STVA_LOSS_FOCAL = 1,   /* focal loss with the same class weights */
 } StvaLossKind;
 
+typedef enum
+{
+  STVA_INPUT_NORM_ZSCORE = 0,   /* every input dimension to mean 0, variance 1 on train */
+  STVA_INPUT_NORM_SPARSE = 1,   /* the same for dense dimensions; sparse ones (non-zero in fewer
+                                 * than STVA_SPARSE_DIM_FRACTION of the rows) only scaled, by
+                                 * one common factor */
+} StvaInputNorm;
+
+#define STVA_SPARSE_DIM_FRACTION 0.5
+
 typedef struct
 {
   /* data shape (set from the dataset) */
@@ -48,6 +58,9 @@ typedef struct
   /* regularisation */
   float    dropout;               /* 0.3 */
   float    modality_dropout;      /* 0.1: drop one modality of an utterance while training */
+  int      input_norm;            /* StvaInputNorm, zscore */
+  float    input_dropout;         /* 0: inverted dropout on the standardised input features while
+                                   * training (sparse hashed text: issue #17) */
 
   /* loss (§7) */
   int      loss;                  /* StvaLossKind */
@@ -98,6 +111,10 @@ const char *stva_model_config_key      (int i);
  * (%.9g). */
 void        stva_model_config_format   (const StvaModelConfig *config, int i, char *buf,
                                         size_t n);
+/* Whether a model file holds key i: always, except for keys added after format version 2's
+ * first files (input_dropout), written only when they differ from their default so that files
+ * not using them stay byte for byte what older code wrote; a missing key reads as its default. */
+bool        stva_model_config_written  (const StvaModelConfig *config, int i);
 /* Parses value into the field named key; an unknown key or a malformed value is
  * STVA_ERR_FORMAT naming both. */
 StvaStatus  stva_model_config_set      (StvaModelConfig *config, const char *key,

@@ -359,9 +359,13 @@ backward_projection (StvaModelWorkspace    *ws,
   if (dx != NULL)
     for (size_t i = 0; i < T; i++)
       for (size_t k = 0; k < F; k++)   /* xs = (x - mean) / std, zero where missing */
-        dx[i * F + k] = !ws->present[m][i] ? 0.0f
-                        : model->std[m] != NULL ? dx[i * F + k] / model->std[m][k]
-                                                : dx[i * F + k];
+        {
+          float g = dx[i * F + k];
+          if (ws->input_drop_on)   /* xs = keep · x / (1 - p) */
+            g = ws->xkeep[m][i * F + k] ? g / (1.0f - c->input_dropout) : 0.0f;
+          dx[i * F + k] = !ws->present[m][i] ? 0.0f
+                          : model->std[m] != NULL ? g / model->std[m][k] : g;
+        }
 }
 
 double

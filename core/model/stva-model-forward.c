@@ -142,6 +142,16 @@ prepare_inputs (StvaModelWorkspace       *ws,
               else
                 memcpy (row, x, F * sizeof (float));
             }
+          if (ws->input_drop_on)   /* after modality dropout, from the same dialogue RNG */
+            for (int i = 0; i < T; i++)
+              {
+                size_t off = (size_t) (r0 + i) * F;
+                if (ws->present[m][r0 + i])
+                  stva_dropout_forward (ws->xs[m] + off, ws->xkeep[m] + off, ws->xs[m] + off, F,
+                                        c->input_dropout, &options->rng[d]);
+                else
+                  memset (ws->xkeep[m] + off, 0, F * sizeof (bool));
+              }
         }
     }
   for (int m = 0; m < STVA_N_MOD; m++)
@@ -465,12 +475,16 @@ stva_model_forward_batch (StvaModelWorkspace        *ws,
     }
   if (rows > (size_t) INT32_MAX / 4)
     return stva_error_set (error, STVA_ERR_INVALID, "forward: %zu utterances in one pack", rows);
-  if (options->train && (c->dropout > 0.0f || c->modality_dropout > 0.0f) && options->rng == NULL)
+  if (options->train
+      && (c->dropout > 0.0f || c->modality_dropout > 0.0f || c->input_dropout > 0.0f)
+      && options->rng == NULL)
     return stva_error_set (error, STVA_ERR_INVALID, "forward: training needs an RNG");
   StvaStatus status = _stva_model_workspace_reserve (ws, dlgs, n, options->no_backward, error);
   if (status != STVA_OK)
     return status;
   ws->dropout_on = options->train && c->dropout > 0.0f;
+  /* input dropout needs its mask for the backward: a forward without one draws none */
+  ws->input_drop_on = options->train && c->input_dropout > 0.0f && !options->no_backward;
   ws->input_grad = options->input_grad;
 
   prepare_inputs (ws, model, options);

@@ -34,14 +34,17 @@ make_view (const StvaModel *model,
   mf->tensors = calloc ((size_t) p->n_tensors, sizeof (StvaNamedTensor));
   if (mf->config == NULL || mf->labels == NULL || mf->tensors == NULL)
     return stva_error_set (error, STVA_ERR_NOMEM, "model file: out of memory");
-  mf->n_config = nk;
+  mf->n_config = 0;
   for (int i = 0; i < nk; i++)
     {
+      if (!stva_model_config_written (c, i))
+        continue;
       char buf[64];
       stva_model_config_format (c, i, buf, sizeof buf);
-      mf->config[i].key = strdup (stva_model_config_key (i));
-      mf->config[i].value = strdup (buf);
-      if (mf->config[i].key == NULL || mf->config[i].value == NULL)
+      StvaKV *kv = &mf->config[mf->n_config++];
+      kv->key = strdup (stva_model_config_key (i));
+      kv->value = strdup (buf);
+      if (kv->key == NULL || kv->value == NULL)
         return stva_error_set (error, STVA_ERR_NOMEM, "model file: out of memory");
     }
   mf->K = c->K;

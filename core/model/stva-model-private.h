@@ -54,6 +54,7 @@ struct StvaModelWorkspace
   size_t  *sq1, *sq2;                /* owned (dlg_cap + 1): offsets Σ T², Σ (2T)² */
   int     *labels;                   /* (N) -1 where unlabelled */
   bool     dropout_on;               /* dropout masks were drawn */
+  bool     input_drop_on;            /* input dropout masks were drawn (xkeep) */
   bool     input_grad;
   bool     no_backward;              /* the last forward's options.no_backward: layout shared */
 
@@ -61,7 +62,9 @@ struct StvaModelWorkspace
   bool    *present[STVA_N_MOD];      /* (N) */
   float   *maskf[STVA_N_MOD];        /* (N) 0 or 1 */
   int     *spk;                      /* (N) slot in [0, S) */
-  float   *xs[STVA_N_MOD];           /* (N, F_m) standardised, missing rows 0 */
+  float   *xs[STVA_N_MOD];           /* (N, F_m) standardised, missing rows 0, after input
+                                      * dropout when training */
+  bool    *xkeep[STVA_N_MOD];        /* (N, F_m) input dropout's mask; NULL without backward */
 
   /* §1 projection */
   float   *p_lin[STVA_N_MOD], *p_ln[STVA_N_MOD], *h[STVA_N_MOD];    /* (N, D) */

@@ -227,6 +227,7 @@ layout (Cursor *cur,
         fm = m;
       ws->xs[m] = take_f (cur, T * F);   /* all filled before the first projection */
       ws->dx[m] = take_bwd (cur, T * F);
+      ws->xkeep[m] = cur->share ? NULL : take_b (cur, T * F);
       MOD_TEMP (p_lin, T * D);
       MOD_TEMP (p_ln, T * D);
       ws->h[m] = take_f (cur, T * D);

@@ -304,11 +304,14 @@ stva_model_fit_normalisation (StvaModel         *model,
                                "normalisation: modality %c has width %d in the data, %zu in the "
                                "model", "TAV"[m], ds->F[m], F);
       double *sum = calloc (F, sizeof (double)), *sq = calloc (F, sizeof (double));
+      double *nz = calloc (F, sizeof (double)), *sq0 = calloc (F, sizeof (double));
       float *mean = malloc (F * sizeof (float)), *std = malloc (F * sizeof (float));
-      if (sum == NULL || sq == NULL || mean == NULL || std == NULL)
+      if (sum == NULL || sq == NULL || nz == NULL || sq0 == NULL || mean == NULL || std == NULL)
         {
           free (sum);
           free (sq);
+          free (nz);
+          free (sq0);
           free (mean);
           free (std);
           return stva_error_set (error, STVA_ERR_NOMEM, "normalisation: out of memory");
@@ -323,7 +326,11 @@ stva_model_fit_normalisation (StvaModel         *model,
                 continue;
               const float *x = dlg->x[m] + (size_t) i * F;
               for (size_t f = 0; f < F; f++)
-                sum[f] += x[f];
+                {
+                  sum[f] += x[f];
+                  nz[f] += x[f] != 0.0f;
+                  sq0[f] += (double) x[f] * x[f];
+                }
               count += 1.0;
             }
         }
@@ -346,9 +353,31 @@ stva_model_fit_normalisation (StvaModel         *model,
           mean[f] = (float) sum[f];
           std[f] = count > 0.0 ? (float) sqrt (sq[f] / count) : 1.0f;
         }
+      if (model->config.input_norm == STVA_INPUT_NORM_SPARSE && count > 0.0)
+        {
+          /* sparse dimensions (zero in most rows: hashed n-gram buckets) keep their zeros and
+           * their relative sizes: no centring, one scale for all of them (their root mean
+           * square), so a rare bucket is not blown up to unit variance */
+          double sq_sparse = 0.0, n_sparse = 0.0;
+          for (size_t f = 0; f < F; f++)
+            if (nz[f] < STVA_SPARSE_DIM_FRACTION * count)
+              {
+                sq_sparse += sq0[f];
+                n_sparse += 1.0;
+              }
+          double rms = n_sparse > 0.0 ? sqrt (sq_sparse / (n_sparse * count)) : 0.0;
+          for (size_t f = 0; f < F; f++)
+            if (nz[f] < STVA_SPARSE_DIM_FRACTION * count)
+              {
+                mean[f] = 0.0f;
+                std[f] = rms > 0.0 ? (float) rms : 1.0f;
+              }
+        }
       StvaStatus status = stva_model_set_normalisation (model, m, mean, std, error);
       free (sum);
       free (sq);
+      free (nz);
+      free (sq0);
       free (mean);
       free (std);
       if (status != STVA_OK)

@@ -166,7 +166,9 @@ StvaStatus stva_model_load_buffer_with_state (StvaModel *model, StvaTrainState *
                                               const uint8_t *buf, size_t n, StvaError *error);
 
 /* Standardisation of each modality from the present rows of the given dialogues (mean and
- * population std per dimension, in double), stored in the model. */
+ * population std per dimension, in double), stored in the model.  With config input_norm
+ * "sparse", dimensions that are non-zero in fewer than STVA_SPARSE_DIM_FRACTION of those rows
+ * get mean 0 and, all of them, one std: the root mean square of their entries. */
 StvaStatus stva_model_fit_normalisation (StvaModel *model, const StvaDataset *ds,
                                          const int *dialogues, int n, StvaError *error);
 

@@ -312,14 +312,17 @@ static void test_grad_causal (void)      { run_grad_check ("causal", STVA_LOSS_F
 static void test_grad_pair_ta (void)     { run_grad_check ("modalities=T,A", STVA_LOSS_CE); }
 static void test_grad_single_v (void)    { run_grad_check ("modalities=V", STVA_LOSS_FOCAL); }
 
-/* d loss / d raw features through the normalisation; missing rows have no influence */
+/* d loss / d raw features through the normalisation (and input dropout's fixed mask, when on);
+ * missing rows have no influence */
 static void
-test_grad_input (void)
+run_grad_input (float input_dropout)
 {
   StvaModelConfig c;
   tiny_config (&c);
+  c.input_dropout = input_dropout;
   Fixture fx;
   fixture_init (&fx, &c, true);
+  fx.train = input_dropout > 0.0f;
   float *grad = g_new0 (float, fx.model.params.n_floats);
   fixture_grad (&fx, grad, true);
   StvaRng rng;
@@ -345,10 +348,43 @@ test_grad_input (void)
           size_t k = stva_rng_below (&rng, (uint32_t) F);
           g_autofree char *what = g_strdup_printf ("d loss / d x_%c[%d][%zu]", "TAV"[m], i, k);
           check_entry (what, &fx.x[m][i * F + k], dx[i * F + k], &fx);
+          if (input_dropout > 0.0f)   /* every entry of a row: the dropped ones included */
+            for (size_t k2 = 0; k2 < F; k2++)
+              if (k2 != k)
+                {
+                  g_autofree char *w2 = g_strdup_printf ("d loss / d x_%c[%d][%zu], input "
+                                                         "dropout", "TAV"[m], i, k2);
+                  check_entry (w2, &fx.x[m][i * F + k2], dx[i * F + k2], &fx);
+                }
+        }
+      if (input_dropout > 0.0f)   /* some entries were dropped, and their gradient is 0 */
+        {
+          size_t n_zero = 0;
+          for (size_t e = 0; e < T * F; e++)
+            n_zero += dx[e] == 0.0f;
+          g_assert_cmpuint (n_zero, >, 0);
         }
       g_free (dx);
     }
   g_free (grad);
+  fixture_clear (&fx);
+}
+
+static void test_grad_input (void)          { run_grad_input (0.0f); }
+static void test_grad_input_dropout (void)  { run_grad_input (0.4f); }
+
+/* input dropout: with its mask fixed every parameter's gradient checks too */
+static void
+test_grad_input_dropout_params (void)
+{
+  StvaModelConfig c;
+  tiny_config (&c);
+  c.input_dropout = 0.4f;
+  Fixture fx;
+  fixture_init (&fx, &c, false);
+  fx.train = true;
+  int live = check_all_tensors (&fx);
+  g_assert_cmpint (live, >=, fx.model.params.n_tensors * 9 / 10);
   fixture_clear (&fx);
 }
 
@@ -389,6 +425,8 @@ main (int   argc,
   g_test_add_func ("/model/grad/dropout", test_grad_dropout);
   g_test_add_func ("/model/grad/wide", test_grad_wide);
   g_test_add_func ("/model/grad/input", test_grad_input);
+  g_test_add_func ("/model/grad/input-dropout", test_grad_input_dropout);
+  g_test_add_func ("/model/grad/input-dropout-params", test_grad_input_dropout_params);
   g_test_add_func ("/model/grad/adds", test_grad_adds);
   return g_test_run ();
 }

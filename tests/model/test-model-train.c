@@ -88,6 +88,86 @@ small_config (StvaModelConfig *c)
   c->seed = 3;
 }
 
+/* input_norm: z-scores by default; "sparse" leaves the zeros of sparse dimensions zero and
+ * scales them all by their common root mean square, dense ones z-scored as before */
+static void
+test_train_normalisation_sparse (void)
+{
+  StvaDataset *ds = random_dataset (6, 6, 21);
+  /* text dimension 1 non-zero in every third row only, 4 in one row only */
+  double sq = 0.0, n_rows = 0.0;
+  for (int d = 0; d < ds->n_dialogues; d++)
+    {
+      StvaDialogue *dlg = &ds->dialogues[d];
+      for (int i = 0; i < dlg->T; i++)
+        {
+          float *x = dlg->x[STVA_MOD_T] + i * 6;
+          int r = (int) n_rows;
+          x[1] = r % 3 == 0 ? 0.5f + 0.1f * (float) (r % 5) : 0.0f;
+          x[4] = r == 2 ? 3.0f : 0.0f;
+          sq += (double) x[1] * x[1] + (double) x[4] * x[4];
+          n_rows += 1.0;
+        }
+    }
+  int all[6] = { 0, 1, 2, 3, 4, 5 };
+  StvaModelConfig c;
+  small_config (&c);
+  StvaError error = { 0 };
+  StvaModel zs, sp;
+  g_assert_cmpint (stva_model_init (&zs, &c, &error), ==, STVA_OK);
+  g_assert_cmpint (stva_model_fit_normalisation (&zs, ds, all, 6, &error), ==, STVA_OK);
+  c.input_norm = STVA_INPUT_NORM_SPARSE;
+  g_assert_cmpint (stva_model_init (&sp, &c, &error), ==, STVA_OK);
+  g_assert_cmpint (stva_model_fit_normalisation (&sp, ds, all, 6, &error), ==, STVA_OK);
+  float rms = (float) sqrt (sq / (2.0 * n_rows));
+  for (int f = 0; f < 6; f++)
+    if (f == 1 || f == 4)
+      {
+        g_assert_cmpfloat (sp.mean[STVA_MOD_T][f], ==, 0.0f);
+        g_assert_cmpfloat_with_epsilon (sp.std[STVA_MOD_T][f], rms, 1e-6 * rms);
+        g_assert_cmpfloat (zs.mean[STVA_MOD_T][f], >, 0.0f);   /* z-scored: centred */
+        g_assert_cmpfloat (fabsf (zs.std[STVA_MOD_T][f] - rms), >, 1e-3f);
+      }
+    else   /* dense: as z-scoring */
+      {
+        g_assert_cmpfloat (sp.mean[STVA_MOD_T][f], ==, zs.mean[STVA_MOD_T][f]);
+        g_assert_cmpfloat (sp.std[STVA_MOD_T][f], ==, zs.std[STVA_MOD_T][f]);
+      }
+  for (int m = 1; m < STVA_N_MOD; m++)   /* the normal audio and visual features: dense */
+    for (int f = 0; f < c.F[m]; f++)
+      g_assert_cmpfloat (sp.mean[m][f], ==, zs.mean[m][f]);
+  /* the key is written only when not the default, and reads back */
+  char buf[64];
+  for (int i = 0; i < stva_model_config_n_keys (); i++)
+    if (strcmp (stva_model_config_key (i), "input_norm") == 0)
+      {
+        g_assert_false (stva_model_config_written (&zs.config, i));
+        g_assert_true (stva_model_config_written (&sp.config, i));
+        stva_model_config_format (&sp.config, i, buf, sizeof buf);
+        g_assert_cmpstr (buf, ==, "sparse");
+      }
+  uint8_t *bytes = NULL;
+  size_t n_bytes = 0;
+  StvaTrainState state;
+  stva_train_state_init (&state);
+  g_assert_cmpint (stva_model_save_buffer_with_state (&sp, &state, &bytes, &n_bytes, &error), ==,
+                   STVA_OK);
+  StvaModel back;
+  g_assert_cmpint (stva_model_load_buffer_with_state (&back, &state, bytes, n_bytes, &error), ==,
+                   STVA_OK);
+  g_assert_cmpint (back.config.input_norm, ==, STVA_INPUT_NORM_SPARSE);
+  g_assert_cmpmem (back.std[STVA_MOD_T], 6 * sizeof (float), sp.std[STVA_MOD_T],
+                   6 * sizeof (float));
+  g_assert_cmpint (stva_model_config_set (&c, "input_norm", "none", &error), ==,
+                   STVA_ERR_FORMAT);
+  free (bytes);
+  stva_train_state_clear (&state);
+  stva_model_clear (&back);
+  stva_model_clear (&zs);
+  stva_model_clear (&sp);
+  stva_dataset_free (ds);
+}
+
 static void
 test_train_overfit (void)
 {
@@ -931,6 +1011,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/model/train/normalisation-sparse", test_train_normalisation_sparse);
   g_test_add_func ("/model/train/overfit", test_train_overfit);
   g_test_add_func ("/model/train/deterministic", test_train_deterministic);
   g_test_add_func ("/model/train/cancel", test_train_cancel);

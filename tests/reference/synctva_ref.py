@@ -140,6 +140,7 @@ def parse_config(kv):
         c[k] = kv[k] in ('1', 'true')
     for k in floats:
         c[k] = float(np.float32(float(kv[k])))
+    c['input_dropout'] = float(np.float32(float(kv.get('input_dropout', '0'))))  # train only
     c['loss'] = kv['loss']
     c['modalities'] = kv['modalities']
     c['F'] = [c['F_T'], c['F_A'], c['F_V']]
