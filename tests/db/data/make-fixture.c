@@ -119,11 +119,13 @@ label_all (const char *path)
       float attn[4] = { 0.25f, 0.75f, 0.5f, 0.5f };
       StvaDbAttnMap map = { .name = (char *) "graph.TV.l0", .rows = 2, .cols = 2, .data = attn };
       GBytes *blob = stva_db_attention_pack (&map, 1);
-      check (stva_db_put_prediction (db, model, utt (db, (int) u), probs, 7, beta, blob, &error), error,
-             "prediction");
+      check (stva_db_put_prediction (db, model, utt (db, (int) u), probs, 7, beta, blob, &error),
+             error, "prediction");
       g_bytes_unref (blob);
     }
-#define SET(k, who, name) check (stva_db_set_label (db, utt (db, k), s, who, name ? label (set, name) : 0, model, NULL, &error) > 0, error, "set")
+#define SET(k, who, name)                                                                     \
+  check (stva_db_set_label (db, utt (db, k), s, who, name ? label (set, name) : 0, model, NULL, \
+                            &error) > 0, error, "set")
 #define UNDO(who) check (stva_db_undo (db, who, s, &error) > 0, error, "undo")
 #define REDO(who) check (stva_db_redo (db, who, s, &error) > 0, error, "redo")
   SET (1, alice, "anger");

@@ -19,7 +19,11 @@ root=$(pwd)
 data=$root/tests/db/data
 [ -f "$data/make-fixture.c" ] || { echo "make-fixtures: run from the repository root" >&2; exit 2; }
 work=$(mktemp -d)
-trap 'for v in 2 3; do git -C "$root" worktree remove --force "$work/v$v" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+cleanup () {
+  for v in 2 3; do git -C "$root" worktree remove --force "$work/v$v" 2> /dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 build () {   # build VERSION COMMIT: synctva and make-fixture of that commit in $work/vVERSION
   git -C "$root" worktree add --detach "$work/v$1" "$2" > /dev/null
@@ -51,7 +55,8 @@ for v in 2 3; do
   "./make-fixture-v$v" dump "project-v$v.stva" > "project-v$v.dump"
 done
 for v in 1 2 3; do
-  [ ! -e "project-v$v.stva-wal" ] || { echo "make-fixtures: project-v$v.stva-wal left" >&2; exit 1; }
+  [ ! -e "project-v$v.stva-wal" ] \
+    || { echo "make-fixtures: project-v$v.stva-wal left" >&2; exit 1; }
   [ "$(sqlite3 "project-v$v.stva" 'PRAGMA user_version')" = "$v" ] \
     || { echo "make-fixtures: project-v$v.stva is not at version $v" >&2; exit 1; }
   cp "project-v$v.stva" "project-v$v.csv" "project-v$v.dump" "$data/"
