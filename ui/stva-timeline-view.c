@@ -654,8 +654,12 @@ append_label (GString           *s,
               const StvaDbLabel *l)
 {
   g_autofree char *name = g_markup_escape_text (l != NULL ? l->name : "none", -1);
-  if (l != NULL && l->colour != NULL)
-    g_string_append_printf (s, "%s <span foreground=\"%s\">●</span> %s", what, l->colour, name);
+  GdkRGBA c;
+  /* the colour as parsed, never the project's text, goes into the markup */
+  if (l != NULL && l->colour != NULL && gdk_rgba_parse (&c, l->colour))
+    g_string_append_printf (s, "%s <span foreground=\"#%02x%02x%02x\">●</span> %s", what,
+                            (guint) lroundf (c.red * 255), (guint) lroundf (c.green * 255),
+                            (guint) lroundf (c.blue * 255), name);
   else
     g_string_append_printf (s, "%s %s", what, name);
 }

@@ -346,6 +346,9 @@ test_timeline (DbtFixture    *f,
   g_assert_nonnull (strstr (tip, "&quot;fine&quot;"));
   g_assert_nonnull (strstr (tip, "predicted"));
   g_assert_nonnull (strstr (tip, "(0.87)"));
+  g_autoptr (GError) markup_error = NULL;
+  g_assert_true (pango_parse_markup (tip, -1, 0, NULL, NULL, NULL, &markup_error));
+  g_assert_no_error (markup_error);
 
   /* zoom about a time keeps it in place; the hit test follows the zoom */
   stva_timeline_view_zoom (tl, 4.0, 2.2);
