@@ -595,6 +595,21 @@ test_bad_file (void)
   spin (0.1);
   g_assert_cmpfloat (stva_player_get_position (player), ==, 0.0);
 
+  /* a real clip cut in half: refused as truncated, naming it */
+  {
+    g_autoptr (GBytes) bytes = clip_read_bytes (clip_path);
+    g_autofree char *cut = g_build_filename (tmp_dir, "cut.mp4", NULL);
+
+    clip_write_bytes (cut, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes) / 2);
+    failed = FALSE;
+    g_assert_true (stva_player_open (player, cut, NULL));
+    wait_for (flag_set, &failed, 5.0, "the error signal for a cut file");
+    g_test_message ("%s", last_error->message);
+    g_assert_nonnull (strstr (last_error->message, cut));
+    g_assert_false (stva_player_get_playing (player));
+    g_remove (cut);
+  }
+
   /* and the player still works */
   failed = FALSE;
   open_clip (clip_path);
