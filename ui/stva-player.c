@@ -555,6 +555,7 @@ static void
 stva_player_init (StvaPlayer *self)
 {
   g_autoptr (GError) error = NULL;
+  gint64 t0_us;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->speed = 1.0;
@@ -564,9 +565,14 @@ stva_player_init (StvaPlayer *self)
   self->paintable = stva_video_paintable_new ();
   gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (self->paintable));
 
+  t0_us = g_get_monotonic_time ();
   self->audio = stva_audio_out_new (on_audio_fill, self, &error);
   if (self->audio == NULL)
     g_debug ("player: %s", error->message);
+  else
+    g_debug ("player: sound through SDL's %s driver, opened in %.1f ms",
+             stva_audio_out_driver (self->audio),
+             (double) (g_get_monotonic_time () - t0_us) / 1000.0);
   self->decoder = stva_player_decoder_new (self->audio != NULL, on_decoder_event, self);
   if (self->audio != NULL)
     stva_player_decoder_set_latency (self->decoder, stva_audio_out_latency_s (self->audio));

@@ -88,7 +88,8 @@ keep (StvaMediaAudioReader *self,
 
   if (self->pos > 0)  /* what was read goes */
     {
-      memmove (self->buf, self->buf + self->pos * ch, (self->len - self->pos) * ch * sizeof (float));
+      memmove (self->buf, self->buf + self->pos * ch,
+               (self->len - self->pos) * ch * sizeof (float));
       self->len -= self->pos;
       self->pos = 0;
     }
