@@ -3,6 +3,7 @@
  * The studio's player (ui/stva-player.c) on a 720p H.264 video, in a window: run it under a
  * display (xvfb-run -a -s "-screen 0 1600x900x24" with GSK_RENDERER=cairo GDK_BACKEND=x11 as
  * the GUI tests do).  Not a test: it prints what it measured.
+ *   seek   20 paused seeks: the time until the frame is on screen
  *   1x     playback for --seconds-1x of media time: frames shown and dropped, the largest gap
  *          between main-loop iterations (a 2 ms timer's lateness)
  *   2x     looped playback of the clip at 2x for --media-seconds of media time (default 600:
@@ -292,6 +293,44 @@ run (double speed,
   g_array_free (rss, TRUE);
 }
 
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Paused seeks to n places spread over the clip (a fixed sequence): the time from
+ * stva_player_seek to its frame on screen, median and largest. */
+static void
+run_seeks (int n)
+{
+  double *ms = g_new (double, n);
+  double duration_s = stva_player_get_duration (player);
+  GRand *rand = g_rand_new_with_seed (7);
+
+  stva_player_pause (player);
+  probe_reset ();
+  for (int i = 0; i < n; i++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+
+      stva_player_seek (player, g_rand_double_range (rand, 0.0, duration_s));
+      while (stva_player_get_busy (player))
+        g_main_context_iteration (NULL, TRUE);
+      ms[i] = (double) (g_get_monotonic_time () - t0) / 1000.0;
+    }
+  qsort (ms, (size_t) n, sizeof *ms, compare_doubles);
+  printf ("seek      %d paused seeks to the frame on screen: median %.1f ms, largest %.1f ms "
+          "(key frames every 2 s); largest main-loop gap %.1f ms (%.1f ms CPU)\n", n,
+          ms[n / 2], ms[n - 1], (double) probe_max_gap_us / 1000.0,
+          (double) probe_max_busy_us / 1000.0);
+  g_rand_free (rand);
+  g_free (ms);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -365,6 +404,7 @@ main (int   argc,
           stva_player_get_has_sound (player) ? "sound" : "system", W, H + 60,
           g_getenv ("GSK_RENDERER") ? g_getenv ("GSK_RENDERER") : "default");
 
+  run_seeks (20);
   run (1.0, seconds_1x, 0.0);
   run (2.0, media_s, sample_s);
 
