@@ -12,9 +12,16 @@
  * through as damaged rather than forged: the statements that need the column fail naming it.
  * Triggers, views and indexes must match exactly.  SQLite's own statistics tables (ANALYZE) are
  * let through as SQLite makes them.
+ *
+ * What a project points to is checked where it is used: media paths are only ever read
+ * (stva_db_media_path_inside () says whether one leaves the project's folder), and a model file
+ * is the registered model only when its SHA-256 is the one registered
+ * (stva_db_model_check_file ()).
  */
 #include "config.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -304,4 +311,67 @@ stva_db_media_path_inside (StvaDb     *db,
   if (strcmp (folder, "/") == 0)
     n = 0;
   return strncmp (media, folder, n) == 0 && media[n] == '/' && strcmp (media, project) != 0;
+}
+
+/* ---- model files -------------------------------------------------------------------------- */
+
+/* (transfer full) The SHA-256 of the file at path in hex, read in pieces; NULL with error set. */
+static char *
+file_sha256 (const char  *path,
+             GError     **error)
+{
+  FILE *f = fopen (path, "rb");
+  if (f == NULL)
+    {
+      int e = errno;
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_IO, "%s: %s", path, g_strerror (e));
+      return NULL;
+    }
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guchar buf[1 << 16];
+  size_t n;
+  while ((n = fread (buf, 1, sizeof buf, f)) > 0)
+    g_checksum_update (sum, buf, (gssize) n);
+  gboolean failed = ferror (f) != 0;
+  fclose (f);
+  if (failed)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_IO, "%s: read error", path);
+      return NULL;
+    }
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+gboolean
+stva_db_model_check_file (StvaDb      *db,
+                          gint64       model_id,
+                          const char  *path,
+                          GError     **error)
+{
+  g_return_val_if_fail (db != NULL && path != NULL, FALSE);
+  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
+    db, "SELECT file_hash, name FROM model WHERE id = :model", error);
+  if (stmt == NULL)
+    return FALSE;
+  _stva_bind_int64 (stmt, ":model", model_id);
+  int rc = _stva_db_step (db, stmt, error);
+  if (rc == 0)
+    g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND,
+                 "%s: no model with id %" G_GINT64_FORMAT, db->path, model_id);
+  if (rc != 1)
+    return FALSE;
+  g_autofree char *hash = file_sha256 (path, error);
+  if (hash == NULL)
+    return FALSE;
+  const char *registered = (const char *) sqlite3_column_text (stmt, 0);
+  if (registered == NULL || g_ascii_strcasecmp (hash, registered) != 0)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_CONFLICT,
+                   "%s: model %" G_GINT64_FORMAT " ('%s') was registered with SHA-256 %s, but "
+                   "%s has %s: not the registered model file; refused", db->path, model_id,
+                   sqlite3_column_text (stmt, 1), registered ? registered : "(none)", path,
+                   hash);
+      return FALSE;
+    }
+  return TRUE;
 }

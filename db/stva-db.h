@@ -274,6 +274,12 @@ GBytes    *stva_db_attention_pack   (const StvaDbAttnMap *maps, guint n_maps);
 /* (transfer full) Of StvaDbAttnMap*; NULL with STVA_DB_ERROR_INVALID naming the problem. */
 GPtrArray *stva_db_attention_unpack (const guint8 *blob, gsize n_bytes, GError **error);
 
+/* Whether the file at path is model_id's: its SHA-256 (read in pieces) is the one registered.
+ * STVA_DB_ERROR_CONFLICT naming both hashes when not (a project may point anywhere: check a
+ * model file it names before using it), STVA_DB_ERROR_NOT_FOUND without such a model,
+ * STVA_DB_ERROR_IO when the file cannot be read. */
+gboolean stva_db_model_check_file (StvaDb *db, gint64 model_id, const char *path,
+                                   GError **error);
 /* Registers a model (file_hash unique; registering it again returns the same id). */
 gint64   stva_db_add_model      (StvaDb *db, const char *name, const char *file_hash,
                                  gint64 label_set_id, const char *config_json,

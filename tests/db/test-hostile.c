@@ -576,6 +576,30 @@ test_model_hash (Fixture       *f,
   g_clear_error (&error);
   g_assert_true (stva_db_check (f->db, &error));
 
+  /* a model file is the registered one only with the registered hash */
+  g_autofree char *file = g_build_filename (f->dir, "m.stvm", NULL);
+  g_autofree char *other = g_build_filename (f->dir, "other.stvm", NULL);
+  g_assert_true (g_file_set_contents (file, "weights", -1, NULL));
+  g_assert_true (g_file_set_contents (other, "weightz", -1, NULL));
+  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "weights", -1);
+  gint64 real = stva_db_add_model (f->db, "m.stvm", sum, f->set->id, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (stva_db_model_check_file (f->db, real, file, &error));
+  g_assert_no_error (error);
+  g_assert_false (stva_db_model_check_file (f->db, real, other, &error));
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_CONFLICT);
+  assert_says (error, sum, "not the registered model file");
+  assert_says (error, path, other);
+  g_clear_error (&error);
+  g_assert_false (stva_db_model_check_file (f->db, real + 100, file, &error));
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_autofree char *missing = g_build_filename (f->dir, "missing.stvm", NULL);
+  g_assert_false (stva_db_model_check_file (f->db, real, missing, &error));
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_IO);
+  assert_says (error, missing, NULL);
+  g_clear_error (&error);
+
   /* merging a project whose model of this hash has other classes is refused too */
   g_autofree char *input = g_build_filename (f->dir, "input.stva", NULL);
   g_assert_true (g_file_set_contents (input, pristine, (gssize) n, NULL));
