@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * `synctva make-demo [--size small|default] [--seed N] [--jobs N] [--dialogues N] [--json] DIR`:
+ * `synctva make-demo [--size small|default] [--seed N] [--jobs N] [--dialogues N]
+ * [--label-noise P] [--json] DIR`:
  * options on GOption, the engine's make-demo job, printing.
  */
 #include <stdio.h>
@@ -14,16 +15,19 @@ static const char help[] =
   "utterance in MELD's split folders, one MP4 per dialogue in dialogues/, and a hidden\n"
   "manifest (.manifest.tsv) of every cue planted in text, audio and video.  The corpus is a\n"
   "function of the seed.  DIR must be empty, missing, or an earlier demo corpus (which is\n"
-  "replaced).  Ctrl-C stops cleanly.";
+  "replaced).  Ctrl-C stops cleanly.  --label-noise P flips a share P of the gold labels to a\n"
+  "plausible other class (the media still show the true one; the manifest keeps both), for\n"
+  "testing a label audit.";
 
 static const char usage[] =
-  "synctva make-demo [--size small|default] [--seed N] [--jobs N] [--dialogues N] [--json] DIR";
+  "synctva make-demo [--size small|default] [--seed N] [--jobs N] [--dialogues N]\n"
+  "                  [--label-noise P] [--json] DIR";
 
 int
 stva_cli_make_demo (int    argc,
                     char **argv)
 {
-  g_autofree char *size = NULL, *seed = NULL, *jobs = NULL, *dialogues = NULL;
+  g_autofree char *size = NULL, *seed = NULL, *jobs = NULL, *dialogues = NULL, *noise = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
     { "size", 0, 0, G_OPTION_ARG_STRING, &size, "About 40 (small, the default) or 300 "
@@ -33,6 +37,8 @@ stva_cli_make_demo (int    argc,
       "of cores)", "N" },
     { "dialogues", 0, 0, G_OPTION_ARG_STRING, &dialogues, "The number of dialogues, 3 to "
       "100000, instead of --size", "N" },
+    { "label-noise", 0, 0, G_OPTION_ARG_STRING, &noise, "Flip a share P of the gold labels, "
+      "0 to 0.5 (default 0)", "P" },
     STVA_CLI_JSON_ENTRY (json),
     { NULL },
   };
@@ -70,6 +76,15 @@ stva_cli_make_demo (int    argc,
       if (!stva_cli_parse_int (dialogues, 3, 100000, &v))
         return stva_cli_usage (usage, "--dialogues takes 3 to 100000");
       options.n_dialogues = (int) v;
+    }
+  if (noise != NULL)
+    {
+      char *end = NULL;
+      double p = g_ascii_strtod (noise, &end);
+      if (end == noise || *end != '\0' || !(p >= 0.0 && p <= 0.5))
+        return stva_cli_usage (usage, "--label-noise takes a share from 0 to 0.5, not '%s'",
+                               noise);
+      options.label_noise = p;
     }
 
   StvaCliProgress progress;
@@ -111,6 +126,8 @@ stva_cli_make_demo (int    argc,
           json_builder_add_int_value (b, r->emotion_counts[e]);
         }
       json_builder_end_object (b);
+      json_builder_set_member_name (b, "label_noise");
+      json_builder_add_int_value (b, r->n_label_noise);
       json_builder_set_member_name (b, "media_seconds");
       json_builder_add_double_value (b, r->media_seconds);
       json_builder_set_member_name (b, "elapsed_seconds");
@@ -128,6 +145,9 @@ stva_cli_make_demo (int    argc,
   for (int e = 0; e < 7; e++)
     printf ("  %-10s %9d %10.1f%%\n", stva_make_demo_emotion (e), r->emotion_counts[e],
             100.0 * r->emotion_counts[e] / (n_utts ? n_utts : 1));
+  if (r->n_label_noise > 0)
+    printf ("  %d gold labels flipped (label noise; the manifest keeps the true ones)\n",
+            r->n_label_noise);
   printf ("  %.0f s of utterance video, generated in %.1f s\n", r->media_seconds, r->elapsed_s);
   return STVA_EXIT_OK;
 }

@@ -1265,6 +1265,7 @@ stva_engine_make_demo (StvaJob                    *job,
   opts.seed = options->seed;
   opts.n_dialogues = options->n_dialogues;
   opts.jobs = options->jobs;
+  opts.label_noise = options->label_noise;
   DemoRun run = { .job = job };
   if (job != NULL)
     {
@@ -1295,6 +1296,7 @@ stva_engine_make_demo (StvaJob                    *job,
       memcpy (r->n_dialogues, summary.n_dialogues, sizeof r->n_dialogues);
       memcpy (r->n_utterances, summary.n_utterances, sizeof r->n_utterances);
       memcpy (r->emotion_counts, summary.emotion_counts, sizeof r->emotion_counts);
+      r->n_label_noise = summary.n_label_noise;
       r->media_seconds = summary.media_seconds;
       r->elapsed_s = summary.elapsed_s;
       *result = r;

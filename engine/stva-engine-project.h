@@ -281,6 +281,8 @@ typedef struct
   guint64     seed;
   int         n_dialogues;    /* > 0: overrides size */
   int         jobs;           /* worker threads; <= 0: one per core */
+  double      label_noise;    /* share of gold labels flipped, 0 .. 0.5 (true ones kept in the
+                               * hidden manifest) */
 } StvaMakeDemoOptions;
 
 typedef struct
@@ -290,6 +292,7 @@ typedef struct
   int     n_dialogues[3];     /* train, dev, test */
   int     n_utterances[3];
   int     emotion_counts[7];  /* in the demo's emotion order (stva_make_demo_emotion ()) */
+  int     n_label_noise;      /* gold labels flipped by label_noise */
   double  media_seconds;
   double  elapsed_s;
 } StvaMakeDemoResult;

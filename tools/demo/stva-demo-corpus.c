@@ -593,8 +593,9 @@ write_csvs (const char         *dir,
               fprintf (f, "%d,", sr++);
               write_field (f, utt->text);
               fprintf (f, ",%s,%s,%s,%d,%d,%d,%d,\"%s\",\"%s\"\r\n",
-                       plan->characters[utt->speaker].name, STVA_DEMO_EMOTIONS[utt->emotion],
-                       STVA_DEMO_SENTIMENTS[utt->sentiment], d->dialogue_id, utt->utterance_id,
+                       plan->characters[utt->speaker].name, STVA_DEMO_EMOTIONS[utt->label],
+                       STVA_DEMO_SENTIMENTS[utt->label_sentiment], d->dialogue_id,
+                       utt->utterance_id,
                        d->season, d->episode, start, end);
             }
         }
@@ -630,7 +631,8 @@ write_manifest (const char         *dir,
          "audio_cue\taudio_intensity\taudio_missing\tpitch\trange\trate_wpm\tgain\tpause_ms\t"
          "tremor\tdrive\tvisual_cue\tvisual_intensity\tvisual_missing\tmouth_curve\t"
          "mouth_open\tmouth_width\tlip_raise\tbrow_raise\tbrow_tilt\teye_open\thead_yaw\t"
-         "head_pitch\ttalk\tmotion_amp\tmotion_hz\tshake\tvoice\tclip\n", f);
+         "head_pitch\ttalk\tmotion_amp\tmotion_hz\tshake\tvoice\tclip\tlabel\t"
+         "label_sentiment\tlabel_noise\n", f);
   for (int i = 0; i < plan->n_dialogues; i++)
     {
       const StvaDemoDialogue *d = &plan->dialogues[i];
@@ -641,7 +643,7 @@ write_manifest (const char         *dir,
           const StvaDemoProsody *p = &t->prosody;
           fprintf (f, "%s\t%d\t%d\t%s\t%s\t%s\t%lld\t%lld\t%d\t%s\t%s\t%d\t%d\t%d\t%s\t%.3f\t%d\t"
                       "%d\t%d\t%d\t%.3f\t%d\t%.3f\t%.3f\t%s\t%.3f\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t"
-                      "%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.4f\t%.3f\t%.3f\t%s\t%s/dia%d_utt%d.mp4\n",
+                      "%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.4f\t%.3f\t%.3f\t%s\t%s/dia%d_utt%d.mp4\t%s\t%s\t%d\n",
                    STVA_DEMO_SPLIT_NAMES[d->split], d->dialogue_id, t->utterance_id,
                    plan->characters[t->speaker].name, STVA_DEMO_EMOTIONS[t->emotion],
                    STVA_DEMO_SENTIMENTS[t->sentiment], (long long) t->start_ms,
@@ -655,7 +657,9 @@ write_manifest (const char         *dir,
                    e->lip_raise, e->brow_raise, e->brow_tilt, e->eye_open, e->head_yaw,
                    e->head_pitch, t->face.talk, t->face.motion_amp, t->face.motion_hz,
                    t->face.shake, plan->characters[t->speaker].voice,
-                   STVA_DEMO_CLIP_DIRS[d->split], d->dialogue_id, t->utterance_id);
+                   STVA_DEMO_CLIP_DIRS[d->split], d->dialogue_id, t->utterance_id,
+                   STVA_DEMO_EMOTIONS[t->label], STVA_DEMO_SENTIMENTS[t->label_sentiment],
+                   t->label_noise);
         }
     }
   return finish_file (f, tmp, path, error);
@@ -686,10 +690,14 @@ stva_demo_generate (const char            *dir,
   if (strlen (dir) > PATH_MAX_LEN - 128)
     return stva_error_set (error, STVA_ERR_INVALID, "%s: path too long", dir);
 
+  if (!(opts->label_noise >= 0.0 && opts->label_noise <= 0.5))
+    return stva_error_set (error, STVA_ERR_INVALID, "label noise %g is not a share in [0, 0.5]",
+                           opts->label_noise);
   StvaDemoPlan plan;
   StvaStatus status = stva_demo_plan_make (&plan, opts->seed, n_dialogues, error);
   if (status != STVA_OK)
     return status;
+  int n_flipped = stva_demo_plan_add_label_noise (&plan, opts->label_noise);
   if ((status = prepare_dir (dir, error)) != STVA_OK)
     {
       stva_demo_plan_clear (&plan);
@@ -760,6 +768,7 @@ stva_demo_generate (const char            *dir,
           for (int u = 0; u < d->n_utts; u++)
             summary->emotion_counts[d->utts[u].emotion]++;
         }
+      summary->n_label_noise = n_flipped;
       summary->media_seconds = run.media_s;
       clock_gettime (CLOCK_MONOTONIC, &t1);
       summary->elapsed_s = (double) (t1.tv_sec - t0.tv_sec) + 1e-9 * (t1.tv_nsec - t0.tv_nsec);

@@ -404,6 +404,8 @@ stva_demo_plan_make (StvaDemoPlan *plan,
           last_emotion[speaker] = prev_emotion = utt->emotion;
           prev_speaker = speaker;
           utt->sentiment = sentiment_of (utt->emotion, &drng);
+          utt->label = utt->emotion;
+          utt->label_sentiment = utt->sentiment;
 
           /* Missing modalities: never more than one per utterance. */
           double m = stva_rng_uniform (&drng);

@@ -117,6 +117,10 @@ typedef struct
   StvaDemoProsody   prosody;
   StvaDemoFacePlan  face;
   uint64_t          seed;              /* for per-frame details (blinks, jitter) */
+  /* the label written to the CSVs: the emotion, unless label noise flipped it */
+  StvaDemoEmotion   label;
+  StvaDemoSentiment label_sentiment;   /* derived from label as MELD does */
+  bool              label_noise;       /* label != emotion: a planted label error */
   /* filled by synthesis */
   int64_t           start_ms;          /* position in the dialogue video */
   int64_t           end_ms;
@@ -146,6 +150,15 @@ StvaStatus stva_demo_plan_make  (StvaDemoPlan *plan,
                                  int           n_dialogues,
                                  StvaError    *error);
 void       stva_demo_plan_clear (StvaDemoPlan *plan);
+
+/* Label noise (stva-demo-noise.c): flips exactly round (share × utterances) labels, chosen
+ * uniformly over all splits from a stream of its own (the seed's; the media do not change), to
+ * a plausible other class: half the time the class a modality's shared profile makes
+ * confusable with the true one (anger <-> disgust, joy <-> surprise, surprise <-> fear), else
+ * one drawn by the corpus's class shares among the other classes.  The emotion (what the
+ * media show) stays; label, label_sentiment and label_noise change.  share in [0, 0.5].
+ * Returns the number flipped. */
+int        stva_demo_plan_add_label_noise (StvaDemoPlan *plan, double share);
 
 /* Text generation (stva-demo-text.c): writes an utterance's transcript for the emotion whose
  * vocabulary it shows (`shown`, -1 for neutral filler), negated or not. */

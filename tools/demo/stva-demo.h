@@ -11,7 +11,9 @@
  *   dialogues/{train,dev,test}/dia{D}.mp4   one whole video per dialogue (StartTime/EndTime
  *                                            of the CSVs are positions in this video)
  *   .manifest.tsv   the cues planted in every utterance (see stva-demo-plan.h); written last,
- *                   so its presence means the corpus is complete
+ *                   so its presence means the corpus is complete.  Its emotion column is the
+ *                   true emotion; label (and label_sentiment) is what the CSVs say, and
+ *                   label_noise is 1 where label noise flipped it
  */
 #pragma once
 
@@ -35,6 +37,8 @@ typedef struct
   uint64_t             seed;
   int                  n_dialogues;   /* overrides size when > 0 */
   int                  jobs;          /* worker threads; <= 0: one per core */
+  double               label_noise;   /* share of gold labels flipped, 0 .. 0.5 (the manifest
+                                       * keeps the true one: stva-demo-plan.h) */
   StvaDemoProgressFunc progress;      /* nullable */
   void                *progress_data;
 } StvaDemoOptions;
@@ -43,7 +47,8 @@ typedef struct
 {
   int    n_dialogues[3];      /* train, dev, test */
   int    n_utterances[3];
-  int    emotion_counts[7];   /* over all splits, in STVA_DEMO_EMOTIONS order */
+  int    emotion_counts[7];   /* over all splits, in STVA_DEMO_EMOTIONS order (true ones) */
+  int    n_label_noise;       /* labels flipped by label_noise */
   double media_seconds;       /* total length of the utterance clips */
   double elapsed_s;
 } StvaDemoSummary;
