@@ -61,29 +61,43 @@ row_update (Row *row)
   gtk_label_set_text (GTK_LABEL (row->name), d->name);
   const char *speakers = stva_dialogue_item_get_speakers (item);
   gtk_label_set_text (GTK_LABEL (row->speakers), *speakers != '\0' ? speakers : "—");
-  gtk_widget_set_tooltip_text (row->speakers, *speakers != '\0' ? speakers : NULL);
   double acc = stva_dialogue_item_get_accuracy (item);
-  if (isnan (acc))
-    {
-      gtk_label_set_text (GTK_LABEL (row->accuracy), "");
-      gtk_widget_set_tooltip_text (row->accuracy, NULL);
-    }
-  else
-    {
-      g_autofree char *text = g_strdup_printf ("acc %.0f%%", 100.0 * acc);
-      gtk_label_set_text (GTK_LABEL (row->accuracy), text);
-      gtk_widget_set_tooltip_text (row->accuracy,
-                                   "The model's accuracy on this dialogue's labelled utterances");
-    }
+  g_autofree char *acc_text = isnan (acc) ? g_strdup ("") : g_strdup_printf ("acc %.0f%%",
+                                                                             100.0 * acc);
+  gtk_label_set_text (GTK_LABEL (row->accuracy), acc_text);
   int n = MAX (d->n_utterances, 1);
   gtk_level_bar_set_max_value (GTK_LEVEL_BAR (row->level), n);
   gtk_level_bar_set_value (GTK_LEVEL_BAR (row->level), MIN (d->n_reviewed, n));
   g_autofree char *count = g_strdup_printf ("%d/%d", d->n_reviewed, d->n_utterances);
   gtk_label_set_text (GTK_LABEL (row->count), count);
-  g_autofree char *tip = g_strdup_printf ("%d utterance%s, %d reviewed", d->n_utterances,
-                                          d->n_utterances == 1 ? "" : "s", d->n_reviewed);
-  gtk_widget_set_tooltip_text (row->level, tip);
-  gtk_widget_set_tooltip_text (row->count, tip);
+}
+
+/* The row's tooltip, made when asked: setting tooltips on every row as it is bound costs a
+ * tooltip query over the window each time (most of opening a large project, measured). */
+static gboolean
+on_row_query_tooltip (GtkWidget  *box,
+                      int         x,
+                      int         y,
+                      gboolean    keyboard,
+                      GtkTooltip *tooltip,
+                      Row        *row)
+{
+  if (row->item == NULL)
+    return FALSE;
+  const StvaDbDialogue *d = stva_dialogue_item_get (row->item);
+  const char *speakers = stva_dialogue_item_get_speakers (row->item);
+  double acc = stva_dialogue_item_get_accuracy (row->item);
+  g_autofree char *acc_text = isnan (acc) ? g_strdup ("no model's predictions to score")
+                                          : g_strdup_printf ("the model's accuracy on its "
+                                                             "labelled utterances: %.0f%%",
+                                                             100.0 * acc);
+  g_autofree char *text = g_strdup_printf ("%s/%s: %d utterance%s, %d reviewed\n%s%s%s",
+                                           d->split, d->name, d->n_utterances,
+                                           d->n_utterances == 1 ? "" : "s", d->n_reviewed,
+                                           *speakers != '\0' ? speakers : "",
+                                           *speakers != '\0' ? "\n" : "", acc_text);
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 static GtkWidget *
@@ -261,6 +275,8 @@ on_factory_setup (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (box), row->speakers);
   gtk_box_append (GTK_BOX (box), bottom);
   g_object_set_data_full (G_OBJECT (box), "stva-row", row, g_free);
+  gtk_widget_set_has_tooltip (box, TRUE);
+  g_signal_connect (box, "query-tooltip", G_CALLBACK (on_row_query_tooltip), row);
   gtk_list_item_set_child (list_item, box);
 }
 

@@ -469,3 +469,10 @@ stva_label_bar_can_redo (StvaLabelBar *self)
   g_return_val_if_fail (STVA_IS_LABEL_BAR (self), FALSE);
   return self->can_redo;
 }
+
+void
+stva_label_bar_focus_note (StvaLabelBar *self)
+{
+  g_return_if_fail (STVA_IS_LABEL_BAR (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->note_entry));
+}

@@ -26,6 +26,8 @@ StvaSession *stva_label_bar_get_session (StvaLabelBar *self);
 /* (transfer full) (nullable) The pending note (NULL when empty), clearing the entry: the window
  * passes it to stva_session_set_label () with a label set by key. */
 char        *stva_label_bar_take_note   (StvaLabelBar *self);
+/* Puts the focus in the note entry (Escape or Enter gives the keys back to the window). */
+void         stva_label_bar_focus_note  (StvaLabelBar *self);
 void         stva_label_bar_set_note    (StvaLabelBar *self, const char *note);
 
 /* (transfer none) The button of the label with this id (NULL: not in the set). */

@@ -17,7 +17,9 @@
 #include "stva-application.h"
 #include "stva-dialogue-list.h"
 #include "stva-engine.h"
+#include "stva-inspector.h"
 #include "stva-keys.h"
+#include "stva-label-bar.h"
 #include "stva-player.h"
 #include "stva-preferences.h"
 #include "stva-timeline-view.h"
@@ -53,12 +55,12 @@ struct _StvaWindow
   StvaPlayer         *player;
   StvaTimelineView   *timeline;
   StvaUtteranceTable *table;
+  StvaLabelBar       *label_bar;
 
   StvaSession        *session;          /* owned */
   char               *media;            /* owned, nullable: the file the player shows */
   gboolean            media_is_dialogue; /* the whole dialogue's video, else one clip */
   GtkShortcutController *label_keys;    /* owned by the window: the label set's keys */
-  char               *pending_note;     /* owned, nullable: goes with the next label */
   double              alpha;            /* Krippendorff's α of the project, NaN: not enough */
   GCancellable       *job;              /* owned, nullable: the job running in the window */
 };
@@ -357,12 +359,14 @@ win_label_action (GtkWidget  *widget,
     return;
   g_autoptr (GError) error = NULL;
   gint64 label_id = g_variant_get_int64 (param);
-  if (!stva_session_set_label (self->session, label_id, self->pending_note, &error))
+  /* the note typed in the label bar goes with this label */
+  g_autofree char *note = stva_label_bar_take_note (self->label_bar);
+  if (!stva_session_set_label (self->session, label_id, note, &error))
     {
+      stva_label_bar_set_note (self->label_bar, note);   /* kept for the next try */
       show_error (self, error);
       return;
     }
-  g_clear_pointer (&self->pending_note, g_free);
   advance (self);
 }
 
@@ -423,6 +427,14 @@ win_search_action (GtkWidget  *widget,
   StvaWindow *self = STVA_WINDOW (widget);
   gtk_toggle_button_set_active (self->sidebar_button, TRUE);
   stva_dialogue_list_focus_search (self->dialogue_list);
+}
+
+static void
+win_note_action (GtkWidget  *widget,
+                 const char *name,
+                 GVariant   *param)
+{
+  stva_label_bar_focus_note (STVA_WINDOW (widget)->label_bar);
 }
 
 static void
@@ -542,6 +554,18 @@ on_player_position (StvaPlayer *player,
         stva_timeline_view_set_position (self->timeline,
                                          stva_utterance_item_get (item)->start_ms / 1000.0 + t);
     }
+}
+
+static void
+on_label_bar_error (StvaLabelBar *bar,
+                    const char   *message,
+                    gpointer      data)
+{
+  StvaWindow *self = data;
+  if (stva_session_is_open (self->session) && stva_session_get_annotator (self->session) == NULL)
+    ask_annotator (self);
+  else
+    stva_window_toast (self, message);
 }
 
 static void
@@ -863,7 +887,6 @@ stva_window_finalize (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->job);
   g_clear_pointer (&self->media, g_free);
-  g_clear_pointer (&self->pending_note, g_free);
   G_OBJECT_CLASS (stva_window_parent_class)->finalize (object);
 }
 
@@ -912,6 +935,7 @@ stva_window_class_init (StvaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, win_undo_action);
   gtk_widget_class_install_action (widget_class, "win.sidebar", NULL, win_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, win_search_action);
+  gtk_widget_class_install_action (widget_class, "win.note", NULL, win_note_action);
   static const char *const playback[] = {
     "win.play", "win.play-utterance", "win.loop", "win.back", "win.pause", "win.forward",
     "win.frame-prev", "win.frame-next", "win.slower", "win.faster",
@@ -945,11 +969,20 @@ stva_window_init (StvaWindow *self)
   self->timeline = STVA_TIMELINE_VIEW (stva_timeline_view_new ());
   gtk_box_append (self->timeline_slot, GTK_WIDGET (self->timeline));
   stva_timeline_view_set_session (self->timeline, self->session);
+  GtkWidget *inspector = stva_inspector_new ();   /* the inspector beside the player */
+  gtk_widget_set_vexpand (inspector, TRUE);
+  gtk_box_append (self->inspector_slot, inspector);
+  stva_inspector_set_session (STVA_INSPECTOR (inspector), self->session);
+  gtk_widget_set_visible (GTK_WIDGET (self->inspector_slot), TRUE);
   g_signal_connect (self->timeline, "seek", G_CALLBACK (on_timeline_seek), self);
   self->table = STVA_UTTERANCE_TABLE (stva_utterance_table_new ());
   gtk_widget_set_vexpand (GTK_WIDGET (self->table), TRUE);
   gtk_box_append (self->table_slot, GTK_WIDGET (self->table));
   stva_utterance_table_set_session (self->table, self->session);
+  self->label_bar = STVA_LABEL_BAR (stva_label_bar_new ());
+  gtk_box_append (self->labelbar_slot, GTK_WIDGET (self->label_bar));
+  stva_label_bar_set_session (self->label_bar, self->session);
+  g_signal_connect (self->label_bar, "error", G_CALLBACK (on_label_bar_error), self);
 
   /* Escape leaves a text field, before the field sees it */
   GtkEventController *escape = gtk_shortcut_controller_new ();
@@ -1001,7 +1034,6 @@ stva_window_open_project (StvaWindow  *self,
   g_return_val_if_fail (STVA_IS_WINDOW (self) && path != NULL, FALSE);
   if (!stva_session_open (self->session, path, annotator, error))
     return FALSE;
-  g_clear_pointer (&self->pending_note, g_free);
   rebuild_label_keys (self);
   update_alpha (self);
   update_title (self);

@@ -13,6 +13,8 @@
 #include <glib/gstdio.h>
 
 #include "stva-draw.h"
+#include "stva-graph.h"
+#include "stva-dataset.h"
 
 typedef struct
 {
@@ -574,6 +576,317 @@ test_export (void)
   g_rmdir (dir);
 }
 
+/* ---- the graph view ------------------------------------------------------------------------ */
+
+/* A dialogue's pair graphs as core builds them (relations) with made-up attention: each row a
+ * softmax over its edges of scores from a fixed formula. */
+typedef struct
+{
+  int    T;
+  float *beta;           /* (T, 3) */
+  bool  *present;        /* (T, 3) */
+  int   *rel[3];         /* (2T, 2T) */
+  float *weights[3];     /* (2T, 2T) */
+  const char *const *speakers;
+} GraphData;
+
+static void
+graph_data_init (GraphData         *d,
+                 int                T,
+                 const char *const *speakers,
+                 int                missing_t,   /* its visual missing; -1 none */
+                 int                window)      /* win_past = win_future; 0 core's default */
+{
+  d->T = T;
+  d->speakers = speakers;
+  d->beta = g_new (float, 3 * T);
+  d->present = g_new (bool, 3 * T);
+  int *spk = g_new (int, T);
+  for (int t = 0; t < T; t++)
+    {
+      for (int m = 0; m < 3; m++)
+        d->present[t * 3 + m] = !(m == 2 && t == missing_t);
+      double b[3] = { 1.0 + (t % 3), 0.6 + 0.4 * (t % 2), d->present[t * 3 + 2] ? 0.5 : 0.0 };
+      double s = b[0] + b[1] + b[2];
+      for (int m = 0; m < 3; m++)
+        d->beta[t * 3 + m] = (float) (b[m] / s);
+      spk[t] = 0;
+      for (int j = 0; j < t; j++)
+        if (strcmp (speakers[j], speakers[t]) == 0)
+          spk[t] = j + 1;
+      if (spk[t] == 0)
+        spk[t] = t + 1;
+      spk[t] = spk[t] > 0 ? spk[t] : t;
+    }
+  for (int t = 0; t < T; t++)   /* only equality matters: the first utterance of each speaker */
+    for (int j = 0; j < t; j++)
+      if (strcmp (speakers[j], speakers[t]) == 0)
+        {
+          spk[t] = spk[j];
+          break;
+        }
+  StvaModelConfig config;
+  stva_model_config_init (&config);
+  if (window > 0)
+    config.win_past = config.win_future = window;
+  size_t n = 2 * (size_t) T;
+  bool *pres[3] = { g_new (bool, T), g_new (bool, T), g_new (bool, T) };
+  for (int t = 0; t < T; t++)
+    for (int m = 0; m < 3; m++)
+      pres[m][t] = d->present[t * 3 + m];
+  for (int p = 0; p < 3; p++)
+    {
+      d->rel[p] = g_new (int, n * n);
+      d->weights[p] = g_new0 (float, n * n);
+      stva_graph_build_pair (d->rel[p], T, pres[stva_pair_mod[p][0]], pres[stva_pair_mod[p][1]],
+                             spk, &config);
+      for (size_t v = 0; v < n; v++)
+        {
+          double sum = 0.0;
+          for (size_t u = 0; u < n; u++)
+            if (d->rel[p][v * n + u] >= 0)
+              sum += d->weights[p][v * n + u] = (float) exp (sin (1.7 * u + 0.9 * v + p) * 2.0);
+          for (size_t u = 0; u < n && sum > 0; u++)
+            d->weights[p][v * n + u] /= (float) sum;
+        }
+    }
+  for (int m = 0; m < 3; m++)
+    g_free (pres[m]);
+  g_free (spk);
+}
+
+static void
+graph_data_clear (GraphData *d)
+{
+  g_free (d->beta);
+  g_free (d->present);
+  for (int p = 0; p < 3; p++)
+    {
+      g_free (d->rel[p]);
+      g_free (d->weights[p]);
+    }
+}
+
+static StvaDrawGraph
+graph_view (const GraphData *d,
+            int              utterance,
+            int              modality)
+{
+  StvaDrawGraph g = { .T = d->T, .beta = d->beta, .present = d->present,
+                      .speakers = d->speakers, .utterance = utterance, .modality = modality,
+                      .window = -1, .top_k = -1 };
+  for (int p = 0; p < 3; p++)
+    {
+      g.weights[p] = d->weights[p];
+      g.relations[p] = d->rel[p];
+    }
+  return g;
+}
+
+static void
+dark_style (StvaDrawStyle *style)
+{
+  stva_draw_style_init_screen (style);
+  const double bg[3] = { 0.14, 0.14, 0.15 }, fg[3] = { 0.93, 0.93, 0.93 };
+  for (int i = 0; i < 3; i++)
+    {
+      style->background[i] = bg[i];
+      style->foreground[i] = fg[i];
+      style->grid[i] = bg[i] + (fg[i] - bg[i]) * 0.22;
+    }
+}
+
+static const char *const graph_speakers[9] = { "Ross", "Rachel", "Ross", "Ross", "Monica",
+                                               "Rachel", "Ross", "Monica", "Rachel" };
+
+/* STVA_GRAPH_PNG=DIR: the view written there, light and dark, to look at */
+static void
+maybe_save (Canvas     *c,
+            const char *name)
+{
+  const char *dir = g_getenv ("STVA_GRAPH_PNG");
+  if (dir == NULL)
+    return;
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_assert_cmpint (cairo_surface_write_to_png (c->surface, path), ==, CAIRO_STATUS_SUCCESS);
+}
+
+static void
+test_graph_relations (void)
+{
+  /* core's ids of pair graph T–A (stva-graph.h) to the view's kinds */
+  const StvaDrawRelation want[16] = {
+    STVA_DRAW_REL_PAST_SAME, STVA_DRAW_REL_PAST_OTHER, STVA_DRAW_REL_FUTURE_SAME,
+    STVA_DRAW_REL_FUTURE_OTHER, STVA_DRAW_REL_PAST_SAME, STVA_DRAW_REL_PAST_OTHER,
+    STVA_DRAW_REL_FUTURE_SAME, STVA_DRAW_REL_FUTURE_OTHER, STVA_DRAW_REL_SYNCHRONOUS,
+    STVA_DRAW_REL_SYNCHRONOUS, STVA_DRAW_REL_CONTEXTUAL, STVA_DRAW_REL_CONTEXTUAL,
+    STVA_DRAW_REL_CONTEXTUAL, STVA_DRAW_REL_CONTEXTUAL, STVA_DRAW_REL_SELF, STVA_DRAW_REL_SELF,
+  };
+  for (int r = 0; r < 16; r++)
+    {
+      g_assert_cmpint (stva_draw_relation_of (r), ==, want[r]);
+      /* core's own name agrees on time and speaker */
+      const char *name = stva_relation_name (0, r);
+      if (r < 8)
+        {
+          g_assert_true ((strstr (name, "future") != NULL) == (want[r] >= 2));
+          g_assert_true ((strstr (name, "other") != NULL) == (want[r] % 2 == 1));
+        }
+    }
+  g_assert_cmpint (stva_draw_relation_of (-1), ==, STVA_DRAW_REL_NONE);
+  g_assert_cmpint (stva_draw_relation_of (16), ==, STVA_DRAW_REL_NONE);
+  /* the colours: Okabe and Ito's, each relation its own */
+  const double okabe_ito[7][3] = {
+    { 0x00 / 255.0, 0x72 / 255.0, 0xb2 / 255.0 }, { 0x56 / 255.0, 0xb4 / 255.0, 0xe9 / 255.0 },
+    { 0xd5 / 255.0, 0x5e / 255.0, 0x00 / 255.0 }, { 0xe6 / 255.0, 0x9f / 255.0, 0x00 / 255.0 },
+    { 0x00 / 255.0, 0x9e / 255.0, 0x73 / 255.0 }, { 0xcc / 255.0, 0x79 / 255.0, 0xa7 / 255.0 },
+  };
+  for (int r = 0; r < 6; r++)
+    for (int i = 0; i < 3; i++)
+      g_assert_cmpfloat (fabs (stva_draw_relation_rgb (r)[i] - okabe_ito[r][i]), <, 0.01);
+  for (int a = 0; a < STVA_DRAW_N_RELATIONS; a++)
+    for (int b = 0; b < a; b++)
+      g_assert_false (same (stva_draw_relation_rgb (a), stva_draw_relation_rgb (b)));
+}
+
+/* the pixel at (x, y) is rgb at alpha over bg, give or take rounding */
+static gboolean
+blended (Canvas       *c,
+         double        x,
+         double        y,
+         const double *rgb,
+         double        alpha,
+         const double *bg)
+{
+  double got[3];
+  pixel (c, (int) floor (x), (int) floor (y), got);
+  for (int i = 0; i < 3; i++)
+    if (fabs (got[i] - (alpha * rgb[i] + (1 - alpha) * bg[i])) > 3.0 / 255.0)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+check_graph (const StvaDrawStyle *style,
+             const char          *png)
+{
+  GraphData d;
+  graph_data_init (&d, 9, graph_speakers, 2, 0);
+  StvaDrawGraph g = graph_view (&d, 4, STVA_MOD_T);
+  Canvas c;
+  canvas_init (&c, 720, 420);
+  stva_draw_graph (c.cr, &g, style, c.w, c.h);
+  maybe_save (&c, png);
+
+  /* every node where the layout says, the missing one hollow, area by β */
+  double xyr[9][3][3];
+  for (int t = 0; t < 9; t++)
+    for (int m = 0; m < 3; m++)
+      {
+        double *n = xyr[t][m];
+        g_assert_true (stva_draw_graph_node (c.cr, &g, style, c.w, c.h, t, m, n));
+        StvaDrawGraphHit hit = stva_draw_graph_hit (c.cr, &g, style, c.w, c.h, n[0], n[1]);
+        g_assert_cmpint (hit.kind, ==, STVA_DRAW_GRAPH_HIT_NODE);
+        g_assert_cmpint (hit.utterance, ==, t);
+        g_assert_cmpint (hit.modality, ==, m);
+        double got[3];
+        pixel (&c, (int) n[0], (int) n[1], got);
+        g_assert_true (same (got, d.present[t * 3 + m] ? stva_draw_modality_rgb (m)
+                                                       : style->background));
+        if (t > 0)   /* columns in time order, rows T A V */
+          g_assert_cmpfloat (n[0], >, xyr[t - 1][m][0]);
+        if (m > 0)
+          g_assert_cmpfloat (n[1], >, xyr[t][m - 1][1]);
+      }
+  for (int t = 0; t < 9; t++)
+    for (int m = 0; m < 3; m++)
+      for (int s = 0; s < 9; s++)
+        for (int k = 0; k < 3; k++)
+          if (d.present[t * 3 + m] && d.present[s * 3 + k]
+              && d.beta[t * 3 + m] > d.beta[s * 3 + k] + 0.02)
+            g_assert_cmpfloat (xyr[t][m][2], >, xyr[s][k][2]);
+
+  /* the edges: T5's row of T–A and of T–V, averaged: 8 text keys (and the self loop) from
+   * both, the audio ones from T–A, the visual ones from T–V (V3 missing: no edge) */
+  StvaDrawGraphEdge e[64];
+  int n = stva_draw_graph_edges (c.cr, &g, style, c.w, c.h, e, 64);
+  g_assert_cmpint (n, ==, 9 + 5 + 4);
+  size_t n2 = 18;
+  double total = 0.0;
+  int exact = 0;
+  for (int k = 0; k < n; k++)
+    {
+      total += e[k].weight;
+      int u = e[k].utterance, m = e[k].modality;
+      g_assert_true (m != 2 || u != 2);
+      /* its weight is the mean of the two rows, its kind core's relation */
+      double w = m == 0 ? (d.weights[0][4 * n2 + u] + d.weights[1][4 * n2 + u]) / 2
+                        : d.weights[m == 1 ? 0 : 1][4 * n2 + 9 + u] / 2;
+      int core_rel = m == 0 ? d.rel[0][4 * n2 + u] : d.rel[m == 1 ? 0 : 1][4 * n2 + 9 + u];
+      g_assert_cmpfloat (fabs (e[k].weight - w), <, 1e-6);
+      g_assert_cmpint (e[k].relation, ==, stva_draw_relation_of (core_rel));
+      /* drawn weakest first, wider and more opaque as it weighs more */
+      if (k > 0)
+        {
+          g_assert_cmpfloat (e[k].weight, >=, e[k - 1].weight);
+          g_assert_cmpfloat (e[k].line_width, >=, e[k - 1].line_width);
+          g_assert_cmpfloat (e[k].alpha, >=, e[k - 1].alpha);
+          if (e[k].weight > e[k - 1].weight + 1e-4)
+            g_assert_cmpfloat (e[k].line_width, >, e[k - 1].line_width);
+        }
+      /* found at its middle: itself, or one drawn over it there */
+      StvaDrawGraphHit hit = stva_draw_graph_hit (c.cr, &g, style, c.w, c.h, e[k].mid[0],
+                                                  e[k].mid[1]);
+      g_assert_cmpint (hit.kind, ==, STVA_DRAW_GRAPH_HIT_EDGE);
+      g_assert_cmpint (hit.edge, >=, k);
+      if (hit.edge == k)
+        {
+          exact++;
+          g_assert_cmpint (hit.utterance, ==, u);
+          g_assert_cmpint (hit.modality, ==, m);
+          g_assert_cmpint (hit.relation, ==, e[k].relation);
+        }
+    }
+  g_assert_cmpfloat (fabs (total - 1.0), <, 1e-5);   /* all of the node's attention */
+  g_assert_cmpint (exact, >=, n - 2);
+
+  /* the strongest of each kind alone: in its relation's colour at its opacity */
+  g.top_k = 3;
+  canvas_clear (&c);
+  canvas_init (&c, 720, 420);
+  stva_draw_graph (c.cr, &g, style, c.w, c.h);
+  int n3 = stva_draw_graph_edges (c.cr, &g, style, c.w, c.h, e, 64);
+  g_assert_cmpint (n3, ==, 3);
+  for (int k = 0; k < 3; k++)
+    {
+      /* over the background, or the selected column's band (grid at 0.35 over it) */
+      double band[3];
+      for (int i = 0; i < 3; i++)
+        band[i] = 0.35 * style->grid[i] + 0.65 * style->background[i];
+      const double *rgb = stva_draw_relation_rgb (e[k].relation);
+      g_assert_true (blended (&c, e[k].mid[0], e[k].mid[1], rgb, e[k].alpha, style->background)
+                     || blended (&c, e[k].mid[0], e[k].mid[1], rgb, e[k].alpha, band));
+      StvaDrawGraphHit hit = stva_draw_graph_hit (c.cr, &g, style, c.w, c.h, e[k].mid[0],
+                                                  e[k].mid[1]);
+      g_assert_cmpint (hit.edge, ==, k);
+    }
+  /* nothing at a corner */
+  g_assert_cmpint (stva_draw_graph_hit (c.cr, &g, style, c.w, c.h, 2, c.h - 2).kind, ==,
+                   STVA_DRAW_GRAPH_HIT_NONE);
+  canvas_clear (&c);
+  graph_data_clear (&d);
+}
+
+static void
+test_graph (void)
+{
+  StvaDrawStyle style;
+  stva_draw_style_init_paper (&style);
+  check_graph (&style, "graph-light.png");
+  dark_style (&style);
+  check_graph (&style, "graph-dark.png");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -587,5 +900,7 @@ main (int    argc,
   g_test_add_func ("/draw/bars", test_bars);
   g_test_add_func ("/draw/curves", test_curves);
   g_test_add_func ("/draw/export", test_export);
+  g_test_add_func ("/draw/graph/relations", test_graph_relations);
+  g_test_add_func ("/draw/graph", test_graph);
   return g_test_run ();
 }

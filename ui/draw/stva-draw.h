@@ -249,3 +249,111 @@ bool stva_draw_to_file (const char   *path,
                         char        **message);
 /* True when path ends in .png, .svg or .pdf (any case). */
 bool stva_draw_file_kind_ok (const char *path);
+
+/* ---- the cross-modal graph (stva-draw-graph.c) -------------------------------------------- */
+
+/* What an edge of the graph view is, from core's relation ids (core/model/stva-graph.h):
+ * intra-modal temporal edges by time and speaker, the two inter-modal kinds, the self loop. */
+typedef enum
+{
+  STVA_DRAW_REL_NONE = -1,
+  STVA_DRAW_REL_PAST_SAME = 0,      /* (j, m) -> (i, m), j < i, the same speaker */
+  STVA_DRAW_REL_PAST_OTHER = 1,     /* ... another speaker */
+  STVA_DRAW_REL_FUTURE_SAME = 2,    /* j > i, the same speaker */
+  STVA_DRAW_REL_FUTURE_OTHER = 3,
+  STVA_DRAW_REL_SYNCHRONOUS = 4,    /* (i, m') -> (i, m) */
+  STVA_DRAW_REL_CONTEXTUAL = 5,     /* (j, m') -> (i, m), 0 < |i - j| <= W_x */
+  STVA_DRAW_REL_SELF = 6,           /* (i, m) -> (i, m) */
+  STVA_DRAW_N_RELATIONS = 7,
+} StvaDrawRelation;
+
+/* The kind of core's relation id r of a pair graph (0 .. 15), STVA_DRAW_REL_NONE for -1. */
+StvaDrawRelation stva_draw_relation_of   (int r);
+/* The colour of a relation kind: Okabe and Ito's colour-blind-safe palette (pasts blue, futures
+ * orange-red, cross-modal green and purple, the self loop grey), the same on light and dark. */
+const double    *stva_draw_relation_rgb  (StvaDrawRelation relation);
+/* "past, same speaker", ... as the legend writes them. */
+const char      *stva_draw_relation_name (StvaDrawRelation relation);
+
+typedef struct
+{
+  int                T;              /* utterances of the dialogue, in time order */
+  const float       *beta;           /* nullable: (T, 3) modality strengths β (T, A, V) of each
+                                      * utterance; NaN, or NULL: unknown (a middle size) */
+  const bool        *present;        /* nullable: (T, 3); false: the modality is missing (a
+                                      * hollow node); NULL: every one present */
+  const char *const *speakers;       /* nullable: (T), entries nullable */
+  const float       *weights[3];     /* per pair graph (0 TA, 1 TV, 2 AV), NULL: not shown:
+                                      * (2T, 2T) attention as stva-attention.h's maps: nodes
+                                      * 0..T-1 the pair's first modality, T..2T-1 its second,
+                                      * rows queries, columns keys */
+  const int         *relations[3];   /* per pair graph, nullable: (2T, 2T) core's relation ids
+                                      * (stva_graph_build_pair ()), -1 no edge; NULL: every key
+                                      * with a weight above 0 is an edge, its kind from where
+                                      * its nodes are and who spoke */
+  int                utterance;      /* the selected node's utterance (0 .. T-1) */
+  int                modality;       /* and modality (0 T, 1 A, 2 V); -1: none selected */
+  int                window;         /* utterances shown each side of the selected one; < 0:
+                                      * the whole dialogue */
+  int                top_k;          /* edges drawn: the strongest top_k (0: 12; < 0: all) */
+  double             min_weight;     /* and only those of at least this weight */
+  const char        *caption;        /* nullable: what the weights are ("layer 2, mean of 4
+                                      * heads"), written under the legend */
+} StvaDrawGraph;
+
+#define STVA_DRAW_GRAPH_TOP_K 12
+
+/* The graph view: three rows (text, audio, visual) by the utterances shown, a node per
+ * utterance and modality whose area follows β (missing ones hollow), the utterance's number and
+ * speaker under each column; for the selected node, the edges into it (its row of each pair
+ * graph holding its modality: the attention it pays to each key), drawn with width and opacity
+ * by weight and coloured by relation.  Shown together, the pair graphs' rows are averaged (each
+ * sums to 1, so the edges drawn share the node's attention); intra-modal edges arc above their
+ * row from the past and below it from the future.  A legend names the relations, the weight and
+ * β scales, and which edges are drawn. */
+void stva_draw_graph (cairo_t *cr, const StvaDrawGraph *g, const StvaDrawStyle *style,
+                      double width, double height);
+
+/* An edge drawn (the strongest last, on top). */
+typedef struct
+{
+  int              utterance, modality;   /* the key: the node attended to */
+  StvaDrawRelation relation;
+  double           weight;                /* its share of the selected node's attention */
+  double           line_width;            /* as drawn */
+  double           alpha;                 /* its opacity */
+  double           mid[2];                /* the middle of its line (x, y) */
+} StvaDrawGraphEdge;
+
+/* The edges g draws in this box, weakest first, up to max_edges of them into edges
+ * (nullable); returns how many are drawn. */
+int  stva_draw_graph_edges (cairo_t *cr, const StvaDrawGraph *g, const StvaDrawStyle *style,
+                            double width, double height, StvaDrawGraphEdge *edges,
+                            int max_edges);
+/* Where node (utterance, modality) is drawn: centre x, y and radius r; false when it is not
+ * shown (outside the window, no room). */
+bool stva_draw_graph_node  (cairo_t *cr, const StvaDrawGraph *g, const StvaDrawStyle *style,
+                            double width, double height, int utterance, int modality,
+                            double xyr[3]);
+
+typedef enum
+{
+  STVA_DRAW_GRAPH_HIT_NONE = 0,
+  STVA_DRAW_GRAPH_HIT_NODE = 1,
+  STVA_DRAW_GRAPH_HIT_EDGE = 2,
+} StvaDrawGraphHitKind;
+
+typedef struct
+{
+  StvaDrawGraphHitKind kind;
+  int                  utterance, modality;   /* NODE: the node; EDGE: the key it comes from */
+  int                  edge;                  /* EDGE: its index in stva_draw_graph_edges () */
+  StvaDrawRelation     relation;              /* EDGE */
+  double               weight;                /* EDGE */
+} StvaDrawGraphHit;
+
+/* What is under (x, y) in g drawn so: a node (over the edges), else the topmost edge (within a
+ * few points of its line), else none. */
+StvaDrawGraphHit stva_draw_graph_hit (cairo_t *cr, const StvaDrawGraph *g,
+                                      const StvaDrawStyle *style, double width, double height,
+                                      double x, double y);
