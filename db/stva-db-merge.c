@@ -200,8 +200,9 @@ merge_structure (StvaDb             *db,
     "INSERT INTO temp.map_utterance SELECT u.id, m.id FROM src.utterance u "
     "JOIN temp.map_dialogue md ON md.src = u.dialogue_id "
     "JOIN main.utterance m ON m.dialogue_id = md.dst AND m.idx = u.idx",
-    "INSERT INTO main.model (name, file_hash, label_set_id, config, metrics, created_us) "
-    "SELECT s.name, s.file_hash, ms.dst, s.config, s.metrics, s.created_us FROM src.model s "
+    "INSERT INTO main.model (name, file_hash, label_set_id, config, metrics, created_us, path) "
+    "SELECT s.name, s.file_hash, ms.dst, s.config, s.metrics, s.created_us, s.path "
+    "FROM src.model s "
     "JOIN temp.map_set ms ON ms.src = s.label_set_id "
     "WHERE s.file_hash NOT IN (SELECT file_hash FROM main.model) ORDER BY s.id",
     "DELETE FROM temp.map_model",

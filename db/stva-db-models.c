@@ -353,6 +353,98 @@ stva_db_model_parent (StvaDb      *db,
 }
 
 gboolean
+stva_db_set_model_path (StvaDb      *db,
+                        gint64       model_id,
+                        const char  *path,
+                        GError     **error)
+{
+  g_return_val_if_fail (db != NULL, FALSE);
+  if (!model_exists (db, model_id, error))
+    return FALSE;
+  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
+    db, "UPDATE model SET path = :path WHERE id = :model", error);
+  if (stmt == NULL)
+    return FALSE;
+  _stva_bind_text (stmt, ":path", path);
+  _stva_bind_int64 (stmt, ":model", model_id);
+  return _stva_db_step_done (db, stmt, error);
+}
+
+char *
+stva_db_model_path (StvaDb      *db,
+                    gint64       model_id,
+                    GError     **error)
+{
+  g_return_val_if_fail (db != NULL, NULL);
+  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
+    db, "SELECT path FROM model WHERE id = :model", error);
+  if (stmt == NULL)
+    return NULL;
+  _stva_bind_int64 (stmt, ":model", model_id);
+  int rc = _stva_db_step (db, stmt, error);
+  if (rc == 0)
+    g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND,
+                 "%s: no model with id %" G_GINT64_FORMAT, stva_db_path (db), model_id);
+  if (rc != 1)
+    return NULL;
+  char *path = _stva_column_dup (stmt, 0);
+  if (path != NULL && path[0] == '\0')
+    g_clear_pointer (&path, g_free);
+  return path;
+}
+
+char *
+stva_db_model_hash (StvaDb      *db,
+                    gint64       model_id,
+                    GError     **error)
+{
+  return model_text (db, model_id, "SELECT file_hash FROM model WHERE id = :model", error);
+}
+
+void
+stva_db_model_free (StvaDbModel *m)
+{
+  if (m == NULL)
+    return;
+  g_free (m->name);
+  g_free (m->path);
+  g_free (m->metrics);
+  g_free (m);
+}
+
+GPtrArray *
+stva_db_models (StvaDb      *db,
+                gint64       label_set_id,
+                GError     **error)
+{
+  g_return_val_if_fail (db != NULL, NULL);
+  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
+    db, "SELECT id, label_set_id, name, path, metrics, created_us FROM model "
+        "WHERE :set = 0 OR label_set_id = :set ORDER BY created_us DESC, id DESC", error);
+  if (stmt == NULL)
+    return NULL;
+  _stva_bind_int64 (stmt, ":set", label_set_id);
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) stva_db_model_free);
+  int rc;
+  while ((rc = _stva_db_step (db, stmt, error)) == 1)
+    {
+      StvaDbModel *m = g_new0 (StvaDbModel, 1);
+      m->id = sqlite3_column_int64 (stmt, 0);
+      m->label_set_id = sqlite3_column_int64 (stmt, 1);
+      m->name = _stva_column_dup (stmt, 2);
+      m->path = _stva_column_dup (stmt, 3);
+      m->metrics = _stva_column_dup (stmt, 4);
+      if (m->name == NULL)
+        m->name = g_strdup ("");
+      if (m->metrics == NULL)
+        m->metrics = g_strdup ("{}");
+      m->created_us = sqlite3_column_int64 (stmt, 5);
+      g_ptr_array_add (out, m);
+    }
+  return rc < 0 ? NULL : g_steal_pointer (&out);
+}
+
+gboolean
 stva_db_put_prediction (StvaDb       *db,
                         gint64        model_id,
                         gint64        utterance_id,

@@ -187,6 +187,7 @@ static const Migration migrations[] = {
   { 2, "/org/synctva/db/schema/0002-import-log.sql", NULL },
   { 3, "/org/synctva/db/schema/0003-drop-speaker-index.sql", NULL },
   { 4, "/org/synctva/db/schema/0004-label-views.sql", NULL },
+  { 5, "/org/synctva/db/schema/0005-model-path.sql", NULL },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == STVA_DB_SCHEMA_VERSION);
 

@@ -42,7 +42,7 @@
 
 G_BEGIN_DECLS
 
-#define STVA_DB_SCHEMA_VERSION 4            /* the newest version this build writes */
+#define STVA_DB_SCHEMA_VERSION 5            /* the newest version this build writes */
 #define STVA_DB_APPLICATION_ID 0x53545641   /* PRAGMA application_id of a project: "STVA" */
 #define STVA_DB_MELD_SET "meld"             /* names of the built-in label sets */
 #define STVA_DB_IEMOCAP6_SET "iemocap-6"
@@ -302,6 +302,30 @@ gboolean stva_db_set_model_parent (StvaDb *db, gint64 model_id, gint64 parent_id
  * when there is no such model. */
 gboolean stva_db_model_parent     (StvaDb *db, gint64 model_id, gint64 *parent_id,
                                    GError **error);
+/* Records the file model_id was registered from (schema 5; path NULL forgets it).  FALSE with
+ * STVA_DB_ERROR_NOT_FOUND when there is no such model. */
+gboolean stva_db_set_model_path   (StvaDb *db, gint64 model_id, const char *path,
+                                   GError **error);
+/* (transfer full) (nullable) The file model_id was registered from; NULL with error unset when
+ * none was recorded (an older build registered it), with STVA_DB_ERROR_NOT_FOUND when there is
+ * no such model. */
+char    *stva_db_model_path       (StvaDb *db, gint64 model_id, GError **error);
+/* (transfer full) The SHA-256 (hex) of the file model_id was registered from; as name. */
+char    *stva_db_model_hash       (StvaDb *db, gint64 model_id, GError **error);
+
+typedef struct
+{
+  gint64  id;
+  gint64  label_set_id;
+  char   *name;          /* owned */
+  char   *path;          /* owned, nullable: none recorded */
+  char   *metrics;       /* owned: JSON as registered (stva_db_model_metrics ()) */
+  gint64  created_us;
+} StvaDbModel;
+
+void       stva_db_model_free (StvaDbModel *m);
+/* (transfer full) Of StvaDbModel*: the models of the label set (0: every set), newest first. */
+GPtrArray *stva_db_models     (StvaDb *db, gint64 label_set_id, GError **error);
 /* Stores (replaces) model's prediction for utterance: probs (K, the size of the model's set),
  * beta (3, nullable), attention blob (nullable). */
 gboolean stva_db_put_prediction (StvaDb *db, gint64 model_id, gint64 utterance_id,

@@ -262,6 +262,13 @@ stva_data_register_model (StvaData    *data,
     return 0;
   gint64 id = stva_db_add_model (data->db, name, hash, data->label_set_id, config,
                                  metrics_json != NULL ? metrics_json : "{}", error);
+  /* where the file is, so that the studio can run the model from its id (registering the same
+   * file from elsewhere records where it is now) */
+  g_autofree char *where = g_canonicalize_filename (model_path, NULL);
+  if (id != 0 && !stva_db_set_model_path (data->db, id, where, error))
+    id = 0;
+  if (!own && id == 0)
+    return 0;
   if (own
       && (id == 0
           || (parent_id != id   /* the same file again is no child of itself */
@@ -272,6 +279,57 @@ stva_data_register_model (StvaData    *data,
       return 0;
     }
   return id;
+}
+
+gboolean
+stva_data_model_file (StvaDb      *db,
+                      gint64       model_id,
+                      char       **path,
+                      GError     **error)
+{
+  g_return_val_if_fail (db != NULL && path != NULL, FALSE);
+  *path = NULL;
+  g_autofree char *name = stva_db_model_name (db, model_id, error);
+  if (name == NULL)
+    return FALSE;
+  GError *local = NULL;
+  g_autofree char *file = stva_db_model_path (db, model_id, &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  if (file == NULL)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND,
+                   "%s: model %" G_GINT64_FORMAT " ('%s') was registered without its file's "
+                   "place (by an older build); register the file again (synctva predict "
+                   "--model FILE --store) to run it", stva_db_path (db), model_id, name);
+      return FALSE;
+    }
+  if (!g_file_test (file, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "%s: model %" G_GINT64_FORMAT " ('%s') was registered from %s, which is not "
+                   "there any more", stva_db_path (db), model_id, name, file);
+      return FALSE;
+    }
+  g_autofree char *want = stva_db_model_hash (db, model_id, error);
+  if (want == NULL)
+    return FALSE;
+  g_autofree char *got = stva_data_file_sha256 (file, error);
+  if (got == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (want, got) != 0)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_CONFLICT,
+                   "%s: model %" G_GINT64_FORMAT " ('%s') was registered from %s, but that file "
+                   "has changed since (its SHA-256 is %.12s..., the model's %.12s...); it is "
+                   "another model now", stva_db_path (db), model_id, name, file, got, want);
+      return FALSE;
+    }
+  *path = g_steal_pointer (&file);
+  return TRUE;
 }
 
 /* ---- model info --------------------------------------------------------------------------- */

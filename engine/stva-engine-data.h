@@ -93,6 +93,12 @@ char        *stva_data_model_config_json   (const char *path);
 gint64       stva_data_register_model      (StvaData *data, const char *model_path,
                                             const char *metrics_json, gint64 parent_id,
                                             GError **error);
+/* The file model_id of db was registered from (*path owned: g_free it), checked to be that
+ * model (its SHA-256 the one registered).  FALSE with error naming the project, the model and
+ * the problem: no such model or no file recorded (STVA_DB_ERROR_NOT_FOUND), the file gone
+ * (G_IO_ERROR_NOT_FOUND), the file changed (STVA_DB_ERROR_CONFLICT). */
+gboolean     stva_data_model_file          (StvaDb *db, gint64 model_id, char **path,
+                                            GError **error);
 
 /* What a model file holds (synctva model info). */
 typedef struct

@@ -99,7 +99,7 @@ test_create (void)
  * (tests/db/data/make-fixtures.sh), with project-vN.dump and project-vN.csv what those builds
  * read from them: nothing here is made by today's SQL. */
 
-#define N_OLD_VERSIONS 3
+#define N_OLD_VERSIONS 4
 /* a new schema version ships with a fixture of the version before it */
 G_STATIC_ASSERT (N_OLD_VERSIONS == STVA_DB_SCHEMA_VERSION - 1);
 
@@ -273,6 +273,8 @@ test_migrate_fixture (gconstpointer data)
                                         "'current_label', 'annotator_current_label')"), ==, 4);
   g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM model WHERE parent_id IS NULL"),
                    ==, 1);
+  /* version 5's model.path: an old build recorded no file */
+  g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM model WHERE path IS NULL"), ==, 1);
   if (v >= 2)   /* the CSV import of the old build was recorded */
     g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM import_run WHERE kind = 'csv'"),
                      ==, 1);
@@ -510,6 +512,51 @@ test_model_parent (void)
   dbt_rm_rf (dir);
 }
 
+/* The file a model was registered from: recorded, read back, forgotten; listed with the set's
+ * models, newest first; a missing model named. */
+static void
+test_model_path (void)
+{
+  g_autofree char *dir = dbt_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "p.stva", NULL);
+  GError *error = NULL;
+  StvaDb *db = stva_db_open (path, STVA_DB_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  gint64 m1 = stva_db_add_model (db, "m1", "h1", 1, NULL, "{\"dev\": {}}", &error);
+  gint64 m2 = stva_db_add_model (db, "m2", "h2", 1, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (stva_db_model_path (db, m1, &error));   /* none recorded: no error */
+  g_assert_no_error (error);
+  g_assert_true (stva_db_set_model_path (db, m1, "/models/m1.stvm", &error));
+  g_autofree char *got = stva_db_model_path (db, m1, &error);
+  g_assert_cmpstr (got, ==, "/models/m1.stvm");
+  g_autofree char *hash = stva_db_model_hash (db, m1, &error);
+  g_assert_cmpstr (hash, ==, "h1");
+  g_autoptr (GPtrArray) models = stva_db_models (db, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (models->len, ==, 2);
+  const StvaDbModel *newest = g_ptr_array_index (models, 0), *oldest = g_ptr_array_index (models, 1);
+  g_assert_cmpint (newest->id, ==, m2);
+  g_assert_null (newest->path);
+  g_assert_cmpstr (newest->metrics, ==, "{}");
+  g_assert_cmpint (oldest->id, ==, m1);
+  g_assert_cmpstr (oldest->path, ==, "/models/m1.stvm");
+  g_autoptr (GPtrArray) none = stva_db_models (db, 2, &error);
+  g_assert_cmpuint (none->len, ==, 0);
+  g_assert_true (stva_db_set_model_path (db, m1, NULL, &error));
+  g_assert_null (stva_db_model_path (db, m1, &error));
+  g_assert_no_error (error);
+  g_assert_false (stva_db_set_model_path (db, 999, "/x", &error));
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (stva_db_model_path (db, 999, &error));
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, path));
+  g_clear_error (&error);
+  stva_db_close (db);
+  dbt_rm_rf (dir);
+}
+
 static void
 test_attention (void)
 {
@@ -565,6 +612,7 @@ main (int    argc,
     }
   g_test_add_func ("/db/migrate/atomic", test_migrate_atomic);
   g_test_add_func ("/db/model/parent", test_model_parent);
+  g_test_add_func ("/db/model/path", test_model_path);
   g_test_add_func ("/db/attention/blob", test_attention);
   return g_test_run ();
 }
