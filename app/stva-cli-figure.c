@@ -10,11 +10,15 @@
  *                  as eval prints them), or one of them for several models side by side
  *   training       the learning curves train registered with the model: training loss and
  *                  dev weighted F1 per epoch, the kept (best) epoch marked
+ *   graph          one dialogue's cross-modal graph: a node per utterance and modality sized
+ *                  by β, and the edges into one node from its pair graphs' attention,
+ *                  coloured by relation
  * Options, one engine call for the figure's data (engine/stva-engine-figure.h), the drawing
  * and the summary.  Reads only: nothing in the project is written.
  */
 #include "config.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,6 +37,9 @@ static const char figure_usage[] =
   "       synctva figure training OUT [--model ID]\n"
   "       synctva figure contributions OUT --dialogue DIALOGUE\n"
   "       synctva figure attention OUT --dialogue DIALOGUE [--map NAME] [--head N]\n"
+  "       synctva figure graph OUT --dialogue DIALOGUE [--utterance N] [--modality T|A|V]\n"
+  "                      [--pair TA|TV|AV|all] [--layer L|all] [--head N] [--window W|all]\n"
+  "                      [--edges K|all] [--dark]\n"
   "  common: [--model ID] [--label-set NAME] [--size WxH] [--dpi N] [--screen] [--json]\n"
   "          [--project FILE]; OUT ends in .png, .svg or .pdf; DIALOGUE is SPLIT/NAME\n"
   "          (test/dia2: the split and dialogue columns of export csv), a name found in one\n"
@@ -50,6 +57,8 @@ typedef struct
   StvaDrawCurves      draw_curves;    /* training */
   char               *marker_name;
   StvaDrawUtterance  *utterances;     /* contributions */
+  StvaDrawGraph       draw_graph;     /* graph */
+  char               *caption;
 } Figure;
 
 static void
@@ -75,6 +84,9 @@ draw_figure (cairo_t *cr,
       stva_draw_contributions (cr, f->utterances, f->data->contributions.n, labels, f->head->K,
                                &f->style, width, height);
       break;
+    case STVA_FIGURE_KIND_GRAPH:
+      stva_draw_graph (cr, &f->draw_graph, &f->style, width, height);
+      break;
     case STVA_FIGURE_KIND_ATTENTION:
     default:
       {
@@ -95,6 +107,7 @@ figure_clear (Figure *f)
   g_free (f->counts);
   g_free (f->marker_name);
   g_free (f->utterances);
+  g_free (f->caption);
 }
 
 /* ui/draw's view of the engine's data, and the figure's default size in points. */
@@ -157,6 +170,37 @@ view (Figure *f,
         *w = fmax (360, 90 + 18.0 * c->n), *h = 220;
       }
       break;
+    case STVA_FIGURE_KIND_GRAPH:
+      {
+        StvaFigureGraph *g = &d->graph;
+        StvaDrawGraph *v = &f->draw_graph;   /* the selection and pairs are the caller's */
+        v->T = g->T;
+        v->beta = g->beta;
+        v->present = g->present;
+        v->speakers = (const char *const *) g->speakers;
+        for (int p = 0; p < 3; p++)
+          if (v->weights[p] != NULL)   /* (a placeholder for "asked for") */
+            {
+              v->weights[p] = g->weights[p];
+              v->relations[p] = g->relations[p];
+            }
+        if (v->window == INT_MAX)   /* every edge of the dialogue in view */
+          v->window = MAX (g->reach_past, MAX (g->reach_future, g->reach_cross));
+        g_autofree char *layer = g->layer == STVA_FIGURE_GRAPH_ALL_LAYERS
+                                   ? g_strdup_printf ("mean of the %d layers", g->n_layers)
+                                   : g_strdup_printf ("layer %d (layers 0\u2013%d)", g->layer,
+                                                      g->n_layers - 1);
+        g_autofree char *heads = g->head_index < 0
+                                   ? g_strdup_printf ("mean of %d heads", g->n_heads)
+                                   : g_strdup_printf ("head %d of 0\u2013%d", g->head_index,
+                                                      g->n_heads - 1);
+        f->caption = g_strdup_printf ("model %" G_GINT64_FORMAT ", graph attention %s, %s",
+                                      f->head->model_id, layer, heads);
+        v->caption = f->caption;
+        int window = v->window < 0 || v->window >= g->T ? g->T : 2 * v->window + 1;
+        *w = fmin (900, fmax (480, 110 + 30.0 * MIN (window, g->T))), *h = 320;
+      }
+      break;
     case STVA_FIGURE_KIND_ATTENTION:
     default:
       *w = 150 + fmax (120, 14.0 * d->attention.map->cols);
@@ -171,8 +215,10 @@ stva_cli_figure (int    argc,
   g_autofree char *project = NULL, *label_set = NULL, *split_name = NULL, *map = NULL;
   g_autofree char *dialogue = NULL, *measure_name = NULL, *size = NULL;
   g_auto (GStrv) model_args = NULL;
-  gboolean gold = FALSE, screen = FALSE, json = FALSE;
-  int head = -1, dpi = 300, status;
+  gboolean gold = FALSE, screen = FALSE, json = FALSE, dark = FALSE;
+  g_autofree char *pair_name = NULL, *layer_name = NULL, *modality_name = NULL;
+  g_autofree char *window_name = NULL, *edges_name = NULL;
+  int head = -1, dpi = 300, status, utterance = 1;
   const GOptionEntry entries[] = {
     { "project", 0, 0, G_OPTION_ARG_FILENAME, &project,
       "The project (default: $SYNCTVA_PROJECT, or the single *.stva here)", "FILE" },
@@ -190,10 +236,27 @@ stva_cli_figure (int    argc,
       "contributions, attention: SPLIT/NAME, a name in one split, or the id", "DIALOGUE" },
     { "map", 0, 0, G_OPTION_ARG_STRING, &map,
       "attention: the map (default: the first cross-attention map)", "NAME" },
-    { "head", 0, 0, G_OPTION_ARG_INT, &head, "attention: one head (default: their mean)", "N" },
+    { "head", 0, 0, G_OPTION_ARG_INT, &head,
+      "attention, graph: one head, from 0 (default: their mean)", "N" },
+    { "utterance", 0, 0, G_OPTION_ARG_INT, &utterance,
+      "graph: the selected node's utterance, numbered from 1 as drawn (default: 1)", "N" },
+    { "modality", 0, 0, G_OPTION_ARG_STRING, &modality_name,
+      "graph: the selected node's modality (default: T)", "T|A|V" },
+    { "pair", 0, 0, G_OPTION_ARG_STRING, &pair_name,
+      "graph: the pair graph whose edges are drawn (default: all holding the modality)",
+      "TA|TV|AV|all" },
+    { "layer", 0, 0, G_OPTION_ARG_STRING, &layer_name,
+      "graph: the graph attention layer, from 0, or their mean (default: the last)", "L|all" },
+    { "window", 0, 0, G_OPTION_ARG_STRING, &window_name,
+      "graph: utterances shown each side of the selected one (default: as far as the "
+      "model's edges reach)", "W|all" },
+    { "edges", 0, 0, G_OPTION_ARG_STRING, &edges_name,
+      "graph: the strongest K edges into the node drawn (default: 12)", "K|all" },
     { "size", 0, 0, G_OPTION_ARG_STRING, &size, "The figure's size in points", "WxH" },
     { "dpi", 0, 0, G_OPTION_ARG_INT, &dpi, "PNG resolution (default 300)", "N" },
     { "screen", 0, 0, G_OPTION_ARG_NONE, &screen, "The studio's style instead of print", NULL },
+    { "dark", 0, 0, G_OPTION_ARG_NONE, &dark,
+      "graph: the studio's dark style (light text on a dark background)", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print what was written as one JSON object",
       NULL },
     { NULL },
@@ -215,6 +278,7 @@ stva_cli_figure (int    argc,
     { "training", STVA_FIGURE_KIND_CURVES },
     { "contributions", STVA_FIGURE_KIND_CONTRIBUTIONS },
     { "attention", STVA_FIGURE_KIND_ATTENTION },
+    { "graph", STVA_FIGURE_KIND_GRAPH },
   };
   StvaFigureRequest request;
   int found = -1;
@@ -225,7 +289,70 @@ stva_cli_figure (int    argc,
     return stva_cli_usage (figure_usage, "unknown figure '%s'", f.kind);
   stva_figure_request_init (&request, kinds[found].kind);
   gboolean per_split = request.kind != STVA_FIGURE_KIND_CONTRIBUTIONS
-                       && request.kind != STVA_FIGURE_KIND_ATTENTION;   /* (of no dialogue) */
+                       && request.kind != STVA_FIGURE_KIND_ATTENTION
+                       && request.kind != STVA_FIGURE_KIND_GRAPH;   /* (of no dialogue) */
+  gboolean graph = request.kind == STVA_FIGURE_KIND_GRAPH;
+  if (!graph && (pair_name || layer_name || modality_name || window_name || edges_name
+                 || utterance != 1 || dark))
+    return stva_cli_usage (figure_usage, "--utterance, --modality, --pair, --layer, --window, "
+                           "--edges and --dark are the graph figure's");
+  /* the graph's selection (pairs asked for marked by a placeholder until the data comes) */
+  static const float asked = 0.0f;
+  f.draw_graph = (StvaDrawGraph) { .utterance = utterance - 1, .modality = STVA_MOD_T,
+                                   .window = INT_MAX, .top_k = STVA_DRAW_GRAPH_TOP_K };
+  if (graph)
+    {
+      if (utterance < 1)
+        return stva_cli_usage (figure_usage, "--utterance takes an utterance number from 1");
+      if (modality_name != NULL)
+        {
+          const char *letters = "TAV";
+          const char *at = strlen (modality_name) == 1
+                             ? strchr (letters, g_ascii_toupper (modality_name[0])) : NULL;
+          if (at == NULL || *at == '\0')
+            return stva_cli_usage (figure_usage, "--modality takes T, A or V");
+          f.draw_graph.modality = (int) (at - letters);
+        }
+      int m = f.draw_graph.modality, found_pair = -1;
+      for (int p = 0; p < STVA_N_PAIRS; p++)
+        if (pair_name != NULL && g_ascii_strcasecmp (pair_name, stva_pair_name (p)) == 0)
+          found_pair = p;
+      if (pair_name != NULL && found_pair < 0 && strcmp (pair_name, "all") != 0)
+        return stva_cli_usage (figure_usage, "--pair takes TA, TV, AV or all");
+      for (int p = 0; p < STVA_N_PAIRS; p++)
+        if ((found_pair < 0 || found_pair == p)
+            && (stva_pair_mod[p][0] == m || stva_pair_mod[p][1] == m))
+          f.draw_graph.weights[p] = &asked;
+      if (found_pair >= 0 && f.draw_graph.weights[found_pair] == NULL)
+        return stva_cli_usage (figure_usage, "pair graph %s has no %c nodes: take one of "
+                               "the two that hold them, or all", pair_name,
+                               stva_modality_letter (m));
+      long long v;
+      if (layer_name != NULL && strcmp (layer_name, "all") == 0)
+        request.layer = STVA_FIGURE_GRAPH_ALL_LAYERS;
+      else if (layer_name != NULL)
+        {
+          if (!stva_cli_parse_int (layer_name, 0, STVA_MODEL_MAX_LAYERS - 1, &v))
+            return stva_cli_usage (figure_usage, "--layer takes a layer number from 0, or all");
+          request.layer = (int) v;
+        }
+      if (window_name != NULL && strcmp (window_name, "all") == 0)
+        f.draw_graph.window = -1;
+      else if (window_name != NULL)
+        {
+          if (!stva_cli_parse_int (window_name, 0, STVA_MODEL_MAX_T, &v))
+            return stva_cli_usage (figure_usage, "--window takes a number of utterances, or all");
+          f.draw_graph.window = (int) v;
+        }
+      if (edges_name != NULL && strcmp (edges_name, "all") == 0)
+        f.draw_graph.top_k = -1;
+      else if (edges_name != NULL)
+        {
+          if (!stva_cli_parse_int (edges_name, 1, 100000, &v))
+            return stva_cli_usage (figure_usage, "--edges takes a number of edges, or all");
+          f.draw_graph.top_k = (int) v;
+        }
+    }
 
   gint64 models[STVA_FIGURE_MAX_MODELS] = { 0 };
   int n_models = model_args != NULL ? (int) g_strv_length (model_args) : 0;
@@ -294,10 +421,52 @@ stva_cli_figure (int    argc,
     stva_draw_style_init_screen (&f.style);
   else
     stva_draw_style_init_paper (&f.style);
+  if (dark)   /* Adwaita's dark view colours, the grid between them as the studio's views */
+    {
+      static const double bg[3] = { 0.118, 0.118, 0.118 }, fg[3] = { 1.0, 1.0, 1.0 };
+      for (int i = 0; i < 3; i++)
+        {
+          f.style.background[i] = bg[i];
+          f.style.foreground[i] = fg[i];
+          f.style.grid[i] = bg[i] + (fg[i] - bg[i]) * 0.22;
+        }
+    }
   double w = 0, h = 0;
   f.data = stva_engine_figure (NULL, &request, &error);
   if (f.data == NULL)
     return stva_cli_engine_fail ("figure", error);
+  if (graph)
+    {
+      const StvaFigureGraph *g = &f.data->graph;
+      int p_missing = -1, n_shown = 0;
+      for (int p = 0; p < STVA_N_PAIRS; p++)
+        if (f.draw_graph.weights[p] != NULL)
+          {
+            if (g->weights[p] == NULL)
+              p_missing = p;
+            else
+              n_shown++;
+          }
+      if (utterance > g->T || n_shown == 0)
+        {
+          if (utterance > g->T)
+            stva_cli_fail ("dialogue %s has %d utterances: --utterance takes 1 to %d", dialogue,
+                           g->T, g->T);
+          else
+            stva_cli_fail ("%s: model %" G_GINT64_FORMAT " stored no pair graph %s for "
+                           "dialogue %s", project_path, g->head.model_id,
+                           stva_pair_name (p_missing), dialogue);
+          figure_clear (&f);
+          return STVA_EXIT_ERROR;
+        }
+      if (p_missing >= 0 && pair_name != NULL && strcmp (pair_name, "all") != 0)
+        {
+          stva_cli_fail ("%s: model %" G_GINT64_FORMAT " stored no pair graph %s",
+                         project_path, g->head.model_id, stva_pair_name (p_missing));
+          figure_clear (&f);
+          return STVA_EXIT_ERROR;
+        }
+    }
   view (&f, &w, &h);
   if (size != NULL)
     w = (double) sw, h = (double) sh;
@@ -317,6 +486,25 @@ stva_cli_figure (int    argc,
   used.head = -1;
   g_autofree char *map_used = attn != NULL ? stva_attn_key_to_string (&used) : NULL;
   const char *split = stva_data_split_name (options->split);
+  /* the graph's edges as drawn (which ones depends on the weights and window, not the size) */
+  StvaDrawGraphEdge *edges = NULL;
+  int n_edges = 0;
+  g_autofree char *pairs_used = NULL;
+  if (graph)
+    {
+      cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 4, 4);
+      cairo_t *cr = cairo_create (s);
+      n_edges = stva_draw_graph_edges (cr, &f.draw_graph, &f.style, w, h, NULL, 0);
+      edges = g_new0 (StvaDrawGraphEdge, MAX (n_edges, 1));
+      stva_draw_graph_edges (cr, &f.draw_graph, &f.style, w, h, edges, n_edges);
+      cairo_destroy (cr);
+      cairo_surface_destroy (s);
+      GString *pairs = g_string_new (NULL);
+      for (int p = 0; p < STVA_N_PAIRS; p++)
+        if (f.draw_graph.weights[p] != NULL)
+          g_string_append_printf (pairs, "%s%s", pairs->len ? ", " : "", stva_pair_name (p));
+      pairs_used = g_string_free (pairs, FALSE);
+    }
   if (json)
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -337,6 +525,45 @@ stva_cli_figure (int    argc,
         {
           json_builder_set_member_name (b, "map");
           json_builder_add_string_value (b, map_used);
+        }
+      if (graph)
+        {
+          const StvaFigureGraph *g = &d->graph;
+          json_builder_set_member_name (b, "utterance");
+          json_builder_add_int_value (b, f.draw_graph.utterance + 1);
+          json_builder_set_member_name (b, "modality");
+          char letter[2] = { stva_modality_letter (f.draw_graph.modality), '\0' };
+          json_builder_add_string_value (b, letter);
+          json_builder_set_member_name (b, "pairs");
+          json_builder_begin_array (b);
+          for (int p = 0; p < STVA_N_PAIRS; p++)
+            if (f.draw_graph.weights[p] != NULL)
+              json_builder_add_string_value (b, stva_pair_name (p));
+          json_builder_end_array (b);
+          json_builder_set_member_name (b, "layer");
+          if (g->layer == STVA_FIGURE_GRAPH_ALL_LAYERS)
+            json_builder_add_string_value (b, "all");
+          else
+            json_builder_add_int_value (b, g->layer);
+          json_builder_set_member_name (b, "head");
+          json_builder_add_int_value (b, g->head_index);
+          json_builder_set_member_name (b, "edges");   /* strongest first */
+          json_builder_begin_array (b);
+          for (int k = n_edges - 1; k >= 0; k--)
+            {
+              char from[2] = { stva_modality_letter (edges[k].modality), '\0' };
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "utterance");
+              json_builder_add_int_value (b, edges[k].utterance + 1);
+              json_builder_set_member_name (b, "modality");
+              json_builder_add_string_value (b, from);
+              json_builder_set_member_name (b, "relation");
+              json_builder_add_string_value (b, stva_draw_relation_name (edges[k].relation));
+              json_builder_set_member_name (b, "weight");
+              json_builder_add_double_value (b, edges[k].weight);
+              json_builder_end_object (b);
+            }
+          json_builder_end_array (b);
         }
       if (d->bars.values != NULL)   /* the numbers drawn: each model's weighted F1 */
         {
@@ -364,8 +591,15 @@ stva_cli_figure (int    argc,
       if (map_used != NULL)
         printf (", map %s, %s", map_used, attn->key.head < 0 ? "heads averaged"
                                                                        : "one head");
+      if (graph)
+        printf (", node %c%d, %s %s, %s, %s, %d edges drawn",
+                stva_modality_letter (f.draw_graph.modality), f.draw_graph.utterance + 1,
+                strchr (pairs_used, ',') ? "pair graphs" : "pair graph", pairs_used,
+                d->graph.layer == STVA_FIGURE_GRAPH_ALL_LAYERS ? "layers averaged" : "one layer",
+                d->graph.head_index < 0 ? "heads averaged" : "one head", n_edges);
       printf (")\n");
     }
+  g_free (edges);
   figure_clear (&f);
   return STVA_EXIT_OK;
 }

@@ -575,6 +575,43 @@ name_nodes (StvaFigureAttention *a)
   a->col_title = one_modality ? "context utterance" : "key";
 }
 
+/* (transfer full) The attention blob of each of utts (of GBytes), NULL with error naming the
+ * first utterance without one; beta (nullable, (len, 3)) gets each β stored, NaN for none. */
+static GPtrArray *
+dialogue_blobs (Open                    *o,
+                const StvaFigureOptions *options,
+                GPtrArray               *utts,
+                gint64                   model_id,
+                float                   *beta,
+                GError                 **error)
+{
+  const char *path = stva_db_path (o->db);
+  g_autoptr (GPtrArray) blobs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  for (guint t = 0; t < utts->len; t++)
+    {
+      StvaDbUtterance *u = g_ptr_array_index (utts, t);
+      GError *local = NULL;
+      StvaDbPrediction *p = stva_db_prediction (o->db, model_id, u->id, &local);
+      if (p == NULL || p->attention == NULL)
+        {
+          if (local != NULL)
+            g_propagate_error (error, local);
+          else
+            g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND,
+                         "%s: utterance %" G_GINT64_FORMAT " of dialogue %s has no attention "
+                         "from model %" G_GINT64_FORMAT " (synctva predict stores it)", path,
+                         u->id, options->dialogue, model_id);
+          stva_db_prediction_free (p);
+          return NULL;
+        }
+      g_ptr_array_add (blobs, g_bytes_ref (p->attention));
+      for (int m = 0; beta != NULL && m < 3; m++)
+        beta[t * 3 + m] = p->has_beta ? p->beta[m] : NAN;
+      stva_db_prediction_free (p);
+    }
+  return g_steal_pointer (&blobs);
+}
+
 static gboolean
 read_attention (Open                    *o,
                 const StvaFigureOptions *options,
@@ -595,27 +632,9 @@ read_attention (Open                    *o,
                    "%s: dialogue %s has no utterances", path, options->dialogue);
       return FALSE;
     }
-  g_autoptr (GPtrArray) blobs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  for (int t = 0; t < T; t++)
-    {
-      StvaDbUtterance *u = g_ptr_array_index (utts, t);
-      GError *local = NULL;
-      StvaDbPrediction *p = stva_db_prediction (o->db, model_id, u->id, &local);
-      if (p == NULL || p->attention == NULL)
-        {
-          if (local != NULL)
-            g_propagate_error (error, local);
-          else
-            g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND,
-                         "%s: utterance %" G_GINT64_FORMAT " of dialogue %s has no attention "
-                         "from model %" G_GINT64_FORMAT " (synctva predict stores it)", path,
-                         u->id, options->dialogue, model_id);
-          stva_db_prediction_free (p);
-          return FALSE;
-        }
-      g_ptr_array_add (blobs, g_bytes_ref (p->attention));
-      stva_db_prediction_free (p);
-    }
+  g_autoptr (GPtrArray) blobs = dialogue_blobs (o, options, utts, model_id, NULL, error);
+  if (blobs == NULL)
+    return FALSE;
   GError *local = NULL;
   a->keys = stva_attn_keys_of_blob (g_ptr_array_index (blobs, 0), &local);
   if (a->keys == NULL)
@@ -696,6 +715,229 @@ stva_figure_attention (const StvaFigureOptions *options,
   return ok;
 }
 
+/* ---- the cross-modal graph ---------------------------------------------------------------- */
+
+void
+stva_figure_graph_clear (StvaFigureGraph *g)
+{
+  if (g == NULL)
+    return;
+  head_clear (&g->head);
+  g_free (g->utterance_ids);
+  g_strfreev (g->speakers);
+  g_free (g->beta);
+  g_free (g->present);
+  for (int p = 0; p < STVA_N_PAIRS; p++)
+    {
+      g_free (g->weights[p]);
+      g_free (g->relations[p]);
+    }
+  memset (g, 0, sizeof *g);
+}
+
+/* The weights of pair graph p: one layer's map or the mean of layers l0..l1. */
+static gboolean
+read_pair (const StvaFigureGraph *g,
+           GPtrArray             *blobs,
+           GPtrArray             *utts,
+           int                    p,
+           int                    l0,
+           int                    l1,
+           int                    head,
+           float                 *weights,
+           int                   *n_heads,
+           GError               **error)
+{
+  const char *path = g->head.project;
+  size_t n = 4 * (size_t) g->T * (size_t) g->T;
+  for (int l = l0; l <= l1; l++)
+    {
+      StvaAttnKey key = { .kind = STVA_ATTN_GRAPH, .pair = p, .layer = l, .head = head };
+      int bad = -1;
+      GError *local = NULL;
+      g_autoptr (StvaAttnMap) map = stva_attn_map_from_blobs ((GBytes *const *) blobs->pdata,
+                                                              g->T, &key, &bad, &local);
+      if (map == NULL)
+        {
+          gint64 utt = bad >= 0 ? ((StvaDbUtterance *) g_ptr_array_index (utts, bad))->id : 0;
+          g_set_error (error, STVA_DB_ERROR, local->code, "%s: utterance %" G_GINT64_FORMAT
+                       " (model %" G_GINT64_FORMAT "): %s", path, utt, g->head.model_id,
+                       local->message);
+          g_error_free (local);
+          return FALSE;
+        }
+      *n_heads = map->heads;
+      for (size_t e = 0; e < n; e++)
+        weights[e] += map->values[e] / (float) (l1 - l0 + 1);
+    }
+  return TRUE;
+}
+
+static gboolean
+read_graph (Open                    *o,
+            const StvaFigureOptions *options,
+            int                      layer,
+            int                      head,
+            StvaFigureGraph         *g,
+            GError                 **error)
+{
+  const char *path = stva_db_path (o->db);
+  gint64 model_id = g->head.model_id;
+  g_autoptr (GPtrArray) utts = dialogue_utterances (o, options, &g->head, error);
+  if (utts == NULL)
+    return FALSE;
+  int T = (int) utts->len;
+  if (T == 0)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND,
+                   "%s: dialogue %s has no utterances", path, options->dialogue);
+      return FALSE;
+    }
+  g->T = T;
+  g->beta = g_new (float, 3 * (gsize) T);
+  g_autoptr (GPtrArray) blobs = dialogue_blobs (o, options, utts, model_id, g->beta, error);
+  if (blobs == NULL)
+    return FALSE;
+  g->utterance_ids = g_new (gint64, T);
+  g->speakers = g_new0 (char *, T + 1);
+  g_autofree int *speaker = g_new (int, T);
+  g_autoptr (GHashTable) speaker_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  for (int t = 0; t < T; t++)   /* speakers told apart by name, as the project's dataset does */
+    {
+      StvaDbUtterance *u = g_ptr_array_index (utts, t);
+      g->utterance_ids[t] = u->id;
+      g->speakers[t] = g_strdup (u->speaker != NULL ? u->speaker : "");
+      gpointer id;
+      if (!g_hash_table_lookup_extended (speaker_ids, g->speakers[t], NULL, &id))
+        {
+          id = GINT_TO_POINTER (g_hash_table_size (speaker_ids));
+          g_hash_table_insert (speaker_ids, g->speakers[t], id);
+        }
+      speaker[t] = GPOINTER_TO_INT (id);
+    }
+
+  /* the pair graphs and layers stored */
+  GError *local = NULL;
+  g_autoptr (GArray) keys = stva_attn_keys_of_blob (g_ptr_array_index (blobs, 0), &local);
+  if (keys == NULL)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID, "%s: utterance %" G_GINT64_FORMAT
+                   ": %s", path, g->utterance_ids[0], local->message);
+      g_error_free (local);
+      return FALSE;
+    }
+  int layers[STVA_N_PAIRS] = { 0 };
+  for (guint k = 0; k < keys->len; k++)
+    {
+      const StvaAttnKey *key = &g_array_index (keys, StvaAttnKey, k);
+      if (key->kind == STVA_ATTN_GRAPH)
+        layers[key->pair] = MAX (layers[key->pair], key->layer + 1);
+    }
+  g->n_layers = MAX (layers[0], MAX (layers[1], layers[2]));
+  if (g->n_layers == 0)
+    {
+      g_autofree char *names = key_names (keys);
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND,
+                   "%s: model %" G_GINT64_FORMAT " stored no pair-graph attention for dialogue %s "
+                   "(a model trained --no-graph has none); it has: %s", path, model_id,
+                   options->dialogue, names[0] != '\0' ? names : "no maps");
+      return FALSE;
+    }
+  if (layer >= g->n_layers || layer < STVA_FIGURE_GRAPH_ALL_LAYERS)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_NOT_FOUND,
+                   "%s: model %" G_GINT64_FORMAT " has %d graph attention layers (0 to %d): no "
+                   "layer %d", path, model_id, g->n_layers, g->n_layers - 1, layer);
+      return FALSE;
+    }
+  int l0 = layer == STVA_FIGURE_GRAPH_LAST_LAYER ? g->n_layers - 1
+           : layer == STVA_FIGURE_GRAPH_ALL_LAYERS ? 0 : layer;
+  int l1 = layer == STVA_FIGURE_GRAPH_ALL_LAYERS ? g->n_layers - 1 : l0;
+  g->layer = layer == STVA_FIGURE_GRAPH_ALL_LAYERS ? layer : l0;
+  g->head_index = head;
+  size_t n2 = 2 * (size_t) T;
+  for (int p = 0; p < STVA_N_PAIRS; p++)
+    if (layers[p] > 0)
+      {
+        g->weights[p] = g_new0 (float, n2 * n2);
+        if (!read_pair (g, blobs, utts, p, l0, MIN (l1, layers[p] - 1), head, g->weights[p],
+                        &g->n_heads, error))
+          return FALSE;
+      }
+
+  /* a node is present when it attends to something (its self loop at least) */
+  g->present = g_new0 (bool, 3 * (gsize) T);
+  for (int p = 0; p < STVA_N_PAIRS; p++)
+    for (size_t v = 0; g->weights[p] != NULL && v < n2; v++)
+      {
+        int m = stva_pair_mod[p][v < (size_t) T ? 0 : 1], t = (int) (v % (size_t) T);
+        for (size_t u = 0; u < n2 && !g->present[t * 3 + m]; u++)
+          g->present[t * 3 + m] = g->weights[p][v * n2 + u] > 0.0f;
+      }
+
+  /* every edge's relation as core's builder gives it, with windows as wide as the dialogue:
+   * where the model's narrower windows put no edge, the stored weight is 0 */
+  StvaModelConfig wide;
+  stva_model_config_init (&wide);
+  wide.win_past = wide.win_future = wide.cross_window = T;
+  g_autofree bool *present_m = g_new (bool, 3 * (gsize) T);   /* (3, T) */
+  for (int m = 0; m < 3; m++)
+    for (int t = 0; t < T; t++)
+      present_m[m * T + t] = g->present[t * 3 + m];
+  for (int p = 0; p < STVA_N_PAIRS; p++)
+    {
+      if (g->weights[p] == NULL)
+        continue;
+      int *rel = g->relations[p] = g_new (int, n2 * n2);
+      stva_graph_build_pair (rel, T, present_m + stva_pair_mod[p][0] * T,
+                             present_m + stva_pair_mod[p][1] * T, speaker, &wide);
+      for (size_t e = 0; e < n2 * n2; e++)
+        {
+          if (!(g->weights[p][e] > 0.0f))
+            {
+              rel[e] = -1;
+              continue;
+            }
+          size_t v = e / n2, u = e % n2;
+          int i = (int) (v % (size_t) T), j = (int) (u % (size_t) T);
+          if (rel[e] < 0)
+            {
+              g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID,
+                           "%s: model %" G_GINT64_FORMAT ", dialogue %s: pair graph %s has a "
+                           "weight from utterance %d to %d where no edge can be", path,
+                           model_id, options->dialogue, stva_pair_name (p), j + 1, i + 1);
+              return FALSE;
+            }
+          if ((v < (size_t) T) != (u < (size_t) T))
+            g->reach_cross = MAX (g->reach_cross, ABS (i - j));
+          else if (j < i)
+            g->reach_past = MAX (g->reach_past, i - j);
+          else
+            g->reach_future = MAX (g->reach_future, j - i);
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+stva_figure_graph (const StvaFigureOptions *options,
+                   int                      layer,
+                   int                      head,
+                   StvaFigureGraph         *g,
+                   GError                 **error)
+{
+  g_return_val_if_fail (options != NULL && g != NULL, FALSE);
+  memset (g, 0, sizeof *g);
+  Open o;
+  if (!open_project (options, &o, &g->head, error))
+    return FALSE;
+  gboolean ok = read_graph (&o, options, layer, head, g, error);
+  open_clear (&o);
+  if (!ok)
+    stva_figure_graph_clear (g);
+  return ok;
+}
+
 /* ---- any of them, as a job ---------------------------------------------------------------- */
 
 void
@@ -707,6 +949,7 @@ stva_figure_request_init (StvaFigureRequest *request,
   stva_figure_options_init (&request->options);
   request->n_models = 1;
   request->head = -1;
+  request->layer = STVA_FIGURE_GRAPH_LAST_LAYER;
 }
 
 void
@@ -719,6 +962,7 @@ stva_figure_data_free (StvaFigureData *data)
   stva_figure_curves_clear (&data->curves);
   stva_figure_contributions_clear (&data->contributions);
   stva_figure_attention_clear (&data->attention);
+  stva_figure_graph_clear (&data->graph);
   g_free (data);
 }
 
@@ -735,6 +979,8 @@ stva_figure_data_head (const StvaFigureData *data)
       return &data->curves.head;
     case STVA_FIGURE_KIND_CONTRIBUTIONS:
       return &data->contributions.head;
+    case STVA_FIGURE_KIND_GRAPH:
+      return &data->graph.head;
     case STVA_FIGURE_KIND_ATTENTION:
     default:
       return &data->attention.head;
@@ -777,6 +1023,9 @@ stva_engine_figure (StvaJob                 *job,
     case STVA_FIGURE_KIND_ATTENTION:
       ok = stva_figure_attention (o, request->has_key ? &request->key : NULL, request->head,
                                   &data->attention, error);
+      break;
+    case STVA_FIGURE_KIND_GRAPH:
+      ok = stva_figure_graph (o, request->layer, request->head, &data->graph, error);
       break;
     default:
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "no figure of kind %d",

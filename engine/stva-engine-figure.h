@@ -150,6 +150,49 @@ void     stva_figure_attention_clear (StvaFigureAttention *a);
 gboolean stva_figure_attention       (const StvaFigureOptions *options, const StvaAttnKey *key,
                                       int head, StvaFigureAttention *a, GError **error);
 
+/* ---- the cross-modal graph ---------------------------------------------------------------- */
+
+#define STVA_FIGURE_GRAPH_LAST_LAYER (-1)   /* layer: the model's last graph attention layer */
+#define STVA_FIGURE_GRAPH_ALL_LAYERS (-2)   /* layer: the mean of every layer */
+
+/* One dialogue's pair graphs as the model saw them: its stored graph attention (one layer or the
+ * mean of the layers, one head or the mean of the heads), the relation of every edge and the
+ * nodes, for ui/draw's graph view (stva_draw_graph ()). */
+typedef struct
+{
+  StvaFigureHead head;
+  int            T;                /* utterances, in order */
+  gint64        *utterance_ids;    /* owned (T) */
+  char         **speakers;         /* owned (T + 1) */
+  float         *beta;             /* owned (T, 3): β (T, A, V) stored with each prediction;
+                                    * NaN where none is */
+  bool          *present;          /* owned (T, 3): the node has edges in the stored graphs; a
+                                    * modality missing from the utterance (or one the model does
+                                    * not use) has none */
+  int            n_layers;         /* graph attention layers stored */
+  int            n_heads;          /* heads of each */
+  int            layer;            /* the layer read (from 0), or STVA_FIGURE_GRAPH_ALL_LAYERS */
+  int            head_index;       /* the head read, -1: the mean of the heads */
+  float         *weights[3];       /* owned (2T, 2T) per pair graph (0 TA, 1 TV, 2 AV) as
+                                    * stva-attention.h's maps; NULL: the model stored none */
+  int           *relations[3];     /* owned (2T, 2T) where weights is: core's relation id of
+                                    * each edge (stva_graph_build_pair ()), -1 no edge */
+  int            reach_past;       /* the farthest edge seen: intra-modal into the past */
+  int            reach_future;     /* ... into the future */
+  int            reach_cross;      /* ... inter-modal, either way */
+} StvaFigureGraph;
+
+void     stva_figure_graph_clear (StvaFigureGraph *g);
+/* The graph data of options->dialogue from the model's stored predictions: layer (from 0, or
+ * STVA_FIGURE_GRAPH_LAST_LAYER, STVA_FIGURE_GRAPH_ALL_LAYERS), head (-1: their mean).  Edges
+ * are the keys with a stored weight above 0 (core gives every edge of a node a softmax share,
+ * a key outside the node's windows none); each takes the relation core's graph builder gives
+ * it from the utterances' order and speakers.  FALSE with error naming the project, dialogue
+ * and model: no such dialogue, no attention stored for an utterance, no pair-graph maps (a
+ * model trained --no-graph), a layer or head the model does not have. */
+gboolean stva_figure_graph       (const StvaFigureOptions *options, int layer, int head,
+                                  StvaFigureGraph *g, GError **error);
+
 /* ---- any of them, as a job ------------------------------------------------------------------ */
 
 typedef enum
@@ -159,6 +202,7 @@ typedef enum
   STVA_FIGURE_KIND_CURVES = 2,          /* stva_figure_curves () */
   STVA_FIGURE_KIND_CONTRIBUTIONS = 3,   /* stva_figure_contributions () */
   STVA_FIGURE_KIND_ATTENTION = 4,       /* stva_figure_attention () */
+  STVA_FIGURE_KIND_GRAPH = 5,           /* stva_figure_graph () */
 } StvaFigureKind;
 
 /* What to read: the kind and its arguments (strings borrowed). */
@@ -171,7 +215,9 @@ typedef struct
   StvaFigureMeasure measure;                          /* bars of several models */
   gboolean          has_key;                          /* attention: key, else the default */
   StvaAttnKey       key;
-  int               head;                             /* attention: -1, or one head */
+  int               head;                             /* attention, graph: -1, or one head */
+  int               layer;                            /* graph: STVA_FIGURE_GRAPH_LAST_LAYER
+                                                       * (the default), _ALL_LAYERS or one */
 } StvaFigureRequest;
 
 /* The data of one request: the member of its kind filled, the others zero. */
@@ -183,6 +229,7 @@ typedef struct
   StvaFigureCurves        curves;
   StvaFigureContributions contributions;
   StvaFigureAttention     attention;
+  StvaFigureGraph         graph;
 } StvaFigureData;
 
 void            stva_figure_request_init (StvaFigureRequest *request, StvaFigureKind kind);

@@ -75,9 +75,13 @@ edge_width (double weight,
 }
 
 static double
-edge_alpha (double weight)
+edge_alpha (double               weight,
+            const StvaDrawStyle *style)
 {
-  return 0.35 + 0.65 * sqrt (fmin (fmax (weight, 0.0), 1.0));
+  /* over a dark background a faint line sinks into it: start more opaque there */
+  const double *bg = style->background;
+  double floor_alpha = 0.2126 * bg[0] + 0.7152 * bg[1] + 0.0722 * bg[2] < 0.5 ? 0.55 : 0.35;
+  return floor_alpha + (1.0 - floor_alpha) * sqrt (fmin (fmax (weight, 0.0), 1.0));
 }
 
 /* a node's radius: area in proportion to β, at least a fifth of the largest */
@@ -261,17 +265,125 @@ pick_edges (Layout *L)
 
 /* ---- legend -------------------------------------------------------------------------------- */
 
-typedef enum { ITEM_RELATION, ITEM_WEIGHT, ITEM_BETA, ITEM_MISSING, ITEM_TEXT } ItemKind;
+typedef enum { ITEM_RELATION, ITEM_WEIGHT, ITEM_BETA, ITEM_MISSING, ITEM_HEADER } ItemKind;
 
 typedef struct
 {
   ItemKind    kind;
   int         i;        /* the relation, or the sample */
-  const char *name;
+  const char *name;     /* NULL: the sample's value */
+  int         group;    /* items of a group stay on one row when they can */
 } Item;
 
-/* The legend's items in rows that wrap at width: relations; the weight scale, the β scale and
- * a missing node; what is drawn.  Drawn when draw; returns the y its last row ends at. */
+/* the legend, in groups: each speaker's pair of times, the cross-modal pair and the self loop,
+ * then (on a row of their own) the weight and β scales with a missing node */
+static const Item legend_items[] = {
+  { ITEM_HEADER, 0, "same speaker:", 0 },
+  { ITEM_RELATION, STVA_DRAW_REL_PAST_SAME, "past", 0 },
+  { ITEM_RELATION, STVA_DRAW_REL_FUTURE_SAME, "future", 0 },
+  { ITEM_HEADER, 0, "other speaker:", 1 },
+  { ITEM_RELATION, STVA_DRAW_REL_PAST_OTHER, "past", 1 },
+  { ITEM_RELATION, STVA_DRAW_REL_FUTURE_OTHER, "future", 1 },
+  { ITEM_HEADER, 0, "cross-modal:", 2 },
+  { ITEM_RELATION, STVA_DRAW_REL_SYNCHRONOUS, "synchronous", 2 },
+  { ITEM_RELATION, STVA_DRAW_REL_CONTEXTUAL, "context", 2 },
+  { ITEM_RELATION, STVA_DRAW_REL_SELF, "self loop", 3 },
+  { ITEM_HEADER, 0, "weight", 4 },
+  { ITEM_WEIGHT, 0, NULL, 4 },
+  { ITEM_WEIGHT, 1, NULL, 4 },
+  { ITEM_WEIGHT, 2, NULL, 4 },
+  { ITEM_HEADER, 0, "\u03b2 (area)", 5 },
+  { ITEM_BETA, 0, NULL, 5 },
+  { ITEM_BETA, 1, NULL, 5 },
+  { ITEM_BETA, 2, NULL, 5 },
+  { ITEM_MISSING, 0, "missing", 5 },
+};
+#define FIRST_SCALE_GROUP 4
+
+static const char *
+item_name (const Item *item,
+           char        sample[16])
+{
+  if (item->name != NULL)
+    return item->name;
+  double v = item->kind == ITEM_WEIGHT ? weight_samples[item->i] : beta_samples[item->i];
+  snprintf (sample, 16, "%.2g", v);
+  return sample;
+}
+
+static double
+item_width (cairo_t             *cr,
+            const StvaDrawStyle *style,
+            const Item          *item)
+{
+  const double fs = style->font_size_pt;
+  char sample[16];
+  double mark = item->kind == ITEM_HEADER ? 0
+                : item->kind == ITEM_RELATION || item->kind == ITEM_WEIGHT ? fs * 1.8
+                : fs * 1.6;
+  return mark + (mark > 0 ? 4 : 0)
+         + _stva_draw_text_width (cr, style, item_name (item, sample), fs)
+         + (item->kind == ITEM_HEADER ? 5 : 10);
+}
+
+static void
+item_draw (cairo_t             *cr,
+           const StvaDrawStyle *style,
+           const Item          *item,
+           double               x,
+           double               y)
+{
+  const double fs = style->font_size_pt, sw = fs * 1.8;
+  double mark = 0;
+  cairo_save (cr);
+  cairo_new_path (cr);
+  switch (item->kind)
+    {
+    case ITEM_RELATION:
+      _stva_draw_rgb (cr, relation_rgb[item->i]);
+      cairo_set_line_width (cr, fs * 0.35);
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+      _stva_draw_line (cr, x + 1, y, x + sw - 1, y);
+      mark = sw;
+      break;
+    case ITEM_WEIGHT:
+      {
+        double v = weight_samples[item->i];
+        const double *fg = style->foreground;
+        cairo_set_source_rgba (cr, fg[0], fg[1], fg[2], edge_alpha (v, style));
+        cairo_set_line_width (cr, edge_width (v, fs));
+        _stva_draw_line (cr, x, y, x + sw, y);
+        mark = sw;
+      }
+      break;
+    case ITEM_BETA:
+    case ITEM_MISSING:
+      {
+        double r = item->kind == ITEM_BETA ? node_radius (beta_samples[item->i], fs * 0.8)
+                                           : fs * 0.46;
+        cairo_arc (cr, x + fs * 0.8, y, r, 0, 2 * M_PI);
+        _stva_draw_rgb (cr, item->kind == ITEM_BETA ? stva_draw_modality_rgb (1)
+                                                    : style->background);
+        cairo_fill_preserve (cr);
+        _stva_draw_rgb (cr, item->kind == ITEM_BETA ? style->foreground : style->grid);
+        cairo_set_line_width (cr, item->kind == ITEM_BETA ? 0.8 : 1.2);
+        cairo_stroke (cr);
+        mark = fs * 1.6;
+      }
+      break;
+    case ITEM_HEADER:
+      break;
+    }
+  cairo_restore (cr);
+  char sample[16];
+  _stva_draw_rgb (cr, style->foreground);
+  _stva_draw_text (cr, style, item_name (item, sample), x + mark + (mark > 0 ? 4 : 0), y, fs,
+                   0.0, 0.0);
+}
+
+/* The legend's rows, wrapping at width (a group moves to the next row whole when it fits
+ * there), then a line on what is drawn and the caller's caption.  Drawn when draw; returns the
+ * y its last row ends at. */
 static double
 legend (cairo_t             *cr,
         const StvaDrawStyle *style,
@@ -280,127 +392,84 @@ legend (cairo_t             *cr,
         bool                 draw)
 {
   const StvaDrawGraph *g = L->g;
-  const double fs = style->font_size_pt, line_h = fs * 1.7, sw = fs * 1.8;
-  double x = 6, y = 6 + line_h / 2;
-  char text[256];
-  Item items[20];
-  int n = 0;
-  for (int r = 0; r < STVA_DRAW_N_RELATIONS; r++)
-    items[n++] = (Item) { ITEM_RELATION, r, relation_names[r] };
-  items[n++] = (Item) { ITEM_TEXT, 1, "weight" };
-  for (int s = 0; s < 3; s++)
-    items[n++] = (Item) { ITEM_WEIGHT, s, NULL };
-  items[n++] = (Item) { ITEM_TEXT, 1, "\u03b2 (area)" };
-  for (int s = 0; s < 3; s++)
-    items[n++] = (Item) { ITEM_BETA, s, NULL };
-  items[n++] = (Item) { ITEM_MISSING, 0, "missing" };
+  const double fs = style->font_size_pt, line_h = fs * 1.75, x0 = 6;
+  const int n = (int) G_N_ELEMENTS (legend_items);
+  double w[G_N_ELEMENTS (legend_items)], x = x0, y = 6 + line_h / 2;
+  for (int k = 0; k < n; k++)
+    w[k] = item_width (cr, style, &legend_items[k]);
   for (int k = 0; k < n; k++)
     {
-      const char *name = items[k].name;
-      char sample[16];
-      if (items[k].kind == ITEM_WEIGHT || items[k].kind == ITEM_BETA)
+      const Item *item = &legend_items[k];
+      bool group_start = k == 0 || legend_items[k - 1].group != item->group;
+      if (group_start && k > 0)
         {
-          double v = items[k].kind == ITEM_WEIGHT ? weight_samples[items[k].i]
-                                                  : beta_samples[items[k].i];
-          snprintf (sample, sizeof sample, "%.2g", v);
-          name = sample;
+          double group_w = 0;
+          for (int j = k; j < n && legend_items[j].group == item->group; j++)
+            group_w += w[j];
+          if (item->group == FIRST_SCALE_GROUP
+              || (x + fs + group_w > width - x0 && group_w <= width - 2 * x0))
+            {
+              x = x0;
+              y += line_h;
+            }
+          else
+            x += fs;
         }
-      double mark = items[k].kind == ITEM_TEXT ? 0 : items[k].kind == ITEM_RELATION
-                                                         || items[k].kind == ITEM_WEIGHT
-                                                       ? sw : fs * 1.6;
-      double w = mark + (mark > 0 ? 4 : 0) + _stva_draw_text_width (cr, style, name, fs)
-                 + (items[k].kind == ITEM_TEXT ? 6 : 12);
-      /* a new row before each group that would not fit, and before the scales */
-      bool group_start = items[k].kind == ITEM_TEXT;
-      if (x > 6 && (x + w > width - 6 || (k > 0 && items[k - 1].kind == ITEM_RELATION
-                                          && items[k].kind != ITEM_RELATION)))
+      if (x > x0 && x + w[k] > width - x0)   /* a group longer than a row */
         {
-          x = 6;
+          x = x0;
           y += line_h;
         }
-      else if (group_start && x > 6)
-        x += fs;
       if (draw)
-        {
-          cairo_save (cr);
-          switch (items[k].kind)
-            {
-            case ITEM_RELATION:
-              _stva_draw_rgb (cr, relation_rgb[items[k].i]);
-              cairo_set_line_width (cr, fs * 0.35);
-              cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-              _stva_draw_line (cr, x + 1, y, x + sw - 1, y);
-              break;
-            case ITEM_WEIGHT:
-              {
-                double v = weight_samples[items[k].i];
-                const double *fg = style->foreground;
-                cairo_set_source_rgba (cr, fg[0], fg[1], fg[2], edge_alpha (v));
-                cairo_set_line_width (cr, edge_width (v, fs));
-                _stva_draw_line (cr, x, y, x + sw, y);
-              }
-              break;
-            case ITEM_BETA:
-            case ITEM_MISSING:
-              {
-                double r = items[k].kind == ITEM_BETA
-                             ? node_radius (beta_samples[items[k].i], fs * 0.8) : fs * 0.46;
-                cairo_new_path (cr);
-                cairo_arc (cr, x + fs * 0.8, y, r, 0, 2 * M_PI);
-                _stva_draw_rgb (cr, items[k].kind == ITEM_BETA ? stva_draw_modality_rgb (1)
-                                                               : style->background);
-                cairo_fill_preserve (cr);
-                _stva_draw_rgb (cr, style->foreground);
-                cairo_set_line_width (cr, 0.8);
-                cairo_stroke (cr);
-              }
-              break;
-            case ITEM_TEXT:
-              break;
-            }
-          cairo_restore (cr);
-          _stva_draw_rgb (cr, style->foreground);
-          _stva_draw_text (cr, style, name, x + mark + (mark > 0 ? 4 : 0), y, fs, 0.0, 0.0);
-        }
-      x += w;
+        item_draw (cr, style, item, x, y);
+      x += w[k];
     }
-  /* what is drawn, then the caller's caption */
+
+  /* what is drawn, then the caller's caption: on one line when both fit */
+  char text[256] = "";
   if (selected (g))
     {
-      int shown = L->n_edges;
       char node[32];
       snprintf (node, sizeof node, "%c%d", mod_letter[g->modality], g->utterance + 1);
       if (L->n_pairs == 0)
         snprintf (text, sizeof text, "%s: no pair graph of its modality shown", node);
       else
         {
-          char floor_text[48] = "";
+          char floor_text[48] = "", count[64];
           if (g->min_weight > 0)
             snprintf (floor_text, sizeof floor_text, ", weight \u2265 %.2g", g->min_weight);
-          char count[64];
-          if (shown < L->n_candidates)
-            snprintf (count, sizeof count, "the strongest %d of %d", shown, L->n_candidates);
+          if (L->n_edges < L->n_candidates)
+            snprintf (count, sizeof count, "the strongest %d of %d", L->n_edges,
+                      L->n_candidates);
           else
-            snprintf (count, sizeof count, "all %d", shown);
-          snprintf (text, sizeof text, "edges into %s: %s%s (%s %s)%s", node, count, floor_text, L->n_pairs > 1 ? "mean of pair graphs" : "pair graph",
-                    L->pairs_text, L->n_outside > 0 ? "; more outside the window" : "");
-        }
-      y += line_h;
-      if (draw)
-        {
-          _stva_draw_rgb (cr, style->foreground);
-          _stva_draw_text (cr, style, text, 6, y, fs, 0.0, 0.0);
+            snprintf (count, sizeof count, "all %d", L->n_edges);
+          snprintf (text, sizeof text, "edges into %s: %s%s (%s %s)%s", node, count, floor_text,
+                    L->n_pairs > 1 ? "mean of pair graphs" : "pair graph", L->pairs_text,
+                    L->n_outside > 0 ? "; more outside the window" : "");
         }
     }
-  if (g->caption != NULL && g->caption[0] != '\0')
+  const char *caption = g->caption != NULL && g->caption[0] != '\0' ? g->caption : NULL;
+  char both[512];
+  const char *lines[2] = { text[0] != '\0' ? text : NULL, caption };
+  if (lines[0] != NULL && caption != NULL)
     {
-      y += selected (g) ? fs * 1.4 : line_h;
-      if (draw)
+      snprintf (both, sizeof both, "%s; %s", text, caption);
+      if (_stva_draw_text_width (cr, style, both, fs) <= width - 2 * x0)
         {
-          _stva_draw_rgb (cr, style->foreground);
-          _stva_draw_text (cr, style, g->caption, 6, y, fs, 0.0, 0.0);
+          lines[0] = both;
+          lines[1] = NULL;
         }
     }
+  for (int i = 0; i < 2; i++)
+    if (lines[i] != NULL)
+      {
+        y += i == 0 ? line_h : fs * 1.4;
+        if (draw)
+          {
+            _stva_draw_rgb (cr, style->foreground);
+            _stva_draw_text (cr, style, lines[i], x0, y, fs, 0.0, 0.0);
+          }
+      }
   return y + line_h / 2;
 }
 
@@ -537,18 +606,20 @@ fit_text (cairo_t             *cr,
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
   pango_layout_set_text (layout, text, -1);
-  int w, h;
-  pango_layout_get_pixel_size (layout, &w, &h);
+  int wu, hu;   /* exact sizes: pixel sizes are rounded up */
+  pango_layout_get_size (layout, &wu, &hu);
+  double w = (double) wu / PANGO_SCALE, h = (double) hu / PANGO_SCALE;
   if (w > max_w)
     {
       pango_layout_set_width (layout, (int) (max_w * PANGO_SCALE));
       pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-      pango_layout_get_pixel_size (layout, &w, &h);
+      pango_layout_get_size (layout, &wu, &hu);
+      w = (double) wu / PANGO_SCALE;
     }
   bool ok = w <= max_w + 0.5 && max_w >= size_pt;
   if (ok)
     {
-      cairo_move_to (cr, x - w / 2.0, y - h / 2.0);
+      cairo_move_to (cr, x - w / 2, y - h / 2);
       pango_cairo_show_layout (cr, layout);
     }
   g_object_unref (layout);
@@ -656,7 +727,7 @@ stva_draw_graph (cairo_t             *cr,
       double mid[2];
       const double *rgb = relation_rgb[e->relation];
       edge_path (cr, &L, e, mid);
-      cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2], edge_alpha (e->weight));
+      cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2], edge_alpha (e->weight, style));
       cairo_set_line_width (cr, edge_width (e->weight, fs));
       cairo_stroke (cr);
     }
@@ -713,7 +784,7 @@ stva_draw_graph_edges (cairo_t             *cr,
       d->relation = e->relation;
       d->weight = e->weight;
       d->line_width = edge_width (e->weight, L.fs);
-      d->alpha = edge_alpha (e->weight);
+      d->alpha = edge_alpha (e->weight, style);
       edge_path (cr, &L, e, d->mid);
     }
   cairo_new_path (cr);
