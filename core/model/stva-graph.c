@@ -107,6 +107,30 @@ stva_graph_build_window (int        *rel,         /* (T, T) */
       }
 }
 
+void
+stva_graph_build_window_speaker (int        *rel,         /* (T, T) */
+                                 int         T,
+                                 const bool *present_q,   /* (T) */
+                                 const bool *present_k,   /* (T) */
+                                 const int  *speaker,     /* (T) */
+                                 int         lo,
+                                 int         hi)
+{
+  for (int i = 0; i < T; i++)
+    for (int j = 0; j < T; j++)
+      {
+        int d = j - i, r = -1;
+        if (d >= lo && d <= hi && present_q[i] && present_k[j])
+          {
+            bool same = speaker[j] == speaker[i];
+            r = d == 0  ? STVA_MSDE_REL_SELF
+                : d < 0 ? (same ? STVA_MSDE_REL_PAST_SAME : STVA_MSDE_REL_PAST_OTHER)
+                        : (same ? STVA_MSDE_REL_FUTURE_SAME : STVA_MSDE_REL_FUTURE_OTHER);
+          }
+        rel[(size_t) i * T + j] = r;
+      }
+}
+
 size_t
 stva_graph_count_edges (const int *rel,
                         size_t     n_rows,

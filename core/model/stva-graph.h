@@ -41,6 +41,24 @@ const char *stva_relation_name (int pair, int r);
 void stva_graph_build_pair   (int *rel, int T, const bool *present_a, const bool *present_b,
                               const int *speaker, const StvaModelConfig *config);
 
+/* MSDE's relations with msde_speaker (stva_graph_build_window_speaker) */
+enum
+{
+  STVA_MSDE_REL_SELF = 0,
+  STVA_MSDE_REL_PAST_SAME = 1,
+  STVA_MSDE_REL_PAST_OTHER = 2,
+  STVA_MSDE_REL_FUTURE_SAME = 3,
+  STVA_MSDE_REL_FUTURE_OTHER = 4,
+  STVA_MSDE_N_RELATIONS = 5,
+};
+
+/* rel (T, T) of a window with the relations above: as stva_graph_build_window, the edge j -> i
+ * of relation self (j = i), past (j < i) or future, same or other speaker (speaker (T) ids,
+ * only equality matters). */
+void stva_graph_build_window_speaker (int *rel, int T, const bool *present_q,
+                                      const bool *present_k, const int *speaker, int lo,
+                                      int hi);
+
 /* rel (T, T) of a window: edge j -> i (relation 0) when lo <= j - i <= hi and both
  * present_q[i] and present_k[j]; otherwise -1. */
 void stva_graph_build_window (int *rel, int T, const bool *present_q, const bool *present_k,

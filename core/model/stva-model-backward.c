@@ -321,9 +321,10 @@ backward_msde (StvaModelWorkspace    *ws,
   for (int d = 0; d < ws->n_dlg; d++)
     {
       size_t r = (size_t) ws->row0[d] * D, Td = (size_t) ws->dlgs[d]->T;
-      stva_attn_backward (dmq + r, dmk + r, dmv + r, NULL, dc + r, ws->malpha[m] + ws->sq1[d],
-                          ws->mq[m] + r, ws->mk[m] + r, ws->mv[m] + r,
-                          ws->rel_ctx[m] + ws->sq1[d], Td, Td, D, 1, 1, ws->attn_scratch);
+      stva_attn_backward (dmq + r, dmk + r, dmv + r, c->msde_speaker ? G (at->msde_rel[m]) : NULL,
+                          dc + r, ws->malpha[m] + ws->sq1[d], ws->mq[m] + r, ws->mk[m] + r,
+                          ws->mv[m] + r, ws->rel_ctx[m] + ws->sq1[d], Td, Td, D, 1,
+                          c->msde_speaker ? STVA_MSDE_N_RELATIONS : 1, ws->attn_scratch);
     }
   linear_back (ws->dh[m], grad, params, at->msde_q[m], dmq, ws->h[m], T, D, D);
   linear_back (ws->dh[m], grad, params, at->msde_k[m], dmk, ws->h[m], T, D, D);

@@ -200,9 +200,14 @@ forward_msde (StvaModelWorkspace    *ws,
       size_t r = (size_t) ws->row0[d] * D, Td = (size_t) ws->dlgs[d]->T;
       int *rel = ws->rel_ctx[m] + ws->sq1[d];
       const bool *present = ws->present[m] + ws->row0[d];
-      stva_graph_build_window (rel, (int) Td, present, present, -c->ctx_window, hi);
+      if (c->msde_speaker)
+        stva_graph_build_window_speaker (rel, (int) Td, present, present, ws->dlgs[d]->speaker,
+                                         -c->ctx_window, hi);
+      else
+        stva_graph_build_window (rel, (int) Td, present, present, -c->ctx_window, hi);
       stva_attn_forward (ws->c[m] + r, ws->malpha[m] + ws->sq1[d], ws->mq[m] + r, ws->mk[m] + r,
-                         ws->mv[m] + r, rel, NULL, Td, Td, D, 1, 1);
+                         ws->mv[m] + r, rel, c->msde_speaker ? W (at->msde_rel[m]) : NULL, Td,
+                         Td, D, 1, c->msde_speaker ? STVA_MSDE_N_RELATIONS : 1);
     }
   for (size_t i = 0; i < T; i++)
     {

@@ -33,6 +33,11 @@
  *     attention scale by 1/sqrt (D/H).
  *   - Modality dropout (training only): each utterance, with probability p, loses one of its
  *     present modalities chosen uniformly, unless it has only one.
+ *   - Input normalisation (fitted on train, stored in the file): each dimension z-scored;
+ *     with input_norm "sparse" the dimensions non-zero in fewer than half the training rows
+ *     (hashed text buckets) are not centred and share one scale, their root mean square.
+ *   - Input dropout (training only, input_dropout p): inverted dropout on each present row's
+ *     normalised features, drawn after modality dropout from the dialogue's RNG.
  *   - AdamW's weight decay "on matrices only" (model.md §7) means the weight matrices of linear
  *     layers: not the speaker embedding (a lookup table, which decay would pull towards zero
  *     for speakers seen rarely) nor the relation biases (biases, though stored (16, H)).

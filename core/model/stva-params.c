@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stva-graph.h"
 #include "stva-params.h"
 #include "stva-rng.h"
 
@@ -132,6 +133,9 @@ build (Builder                *b,
         at->msde_ln[m] = add_norm (b, D, name);
         snprintf (name, sizeof name, "msde.%c.beta", L[m]);
         at->msde_beta[m] = add_linear (b, 1, D, name);
+        if (c->msde_speaker)
+          at->msde_rel[m] = add_tensor (b, 2, STVA_MSDE_N_RELATIONS, 1, false, STVA_INIT_ZEROS,
+                                        0, "msde.%c.rel_bias", L[m]);
       }
 
   if (c->use_graph && n_active >= 2)

@@ -60,6 +60,7 @@ typedef struct
   StvaLinearAt     msde_q[STVA_N_MOD], msde_k[STVA_N_MOD], msde_v[STVA_N_MOD];
   StvaLinearAt     msde_gate[STVA_N_MOD], msde_enh[STVA_N_MOD], msde_beta[STVA_N_MOD];
   StvaNormAt       msde_ln[STVA_N_MOD];
+  size_t           msde_rel[STVA_N_MOD];   /* (5, 1) with msde_speaker: stva-graph.h */
   StvaGraphLayerAt graph[STVA_N_PAIRS][STVA_MODEL_MAX_LAYERS];
   StvaLinearAt     combine[STVA_N_MOD];
   StvaNormAt       combine_ln[STVA_N_MOD];

@@ -275,6 +275,33 @@ run_grad_check (const char *ablation,
   run_grad_check_full (ablation, loss, 0.0f);
 }
 
+/* MSDE's context attention with speaker relation biases, full and text alone */
+static void
+test_grad_msde_speaker (void)
+{
+  for (int alone = 0; alone < 2; alone++)
+    {
+      StvaModelConfig c;
+      tiny_config (&c);
+      c.msde_speaker = true;
+      c.ctx_window = 3;
+      if (alone)
+        g_assert_cmpint (stva_model_config_ablation (&c, "modalities=T", NULL), ==, STVA_OK);
+      Fixture fx;
+      fixture_init (&fx, &c, false);
+      int t = stva_params_find (&fx.model.params, "msde.T.rel_bias");
+      g_assert_cmpint (t, >=, 0);
+      g_assert_cmpint (fx.model.params.tensors[t].n, ==, STVA_MSDE_N_RELATIONS);
+      g_assert_false (fx.model.params.tensors[t].decay);
+      /* non-zero biases, so each relation changes the attention */
+      for (int r = 0; r < STVA_MSDE_N_RELATIONS; r++)
+        fx.model.params.values[fx.model.params.tensors[t].offset + r] = 0.3f * (float) (r - 2);
+      int live = check_all_tensors (&fx);
+      g_assert_cmpint (live, >=, fx.model.params.n_tensors * 9 / 10);
+      fixture_clear (&fx);
+    }
+}
+
 /* four heads, a wider FFN, two speaker slots for three speakers (the cap shares a slot),
  * windows wider than the dialogue on one side */
 static void
@@ -424,6 +451,7 @@ main (int   argc,
   g_test_add_func ("/model/grad/modalities-v", test_grad_single_v);
   g_test_add_func ("/model/grad/dropout", test_grad_dropout);
   g_test_add_func ("/model/grad/wide", test_grad_wide);
+  g_test_add_func ("/model/grad/msde-speaker", test_grad_msde_speaker);
   g_test_add_func ("/model/grad/input", test_grad_input);
   g_test_add_func ("/model/grad/input-dropout", test_grad_input_dropout);
   g_test_add_func ("/model/grad/input-dropout-params", test_grad_input_dropout_params);

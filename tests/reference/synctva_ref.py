@@ -140,6 +140,7 @@ def parse_config(kv):
         c[k] = kv[k] in ('1', 'true')
     for k in floats:
         c[k] = float(np.float32(float(kv[k])))
+    c['msde_speaker'] = kv.get('msde_speaker', '0') in ('1', 'true')   # absent: off
     c['input_dropout'] = float(np.float32(float(kv.get('input_dropout', '0'))))  # train only
     c['loss'] = kv['loss']
     c['modalities'] = kv['modalities']
@@ -277,6 +278,9 @@ class SyncTVA(nn.Module):
             self.msde_enh = mk(lambda: nn.Linear(D, D))
             self.msde_ln = mk(lambda: nn.LayerNorm(D))
             self.msde_beta = mk(lambda: nn.Linear(D, 1))
+            if c['msde_speaker']:   # self, past same, past other, future same, future other
+                self.msde_rel = nn.ParameterDict({MODS[m]: nn.Parameter(torch.zeros(5, 1))
+                                                  for m in self.active})
         self.pairs = [p for p, (a, b) in enumerate(PAIRS)
                       if c['use_graph'] and M >= 2 and c['active'][a] and c['active'][b]]
         self.graph = nn.ModuleDict({
@@ -329,6 +333,8 @@ class SyncTVA(nn.Module):
                 lin('msde.%s.enh' % L, self.msde_enh[L])
                 ln('msde.%s.ln' % L, self.msde_ln[L])
                 lin('msde.%s.beta' % L, self.msde_beta[L])
+                if self.c['msde_speaker']:
+                    out['msde.%s.rel_bias' % L] = self.msde_rel[L]
         for p in self.pairs:
             pn = PAIR_NAMES[p]
             for l, g in enumerate(self.graph[pn]):
@@ -431,8 +437,17 @@ class SyncTVA(nn.Module):
             for m in self.active:
                 L = MODS[m]
                 allowed = win.unsqueeze(0) & pres[m].unsqueeze(2) & pres[m].unsqueeze(1)
+                bias = None
+                if c['msde_speaker']:
+                    who = slot if speaker is None else speaker
+                    i = torch.arange(T, device=dev)
+                    d = (i.view(1, T) - i.view(T, 1)).unsqueeze(0)             # j - i
+                    other = (who.unsqueeze(2) != who.unsqueeze(1)).long()       # [i, j]
+                    rel = torch.where(d == 0, torch.zeros_like(other),
+                                      torch.where(d < 0, 1 + other, 3 + other))
+                    bias = self.msde_rel[L][rel].permute(0, 3, 1, 2)           # (B, 1, T, T)
                 ctx, alpha = attention(self.msde_q[L](h[m]), self.msde_k[L](h[m]),
-                                       self.msde_v[L](h[m]), allowed, 1)
+                                       self.msde_v[L](h[m]), allowed, 1, bias)
                 rec['msde_alpha'][m] = alpha[:, 0]
                 g = torch.sigmoid(self.msde_gate[L](torch.cat([h[m], ctx], -1)))
                 e[m] = self.msde_ln[L](h[m] + g * torch.tanh(self.msde_enh[L](ctx)))

@@ -60,6 +60,9 @@ CASES = [
               '--seed', '3']),
     ('threads-2', ['threads=2', '--dialogues', '9', '--seed', '11', 'clip_norm=0']),
     ('eval-dropout', ['dropout=0.3', 'modality_dropout=0.1', '--no-step']),
+    ('msde-speaker', ['msde_speaker=1', '--speakers', '4', '--seed', '5']),
+    ('msde-speaker-T', ['msde_speaker=1', 'modalities=T', 'ctx_window=5', '--speakers', '3',
+                        '--max-T', '16']),
 ]
 
 
