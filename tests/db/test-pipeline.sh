@@ -229,6 +229,86 @@ grep -q 'takes one --model' "$dir/err" || fail "two models for confusion: $(cat 
 expect 1 "$synctva" figure metrics c.png --model 1 --model 9
 grep -q 'model 9 has no predictions' "$dir/err" || fail "metrics --model 9: $(cat "$dir/err")"
 [ ! -e c.png ] && [ -z "$(ls ./*.part 2>/dev/null)" ] || fail "a failed figure left a file"
+# the cross-modal graph: the text-only model has no pair graph; a copy of the project with audio
+# features (all but test/dia1's second utterance) gets a T+A model whose T-A graph is drawn
+expect 1 "$synctva" figure graph g.png --dialogue test/dia1
+grep -q "model 1 stored no pair-graph attention for dialogue test/dia1 (a model trained --no-graph has none); it has: msde.T" \
+  "$dir/err" || fail "graph of a text-only model: $(cat "$dir/err")"
+/usr/bin/python3 - p.stva g.stva <<'PY' || fail "could not add audio features"
+import sqlite3, struct, sys
+src = sqlite3.connect(sys.argv[1]); db = sqlite3.connect(sys.argv[2]); src.backup(db); src.close()
+skip = db.execute("SELECT u.id FROM utterance u JOIN dialogue d ON d.id = u.dialogue_id "
+                  "WHERE d.split = 'test' AND d.name = 'dia1' AND u.idx = 1").fetchone()[0]
+for (uid, idx) in db.execute("SELECT id, idx FROM utterance").fetchall():
+    if uid != skip:
+        v = [((uid * 7 + k * 3) % 11) / 11.0 for k in range(8)]
+        db.execute("INSERT INTO feature VALUES (?, 'audio', 'test-audio', '1', 8, ?, 0)",
+                   (uid, struct.pack('<8f', *v)))
+db.commit()
+PY
+expect 0 "$synctva" train --project g.stva --out g.stvm --preset tiny --epochs 2 --modalities T,A
+expect 0 "$synctva" predict --project g.stva --model g.stvm
+# T1 (the tiny preset: windows of 2 utterances, cross-modal 1): its self loop, T2 and T3 ahead,
+# A1 beside it; not T4 (too far ahead), nor A2 (no audio); the weights are the whole row
+expect 0 "$synctva" figure graph g.png --project g.stva --dialogue test/dia1 --edges all --json
+/usr/bin/python3 - "$dir/out" <<'PY' || fail "graph edges of T1: $(cat "$dir/out")"
+import json, sys
+f = json.load(open(sys.argv[1]))
+assert f["figure"] == "graph" and f["utterance"] == 1 and f["modality"] == "T", f
+assert f["pairs"] == ["TA"] and f["layer"] == 0 and f["head"] == -1, f
+got = sorted((e["modality"], e["utterance"], e["relation"]) for e in f["edges"])
+assert got == [("A", 1, "cross-modal, synchronous"), ("T", 1, "self loop"),
+               ("T", 2, "future, other speaker"), ("T", 3, "future, same speaker")], got
+w = [e["weight"] for e in f["edges"]]
+assert w == sorted(w, reverse=True) and abs(sum(w) - 1) < 1e-5, w
+PY
+# A3: A1 behind (Ann both), A4 ahead (Bob), itself; T3 beside, T2 and T4 one away
+expect 0 "$synctva" figure graph g.svg --project g.stva --dialogue test/dia1 --utterance 3 \
+  --modality a --pair TA --layer all --head 1 --edges all --json
+/usr/bin/python3 - "$dir/out" <<'PY' || fail "graph edges of A3: $(cat "$dir/out")"
+import json, sys
+f = json.load(open(sys.argv[1]))
+assert f["utterance"] == 3 and f["modality"] == "A" and f["layer"] == "all" and f["head"] == 1, f
+got = sorted((e["modality"], e["utterance"], e["relation"]) for e in f["edges"])
+assert got == [("A", 1, "past, same speaker"), ("A", 3, "self loop"),
+               ("A", 4, "future, other speaker"), ("T", 2, "cross-modal, context"),
+               ("T", 3, "cross-modal, synchronous"), ("T", 4, "cross-modal, context")], got
+PY
+expect 0 "$synctva" figure graph g.pdf --project g.stva --dialogue test/dia1 --utterance 4 --edges 2
+grep -q 'Wrote g.pdf (graph of model 2, dialogue [0-9]*, node T4, pair graph TA, one layer, heads averaged, 2 edges drawn)' \
+  "$dir/out" || fail "figure graph g.pdf: $(cat "$dir/out")"
+[ "$(head -c 8 g.png | od -An -c | tr -d ' ')" = '211PNG\r\n032\n' ] || fail "g.png: not a PNG"
+[ "$(head -c 5 g.pdf)" = '%PDF-' ] && grep -q '<svg' g.svg || fail "g.pdf, g.svg"
+# bad options (2), and what the project lacks (1), each named
+for bad in "--utterance 0" "--modality Q" "--pair XY" "--pair AV" "--layer x" "--edges 0" \
+           "--window -1" "--window many"; do
+  # shellcheck disable=SC2086
+  expect 2 "$synctva" figure graph b.png --project g.stva --dialogue test/dia1 $bad
+done
+grep -q 'takes a number of utterances, or all' "$dir/err" || fail "--window many: $(cat "$dir/err")"
+expect 2 "$synctva" figure graph b.png --project g.stva --dialogue test/dia1 --pair av
+grep -q 'pair graph av has no T nodes' "$dir/err" || fail "--pair av: $(cat "$dir/err")"
+expect 2 "$synctva" figure graph b.png --project g.stva
+grep -q 'figure graph needs --dialogue DIALOGUE' "$dir/err" || fail "graph without dialogue: $(cat "$dir/err")"
+expect 2 "$synctva" figure contributions b.png --project g.stva --dialogue test/dia1 --utterance 2
+grep -q "are the graph figure's" "$dir/err" || fail "--utterance elsewhere: $(cat "$dir/err")"
+expect 1 "$synctva" figure graph b.png --project g.stva --dialogue test/dia1 --utterance 5
+grep -q 'dialogue test/dia1 has 4 utterances: --utterance takes 1 to 4' "$dir/err" \
+  || fail "--utterance 5: $(cat "$dir/err")"
+expect 1 "$synctva" figure graph b.png --project g.stva --dialogue test/dia1 --layer 1
+grep -q 'model 2 has 1 graph attention layers (0 to 0): no layer 1' "$dir/err" \
+  || fail "--layer 1: $(cat "$dir/err")"
+expect 1 "$synctva" figure graph b.png --project g.stva --dialogue test/dia1 --head 2
+grep -q 'utterance [0-9]* (model 2): .*head' "$dir/err" || fail "--head 2: $(cat "$dir/err")"
+expect 1 "$synctva" figure graph b.png --project g.stva --dialogue test/dia1 --pair TV
+grep -q 'model 2 stored no pair graph TV' "$dir/err" || fail "--pair TV: $(cat "$dir/err")"
+expect 1 "$synctva" figure graph b.png --project g.stva --dialogue test/dia1 --model 1
+grep -q 'model 1 stored no pair-graph attention' "$dir/err" || fail "graph --model 1: $(cat "$dir/err")"
+expect 1 "$synctva" figure graph b.png --project g.stva --dialogue test/dia1 --model 7
+grep -q 'has no attention from model 7' "$dir/err" || fail "graph --model 7: $(cat "$dir/err")"
+[ ! -e b.png ] || fail "a failed graph figure left a file"
+rm -f g.stva g.stva-wal g.stva-shm g.stvm g.png g.svg g.pdf
+
 # a hostile project: one attention blob of the wrong shape, one not a blob at all
 /usr/bin/python3 - p.stva <<'PY' || fail "could not doctor the project"
 import sqlite3, struct, sys
