@@ -11,6 +11,7 @@
 #include <math.h>
 
 #include "db-test.h"
+#include "stva-keys.h"
 #include "stva-session.h"
 
 /* a model whose probabilities make the entropy order known: utterance i gets a top
@@ -207,6 +208,42 @@ test_queue (DbtFixture    *f,
   g_assert_cmpuint (q->len, ==, (DBT_N_UTTERANCES + 2) / 3);
 }
 
+/* One key table: no key bound twice, every accelerator parses, and the label set keys the db
+ * hands out by default never take one of the studio's keys. */
+static void
+test_keys (void)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  int n = 0;
+  for (const StvaKey *k = stva_keys (); k->action != NULL; k++, n++)
+    {
+      guint key = 0;
+      GdkModifierType mods = 0;
+      g_assert_true (gtk_accelerator_parse (k->accel, &key, &mods));
+      g_autofree char *canon = g_strdup_printf ("%u/%u", gdk_keyval_to_lower (key), mods);
+      if (g_hash_table_contains (seen, canon))
+        g_error ("%s is bound twice (%s and %s)", k->accel, k->action,
+                 (const char *) g_hash_table_lookup (seen, canon));
+      g_hash_table_insert (seen, g_steal_pointer (&canon), (gpointer) k->action);
+      g_assert_nonnull (k->title);
+    }
+  g_assert_cmpint (n, >, 20);
+  g_assert_true (stva_key_is_bare ("space"));
+  g_assert_false (stva_key_is_bare ("<Control>z"));
+  /* the studio's letters are reserved; the db's default label keys are not */
+  g_assert_true (stva_key_is_reserved ("j"));
+  g_assert_true (stva_key_is_reserved ("R"));
+  g_assert_true (stva_key_is_reserved ("ab"));
+  const char *defaults = "123456789abcdefghimoqstuvwxyz";
+  for (const char *c = defaults; *c != '\0'; c++)
+    {
+      char key[2] = { *c, '\0' };
+      g_assert_true (stva_db_label_key_is_valid (key));
+      if (stva_key_is_reserved (key))
+        g_error ("the default label key %s is one of the studio's keys", key);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -220,5 +257,6 @@ main (int    argc,
               test_no_annotator, dbt_fixture_teardown);
   g_test_add ("/session/queue", DbtFixture, &with_model, dbt_fixture_setup, test_queue,
               dbt_fixture_teardown);
+  g_test_add_func ("/keys/unique", test_keys);
   return g_test_run ();
 }
