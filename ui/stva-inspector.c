@@ -113,6 +113,14 @@ struct _StvaInspector
   GArray          *map_keys;         /* of StvaAttnKey: map_drop's rows */
   StvaDrawHeatmap  heat;
 
+  /* the graph */
+  float           *graph_w[3];       /* (2T, 2T) per pair graph shown, NULL: not shown */
+  bool            *graph_present;    /* (T, 3) nullable */
+  StvaDrawGraph    graph;
+  char            *graph_caption;
+  int              graph_modality;   /* the selected node's modality */
+  int              graph_layers, graph_heads;
+
   /* metrics */
   GCancellable    *metrics_cancel;
   guint            metrics_serial;
@@ -483,6 +491,116 @@ fill_maps (StvaInspector *self)
 }
 
 static void
+clear_graph (StvaInspector *self)
+{
+  for (int p = 0; p < 3; p++)
+    g_clear_pointer (&self->graph_w[p], g_free);
+  g_clear_pointer (&self->graph_present, g_free);
+  g_clear_pointer (&self->graph_caption, g_free);
+}
+
+/* Fills the layer and head choosers from the dialogue's pair graphs. */
+static void
+fill_graph_choices (StvaInspector *self)
+{
+  int layers = 0, heads = 1;
+  for (guint i = 0; self->dia != NULL && self->dia->keys != NULL && i < self->dia->keys->len;
+       i++)
+    {
+      const StvaAttnKey *key = &g_array_index (self->dia->keys, StvaAttnKey, i);
+      if (key->kind == STVA_ATTN_GRAPH)
+        layers = MAX (layers, key->layer + 1);
+    }
+  if (self->dia != NULL && layers > 0)
+    {
+      for (int p = 0; p < 3; p++)
+        {
+          StvaAttnKey key = { .kind = STVA_ATTN_GRAPH, .pair = p, .head = -1 };
+          g_autoptr (StvaAttnMap) m = dialogue_map (self->dia, &key, NULL);
+          if (m != NULL)
+            {
+              heads = MAX (1, m->heads);
+              break;
+            }
+        }
+    }
+  if (layers == self->graph_layers && heads == self->graph_heads)
+    return;
+  self->graph_layers = layers;
+  self->graph_heads = heads;
+  self->filling = TRUE;
+  g_autoptr (GtkStringList) layer_rows = gtk_string_list_new (NULL);
+  for (int l = 0; l < layers; l++)
+    {
+      g_autofree char *row = g_strdup_printf ("layer %d", l + 1);
+      gtk_string_list_append (layer_rows, row);
+    }
+  gtk_drop_down_set_model (self->graph_layer_drop, G_LIST_MODEL (layer_rows));
+  gtk_drop_down_set_selected (self->graph_layer_drop, layers > 0 ? (guint) layers - 1 : 0);
+  g_autoptr (GtkStringList) head_rows = gtk_string_list_new (NULL);
+  gtk_string_list_append (head_rows, "mean of heads");
+  for (int h = 0; h < heads; h++)
+    {
+      g_autofree char *row = g_strdup_printf ("head %d", h + 1);
+      gtk_string_list_append (head_rows, row);
+    }
+  gtk_drop_down_set_model (self->graph_head_drop, G_LIST_MODEL (head_rows));
+  gtk_drop_down_set_selected (self->graph_head_drop, 0);
+  self->filling = FALSE;
+}
+
+/* The Graph view's data: the chosen pair graphs' layer and head, around the selection. */
+static gboolean
+build_graph (StvaInspector *self,
+             guint          sel)
+{
+  clear_graph (self);
+  Dialogue *d = self->dia;
+  guint pair = gtk_drop_down_get_selected (self->graph_pair_drop);   /* 0: all */
+  guint layer = gtk_drop_down_get_selected (self->graph_layer_drop);
+  guint head = gtk_drop_down_get_selected (self->graph_head_drop);
+  if (layer == GTK_INVALID_LIST_POSITION || (int) layer >= self->graph_layers)
+    return FALSE;
+  int n = 0;
+  gsize size = (gsize) 4 * d->T * d->T;
+  for (int p = 0; p < 3; p++)
+    {
+      if (pair != 0 && pair != GTK_INVALID_LIST_POSITION && (guint) p != pair - 1)
+        continue;
+      StvaAttnKey key = { .kind = STVA_ATTN_GRAPH, .pair = p, .layer = (int) layer,
+                          .head = head == 0 || head == GTK_INVALID_LIST_POSITION ? -1
+                                                                                 : (int) head - 1 };
+      g_autoptr (StvaAttnMap) m = dialogue_map (d, &key, NULL);
+      if (m == NULL || (gsize) m->rows * m->cols != size)
+        continue;
+      self->graph_w[p] = g_memdup2 (m->values, sizeof (float) * size);
+      n++;
+    }
+  if (n == 0)
+    return FALSE;
+  if (d->result != NULL && d->result->output.present != NULL)
+    {
+      self->graph_present = g_new0 (bool, 3 * (gsize) d->T);
+      for (int t = 0; t < d->T; t++)
+        for (int m = 0; m < 3; m++)
+          self->graph_present[3 * t + m] = d->result->output.present[m * d->T + t] != 0;
+    }
+  self->graph_caption = head == 0 || head == GTK_INVALID_LIST_POSITION
+    ? g_strdup_printf ("layer %u of %d, mean of %d heads", layer + 1, self->graph_layers,
+                       self->graph_heads)
+    : g_strdup_printf ("layer %u of %d, head %u", layer + 1, self->graph_layers, head);
+  self->graph = (StvaDrawGraph) {
+    .T = d->T, .beta = d->beta, .present = self->graph_present,
+    .speakers = (const char *const *) d->speakers,
+    .weights = { self->graph_w[0], self->graph_w[1], self->graph_w[2] },
+    .utterance = (int) sel, .modality = self->graph_modality,
+    .window = d->T > 12 ? 5 : -1, .top_k = 0, .min_weight = 0.0,
+    .caption = self->graph_caption,
+  };
+  return TRUE;
+}
+
+static void
 rebuild_figures (StvaInspector *self)
 {
   Dialogue *d = self->dia;
@@ -532,7 +650,15 @@ rebuild_figures (StvaInspector *self)
     }
   stva_figure_view_set_figure (self->contributions_view, &contributions_figure, self);
   build_map (self);
-  stva_figure_view_set_figure (self->graph_view, &graph_figure, self);
+  fill_graph_choices (self);
+  if (build_graph (self, sel))
+    stva_figure_view_set_figure (self->graph_view, &graph_figure, self);
+  else
+    {
+      stva_figure_view_set_figure (self->graph_view, NULL, NULL);
+      stva_figure_view_set_placeholder (self->graph_view, "this model stored no pair graphs "
+                                        "for the dialogue");
+    }
 }
 
 /* ---- figures ------------------------------------------------------------------------------ */
@@ -670,7 +796,6 @@ heatmap_hit (cairo_t             *cr,
 
 static const StvaFigure heatmap_figure = { heatmap_draw, heatmap_hit };
 
-/* The Graph view waits for ui/draw's stva_draw_graph (): until it lands it says so. */
 static void
 graph_draw (cairo_t             *cr,
             gpointer             data,
@@ -678,13 +803,44 @@ graph_draw (cairo_t             *cr,
             double               width,
             double               height)
 {
-  cairo_save (cr);
-  cairo_set_source_rgb (cr, style->background[0], style->background[1], style->background[2]);
-  cairo_paint (cr);
-  cairo_restore (cr);
+  StvaInspector *self = data;
+  stva_draw_graph (cr, &self->graph, style, width, height);
 }
 
-static const StvaFigure graph_figure = { graph_draw, NULL };
+static char *
+graph_hit (cairo_t             *cr,
+           gpointer             data,
+           const StvaDrawStyle *style,
+           double               width,
+           double               height,
+           double               x,
+           double               y,
+           int                 *item)
+{
+  StvaInspector *self = data;
+  StvaDrawGraphHit hit = stva_draw_graph_hit (cr, &self->graph, style, width, height, x, y);
+  const char *const *who = (const char *const *) self->dia->speakers;
+  if (hit.kind == STVA_DRAW_GRAPH_HIT_NODE)
+    {
+      *item = hit.utterance * 3 + hit.modality;   /* the node: utterance and modality */
+      return g_strdup_printf ("utterance %d (%s), %s: β %.3f\nclick to select it",
+                              hit.utterance + 1, who[hit.utterance],
+                              modality_names[hit.modality],
+                              self->dia->beta[3 * hit.utterance + hit.modality]);
+    }
+  if (hit.kind == STVA_DRAW_GRAPH_HIT_EDGE)
+    {
+      const StvaDrawGraph *g = &self->graph;
+      return g_strdup_printf ("%s of utterance %d (%s) → %s of utterance %d (%s): %.4f\n%s",
+                              modality_names[hit.modality], hit.utterance + 1,
+                              who[hit.utterance], modality_names[g->modality], g->utterance + 1,
+                              who[g->utterance], hit.weight,
+                              stva_draw_relation_name (hit.relation));
+    }
+  return NULL;
+}
+
+static const StvaFigure graph_figure = { graph_draw, graph_hit };
 
 /* Metrics: the confusion above, the per-class scores, the learning curves below. */
 typedef struct
@@ -696,9 +852,9 @@ static void
 metrics_bands (double height,
                Band   bands[3])
 {
-  bands[0] = (Band) { 0, height * 0.44 };
-  bands[1] = (Band) { height * 0.44, height * 0.30 };
-  bands[2] = (Band) { height * 0.74, height * 0.26 };
+  bands[0] = (Band) { 0, height * 0.40 };
+  bands[1] = (Band) { height * 0.40, height * 0.28 };
+  bands[2] = (Band) { height * 0.70, height * 0.30 };   /* two panels: room for both titles */
 }
 
 static void
@@ -1416,6 +1572,29 @@ on_map_chosen (GtkDropDown   *drop,
 }
 
 static void
+on_graph_chosen (GtkDropDown   *drop,
+                 GParamSpec    *pspec,
+                 StvaInspector *self)
+{
+  if (!self->filling)
+    rebuild_figures (self);
+}
+
+static void
+on_graph_node (StvaFigureView *view,
+               int             item,
+               StvaInspector  *self)
+{
+  if (self->session == NULL || self->dia == NULL || item < 0 || item >= 3 * self->dia->T)
+    return;
+  self->graph_modality = item % 3;
+  if ((guint) (item / 3) == stva_session_get_utterance_position (self->session))
+    rebuild_figures (self);
+  else
+    stva_session_select_utterance (self->session, (guint) (item / 3));
+}
+
+static void
 on_toggle (GtkToggleButton *button,
            StvaInspector   *self)
 {
@@ -1531,6 +1710,7 @@ stva_inspector_finalize (GObject *object)
   g_clear_pointer (&self->map_keys, g_array_unref);
   g_clear_pointer (&self->status, g_free);
   clear_map (self);
+  clear_graph (self);
   clear_metrics (self);
   G_OBJECT_CLASS (stva_inspector_parent_class)->finalize (object);
 }
@@ -1589,15 +1769,18 @@ stva_inspector_init (StvaInspector *self)
   for (guint i = 0; i < G_N_ELEMENTS (toggles); i++)
     g_signal_connect (toggles[i], "toggled", G_CALLBACK (on_toggle), self);
   StvaFigureView *clickable[] = { self->prediction_view, self->attention_view,
-                                  self->contributions_view, self->graph_view };
+                                  self->contributions_view };
   for (guint i = 0; i < G_N_ELEMENTS (clickable); i++)
     g_signal_connect (clickable[i], "item-activated", G_CALLBACK (on_item_activated), self);
   stva_figure_view_set_placeholder (self->prediction_view, "no project open");
-  stva_figure_view_set_placeholder (self->graph_view, "the graph drawing (stva_draw_graph) is "
-                                    "not in this build yet");
-  gtk_widget_set_visible (GTK_WIDGET (self->graph_controls), FALSE);
+  stva_figure_view_set_placeholder (self->graph_view, "no prediction to draw");
+  GtkDropDown *graph_drops[] = { self->graph_pair_drop, self->graph_layer_drop,
+                                 self->graph_head_drop };
+  for (guint i = 0; i < G_N_ELEMENTS (graph_drops); i++)
+    g_signal_connect (graph_drops[i], "notify::selected", G_CALLBACK (on_graph_chosen), self);
+  g_signal_connect (self->graph_view, "item-activated", G_CALLBACK (on_graph_node), self);
   stva_figure_view_set_placeholder (self->metrics_view, "no model in the project");
-  gtk_widget_set_size_request (GTK_WIDGET (self->metrics_view), -1, 420);
+  gtk_widget_set_size_request (GTK_WIDGET (self->metrics_view), -1, 800);
 }
 
 /* ---- public API --------------------------------------------------------------------------- */
@@ -1690,7 +1873,7 @@ stva_inspector_export (StvaInspector  *self,
   StvaFigureView *figure = stva_inspector_get_figure_view (self, view);
   double w = PAPER_WIDTH_PT, h = 300.0;
   if (strcmp (view, "metrics") == 0)
-    h = 640.0;
+    h = 760.0;
   else if (strcmp (view, "attention") == 0 && self->map != NULL)
     h = fmin (640.0, 120.0 + 14.0 * self->map->rows);
   else if (strcmp (view, "prediction") == 0 && self->what_if != NULL && self->dia != NULL)
@@ -1799,4 +1982,11 @@ stva_inspector_get_eval (StvaInspector *self)
 {
   g_return_val_if_fail (STVA_IS_INSPECTOR (self), NULL);
   return self->eval;
+}
+
+const StvaDrawGraph *
+stva_inspector_get_graph (StvaInspector *self)
+{
+  g_return_val_if_fail (STVA_IS_INSPECTOR (self), NULL);
+  return stva_figure_view_has_figure (self->graph_view) ? &self->graph : NULL;
 }

@@ -65,6 +65,8 @@ const StvaAttnMap *stva_inspector_get_attention (StvaInspector *self);
  * FALSE when the dialogue has no such map. */
 gboolean        stva_inspector_set_attention    (StvaInspector *self, const char *name,
                                                  int head);
+/* (transfer none) (nullable) The Graph view's graph as drawn now. */
+const StvaDrawGraph *stva_inspector_get_graph   (StvaInspector *self);
 /* Chooses the model compared in Metrics (0: none). */
 void            stva_inspector_set_compare      (StvaInspector *self, gint64 model_id);
 /* (transfer none) (nullable) Metrics' eval report (the engine's eval: model and compared). */

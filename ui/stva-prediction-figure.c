@@ -180,7 +180,7 @@ layout_figure (cairo_t                    *cr,
     l->name_w = fmax (l->name_w, text_width (cr, style, fig->labels[k], 1.0, TRUE));
   l->name_w += l->pad;
   l->value_w = text_width (cr, style, fig->what_if != NULL ? "0.00 → 0.00" : "0.000", 1.0,
-                           FALSE) + l->pad;
+                           TRUE) + l->pad;
   l->tags_w = text_width (cr, style, "gold · current", 0.85, FALSE) + l->pad;
   l->track_x = l->pad + l->name_w;
   l->track_w = width - l->track_x - l->value_w - l->tags_w - l->pad;
@@ -190,7 +190,7 @@ layout_figure (cairo_t                    *cr,
       l->tags_w = 0;
     }
   l->bars_y = l->pad + l->header_h;
-  int list = fig->what_if != NULL && fig->all_probs != NULL && fig->all_what_if != NULL
+  int list = fig->all_probs != NULL && (fig->what_if == NULL || fig->all_what_if != NULL)
                ? fig->T : 0;
   double list_need = list > 0 ? l->line * (1.6 + 1.25 * list) : 0;
   double avail = height - l->bars_y - l->pad - list_need;
@@ -327,7 +327,7 @@ stva_prediction_figure_draw (cairo_t                    *cr,
           cairo_arc (cr, tx + tw + l.pad - r, mid, r, -G_PI / 2, G_PI / 2);
           cairo_close_path (cr);
           cairo_stroke (cr);
-          text_at (cr, style, tag, tx + l.pad / 2, mid, 0, 0.85, k == fig->reference, 0);
+          text_at (cr, style, tag, tx + l.pad / 2, mid, 0, 0.85, FALSE, 0);
           cairo_set_line_width (cr, 1.0);
         }
     }
@@ -346,17 +346,19 @@ stva_prediction_figure_draw (cairo_t                    *cr,
 
   if (l.n_rows > 0)
     {
-      g_autofree char *head = g_strdup_printf ("%s: the dialogue's predictions",
-                                               fig->what_if_name ? fig->what_if_name
-                                                                 : "what if");
+      gboolean moved = fig->all_what_if != NULL && fig->what_if != NULL;
+      g_autofree char *head = moved
+        ? g_strdup_printf ("%s: the dialogue's predictions", fig->what_if_name ? fig->what_if_name
+                                                                               : "what if")
+        : g_strdup ("the dialogue's predictions (click one to select it)");
       set_rgb (cr, fg, 1.0);
       text_at (cr, style, head, l.pad, l.list_y + l.line * 0.6, 0, 0.95, TRUE, text_w);
       double y0 = l.list_y + l.line * 1.3;
       for (int t = 0; t < l.n_rows; t++)
         {
           const float *p = fig->all_probs + (size_t) t * fig->K;
-          const float *q = fig->all_what_if + (size_t) t * fig->K;
-          int a = argmax (p, fig->K), b = argmax (q, fig->K);
+          const float *q = moved ? fig->all_what_if + (size_t) t * fig->K : NULL;
+          int a = argmax (p, fig->K), b = q != NULL ? argmax (q, fig->K) : -1;
           double mid = y0 + (t + 0.5) * l.list_row_h;
           if (t == fig->selected)
             {
@@ -377,6 +379,8 @@ stva_prediction_figure_draw (cairo_t                    *cr,
           set_rgb (cr, fg, 1.0);
           x += sw + l.pad * 0.4;
           x += text_at (cr, style, before, x, mid, 0, 0.9, FALSE, 0) + l.pad * 0.5;
+          if (q == NULL)
+            continue;
           set_rgb (cr, fg, 0.8);
           cairo_set_line_width (cr, 1.2);
           arrow (cr, x, x + l.line * 1.2, mid, 4.0);

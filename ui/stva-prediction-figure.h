@@ -21,7 +21,8 @@ typedef struct
   const char        *title;          /* nullable: "#3 · Monica" */
   const char        *subtitle;       /* nullable: the transcript */
   const char        *what_if_name;   /* nullable: "without audio" */
-  /* the dialogue's list under the bars (with what_if): T rows, nullable arrays */
+  /* the dialogue's list under the bars (each utterance's prediction, and with what_if its
+   * prediction then): T rows, nullable arrays */
   int                T;
   const float       *all_probs;      /* (T, K) */
   const float       *all_what_if;    /* (T, K) */
@@ -37,7 +38,7 @@ void stva_prediction_figure_draw (cairo_t *cr, const StvaPredictionFigure *fig,
 bool stva_prediction_figure_at   (cairo_t *cr, const StvaPredictionFigure *fig,
                                   const StvaDrawStyle *style, double width, double height,
                                   double x, double y, int *bar, int *row);
-/* Bars drawn (K) and list rows drawn (T with what_if, else 0) at this size: for tests. */
+/* Bars drawn (K) and list rows drawn (T when they fit) at this size: for tests. */
 void stva_prediction_figure_counts (cairo_t *cr, const StvaPredictionFigure *fig,
                                     const StvaDrawStyle *style, double width, double height,
                                     int *n_bars, int *n_rows);

@@ -276,6 +276,12 @@ test_views (void)
   while (g_hash_table_iter_next (&it, &key, NULL))
     n_bars += strstr (key, ": p = ") != NULL;
   g_assert_cmpint (n_bars, ==, K);
+  /* and a row per utterance of the dialogue under them, each a click away */
+  int n_rows = 0;
+  g_hash_table_iter_init (&it, bars);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    n_rows += g_str_has_prefix (key, "utterance ");
+  g_assert_cmpint (n_rows, ==, T);
   const float *p = probs + 2 * K;
   int top = 0;
   for (int k = 1; k < K; k++)
@@ -362,7 +368,7 @@ test_views (void)
   w = gtk_widget_get_width (GTK_WIDGET (view));
   h = gtk_widget_get_height (GTK_WIDGET (view));
   GHashTable *classes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (int y = 0; y < (int) (h * 0.44); y += 3)
+  for (int y = 0; y < (int) (h * 0.40); y += 3)
     for (int x = 0; x < w; x += 3)
       {
         g_autofree char *text = stva_figure_view_hit (view, x, y, NULL);
@@ -375,10 +381,56 @@ test_views (void)
   g_assert_cmpuint (g_hash_table_size (classes), ==, (guint) (K * K));
   g_hash_table_unref (classes);
 
-  /* Graph: a page that says what it waits for (stva_draw_graph) */
+  /* Graph: a node per utterance and modality, the selected one's edges drawn; hovering an
+   * edge names its weight and relation; a click on a node selects its utterance */
   stva_inspector_set_view (s.inspector, "graph");
+  view = stva_inspector_get_figure_view (s.inspector, "graph");
   g_autoptr (cairo_surface_t) graph = screenshot (GTK_WIDGET (s.inspector),
                                                   "inspector-graph.png");
+  const StvaDrawGraph *g = stva_inspector_get_graph (s.inspector);
+  g_assert_nonnull (g);
+  g_assert_cmpint (g->utterance, ==, 2);
+  w = gtk_widget_get_width (GTK_WIDGET (view));
+  h = gtk_widget_get_height (GTK_WIDGET (view));
+  cairo_t *measure = cairo_create (shot);
+  StvaDrawStyle style;
+  stva_figure_view_get_style (view, &style);
+  int n_nodes = 0, n_node_hits = 0;
+  double other[3] = { 0 };
+  for (int t = 0; t < T; t++)
+    for (int m = 0; m < 3; m++)
+      {
+        double xyr[3];
+        if (!stva_draw_graph_node (measure, g, &style, w, h, t, m, xyr))
+          continue;
+        n_nodes++;
+        int item = -1;
+        g_autofree char *text = stva_figure_view_hit (view, xyr[0], xyr[1], &item);
+        n_node_hits += item == t * 3 + m;
+        if (t == 0 && m == 0)
+          memcpy (other, xyr, sizeof other);
+      }
+  g_assert_cmpint (n_nodes, ==, 3 * T);
+  g_assert_cmpint (n_node_hits, ==, 3 * T);
+  StvaDrawGraphEdge edges[64];
+  int n_edges = stva_draw_graph_edges (measure, g, &style, w, h, edges, 64);
+  g_test_message ("graph: %d nodes, %d edges drawn", n_nodes, n_edges);
+  g_assert_cmpint (n_edges, >, 0);
+  int n_edge_tips = 0;
+  for (int e = 0; e < MIN (n_edges, 64); e++)
+    {
+      g_autofree char *text = stva_figure_view_hit (view, edges[e].mid[0], edges[e].mid[1], NULL);
+      n_edge_tips += text != NULL && strstr (text, "→") != NULL;
+    }
+  g_assert_cmpint (n_edge_tips, >, 0);
+  cairo_destroy (measure);
+  g_signal_emit_by_name (view, "item-activated", 0 * 3 + 1);   /* utterance 1's audio node */
+  g_assert_cmpuint (stva_session_get_utterance_position (s.session), ==, 0);
+  g = stva_inspector_get_graph (s.inspector);
+  g_assert_cmpint (g->utterance, ==, 0);
+  g_assert_cmpint (g->modality, ==, 1);
+  g_autoptr (cairo_surface_t) graph2 = screenshot (GTK_WIDGET (view), "inspector-graph-a1.png");
+  stva_session_select_utterance (s.session, 2);
   stva_inspector_set_view (s.inspector, "prediction");
   g_autoptr (cairo_surface_t) whole = screenshot (GTK_WIDGET (s.inspector),
                                                   "inspector-window.png");
