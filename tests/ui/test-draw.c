@@ -887,6 +887,98 @@ test_graph (void)
   check_graph (&style, "graph-dark.png");
 }
 
+/* what is drawn follows the view's options: the window, no selection, a missing node selected,
+ * one pair graph, kinds found without core's matrix */
+static void
+test_graph_options (void)
+{
+  StvaDrawStyle style;
+  stva_draw_style_init_paper (&style);
+  GraphData d;
+  graph_data_init (&d, 9, graph_speakers, 2, 0);
+  Canvas c;
+  canvas_init (&c, 720, 420);
+  StvaDrawGraphEdge all[64], e[64];
+  double xyr[3];
+
+  StvaDrawGraph g = graph_view (&d, 4, STVA_MOD_A);
+  int n_all = stva_draw_graph_edges (c.cr, &g, &style, c.w, c.h, all, 64);
+  g_assert_cmpint (n_all, ==, 9 + 5 + 4);   /* A: 9 (self included), T: 5, V: 4 (V3 missing) */
+  /* without core's relations the kinds come out the same (from order and speakers) */
+  for (int p = 0; p < 3; p++)
+    g.relations[p] = NULL;
+  g_assert_cmpint (stva_draw_graph_edges (c.cr, &g, &style, c.w, c.h, e, 64), ==, n_all);
+  for (int k = 0; k < n_all; k++)
+    {
+      g_assert_cmpint (e[k].utterance, ==, all[k].utterance);
+      g_assert_cmpint (e[k].modality, ==, all[k].modality);
+      g_assert_cmpint (e[k].relation, ==, all[k].relation);
+    }
+
+  /* a window of 2 around utterance 5: columns 3 to 7, the edges from there only */
+  g.window = 2;
+  int n_win = stva_draw_graph_edges (c.cr, &g, &style, c.w, c.h, e, 64);
+  int want = 0;
+  for (int k = 0; k < n_all; k++)
+    want += all[k].utterance >= 2 && all[k].utterance <= 6;
+  g_assert_cmpint (n_win, ==, want);
+  g_assert_cmpint (n_win, <, n_all);
+  for (int k = 0; k < n_win; k++)
+    g_assert_true (e[k].utterance >= 2 && e[k].utterance <= 6);
+  g_assert_false (stva_draw_graph_node (c.cr, &g, &style, c.w, c.h, 1, 0, xyr));
+  g_assert_true (stva_draw_graph_node (c.cr, &g, &style, c.w, c.h, 2, 0, xyr));
+  g_assert_false (stva_draw_graph_node (c.cr, &g, &style, c.w, c.h, 7, 0, xyr));
+  StvaDrawGraphHit hit = stva_draw_graph_hit (c.cr, &g, &style, c.w, c.h, xyr[0], xyr[1]);
+  g_assert_cmpint (hit.kind, ==, STVA_DRAW_GRAPH_HIT_NODE);
+  g_assert_cmpint (hit.utterance, ==, 2);
+
+  /* one pair graph: A's row of A-V alone, weights its own (summing to 1) */
+  g.window = -1;
+  g.weights[0] = NULL;
+  g.weights[1] = NULL;
+  int n_av = stva_draw_graph_edges (c.cr, &g, &style, c.w, c.h, e, 64);
+  double sum = 0;
+  for (int k = 0; k < n_av; k++)
+    {
+      g_assert_cmpint (e[k].modality, !=, STVA_MOD_T);
+      sum += e[k].weight;
+    }
+  g_assert_cmpint (n_av, ==, 9 + 4);
+  g_assert_cmpfloat (fabs (sum - 1.0), <, 1e-5);
+  /* the pair graphs shown without the modality: no edges */
+  g.modality = STVA_MOD_T;
+  g_assert_cmpint (stva_draw_graph_edges (c.cr, &g, &style, c.w, c.h, e, 64), ==, 0);
+
+  /* the missing node selected, or none: nodes and no edges */
+  g = graph_view (&d, 2, STVA_MOD_V);
+  g_assert_cmpint (stva_draw_graph_edges (c.cr, &g, &style, c.w, c.h, e, 64), ==, 0);
+  g.modality = -1;
+  g_assert_cmpint (stva_draw_graph_edges (c.cr, &g, &style, c.w, c.h, e, 64), ==, 0);
+  stva_draw_graph (c.cr, &g, &style, c.w, c.h);
+  g_assert_true (stva_draw_graph_node (c.cr, &g, &style, c.w, c.h, 8, 2, xyr));
+  double got[3];
+  pixel (&c, (int) xyr[0], (int) xyr[1], got);
+  g_assert_true (same (got, stva_draw_modality_rgb (2)));
+
+  /* the strongest few of at least a weight */
+  g = graph_view (&d, 4, STVA_MOD_A);
+  g.min_weight = all[n_all - 3].weight;
+  g_assert_cmpint (stva_draw_graph_edges (c.cr, &g, &style, c.w, c.h, e, 64), ==, 3);
+  g.top_k = 2;
+  g_assert_cmpint (stva_draw_graph_edges (c.cr, &g, &style, c.w, c.h, e, 64), ==, 2);
+  g_assert_cmpfloat (e[1].weight, ==, all[n_all - 1].weight);
+  g.top_k = 0;   /* the default */
+  g.min_weight = 0;
+  g_assert_cmpint (stva_draw_graph_edges (c.cr, &g, &style, c.w, c.h, e, 64), ==,
+                   STVA_DRAW_GRAPH_TOP_K);
+  /* no room: nothing drawn, nothing found */
+  g_assert_cmpint (stva_draw_graph_edges (c.cr, &g, &style, 20, 20, e, 64), ==, 0);
+  g_assert_cmpint (stva_draw_graph_hit (c.cr, &g, &style, 20, 20, 10, 10).kind, ==,
+                   STVA_DRAW_GRAPH_HIT_NONE);
+  canvas_clear (&c);
+  graph_data_clear (&d);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -902,5 +994,6 @@ main (int    argc,
   g_test_add_func ("/draw/export", test_export);
   g_test_add_func ("/draw/graph/relations", test_graph_relations);
   g_test_add_func ("/draw/graph", test_graph);
+  g_test_add_func ("/draw/graph/options", test_graph_options);
   return g_test_run ();
 }

@@ -431,7 +431,9 @@ legend (cairo_t             *cr,
     {
       char node[32];
       snprintf (node, sizeof node, "%c%d", mod_letter[g->modality], g->utterance + 1);
-      if (L->n_pairs == 0)
+      if (!is_present (g, g->utterance, g->modality))
+        snprintf (text, sizeof text, "%s is missing: it has no edges", node);
+      else if (L->n_pairs == 0)
         snprintf (text, sizeof text, "%s: no pair graph of its modality shown", node);
       else
         {
