@@ -1185,3 +1185,17 @@ stva_window_get_status (StvaWindow *self)
   g_return_val_if_fail (STVA_IS_WINDOW (self), NULL);
   return gtk_label_get_text (self->status_label);
 }
+
+const char *
+stva_window_get_subtitle (StvaWindow *self)
+{
+  g_return_val_if_fail (STVA_IS_WINDOW (self), NULL);
+  return adw_window_title_get_subtitle (self->window_title);
+}
+
+GtkWidget *
+stva_window_get_player (StvaWindow *self)
+{
+  g_return_val_if_fail (STVA_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->player);
+}

@@ -30,7 +30,10 @@ void         stva_window_show_shortcuts (StvaWindow *self);
 void         stva_window_toast          (StvaWindow *self, const char *message);
 /* (transfer none) */
 StvaSession *stva_window_get_session    (StvaWindow *self);
-/* The text of the status line (tests). */
+/* The text of the status line, the header bar's subtitle (tests). */
 const char  *stva_window_get_status     (StvaWindow *self);
+const char  *stva_window_get_subtitle   (StvaWindow *self);
+/* (transfer none) The player (a StvaPlayer). */
+GtkWidget   *stva_window_get_player     (StvaWindow *self);
 
 G_END_DECLS

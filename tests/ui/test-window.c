@@ -17,6 +17,7 @@
 #include "db-test.h"
 #include "stva-core.h"
 #include "stva-demo.h"
+#include "stva-player.h"
 #include "stva-ui.h"
 
 static char *tmp;
@@ -59,6 +60,13 @@ static gboolean
 mapped (gpointer data)
 {
   return gtk_widget_get_mapped (data);
+}
+
+static gboolean
+player_ready (gpointer data)
+{
+  return stva_player_get_path (data) != NULL && !stva_player_get_busy (data)
+         && stva_player_get_frame_pts (data) >= 0.0;
 }
 
 /* Presses keys through the X server as a keyboard would, while the main loop runs. */
@@ -146,6 +154,23 @@ make_project (const char *corpus)
                                                  &error));
         }
     }
+  /* two other annotators on the last dialogue: ana keeps gold, ben disagrees on every other
+   * utterance, so the project has an agreement to show */
+  StvaDbDialogue *last = g_ptr_array_index (dialogues, dialogues->len - 1);
+  g_autoptr (GPtrArray) utts = stva_db_utterances (db, last->id, set->id, 0, &error);
+  gint64 ana = stva_db_annotator (db, "ana", "human", &error);
+  gint64 ben = stva_db_annotator (db, "ben", "human", &error);
+  for (guint i = 0; i < utts->len; i++)
+    {
+      StvaDbUtterance *u = g_ptr_array_index (utts, i);
+      const StvaDbLabel *gold = stva_db_label_set_by_label (set, u->gold_label_id);
+      const StvaDbLabel *other = g_ptr_array_index (set->labels, (gold->idx + 1) % K);
+      g_assert_cmpint (stva_db_set_label (db, u->id, set->id, ana, gold->id, model, NULL,
+                                          &error), >, 0);
+      g_assert_cmpint (stva_db_set_label (db, u->id, set->id, ben,
+                                          i % 2 == 0 ? gold->id : other->id, model, NULL,
+                                          &error), >, 0);
+    }
 }
 
 /* ---- the test ----------------------------------------------------------------------------- */
@@ -184,12 +209,27 @@ test_label_keys (void)
   g_assert_cmpuint (stva_session_get_dialogue_position (s), ==, 0);
   g_assert_cmpuint (stva_session_get_utterance_position (s), ==, 0);
   g_assert_null (gtk_root_get_focus (GTK_ROOT (window)));
+  /* several annotators: Krippendorff's alpha in the header bar's subtitle */
+  g_assert_nonnull (strstr (stva_window_get_subtitle (window), "annotator: tester"));
+  g_assert_nonnull (strstr (stva_window_get_subtitle (window), "α 0."));
+
+  /* the player shows the dialogue's video at the first utterance's start, frame-accurately
+   * (the frame on screen is the last one starting at or before it: 20 frames a second) */
+  StvaPlayer *player = STVA_PLAYER (stva_window_get_player (window));
+  spin_until (player_ready, player, 20);
+  g_assert_false (stva_player_get_busy (player));
+  double start = stva_utterance_item_get (stva_session_get_utterance (s))->start_ms / 1000.0;
+  double pts = stva_player_get_frame_pts (player);
+  g_assert_cmpfloat (pts, <=, start + 1e-6);
+  g_assert_cmpfloat (pts, >, start - 0.05 - 1e-6);
   spin (0.5);
 
   /* the pointer over the window: under Xvfb without a window manager, keys go where it is */
   g_assert_cmpint (system ("xdotool mousemove 640 400"), ==, 0);
   spin (0.2);
-  max_gap_us = 0;   /* from here on: labelling */
+  max_gap_us = 0;   /* from here on: playing and labelling */
+  press ("space");
+  g_assert_true (stva_player_get_playing (player));
 
   /* label key 4 is "anger" in the meld set: the first utterance gets it, the next is selected */
   StvaUtteranceItem *first = stva_session_get_utterance (s);
@@ -257,8 +297,18 @@ test_label_keys (void)
   g_assert_nonnull (strstr (bad_error->message, "not-a-project.stva"));
   g_assert_cmpuint (g_list_model_get_n_items (stva_session_get_dialogues (s)), ==, 5);
 
-  g_test_message ("largest main-loop gap: %.1f ms", max_gap_us / 1000.0);
-  g_print ("# largest main-loop gap while labelling: %.1f ms\n", max_gap_us / 1000.0);
+  g_print ("# largest main-loop gap while playing and labelling: %.1f ms (%u frames shown, "
+           "%u dropped)\n", max_gap_us / 1000.0, stva_player_get_frames_shown (player),
+           stva_player_get_frames_dropped (player));
+  /* a frame step after a selection: the player paused on the utterance's start */
+  press ("Down");
+  spin_until (player_ready, player, 10);
+  press ("period");
+  spin_until (player_ready, player, 10);
+  g_assert_false (stva_player_get_playing (player));
+  double at_s = stva_utterance_item_get (stva_session_get_utterance (s))->start_ms / 1000.0;
+  g_assert_cmpfloat (stva_player_get_frame_pts (player), >, at_s);
+  g_assert_cmpfloat (stva_player_get_frame_pts (player), <=, at_s + 0.05 + 1e-6);
 
   const char *shot = g_getenv ("STVA_SCREENSHOT");
   if (shot != NULL)
