@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "stva-db-error.h"
 #include "stva-npz.h"
@@ -281,6 +282,10 @@ stva_data_register_model (StvaData    *data,
   return id;
 }
 
+/* model files hashed by this process: "hash|path" -> "size:mtime" when checked */
+static GHashTable *checked;
+G_LOCK_DEFINE_STATIC (checked);
+
 gboolean
 stva_data_model_file (StvaDb      *db,
                       gint64       model_id,
@@ -314,19 +319,47 @@ stva_data_model_file (StvaDb      *db,
                    "there any more", stva_db_path (db), model_id, name, file);
       return FALSE;
     }
-  g_autofree char *want = stva_db_model_hash (db, model_id, error);
-  if (want == NULL)
+  /* the file is hashed once per process while its size and time stay the same (a 130 MB
+   * model takes most of a second to hash; the studio asks at every dialogue) */
+  g_autofree char *hash = stva_db_model_hash (db, model_id, error);
+  if (hash == NULL)
     return FALSE;
-  g_autofree char *got = stva_data_file_sha256 (file, error);
-  if (got == NULL)
-    return FALSE;
-  if (g_ascii_strcasecmp (want, got) != 0)
+  GStatBuf st;
+  g_autofree char *stamp = g_stat (file, &st) == 0
+    ? g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
+                       (gint64) st.st_size, (gint64) st.st_mtim.tv_sec,
+                       (gint64) st.st_mtim.tv_nsec)
+    : NULL;
+  g_autofree char *key = g_strconcat (hash, "|", file, NULL);
+  G_LOCK (checked);
+  gboolean known = stamp != NULL && checked != NULL
+                   && g_strcmp0 (g_hash_table_lookup (checked, key), stamp) == 0;
+  G_UNLOCK (checked);
+  if (known)
     {
-      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_CONFLICT,
-                   "%s: model %" G_GINT64_FORMAT " ('%s') was registered from %s, but that file "
-                   "has changed since (its SHA-256 is %.12s..., the model's %.12s...); it is "
-                   "another model now", stva_db_path (db), model_id, name, file, got, want);
+      *path = g_steal_pointer (&file);
+      return TRUE;
+    }
+  g_clear_error (&local);
+  if (!stva_db_model_check_file (db, model_id, file, &local))
+    {
+      if (g_error_matches (local, STVA_DB_ERROR, STVA_DB_ERROR_CONFLICT))
+        g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_CONFLICT,
+                     "%s: model %" G_GINT64_FORMAT " ('%s') was registered from %s, but that "
+                     "file has changed since; it is another model now (%s)", stva_db_path (db),
+                     model_id, name, file, local->message);
+      else
+        g_propagate_error (error, g_steal_pointer (&local));
+      g_clear_error (&local);
       return FALSE;
+    }
+  if (stamp != NULL)
+    {
+      G_LOCK (checked);
+      if (checked == NULL)
+        checked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_hash_table_replace (checked, g_steal_pointer (&key), g_steal_pointer (&stamp));
+      G_UNLOCK (checked);
     }
   *path = g_steal_pointer (&file);
   return TRUE;
