@@ -46,16 +46,6 @@ stva_cli_find_project (const char  *option,
   return NULL;
 }
 
-StvaDb *
-stva_cli_open_project (const char  *option,
-                       GError     **error)
-{
-  g_autofree char *path = stva_cli_find_project (option, error);
-  if (path == NULL)
-    return NULL;
-  return stva_db_open (path, STVA_DB_OPEN_EXISTING, error);
-}
-
 gboolean
 stva_cli_has_default_project (void)
 {

@@ -14,8 +14,6 @@ G_BEGIN_DECLS
 
 /* (transfer full) The project's path, or NULL with error naming what is missing. */
 char   *stva_cli_find_project (const char *option, GError **error);
-/* (transfer full) The project opened (it must exist), or NULL with error set. */
-StvaDb *stva_cli_open_project (const char *option, GError **error);
 /* TRUE when no --project was given but $SYNCTVA_PROJECT is set or exactly one *.stva file is
  * in the current folder: a command that also has a file mode then works on the project. */
 gboolean stva_cli_has_default_project (void);
