@@ -6,6 +6,8 @@
 
 #include "stva-application.h"
 #include "stva-keys.h"
+#include "stva-preferences-dialog.h"
+#include "stva-preferences.h"
 #include "stva-window.h"
 
 struct _StvaApplication
@@ -65,6 +67,15 @@ app_shortcuts_action (GSimpleAction *action,
 }
 
 static void
+app_preferences_action (GSimpleAction *action,
+                        GVariant      *param,
+                        gpointer       data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (data));
+  gtk_window_present (GTK_WINDOW (stva_preferences_dialog_new (parent)));
+}
+
+static void
 app_about_action (GSimpleAction *action,
                   GVariant      *param,
                   gpointer       data)
@@ -86,8 +97,26 @@ static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = app_quit_action },
   { .name = "open", .activate = app_open_action },
   { .name = "shortcuts", .activate = app_shortcuts_action },
+  { .name = "preferences", .activate = app_preferences_action },
   { .name = "about", .activate = app_about_action },
 };
+
+/* The colour scheme preference (follow the system, light, dark), at startup and on change. */
+static void
+apply_color_scheme (void)
+{
+  g_autofree char *name = stva_preferences_get_string (STVA_PREF_COLOR_SCHEME, "default");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      stva_preferences_color_scheme (name));
+}
+
+static void
+on_color_scheme_changed (StvaPreferences *prefs,
+                         const char      *key,
+                         gpointer         data)
+{
+  apply_color_scheme ();
+}
 
 /* ---- overrides ---------------------------------------------------------------------------- */
 
@@ -95,6 +124,9 @@ static void
 stva_application_startup (GApplication *app)
 {
   G_APPLICATION_CLASS (stva_application_parent_class)->startup (app);
+  apply_color_scheme ();
+  g_signal_connect_object (stva_preferences_get_default (), "changed::" STVA_PREF_COLOR_SCHEME,
+                           G_CALLBACK (on_color_scheme_changed), app, 0);
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);
   /* accelerators with a modifier only: a bare key would be taken from text fields too */

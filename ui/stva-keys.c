@@ -37,6 +37,7 @@ static const StvaKey keys[] = {
   { "win.sidebar", "F9", "Finding", "Show or hide the sidebar" },
   /* project */
   { "app.open", "<Control>o", "Project", "Open a project" },
+  { "app.preferences", "<Control>comma", "Project", "Preferences" },
   { "app.shortcuts", "<Control>question", "Project", "Keyboard shortcuts" },
   { "app.quit", "<Control>q", "Project", "Quit" },
   { NULL },

@@ -335,6 +335,25 @@ win_advance_action (GSimpleAction *action,
     show_error (self, error);
 }
 
+/* Preferences changed in the preferences window: the menu toggle and the player follow. */
+static void
+on_advance_preference_changed (StvaPreferences *prefs,
+                               const char      *key,
+                               gpointer         action)
+{
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (
+    stva_preferences_get_boolean (STVA_PREF_ADVANCE, TRUE)));
+}
+
+static void
+on_speed_preference_changed (StvaPreferences *prefs,
+                             const char      *key,
+                             gpointer         data)
+{
+  StvaWindow *self = data;
+  stva_player_set_speed (self->player, stva_preferences_get_speed ());
+}
+
 /* Runs a labelling step, asking who is labelling first when nobody has said. */
 static gboolean
 ready_to_label (StvaWindow *self)
@@ -343,6 +362,16 @@ ready_to_label (StvaWindow *self)
     return FALSE;
   if (stva_session_get_annotator (self->session) == NULL)
     {
+      /* the preferences' annotator for a project that names nobody, else ask */
+      g_autofree char *who = stva_preferences_get_string (STVA_PREF_ANNOTATOR, "");
+      g_autoptr (GError) error = NULL;
+      if (*g_strstrip (who) != '\0' && stva_session_set_annotator (self->session, who, &error))
+        {
+          update_title (self);
+          return TRUE;
+        }
+      if (error != NULL)
+        show_error (self, error);
       ask_annotator (self);
       return FALSE;
     }
@@ -503,7 +532,11 @@ follow_selection (StvaWindow *self)
         }
     }
   double start_s, end_s;
-  if (utterance_range (self, &start_s, &end_s))
+  if (!utterance_range (self, &start_s, &end_s))
+    return;
+  if (stva_preferences_get_boolean (STVA_PREF_AUTOPLAY, FALSE))   /* play on selection */
+    stva_player_play_range (self->player, start_s, end_s, FALSE);
+  else
     stva_player_seek (self->player, start_s);
 }
 
@@ -962,6 +995,7 @@ stva_window_init (StvaWindow *self)
   gtk_box_append (self->sidebar_slot, GTK_WIDGET (self->dialogue_list));
   stva_dialogue_list_set_session (self->dialogue_list, self->session);
   self->player = STVA_PLAYER (stva_player_new ());
+  stva_player_set_speed (self->player, stva_preferences_get_speed ());
   gtk_widget_set_vexpand (GTK_WIDGET (self->player), TRUE);
   gtk_box_append (self->player_slot, GTK_WIDGET (self->player));
   g_signal_connect (self->player, "notify::position", G_CALLBACK (on_player_position), self);
@@ -1011,6 +1045,11 @@ stva_window_init (StvaWindow *self)
     G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (prefs), "advance")),
     g_variant_new_boolean (stva_preferences_get_boolean (STVA_PREF_ADVANCE, TRUE)));
   gtk_widget_insert_action_group (GTK_WIDGET (self), "prefs", G_ACTION_GROUP (prefs));
+  g_signal_connect_object (stva_preferences_get_default (), "changed::" STVA_PREF_ADVANCE,
+                           G_CALLBACK (on_advance_preference_changed),
+                           g_action_map_lookup_action (G_ACTION_MAP (prefs), "advance"), 0);
+  g_signal_connect_object (stva_preferences_get_default (), "changed::" STVA_PREF_SPEED,
+                           G_CALLBACK (on_speed_preference_changed), self, 0);
   g_object_unref (prefs);
 
   rebuild_label_keys (self);
