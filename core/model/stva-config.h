@@ -51,6 +51,8 @@ typedef struct
   int      win_future;            /* F: into the future, 10; 0 makes the model causal */
   int      cross_window;          /* W_x of inter-modal contextual edges, 2 */
   bool     use_msde;              /* false: n = h (ablation --no-msde) */
+  bool     wide;                  /* false; true: a linear path from each modality's normalised
+                                   * input features straight to the logits (wide and deep) */
   bool     msde_speaker;          /* false; true: MSDE's context attention has a learnt bias per
                                    * relation self / past or future / same or other speaker */
   bool     use_graph;             /* false: z = n (--no-graph) */

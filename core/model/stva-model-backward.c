@@ -357,6 +357,9 @@ backward_projection (StvaModelWorkspace    *ws,
       zero (dx, T * F);
     }
   linear_back (dx, grad, params, at->proj[m], dlin, ws->xs[m], T, F, D);
+  if (c->wide)   /* logits += W xs: the rows are zero where m is missing, and so their share */
+    stva_linear_backward (dx, G (at->wide[m]), NULL, ws->dlogits, ws->xs[m], W (at->wide[m]), T,
+                          F, (size_t) c->K);
   if (dx != NULL)
     for (size_t i = 0; i < T; i++)
       for (size_t k = 0; k < F; k++)   /* xs = (x - mean) / std, zero where missing */

@@ -440,6 +440,15 @@ forward_classifier (StvaModelWorkspace       *ws,
   else
     memcpy (ws->cd, ws->cg, T * D * sizeof (float));
   linear (ws, ws->logits, ws->cd, params, at->cls2, T, D, K);
+  if (c->wide)   /* + W_m xs_m for each present modality (xs is zero where it is missing) */
+    for (int m = 0; m < STVA_N_MOD; m++)
+      if (stva_model_config_active (c, m))
+        {
+          stva_linear_forward (ws->wide_out, ws->xs[m], W (at->wide[m]), NULL, T,
+                               (size_t) c->F[m], K);
+          for (size_t e = 0; e < T * K; e++)
+            ws->logits[e] += ws->wide_out[e];
+        }
   stva_softmax_forward (ws->probs, ws->logits, T, K);
 }
 
@@ -452,7 +461,8 @@ same_shape (const StvaModelConfig *a,
       return false;
   return a->K == b->K && a->D == b->D && a->H == b->H && a->L == b->L && a->S == b->S
          && a->ffn_mult == b->ffn_mult && a->use_msde == b->use_msde
-         && a->use_graph == b->use_graph && a->use_cross == b->use_cross;
+         && a->use_graph == b->use_graph && a->use_cross == b->use_cross
+         && a->msde_speaker == b->msde_speaker && a->wide == b->wide;
 }
 
 StvaStatus

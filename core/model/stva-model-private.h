@@ -62,6 +62,7 @@ struct StvaModelWorkspace
   bool    *present[STVA_N_MOD];      /* (N) */
   float   *maskf[STVA_N_MOD];        /* (N) 0 or 1 */
   int     *spk;                      /* (N) slot in [0, S) */
+  float   *wide_out;                 /* (N, K) one modality's wide path */
   float   *xs[STVA_N_MOD];           /* (N, F_m) standardised, missing rows 0, after input
                                       * dropout when training */
   bool    *xkeep[STVA_N_MOD];        /* (N, F_m) input dropout's mask; NULL without backward */

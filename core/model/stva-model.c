@@ -344,6 +344,7 @@ layout (Cursor *cur,
   ws->cd = take_f (cur, T * D);
   ws->keep_c = take_b (cur, T * D);
   ws->logits = take_f (cur, T * K);
+  ws->wide_out = c->wide ? take_f (cur, T * K) : NULL;
   ws->probs = take_f (cur, T * K);
 
   ws->dlogits = take_bwd (cur, T * K);

@@ -212,6 +212,11 @@ build (Builder                *b,
                            (size_t) n_active * D, "cls.b1");
   at->cls2.w = add_tensor (b, 2, c->K, (int64_t) D, true, STVA_INIT_LINEAR, D, "cls.w2");
   at->cls2.b = add_tensor (b, 1, c->K, 0, false, STVA_INIT_LINEAR, D, "cls.b2");
+  if (c->wide)   /* starts at zero: the deep model's logits */
+    for (int m = 0; m < STVA_N_MOD; m++)
+      if (stva_model_config_active (c, m))
+        at->wide[m] = add_tensor (b, 2, c->K, c->F[m], true, STVA_INIT_ZEROS, 0, "wide.%c.w",
+                                  L[m]);
 }
 
 StvaStatus

@@ -68,6 +68,7 @@ typedef struct
   StvaLinearAt     caf_v[STVA_N_MOD][STVA_N_MOD], caf_o[STVA_N_MOD][STVA_N_MOD];
   StvaNormAt       caf_ln[STVA_N_MOD];
   StvaLinearAt     cls1, cls2;
+  size_t           wide[STVA_N_MOD];   /* (K, F_m) with config wide: input -> logits, no bias */
 } StvaParamLayout;
 
 typedef enum

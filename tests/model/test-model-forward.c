@@ -221,8 +221,14 @@ test_params_table (void)
   g_assert_cmpint (stva_params_find (&p, "graph.AV.l1.rel_bias"), >=, 0);
   g_assert_cmpint (stva_params_find (&p, "caf.VA.wo.w"), >=, 0);
   const StvaParamTensor *w = &p.tensors[stva_params_find (&p, "proj.A.w")];
-  g_assert_cmpint (w->shape[0], ==, 256);
+  g_assert_cmpint (w->shape[0], ==, 64);    /* the meld preset's D (issue #17) */
   g_assert_cmpint (w->shape[1], ==, 300);
+  /* its speakers are MSDE relations (one bias per relation, per modality), not slots */
+  int rb = stva_params_find (&p, "msde.T.rel_bias");
+  g_assert_cmpint (rb, >=, 0);
+  g_assert_cmpint (p.tensors[rb].n, ==, STVA_MSDE_N_RELATIONS);
+  g_assert_cmpint (p.tensors[stva_params_find (&p, "spk.emb")].shape[0], ==, 1);
+  g_assert_cmpint (c.input_norm, ==, STVA_INPUT_NORM_SPARSE);
   stva_params_clear (&p);
 
   /* ablations drop their tensors */

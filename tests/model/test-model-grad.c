@@ -302,6 +302,25 @@ test_grad_msde_speaker (void)
     }
 }
 
+/* the wide path (input -> logits), with missing rows, and the input gradient through it */
+static void
+test_grad_wide_path (void)
+{
+  StvaModelConfig c;
+  tiny_config (&c);
+  c.wide = true;
+  Fixture fx;
+  fixture_init (&fx, &c, true);
+  int t = stva_params_find (&fx.model.params, "wide.A.w");
+  g_assert_cmpint (t, >=, 0);
+  g_assert_cmpint (fx.model.params.tensors[t].shape[0], ==, c.K);
+  g_assert_cmpint (fx.model.params.tensors[t].shape[1], ==, c.F[STVA_MOD_A]);
+  g_assert_true (fx.model.params.tensors[t].decay);
+  int live = check_all_tensors (&fx);
+  g_assert_cmpint (live, >=, fx.model.params.n_tensors * 9 / 10);
+  fixture_clear (&fx);
+}
+
 /* four heads, a wider FFN, two speaker slots for three speakers (the cap shares a slot),
  * windows wider than the dialogue on one side */
 static void
@@ -342,11 +361,13 @@ static void test_grad_single_v (void)    { run_grad_check ("modalities=V", STVA_
 /* d loss / d raw features through the normalisation (and input dropout's fixed mask, when on);
  * missing rows have no influence */
 static void
-run_grad_input (float input_dropout)
+run_grad_input (float input_dropout,
+                bool  wide)
 {
   StvaModelConfig c;
   tiny_config (&c);
   c.input_dropout = input_dropout;
+  c.wide = wide;
   Fixture fx;
   fixture_init (&fx, &c, true);
   fx.train = input_dropout > 0.0f;
@@ -397,8 +418,9 @@ run_grad_input (float input_dropout)
   fixture_clear (&fx);
 }
 
-static void test_grad_input (void)          { run_grad_input (0.0f); }
-static void test_grad_input_dropout (void)  { run_grad_input (0.4f); }
+static void test_grad_input (void)          { run_grad_input (0.0f, false); }
+static void test_grad_input_dropout (void)  { run_grad_input (0.4f, false); }
+static void test_grad_input_wide (void)     { run_grad_input (0.4f, true); }
 
 /* input dropout: with its mask fixed every parameter's gradient checks too */
 static void
@@ -452,8 +474,10 @@ main (int   argc,
   g_test_add_func ("/model/grad/dropout", test_grad_dropout);
   g_test_add_func ("/model/grad/wide", test_grad_wide);
   g_test_add_func ("/model/grad/msde-speaker", test_grad_msde_speaker);
+  g_test_add_func ("/model/grad/wide-path", test_grad_wide_path);
   g_test_add_func ("/model/grad/input", test_grad_input);
   g_test_add_func ("/model/grad/input-dropout", test_grad_input_dropout);
+  g_test_add_func ("/model/grad/input-wide", test_grad_input_wide);
   g_test_add_func ("/model/grad/input-dropout-params", test_grad_input_dropout_params);
   g_test_add_func ("/model/grad/adds", test_grad_adds);
   return g_test_run ();

@@ -140,6 +140,7 @@ def parse_config(kv):
         c[k] = kv[k] in ('1', 'true')
     for k in floats:
         c[k] = float(np.float32(float(kv[k])))
+    c['wide'] = kv.get('wide', '0') in ('1', 'true')   # absent: off
     c['msde_speaker'] = kv.get('msde_speaker', '0') in ('1', 'true')   # absent: off
     c['input_dropout'] = float(np.float32(float(kv.get('input_dropout', '0'))))  # train only
     c['loss'] = kv['loss']
@@ -300,6 +301,9 @@ class SyncTVA(nn.Module):
             self.caf_ln = nn.ModuleDict({MODS[m]: nn.LayerNorm(D) for m in self.active})
         self.cls1 = nn.Linear(M * D, D)
         self.cls2 = nn.Linear(D, K)
+        if c['wide']:   # wide path: normalised input -> logits, no bias
+            self.wide = nn.ModuleDict({MODS[m]: nn.Linear(c['F'][m], K, bias=False)
+                                       for m in self.active})
         for m in range(3):
             F = c['F'][m] if c['active'][m] else 0
             self.register_buffer('mean_' + MODS[m], torch.zeros(F))
@@ -364,6 +368,9 @@ class SyncTVA(nn.Module):
                 ln('caf.%s.ln' % MODS[m], self.caf_ln[MODS[m]])
         lin('cls', self.cls1, 'w1', 'b1')
         lin('cls', self.cls2, 'w2', 'b2')
+        if self.c['wide']:
+            for m in self.active:
+                out['wide.%s.w' % MODS[m]] = self.wide[MODS[m]].weight
         return out
 
     @staticmethod
@@ -421,10 +428,12 @@ class SyncTVA(nn.Module):
 
         # §1 projection
         h = [None] * 3
+        xs_m = [None] * 3
         for m in self.active:
             L = MODS[m]
             xs = (x[m].to(dt) - getattr(self, 'mean_' + L)) / getattr(self, 'std_' + L)
             xs = xs * pf[m]
+            xs_m[m] = xs
             h[m] = (self.proj_ln[L](self.proj[L](xs)) + emb) * pf[m]
 
         # §2 MSDE
@@ -509,6 +518,9 @@ class SyncTVA(nn.Module):
         o = torch.cat([u[m] for m in self.active], -1)
         hid = Fn.dropout(Fn.gelu(self.cls1(o)), drop, self.training)
         logits = self.cls2(hid)
+        if c['wide']:
+            for m in self.active:
+                logits = logits + self.wide[MODS[m]](xs_m[m])
         return (logits, rec) if record else logits
 
 

@@ -61,6 +61,7 @@ CASES = [
     ('threads-2', ['threads=2', '--dialogues', '9', '--seed', '11', 'clip_norm=0']),
     ('eval-dropout', ['dropout=0.3', 'modality_dropout=0.1', '--no-step']),
     ('msde-speaker', ['msde_speaker=1', '--speakers', '4', '--seed', '5']),
+    ('wide-path', ['wide=1', '--p-missing', '0.3', '--seed', '9']),
     ('msde-speaker-T', ['msde_speaker=1', 'modalities=T', 'ctx_window=5', '--speakers', '3',
                         '--max-T', '16']),
 ]
