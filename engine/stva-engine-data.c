@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -210,11 +211,59 @@ char *
 stva_data_file_sha256 (const char  *path,
                        GError     **error)
 {
-  g_autofree char *bytes = NULL;
-  gsize n = 0;
-  if (!g_file_get_contents (path, &bytes, &n, error))
-    return NULL;
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, n);
+  /* read in pieces (a model may be 130 MB), and once per process while the file's size, time
+   * and inode stay the same: the studio registers the model with every dialogue it stores */
+  static GHashTable *known;   /* "path" -> "size:mtime hash" */
+  G_LOCK_DEFINE_STATIC (known);
+  GStatBuf st;
+  g_autofree char *stamp = NULL;
+  if (g_stat (path, &st) == 0)
+    stamp = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%"
+                             G_GUINT64_FORMAT " ", (gint64) st.st_size,
+                             (gint64) st.st_mtim.tv_sec, (gint64) st.st_mtim.tv_nsec,
+                             (guint64) st.st_ino);
+  if (stamp != NULL)
+    {
+      G_LOCK (known);
+      const char *seen = known != NULL ? g_hash_table_lookup (known, path) : NULL;
+      char *hash = seen != NULL && g_str_has_prefix (seen, stamp)
+                     ? g_strdup (seen + strlen (stamp)) : NULL;
+      G_UNLOCK (known);
+      if (hash != NULL)
+        return hash;
+    }
+  FILE *f = g_fopen (path, "rb");
+  if (f == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", path,
+                   g_strerror (saved));
+      return NULL;
+    }
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree guchar *buffer = g_malloc (1 << 20);
+  size_t n;
+  while ((n = fread (buffer, 1, 1 << 20, f)) > 0)
+    g_checksum_update (sum, buffer, (gssize) n);
+  gboolean failed = ferror (f) != 0;
+  int saved = errno;
+  fclose (f);
+  if (failed)
+    {
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", path,
+                   g_strerror (saved));
+      return NULL;
+    }
+  char *hash = g_strdup (g_checksum_get_string (sum));
+  if (stamp != NULL)
+    {
+      G_LOCK (known);
+      if (known == NULL)
+        known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_hash_table_replace (known, g_strdup (path), g_strconcat (stamp, hash, NULL));
+      G_UNLOCK (known);
+    }
+  return hash;
 }
 
 char *
@@ -319,16 +368,16 @@ stva_data_model_file (StvaDb      *db,
                    "there any more", stva_db_path (db), model_id, name, file);
       return FALSE;
     }
-  /* the file is hashed once per process while its size and time stay the same (a 130 MB
+  /* the file is hashed once per process while its size, time and inode stay the same (a 130 MB
    * model takes most of a second to hash; the studio asks at every dialogue) */
   g_autofree char *hash = stva_db_model_hash (db, model_id, error);
   if (hash == NULL)
     return FALSE;
   GStatBuf st;
   g_autofree char *stamp = g_stat (file, &st) == 0
-    ? g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
-                       (gint64) st.st_size, (gint64) st.st_mtim.tv_sec,
-                       (gint64) st.st_mtim.tv_nsec)
+    ? g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%"
+                       G_GUINT64_FORMAT, (gint64) st.st_size, (gint64) st.st_mtim.tv_sec,
+                       (gint64) st.st_mtim.tv_nsec, (guint64) st.st_ino)
     : NULL;
   g_autofree char *key = g_strconcat (hash, "|", file, NULL);
   G_LOCK (checked);

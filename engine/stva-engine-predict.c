@@ -569,6 +569,56 @@ stva_predict_dialogue_result_map (const StvaPredictDialogueResult *result,
   return stva_attn_map_from_output (&result->output, key, error);
 }
 
+/* The model the one-dialogue job read last, kept loaded: the studio predicts dialogue after
+ * dialogue with one model, and reading a large model file (a 130 MB one: most of a second)
+ * costs far more than a dialogue's forward.  Known by its file's path, size, time and inode
+ * (a file rewritten in place within one clock tick at the same size goes unseen); read (never
+ * written: stva_model_predict takes it const) under kept_model's lock. */
+static struct
+{
+  char      *path;    /* owned, NULL: none kept */
+  char      *stamp;   /* owned: "size:seconds:nanoseconds" */
+  StvaModel  model;
+} kept;
+G_LOCK_DEFINE_STATIC (kept_model);
+
+/* (transfer none) The model of path, loaded now or kept from before; NULL with error set.
+ * Called with kept_model locked. */
+static const StvaModel *
+keep_model (const char  *path,
+            GError     **error)
+{
+  GStatBuf st;
+  g_autofree char *stamp = g_stat (path, &st) == 0
+    ? g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%"
+                       G_GUINT64_FORMAT, (gint64) st.st_size, (gint64) st.st_mtim.tv_sec,
+                       (gint64) st.st_mtim.tv_nsec, (guint64) st.st_ino)
+    : NULL;
+  if (kept.path != NULL && stamp != NULL && strcmp (kept.path, path) == 0
+      && strcmp (kept.stamp, stamp) == 0)
+    return &kept.model;
+  if (kept.path != NULL)
+    {
+      stva_model_clear (&kept.model);
+      g_clear_pointer (&kept.path, g_free);
+      g_clear_pointer (&kept.stamp, g_free);
+    }
+  memset (&kept.model, 0, sizeof kept.model);
+  if (!stva_data_load_model (&kept.model, path, error))
+    return NULL;
+  if (stamp == NULL)   /* no time to know it by: not kept */
+    {
+      static StvaModel once;   /* under the lock, as kept */
+      stva_model_clear (&once);
+      once = kept.model;
+      memset (&kept.model, 0, sizeof kept.model);
+      return &once;
+    }
+  kept.path = g_strdup (path);
+  kept.stamp = g_steal_pointer (&stamp);
+  return &kept.model;
+}
+
 /* The dataset dialogue of the project's dialogue_id, NULL with error set. */
 static const StvaDialogue *
 find_dialogue (StvaData *data,
@@ -622,18 +672,21 @@ stva_engine_predict_dialogue (StvaJob                          *job,
   g_autoptr (StvaData) data = stva_data_load (&source, error);
   if (data == NULL)
     return NULL;
-  StvaModel model;
-  memset (&model, 0, sizeof model);
   g_autoptr (StvaPredictDialogueResult) result = g_new0 (StvaPredictDialogueResult, 1);
   StvaError err = { 0 };
-  if (!stva_data_load_model (&model, options->model_path, error))
-    return NULL;
+  G_LOCK (kept_model);   /* held while the kept model is read */
+  const StvaModel *model = keep_model (options->model_path, error);
+  if (model == NULL)
+    {
+      G_UNLOCK (kept_model);
+      return NULL;
+    }
   const StvaDialogue *found = NULL;
-  if (!stva_data_check_model (&model, data->ds, options->model_path, data->name, error)
+  if (!stva_data_check_model (model, data->ds, options->model_path, data->name, error)
       || (found = find_dialogue (data, options->dialogue_id, &result->dialogue, error)) == NULL
       || stva_job_check_cancelled (job, error))
     {
-      stva_model_clear (&model);
+      G_UNLOCK (kept_model);
       return NULL;
     }
   /* the what-if: the masked modalities' rows zero and marked missing, as a project without
@@ -649,7 +702,8 @@ stva_engine_predict_dialogue (StvaJob                          *job,
         dlg.x[m] = x[m];
         dlg.mask[m] = mask[m];
       }
-  StvaStatus status = stva_model_predict (&model, NULL, &dlg, &result->output, &err);
+  StvaStatus status = stva_model_predict (model, NULL, &dlg, &result->output, &err);
+  G_UNLOCK (kept_model);
   for (int m = 0; m < STVA_N_MOD; m++)
     {
       g_free (x[m]);
@@ -657,7 +711,6 @@ stva_engine_predict_dialogue (StvaJob                          *job,
     }
   if (status != STVA_OK)
     {
-      stva_model_clear (&model);
       set_core_error (error, &err, data->name);
       return NULL;
     }
@@ -667,15 +720,11 @@ stva_engine_predict_dialogue (StvaJob                          *job,
   result->utterance_ids = g_new0 (gint64, dlg.T);
   for (int t = 0; t < dlg.T; t++)
     if ((result->utterance_ids[t] = utterance_id (data->name, &dlg, t, error)) == 0)
-      {
-        stva_model_clear (&model);
-        return NULL;
-      }
+      return NULL;
   result->labels = g_new0 (char *, data->ds->K + 1);
   for (int k = 0; k < data->ds->K; k++)
     result->labels[k] = g_strdup (data->ds->labels[k]);
   result->keys = stva_attn_keys_of_output (&result->output);
-  stva_model_clear (&model);
   if (options->store)
     {
       if (stva_job_check_cancelled (job, error) || !stva_db_begin (data->db, error))

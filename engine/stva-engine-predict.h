@@ -107,7 +107,8 @@ StvaAttnMap *stva_predict_dialogue_result_map (const StvaPredictDialogueResult *
                                                const StvaAttnKey *key, GError **error);
 
 /* (transfer full) Predicts one dialogue (job nullable: one stage "predicting" of 1 dialogue);
- * NULL with error set (no such dialogue: STVA_DB_ERROR_NOT_FOUND). */
+ * NULL with error set (no such dialogue: STVA_DB_ERROR_NOT_FOUND).  The model file read last
+ * stays loaded for the next call while its path, size, time and inode are the same. */
 StvaPredictDialogueResult *stva_engine_predict_dialogue (StvaJob *job,
                                                          const StvaPredictDialogueOptions *options,
                                                          GError **error);

@@ -535,7 +535,8 @@ test_model_path (void)
   g_autoptr (GPtrArray) models = stva_db_models (db, 1, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (models->len, ==, 2);
-  const StvaDbModel *newest = g_ptr_array_index (models, 0), *oldest = g_ptr_array_index (models, 1);
+  const StvaDbModel *newest = g_ptr_array_index (models, 0);
+  const StvaDbModel *oldest = g_ptr_array_index (models, 1);
   g_assert_cmpint (newest->id, ==, m2);
   g_assert_null (newest->path);
   g_assert_cmpstr (newest->metrics, ==, "{}");
