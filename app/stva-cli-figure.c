@@ -194,7 +194,7 @@ view (Figure *f,
                                    ? g_strdup_printf ("mean of %d heads", g->n_heads)
                                    : g_strdup_printf ("head %d of 0\u2013%d", g->head_index,
                                                       g->n_heads - 1);
-        f->caption = g_strdup_printf ("model %" G_GINT64_FORMAT ", graph attention %s, %s",
+        f->caption = g_strdup_printf ("model %" G_GINT64_FORMAT ", graph attention: %s, %s",
                                       f->head->model_id, layer, heads);
         v->caption = f->caption;
         int window = v->window < 0 || v->window >= g->T ? g->T : 2 * v->window + 1;
