@@ -277,7 +277,7 @@ PY
 # A2 has no audio: no edges at all
 expect 0 "$synctva" figure graph g.png --project g.stva --dialogue test/dia1 --utterance 2 \
   --modality A --json
-grep -q '"utterance": *2, *"modality": *"A", *"pairs": *\["TA"\], .*"edges": *\[\]' "$dir/out" \
+grep -q '"utterance": *2, *"modality": *"A", *"pairs": *\["TA"\],.*"edges": *\[\]' "$dir/out" \
   || fail "graph of a missing node: $(cat "$dir/out")"
 expect 0 "$synctva" figure graph g.pdf --project g.stva --dialogue test/dia1 --utterance 4 --edges 2
 grep -q 'Wrote g.pdf (graph of model 2, dialogue [0-9]*, node T4, pair graph TA, one layer, heads averaged, 2 edges drawn)' \
