@@ -11,7 +11,8 @@
  *    follows the speed; with "play on selection" a selected utterance plays; a project that
  *    names no annotator labels under the preferences' name without asking;
  *  - a file that cannot be written is refused naming its folder, the value kept for the run;
- *  - the about window names the installed icon (found in data/icons) and the GPL.
+ *  - the about window names the installed icon (found in data/icons), the GPL, this version,
+ *    the developers and a copyright line.
  * The project is the demo corpus of three dialogues.  Screenshots of the window, light and
  * dark, go to $STVA_SHOT_DIR.
  */
@@ -314,6 +315,9 @@ test_preferences (void)
                    GTK_LICENSE_GPL_3_0);
   const char *const *developers = adw_about_window_get_developers (ADW_ABOUT_WINDOW (about));
   g_assert_true (developers != NULL && developers[0] != NULL);
+  g_assert_nonnull (strstr (adw_about_window_get_copyright (ADW_ABOUT_WINDOW (about)),
+                            "Sync-TVA Studio developers"));
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
   GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
   g_autofree char *icons = g_build_filename (STVA_SOURCE_DIR, "data", "icons", NULL);
   gtk_icon_theme_add_search_path (theme, icons);
