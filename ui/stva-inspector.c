@@ -1876,8 +1876,8 @@ stva_inspector_export (StvaInspector  *self,
     h = 760.0;
   else if (strcmp (view, "attention") == 0 && self->map != NULL)
     h = fmin (640.0, 120.0 + 14.0 * self->map->rows);
-  else if (strcmp (view, "prediction") == 0 && self->what_if != NULL && self->dia != NULL)
-    h = 300.0 + 17.0 * self->dia->T;
+  else if (strcmp (view, "prediction") == 0 && self->dia != NULL)   /* bars and the list */
+    h = fmin (720.0, 90.0 + 22.0 * self->dia->K + 14.0 * self->dia->T);
   return stva_figure_view_export (figure, path, w, h, error);
 }
 
