@@ -637,6 +637,7 @@ rebuild_figures (StvaInspector *self)
     .reference = d->reference[sel], .current = d->current[sel],
     .title = self->p_title, .subtitle = self->p_subtitle, .what_if_name = self->p_what_if_name,
     .T = d->T, .all_probs = d->probs, .all_what_if = self->what_if, .selected = (int) sel,
+    .speakers = (const char *const *) d->speakers, .references = d->reference,
   };
   stva_figure_view_set_figure (self->prediction_view, &prediction_figure, self);
 

@@ -371,6 +371,20 @@ stva_prediction_figure_draw (cairo_t                    *cr,
           set_rgb (cr, fg, 0.7);
           text_at (cr, style, num, l.pad + l.line * 1.2, mid, 1.0, 0.9, FALSE, 0);
           double x = l.pad + l.line * 1.6, sw = l.line * 0.7;
+          if (fig->speakers != NULL && fig->speakers[t] != NULL)
+            {
+              text_at (cr, style, fig->speakers[t], x, mid, 0, 0.9, FALSE, l.line * 4.5);
+              x += l.line * 5;
+            }
+          if (fig->references != NULL && fig->references[t] >= 0)
+            {
+              /* the gold label at the right edge, ticked when the prediction agrees */
+              int r = fig->references[t];
+              g_autofree char *gold = g_strdup_printf ("gold %s %s", fig->labels[r],
+                                                       r == a ? "✓" : "✗");
+              set_rgb (cr, fg, r == a ? 0.6 : 0.95);
+              text_at (cr, style, gold, width - l.pad, mid, 1.0, 0.85, r != a, 0);
+            }
           set_rgb (cr, label_rgb (style, a), 1.0);
           cairo_rectangle (cr, x, mid - sw / 2, sw, sw);
           cairo_fill (cr);

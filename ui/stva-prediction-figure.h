@@ -27,6 +27,8 @@ typedef struct
   const float       *all_probs;      /* (T, K) */
   const float       *all_what_if;    /* (T, K) */
   int                selected;       /* the row of the selected utterance */
+  const char *const *speakers;       /* (T) nullable: who spoke each row */
+  const int         *references;     /* (T) nullable: each row's gold label index, -1 none */
 } StvaPredictionFigure;
 
 /* Entropy (nats) of p (K) and margin (top minus second); top (nullable) the argmax. */
