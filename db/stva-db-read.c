@@ -439,7 +439,13 @@ stva_db_review_queue (StvaDb            *db,
                       guint              limit,
                       GError           **error)
 {
-  g_autoptr (StvaDbTable) t = _stva_db_table (db, label_set_id, model_id, error);
+  /* an audit's order reads its stored scores; the table then needs no model's predictions */
+  g_autoptr (GHashTable) audit = NULL;
+  if (order == STVA_DB_QUEUE_AUDIT
+      && (audit = stva_db_audit_scores (db, label_set_id, model_id, error)) == NULL)
+    return NULL;
+  g_autoptr (StvaDbTable) t = _stva_db_table (db, label_set_id,
+                                              audit != NULL ? -1 : model_id, error);
   if (t == NULL)
     return NULL;
   guint K = t->set->labels->len;
@@ -466,6 +472,12 @@ stva_db_review_queue (StvaDb            *db,
             }
           score = n_seen > 1 ? (double) n_seen : 0.0;
           keep = n_seen > 1;
+        }
+      else if (audit != NULL)
+        {
+          const double *stored = g_hash_table_lookup (audit, &row->utterance_id);
+          keep = stored != NULL;
+          score = keep ? *stored : 0.0;
         }
       else if (row->probs == NULL)
         keep = FALSE;

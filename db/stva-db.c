@@ -188,6 +188,7 @@ static const Migration migrations[] = {
   { 3, "/org/synctva/db/schema/0003-drop-speaker-index.sql", NULL },
   { 4, "/org/synctva/db/schema/0004-label-views.sql", NULL },
   { 5, "/org/synctva/db/schema/0005-model-path.sql", NULL },
+  { 6, "/org/synctva/db/schema/0006-audit.sql", NULL },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == STVA_DB_SCHEMA_VERSION);
 

@@ -42,7 +42,7 @@
 
 G_BEGIN_DECLS
 
-#define STVA_DB_SCHEMA_VERSION 5            /* the newest version this build writes */
+#define STVA_DB_SCHEMA_VERSION 6            /* the newest version this build writes */
 #define STVA_DB_APPLICATION_ID 0x53545641   /* PRAGMA application_id of a project: "STVA" */
 #define STVA_DB_MELD_SET "meld"             /* names of the built-in label sets */
 #define STVA_DB_IEMOCAP6_SET "iemocap-6"
@@ -421,6 +421,7 @@ typedef enum
   STVA_DB_QUEUE_MARGIN = 1,                 /* smallest top-1 minus top-2 first */
   STVA_DB_QUEUE_MODEL_DISAGREEMENT = 2,     /* prediction ≠ current label, by confidence */
   STVA_DB_QUEUE_ANNOTATOR_DISAGREEMENT = 3, /* most distinct labels among humans first */
+  STVA_DB_QUEUE_AUDIT = 4,                  /* a label audit's ranking: likely errors first */
 } StvaDbQueueOrder;
 
 typedef struct
@@ -433,7 +434,9 @@ typedef struct
 /* (transfer full) Up to limit (0: all) utterances of label set ranked by order, of
  * StvaDbQueueItem; ties by utterance id.  Model orders use model_id (0: newest of the set);
  * unreviewed_only leaves out utterances a human has labelled.  Utterances with a score of 0
- * (no disagreement) are left out of the two disagreement orders. */
+ * (no disagreement) are left out of the two disagreement orders.  STVA_DB_QUEUE_AUDIT reads
+ * the ranking of audit run model_id (0: the set's newest; none: an empty queue), in its stored
+ * rank order, with its score (stva_db_audit_store ()). */
 GArray    *stva_db_review_queue   (StvaDb *db, gint64 label_set_id, gint64 model_id,
                                    StvaDbQueueOrder order, gboolean unreviewed_only,
                                    guint limit, GError **error);
@@ -620,5 +623,58 @@ GPtrArray *stva_db_dialogue_annotator_labels (StvaDb *db, gint64 dialogue_id,
  * revert and reapply now (stva-db-corrections.c, beside them). */
 gboolean   stva_db_undo_state (StvaDb *db, gint64 annotator_id, gint64 label_set_id,
                                guint *n_undo, guint *n_redo, GError **error);
+
+/* ---- label audits (stva-db-audit.c) ------------------------------------------------------- */
+
+/* One ranked utterance of an audit run.  Reading fills every field; storing reads only the
+ * ids, rank, the numbers and probs. */
+typedef struct
+{
+  gint64    utterance_id;
+  gint64    given_label_id;
+  gint64    suggested_label_id;
+  int       rank;              /* 1 = the most likely label error */
+  double    score;             /* higher first, the order of rank (ties by utterance id) */
+  double    self_confidence;   /* out-of-fold probability of the given label */
+  double    margin;            /* given label's probability minus the best other's */
+  gboolean  candidate;         /* off the confident joint's diagonal */
+  guint     K;
+  float    *probs;             /* owned when read (K), borrowed when stored */
+  /* read only */
+  gint64    dialogue_id;
+  char     *dialogue;          /* owned: the dialogue's name */
+  char     *split;             /* owned */
+  int       idx;               /* position in the dialogue */
+  char     *text;              /* owned: the transcript */
+  char     *given;             /* owned: label names */
+  char     *suggested;
+} StvaDbAuditItem;
+
+void       stva_db_audit_item_free (StvaDbAuditItem *item);
+
+typedef struct
+{
+  gint64      label_set_id;
+  const char *method;          /* "confident-learning/self-confidence" */
+  int         folds;
+  gint64      seed;
+  const char *split;           /* "train" or "all" */
+  int         n_candidates;
+  const char *info;            /* nullable JSON object: thresholds, confident joint, options */
+} StvaDbAuditRun;
+
+/* Stores a run and its n items (each with K = the set's labels, ranks 1 .. n) in one
+ * transaction of its own: all or nothing.  Returns the run's id, 0 with error. */
+gint64     stva_db_audit_store     (StvaDb *db, const StvaDbAuditRun *run,
+                                    const StvaDbAuditItem *items, guint n, GError **error);
+/* The newest audit run of the label set; 0 (error unset) when there is none, -1 on error. */
+gint64     stva_db_audit_latest    (StvaDb *db, gint64 label_set_id, GError **error);
+/* (transfer full) The first limit (0: all) items of run_id by rank, of StvaDbAuditItem*,
+ * every field filled; NULL with STVA_DB_ERROR_NOT_FOUND when there is no such run. */
+GPtrArray *stva_db_audit_items     (StvaDb *db, gint64 run_id, guint limit, GError **error);
+/* (transfer full) run_id's scores by utterance id (gint64* keys, double* values) for the
+ * review queue; run_id 0: the set's newest run (none: an empty table). */
+GHashTable *stva_db_audit_scores   (StvaDb *db, gint64 label_set_id, gint64 run_id,
+                                    GError **error);
 
 G_END_DECLS

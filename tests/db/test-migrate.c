@@ -99,7 +99,7 @@ test_create (void)
  * (tests/db/data/make-fixtures.sh), with project-vN.dump and project-vN.csv what those builds
  * read from them: nothing here is made by today's SQL. */
 
-#define N_OLD_VERSIONS 4
+#define N_OLD_VERSIONS 5
 /* a new schema version ships with a fixture of the version before it */
 G_STATIC_ASSERT (N_OLD_VERSIONS == STVA_DB_SCHEMA_VERSION - 1);
 
@@ -275,6 +275,9 @@ test_migrate_fixture (gconstpointer data)
                    ==, 1);
   /* version 5's model.path: an old build recorded no file */
   g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM model WHERE path IS NULL"), ==, 1);
+  /* version 6's audit tables, empty */
+  g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM audit_run"), ==, 0);
+  g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM audit_score"), ==, 0);
   if (v >= 2)   /* the CSV import of the old build was recorded */
     g_assert_cmpint (dbt_query_int (path, "SELECT count(*) FROM import_run WHERE kind = 'csv'"),
                      ==, 1);
