@@ -87,3 +87,4 @@ int stva_cli_train     (int argc, char **argv);   /* stva-cli-train.c */
 int stva_cli_eval      (int argc, char **argv);
 int stva_cli_predict   (int argc, char **argv);
 int stva_cli_figure    (int argc, char **argv);   /* stva-cli-figure.c */
+int stva_cli_audit     (int argc, char **argv);   /* stva-cli-audit.c */

@@ -26,6 +26,7 @@ static const Command commands[] = {
   { "train", stva_cli_train, "train a Sync-TVA model" },
   { "eval", stva_cli_eval, "evaluate a model on a split" },
   { "predict", stva_cli_predict, "predict emotions with a model" },
+  { "audit", stva_cli_audit, "rank the labels most likely wrong (confident learning)" },
   { "export", stva_cli_export, "export labels, predictions or datasets" },
   { "figure", stva_cli_figure, "draw confusion, contributions or attention to PNG, SVG or PDF" },
   { "stats", stva_cli_stats, "counts, label distribution and agreement" },

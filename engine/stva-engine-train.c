@@ -129,6 +129,23 @@ new_config (const StvaTrainOptions  *o,
   return apply_settings (config, o->settings, error);
 }
 
+gboolean
+stva_engine_train_config (const StvaTrainOptions  *options,
+                          const StvaDataset       *ds,
+                          StvaModelConfig         *config,
+                          GError                 **error)
+{
+  StvaError err = { 0 };
+  if (!new_config (options, ds, config, error))
+    return FALSE;
+  if (stva_model_config_validate (config, &err) != STVA_OK)
+    {
+      set_bad_value (error, &err);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* ---- train -------------------------------------------------------------------------------- */
 
 typedef struct

@@ -74,6 +74,12 @@ void     stva_train_report_clear (StvaTrainReport *report);
 void     stva_train_report_free  (StvaTrainReport *report);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StvaTrainReport, stva_train_report_free)
 
+/* A new model's config as the train job makes it: the preset, F and K from ds, the
+ * ablations, modalities and settings of options, validated (options->from is not read).
+ * Values refused fail with G_OPTION_ERROR_BAD_VALUE.  For jobs that train in memory (audit). */
+gboolean stva_engine_train_config (const StvaTrainOptions *options, const StvaDataset *ds,
+                                   StvaModelConfig *config, GError **error);
+
 /* Trains as the options say; report (cleared first; clear it after) is filled also when the
  * job fails after saving a model (cancelled).  FALSE with error otherwise. */
 gboolean stva_engine_train        (StvaJob *job, const StvaTrainOptions *options,

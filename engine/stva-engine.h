@@ -16,3 +16,4 @@
 #include "stva-engine-train.h"
 #include "stva-engine-project.h"
 #include "stva-engine-figure.h"
+#include "stva-engine-audit.h"
