@@ -1,0 +1,127 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The label audit's report (issue #16), not a test.  On a demo corpus with planted label noise
+# (make-demo --label-noise, the true labels kept in its hidden manifest):
+#   1. the share of planted errors of the train split among the first N of the audit's ranking
+#      (synctva audit, 5 folds) against the same for the full-data model's disagreement
+#      (synctva train + predict, the review queue's STVA_DB_QUEUE_MODEL_DISAGREEMENT order);
+#   2. the test weighted F1 of the full-data model, and of the model retrained after an oracle
+#      annotator set the true label (stva_db_set_label, annotator "oracle") of the audit's top
+#      CORRECT train utterances; likewise after correcting the disagreement order's top CORRECT,
+#      and after correcting every planted error of train (the ceiling).  The test split's own
+#      planted errors are corrected by the oracle first, so that the F1 is against true labels
+#      (the scores against the noisy test labels are given too).
+# Slow on the default corpus (generation ~6 min and extraction ~20 min on two idle cores):
+# run it at nice -n 10 when the machine is quiet.  Every step's output stays in DIR.
+# usage: bench/run-audit.sh BUILDDIR [DIR]
+#   env: AUDIT_SIZE (default | small, default: default), AUDIT_DIALOGUES (overrides the size),
+#        AUDIT_NOISE (0.05), AUDIT_TOP ("50 100 300"), AUDIT_CORRECT (300), AUDIT_FOLDS (5),
+#        AUDIT_TRAIN_ARGS (extra options for train and audit, e.g. "--epochs 30")
+set -eu
+[ $# -ge 1 ] || { echo "usage: bench/run-audit.sh BUILDDIR [DIR]" >&2; exit 2; }
+build=$(cd "$1" && pwd)
+dir=${2:-/tmp/synctva-audit-report}
+synctva=$build/app/synctva
+helper=$build/bench/bench-audit
+[ -x "$synctva" ] && [ -x "$helper" ] \
+  || { echo "run-audit: build $build/app/synctva and $build/bench/bench-audit first" >&2; exit 2; }
+size=${AUDIT_SIZE:-default}
+noise=${AUDIT_NOISE:-0.05}
+tops=${AUDIT_TOP:-50 100 300}
+correct=${AUDIT_CORRECT:-300}
+folds=${AUDIT_FOLDS:-5}
+extra=${AUDIT_TRAIN_ARGS:-}
+mkdir -p "$dir"
+corpus=$dir/demo
+manifest=$corpus/.manifest.tsv
+project=$corpus/demo.stva
+log () { echo "run-audit: $(date -u +%H:%M:%S) $*" >&2; }
+json () {   # json FILE EXPR: a value of the JSON in FILE
+  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"
+}
+
+if [ ! -f "$manifest" ]; then
+  if [ -n "${AUDIT_DIALOGUES:-}" ]; then set -- --dialogues "$AUDIT_DIALOGUES"
+  else set -- --size "$size"; fi
+  log "make-demo $* --label-noise $noise"
+  "$synctva" make-demo "$@" --label-noise "$noise" --jobs 2 --json "$corpus" > "$dir/make-demo.json"
+fi
+export SYNCTVA_PROJECT="$project"
+if [ ! -f "$project" ]; then
+  "$synctva" init > /dev/null
+  "$synctva" import meld "$corpus" > "$dir/import.txt"
+  log "extract"
+  "$synctva" extract --jobs 2 > "$dir/extract.txt" 2> "$dir/extract.err"
+fi
+base=$dir/base.stva   # the project with features, before any model or correction
+[ -f "$base" ] || { sqlite3 "$project" "VACUUM INTO '$base'"; }
+
+fresh () {   # fresh NAME [FROM]: a copy of the base project (or FROM), its path printed
+  rm -f "$dir/$1.stva" "$dir/$1.stva-wal" "$dir/$1.stva-shm"
+  sqlite3 "${2:-$base}" "VACUUM INTO '$dir/$1.stva'"
+  echo "$dir/$1.stva"
+}
+evaluate () {   # evaluate PROJECT MODEL NAME: test scores against the current and gold labels
+  "$synctva" eval --project "$1" --model "$2" --split test --json > "$dir/eval-$3.json"
+  "$synctva" eval --project "$1" --model "$2" --split test --gold --json \
+    > "$dir/eval-$3-gold.json"
+}
+
+# 1. the full-data model and its disagreement, the audit
+p=$(fresh main)
+log "train on the noisy labels"
+"$synctva" train --project "$p" --out "$dir/full.stvm" --threads 2 $extra --json \
+  > "$dir/train-full.json" 2> "$dir/train-full.err"
+"$synctva" predict --project "$p" --model "$dir/full.stvm" > /dev/null 2> "$dir/predict-full.err"
+log "audit ($folds folds)"
+"$synctva" audit --project "$p" --folds "$folds" --threads 2 $extra --csv "$dir/audit.csv" \
+  --json --top 0 > "$dir/audit.json" 2> "$dir/audit.err"
+# shellcheck disable=SC2086
+"$helper" score "$p" "$manifest" audit train $tops > "$dir/score-audit.json"
+# shellcheck disable=SC2086
+"$helper" score "$p" "$manifest" disagreement train $tops > "$dir/score-disagreement.json"
+
+# 2. corrections and retraining, each on its own copy of the project as step 1 left it (its
+# audit run and the full model's predictions in it); test labels corrected first
+after=$dir/after.stva
+rm -f "$after"
+sqlite3 "$p" "VACUUM INTO '$after'"
+retrain () {   # retrain NAME ORDER|ceiling
+  q=$(fresh "$1" "$after")
+  "$helper" clean "$q" "$manifest" test > "$dir/clean-test-$1.json"
+  if [ "$2" = ceiling ]; then
+    "$helper" clean "$q" "$manifest" train > "$dir/correct-$1.json"
+  else
+    "$helper" correct "$q" "$manifest" "$2" train "$correct" > "$dir/correct-$1.json"
+  fi
+  log "retrain: $1"
+  "$synctva" train --project "$q" --out "$dir/$1.stvm" --threads 2 $extra --json \
+    > "$dir/train-$1.json" 2> "$dir/train-$1.err"
+  evaluate "$q" "$dir/$1.stvm" "$1"
+}
+q=$(fresh noisy "$after")   # the full-data model against the corrected test labels
+"$helper" clean "$q" "$manifest" test > "$dir/clean-test-noisy.json"
+evaluate "$q" "$dir/full.stvm" noisy
+retrain audit audit
+retrain disagreement disagreement
+retrain ceiling ceiling
+
+# the report
+log "report"
+{
+  echo "corpus: $(json "$dir/make-demo.json" "d['dialogues'], d['utterances'], 'flipped', d['label_noise']" 2>/dev/null || echo "$corpus")"
+  echo "train split: $(json "$dir/score-audit.json" "d['utterances']") utterances, $(json "$dir/score-audit.json" "d['planted']") planted errors"
+  echo "audit: $(json "$dir/audit.json" "d['candidates']") candidates, $(json "$dir/audit.json" "round(d['estimated_errors'])") errors estimated, $(json "$dir/audit.json" "d['folds']") folds"
+  for t in $tops; do
+    a=$(json "$dir/score-audit.json" "d['top']['$t']")
+    m=$(json "$dir/score-disagreement.json" "d['top']['$t']")
+    echo "top $t: audit $a planted ($(python3 -c "print(f'{100*$a/$t:.1f}')") %), model disagreement $m ($(python3 -c "print(f'{100*$m/$t:.1f}')") %)"
+  done
+  echo "disagreement queue length: $(json "$dir/score-disagreement.json" "d['queue']")"
+  for n in noisy audit disagreement ceiling; do
+    echo "test weighted F1, $n: $(json "$dir/eval-$n.json" "round(d['weighted_f1'], 4)") (true test labels), $(json "$dir/eval-$n-gold.json" "round(d['weighted_f1'], 4)") (noisy test labels)"
+  done
+  for n in audit disagreement ceiling; do
+    echo "corrected ($n): $(cat "$dir/correct-$n.json")"
+  done
+} | tee "$dir/report.txt"
