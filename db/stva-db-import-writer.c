@@ -321,6 +321,14 @@ _stva_db_import_writer_flush (StvaDbImportWriter  *w,
   return flush_ratings (w, error);
 }
 
+void
+_stva_db_import_writer_set_label_set (StvaDbImportWriter *w,
+                                      gint64              label_set_id)
+{
+  g_assert (w->report->n_utterances == 0 && w->ratings->len == 0);
+  w->label_set_id = label_set_id;
+}
+
 gint64
 _stva_db_import_writer_utterance (StvaDbImportWriter           *w,
                                   const StvaDbImportUtterance  *u,

@@ -289,7 +289,10 @@ stva_db_add_label_set (StvaDb             *db,
   g_autoptr (GPtrArray) chosen = g_ptr_array_new_with_free_func (g_free);
   if (!check_label_set (db, name, names, colours, keys, n_labels, chosen, error))
     return 0;
-  if (!stva_db_begin (db, error))
+  /* inside a transaction (an import that makes its set): a savepoint in it, so the set lands
+   * with the rest or not at all */
+  gboolean nested = !sqlite3_get_autocommit (db->handle);
+  if (!(nested ? _stva_db_exec (db, "SAVEPOINT add_label_set", error) : stva_db_begin (db, error)))
     return 0;
   g_autoptr (sqlite3_stmt) exists = _stva_db_prepare (
     db, "SELECT id FROM label_set WHERE name = :name", error);
@@ -326,12 +329,15 @@ stva_db_add_label_set (StvaDb             *db,
       if (!_stva_db_step_done (db, label, error))
         goto fail;
     }
-  if (!stva_db_commit (db, error))
-    return 0;
+  if (nested ? !_stva_db_exec (db, "RELEASE add_label_set", error) : !stva_db_commit (db, error))
+    goto fail;
   return id;
 
 fail:
-  stva_db_rollback (db);
+  if (nested)
+    _stva_db_exec (db, "ROLLBACK TO add_label_set; RELEASE add_label_set", NULL);
+  else
+    stva_db_rollback (db);
   return 0;
 }
 

@@ -149,6 +149,9 @@ gint64   _stva_db_import_writer_media     (StvaDbImportWriter *w, const char *pa
 gint64   _stva_db_import_writer_dialogue  (StvaDbImportWriter *w, const char *corpus,
                                            const char *split, const char *name,
                                            gint64 source_id, gint64 media_id, GError **error);
+/* The label set of the gold labels, for an importer that makes it in the writer's transaction
+ * (stva_db_add_label_set () nests there); only before the first utterance. */
+void     _stva_db_import_writer_set_label_set (StvaDbImportWriter *w, gint64 label_set_id);
 /* Queues an utterance (and its gold label); its id, 0 on error. */
 gint64   _stva_db_import_writer_utterance (StvaDbImportWriter *w,
                                            const StvaDbImportUtterance *u, GError **error);

@@ -182,6 +182,76 @@ gboolean stva_db_import_subtitles (StvaDb *db, const char *subtitles, const char
 gboolean stva_db_import_eaf (StvaDb *db, const char *path, const char *label_tier,
                              const char *split, StvaDbImportReport *report, GError **error);
 
+/* Another lab's EAF: its tiers as ELAN defines them (a LINGUISTIC_TYPE's CONSTRAINTS). */
+typedef enum
+{
+  STVA_DB_EAF_TOP_LEVEL = 0,               /* no constraint: a tier of its own */
+  STVA_DB_EAF_TIME_SUBDIVISION = 1,        /* aligned children filling the parent, no gaps */
+  STVA_DB_EAF_SYMBOLIC_SUBDIVISION = 2,    /* ordered children without times of their own */
+  STVA_DB_EAF_SYMBOLIC_ASSOCIATION = 3,    /* one child per parent annotation, its times */
+  STVA_DB_EAF_INCLUDED_IN = 4,             /* aligned children inside the parent, gaps allowed */
+} StvaDbEafConstraint;
+
+/* "none", "Time_Subdivision", "Symbolic_Subdivision", "Symbolic_Association", "Included_In". */
+const char *stva_db_eaf_constraint_name (StvaDbEafConstraint constraint);
+
+typedef struct
+{
+  char                *id;             /* owned: TIER_ID */
+  char                *participant;    /* owned, nullable */
+  char                *type;           /* owned: LINGUISTIC_TYPE_REF */
+  StvaDbEafConstraint  constraint;
+  char                *parent;         /* owned, nullable: PARENT_REF */
+  gboolean             time_aligned;   /* its type is TIME_ALIGNABLE */
+  guint                n_annotations;
+  char                *cv;             /* owned, nullable: the type's CONTROLLED_VOCABULARY_REF */
+  char                *cv_url;         /* owned, nullable: an external CV's URL (not fetched) */
+  GPtrArray           *cv_values;      /* owned, of owned strings: the CV's entries in its
+                                          order (each in the tier's language, else its first);
+                                          empty when none are in the file */
+} StvaDbEafTier;
+
+void stva_db_eaf_tier_free (StvaDbEafTier *tier);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StvaDbEafTier, stva_db_eaf_tier_free)
+
+/* (transfer full) The tiers of the EAF at path in the file's order, of StvaDbEafTier: what an
+ * import dialog offers.  Reads the file only (no project, no network). */
+GPtrArray *stva_db_eaf_tiers (const char *path, GError **error);
+
+/* What an EAF of any layout imports as (every string nullable). */
+typedef struct
+{
+  const char *const *speaker_tiers;   /* NULL-terminated tier ids, each a speaker (PARTICIPANT,
+                                         else the tier id) whose annotations are utterances;
+                                         NULL: every top-level time-alignable tier whose type
+                                         has no vocabulary, the label tier left out */
+  const char *const *label_tiers;     /* NULL-terminated tier ids (NULL: no labels).  An
+                                         utterance takes the label overlapping it most among
+                                         the label tiers under its speaker tier (a speaker's
+                                         own emotion tier), else among all of them */
+  const char        *label_set;       /* the labels' values in this set (case-insensitive, or
+                                         through another language of their CV entry); values
+                                         not in it are refused, listed with the set's labels */
+  const char        *new_label_set;   /* or a new set of this name: the label tiers' CV
+                                         entries in CV order (values outside the CV after
+                                         them, a warning), else their values in time order.
+                                         Neither: the set named by the first label tier's CV,
+                                         if the project has it */
+} StvaDbEafChoice;
+
+/* Imports the EAF at path as one dialogue of corpus "eaf" named after the file, as choice says.
+ * Utterances are ordered by start time across the speaker tiers; each takes the label of the
+ * label tier's annotation overlapping it most (none: unlabelled).  Times: a child tier's
+ * Symbolic_Association annotations take their parent's, Symbolic_Subdivision ones share it
+ * out evenly in order; an unaligned time slot is placed as ELAN draws it, evenly between the
+ * aligned slots before and after it along its tier's chain of annotations (else in the
+ * TIME_ORDER), with a warning.  A tier named that is not in the file is refused with the list
+ * of its tiers.  A new label set is made in the import's one transaction: on any error
+ * nothing is written.  Times must be in milliseconds (TIME_UNITS). */
+gboolean stva_db_import_eaf_choice (StvaDb *db, const char *path, const StvaDbEafChoice *choice,
+                                    const char *split, StvaDbImportReport *report,
+                                    GError **error);
+
 /* Imports a Praat TextGrid as one dialogue of corpus "textgrid" named after the file: every
  * non-empty interval of an interval tier not named "emotion-*" is an utterance (speaker: the
  * tier's name); gold labels come from the tier called label_tier (NULL: "emotion-gold"; "":
