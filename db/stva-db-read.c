@@ -439,10 +439,11 @@ stva_db_review_queue (StvaDb            *db,
                       guint              limit,
                       GError           **error)
 {
-  /* an audit's order reads its stored scores; the table then needs no model's predictions */
+  /* an audit's order reads the newest run's stored scores (model_id, the model on screen, is
+   * not an audit run); the table then needs no model's predictions */
   g_autoptr (GHashTable) audit = NULL;
   if (order == STVA_DB_QUEUE_AUDIT
-      && (audit = stva_db_audit_scores (db, label_set_id, model_id, error)) == NULL)
+      && (audit = stva_db_audit_scores (db, label_set_id, 0, error)) == NULL)
     return NULL;
   g_autoptr (StvaDbTable) t = _stva_db_table (db, label_set_id,
                                               audit != NULL ? -1 : model_id, error);

@@ -505,8 +505,8 @@ typedef struct
  * StvaDbQueueItem; ties by utterance id.  Model orders use model_id (0: newest of the set);
  * unreviewed_only leaves out utterances a human has labelled.  Utterances with a score of 0
  * (no disagreement) are left out of the two disagreement orders.  STVA_DB_QUEUE_AUDIT reads
- * the ranking of audit run model_id (0: the set's newest; none: an empty queue), in its stored
- * rank order, with its score (stva_db_audit_store ()). */
+ * the ranking of the set's newest audit run (model_id is not used; no run: an empty queue), in
+ * its stored rank order, with its score (stva_db_audit_store ()). */
 GArray    *stva_db_review_queue   (StvaDb *db, gint64 label_set_id, gint64 model_id,
                                    StvaDbQueueOrder order, gboolean unreviewed_only,
                                    guint limit, GError **error);
