@@ -172,7 +172,8 @@ stva_model_config_preset (StvaModelConfig *config,
        * bench/results/meld-text.md): hashed text buckets scaled, not z-scored; a small,
        * strongly regularised width; class-weighted cross-entropy (focal loss and other
        * weightings lose weighted F1); no speaker-slot embedding (the roles overfit), speakers
-       * as relations of MSDE's context attention; windows of 8; a 20-epoch cosine */
+       * as relations of MSDE's context attention; windows of 8; a 20-epoch cosine; the wide
+       * path (the input's linear read-out added to the logits) */
       stva_model_config_init (config);
       config->F[STVA_MOD_T] = 1024;
       config->F[STVA_MOD_A] = 300;
@@ -182,6 +183,7 @@ stva_model_config_preset (StvaModelConfig *config,
       config->S = 1;
       config->input_norm = STVA_INPUT_NORM_SPARSE;
       config->msde_speaker = true;
+      config->wide = true;
       config->ctx_window = 8;
       config->win_past = 8;
       config->win_future = 8;

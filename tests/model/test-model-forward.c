@@ -229,6 +229,7 @@ test_params_table (void)
   g_assert_cmpint (p.tensors[rb].n, ==, STVA_MSDE_N_RELATIONS);
   g_assert_cmpint (p.tensors[stva_params_find (&p, "spk.emb")].shape[0], ==, 1);
   g_assert_cmpint (c.input_norm, ==, STVA_INPUT_NORM_SPARSE);
+  g_assert_cmpint (stva_params_find (&p, "wide.V.w"), >=, 0);
   stva_params_clear (&p);
 
   /* ablations drop their tensors */
