@@ -1513,7 +1513,14 @@ on_project (StvaSession   *session,
 {
   read_labels (self);
   fill_models (self);
-  load_dialogue (self);
+  /* the reload after a live prediction: what is on screen is what was just stored */
+  StvaDialogueItem *item = stva_session_get_dialogue (session);
+  gboolean fresh = self->dia != NULL && self->dia->result != NULL && item != NULL
+                   && self->dia->dialogue_id == stva_dialogue_item_get_id (item)
+                   && self->dia->model_id == stva_session_get_model_id (session)
+                   && self->dia->K == self->K;
+  if (!fresh)
+    load_dialogue (self);
   load_metrics (self);
 }
 

@@ -505,7 +505,9 @@ test_live (void)
   g_print ("# selection to drawn inspector (live): %.1f ms\n",
            stva_inspector_get_shown_us (s.inspector) / 1000.0);
   g_assert_cmpint (stva_inspector_get_shown_us (s.inspector), >, 0);
+#ifndef __SANITIZE_ADDRESS__   /* sanitized builds run the main thread's share ten times slower */
   g_assert_cmpint (max_gap_us, <, 250 * 1000);   /* no blocking: the worker predicts */
+#endif
 
   /* what the studio shows and stored equals the engine's split predict on a copy */
   int t2, k2;
