@@ -5,6 +5,9 @@
 #include "config.h"
 
 #include "stva-application.h"
+#include "stva-export-dialog.h"
+#include "stva-import-dialog.h"
+#include "stva-job-runner.h"
 #include "stva-keys.h"
 #include "stva-preferences-dialog.h"
 #include "stva-preferences.h"
@@ -75,6 +78,27 @@ app_preferences_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (stva_preferences_dialog_new (parent)));
 }
 
+/* The work loop's project actions (stva-job-runner.c and its dialogs), on the active window. */
+static void
+app_project_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       data)
+{
+  StvaWindow *w = current_window (data);
+  if (w == NULL)
+    w = new_window (data);
+  gtk_window_present (GTK_WINDOW (w));
+  const char *name = g_action_get_name (G_ACTION (action));
+  if (g_str_equal (name, "new"))
+    stva_job_runner_new_project (w);
+  else if (g_str_equal (name, "import"))
+    gtk_window_present (GTK_WINDOW (stva_import_dialog_new (w, NULL)));
+  else if (g_str_equal (name, "export"))
+    gtk_window_present (GTK_WINDOW (stva_export_dialog_new (w)));
+  else if (g_str_equal (name, "open-recent"))
+    stva_window_open (w, g_variant_get_string (param, NULL), NULL);
+}
+
 static void
 app_about_action (GSimpleAction *action,
                   GVariant      *param,
@@ -109,6 +133,10 @@ static const GActionEntry app_actions[] = {
   { .name = "shortcuts", .activate = app_shortcuts_action },
   { .name = "preferences", .activate = app_preferences_action },
   { .name = "about", .activate = app_about_action },
+  { .name = "new", .activate = app_project_action },
+  { .name = "import", .activate = app_project_action },
+  { .name = "export", .activate = app_project_action },
+  { .name = "open-recent", .activate = app_project_action, .parameter_type = "s" },
 };
 
 /* The colour scheme preference (follow the system, light, dark), at startup and on change. */

@@ -36,7 +36,11 @@ static const StvaKey keys[] = {
   { "win.search", "<Control>f", "Finding", "Search dialogues and transcripts" },
   { "win.sidebar", "F9", "Finding", "Show or hide the sidebar" },
   /* project */
+  { "app.new", "<Control>n", "Project", "New project" },
   { "app.open", "<Control>o", "Project", "Open a project" },
+  { "app.import", "<Control>i", "Project", "Import a corpus, media, subtitles, ELAN, CSV" },
+  { "app.export", "<Control>e", "Project", "Export" },
+  { "win.retrain", "<Control>r", "Project", "Retrain from corrections" },
   { "app.preferences", "<Control>comma", "Project", "Preferences" },
   { "app.shortcuts", "<Control>question", "Project", "Keyboard shortcuts" },
   { "app.quit", "<Control>q", "Project", "Quit" },

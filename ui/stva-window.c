@@ -17,11 +17,15 @@
 #include "stva-application.h"
 #include "stva-dialogue-list.h"
 #include "stva-engine.h"
+#include "stva-export-dialog.h"
+#include "stva-import-dialog.h"
 #include "stva-inspector.h"
+#include "stva-job-runner.h"
 #include "stva-keys.h"
 #include "stva-label-bar.h"
 #include "stva-player.h"
 #include "stva-preferences.h"
+#include "stva-retrain-dialog.h"
 #include "stva-timeline-view.h"
 #include "stva-utterance-table.h"
 #include "stva-resources.h"
@@ -49,6 +53,7 @@ struct _StvaWindow
   GtkRevealer        *job_revealer;
   GtkLabel           *job_label;
   GtkProgressBar     *job_progress;
+  GMenu              *recent_section;   /* the main menu's recent projects */
 
   /* the component views, children of the slots */
   StvaDialogueList   *dialogue_list;
@@ -734,6 +739,23 @@ on_job_cancel_clicked (GtkButton *button,
     g_cancellable_cancel (self->job);
 }
 
+/* The work loop's jobs (stva-job-runner.c) and dialogues: extract, predict, retrain. */
+static void
+win_work_action (GtkWidget  *widget,
+                 const char *name,
+                 GVariant   *param)
+{
+  StvaWindow *self = STVA_WINDOW (widget);
+  if (g_str_equal (name, "win.extract"))
+    stva_job_runner_extract (self);
+  else if (g_str_equal (name, "win.predict"))
+    stva_job_runner_predict (self);
+  else if (!stva_session_is_open (self->session))
+    stva_window_toast (self, "Open a project first (Ctrl+O)");
+  else
+    gtk_window_present (GTK_WINDOW (stva_retrain_dialog_new (self)));
+}
+
 /* ---- a corpus folder becomes a project ------------------------------------------------------ */
 
 typedef struct
@@ -789,6 +811,11 @@ import_folder (StvaWindow *self,
                const char *annotator)
 {
   g_autoptr (GError) error = NULL;
+  if (self->job != NULL)   /* one job at a time */
+    {
+      stva_window_toast (self, "A job is running: wait for it or cancel it first");
+      return;
+    }
   StvaInitOptions init = { .project = project };
   if (!stva_engine_init (NULL, &init, NULL, &error))
     {
@@ -951,7 +978,11 @@ stva_window_class_init (StvaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StvaWindow, job_revealer);
   gtk_widget_class_bind_template_child (widget_class, StvaWindow, job_label);
   gtk_widget_class_bind_template_child (widget_class, StvaWindow, job_progress);
+  gtk_widget_class_bind_template_child (widget_class, StvaWindow, recent_section);
   gtk_widget_class_bind_template_callback (widget_class, on_job_cancel_clicked);
+  gtk_widget_class_install_action (widget_class, "win.extract", NULL, win_work_action);
+  gtk_widget_class_install_action (widget_class, "win.predict", NULL, win_work_action);
+  gtk_widget_class_install_action (widget_class, "win.retrain", NULL, win_work_action);
 
   gtk_widget_class_install_action (widget_class, "win.prev-utterance", NULL, win_step_action);
   gtk_widget_class_install_action (widget_class, "win.next-utterance", NULL, win_step_action);
@@ -1052,6 +1083,9 @@ stva_window_init (StvaWindow *self)
                            G_CALLBACK (on_speed_preference_changed), self, 0);
   g_object_unref (prefs);
 
+  stva_job_runner_install_drop (self);   /* files and folders dropped open the import */
+  stva_job_runner_track_recent (self->recent_section);
+
   rebuild_label_keys (self);
   update_title (self);
 }
@@ -1073,6 +1107,7 @@ stva_window_open_project (StvaWindow  *self,
   g_return_val_if_fail (STVA_IS_WINDOW (self) && path != NULL, FALSE);
   if (!stva_session_open (self->session, path, annotator, error))
     return FALSE;
+  stva_job_runner_add_recent (path);
   rebuild_label_keys (self);
   update_alpha (self);
   update_title (self);
@@ -1209,6 +1244,42 @@ stva_window_toast (StvaWindow *self,
   AdwToast *toast = adw_toast_new (message);
   adw_toast_set_timeout (toast, 4);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+GCancellable *
+stva_window_begin_job (StvaWindow *self,
+                       const char *what)
+{
+  g_return_val_if_fail (STVA_IS_WINDOW (self) && what != NULL, NULL);
+  if (self->job != NULL)
+    {
+      g_autofree char *msg = g_strdup_printf ("%s is running: wait for it or cancel it first",
+                                              gtk_label_get_text (self->job_label));
+      stva_window_toast (self, msg);
+      return NULL;
+    }
+  return begin_job (self, what);
+}
+
+void
+stva_window_end_job (StvaWindow *self)
+{
+  g_return_if_fail (STVA_IS_WINDOW (self));
+  end_job (self);
+}
+
+void
+stva_window_job_progress (const StvaJobProgress *progress,
+                          gpointer               window)
+{
+  on_job_progress (progress, window);
+}
+
+gboolean
+stva_window_job_running (StvaWindow *self)
+{
+  g_return_val_if_fail (STVA_IS_WINDOW (self), FALSE);
+  return self->job != NULL;
 }
 
 StvaSession *

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "stva-job.h"
 #include "stva-session.h"
 
 G_BEGIN_DECLS
@@ -30,6 +31,14 @@ void         stva_window_show_shortcuts (StvaWindow *self);
 void         stva_window_toast          (StvaWindow *self, const char *message);
 /* (transfer none) */
 StvaSession *stva_window_get_session    (StvaWindow *self);
+
+/* The progress row, one job at a time (stva-job-runner.c): begin_job shows it and returns the
+ * job's cancellable (transfer none: the window's until end_job), or NULL with a toast naming
+ * the job that runs; job_progress is a StvaJobProgressFunc whose data is the window. */
+GCancellable *stva_window_begin_job     (StvaWindow *self, const char *what);
+void          stva_window_end_job       (StvaWindow *self);
+void          stva_window_job_progress  (const StvaJobProgress *progress, gpointer window);
+gboolean      stva_window_job_running   (StvaWindow *self);
 /* The text of the status line, the header bar's subtitle (tests). */
 const char  *stva_window_get_status     (StvaWindow *self);
 const char  *stva_window_get_subtitle   (StvaWindow *self);
