@@ -232,6 +232,8 @@ static const char import_help[] =
   "  iemocap DIR      an IEMOCAP release                    [--label-set iemocap-6|iemocap-4]\n"
   "  srt|vtt FILE     subtitles of one dialogue video       [--video FILE] [--split S]\n"
   "  eaf FILE         an ELAN annotation                    [--tier NAME] [--split S]\n"
+  "                   another lab's: --speaker-tiers A,B --label-tier T\n"
+  "                   [--label-set NAME | --new-label-set NAME]; --list-tiers [--json]\n"
   "  textgrid FILE    a Praat TextGrid       [--tier NAME] [--label-set NAME] [--split S]\n"
   "  csv FILE         a CSV with a column mapping  --columns field=column,... [--label-set NAME]\n"
   "                   [--split S]\n"
@@ -247,6 +249,10 @@ enum  /* the import kinds' options: bits of KindSpec.options, in import_options'
   I_EXTRACTOR = 1 << 4,
   I_COLUMNS = 1 << 5,
   I_SHARD = 1 << 6,
+  I_SPEAKER_TIERS = 1 << 7,
+  I_LABEL_TIER = 1 << 8,
+  I_NEW_LABEL_SET = 1 << 9,
+  I_LIST_TIERS = 1 << 10,
 };
 
 static const KindSpec import_specs[STVA_N_IMPORT_KINDS] = {
@@ -257,7 +263,11 @@ static const KindSpec import_specs[STVA_N_IMPORT_KINDS] = {
                         "utterance.", I_VIDEO | I_SPLIT },
   [STVA_IMPORT_VTT] = { "FILE", "Imports WebVTT subtitles as one dialogue, each cue an "
                         "utterance.", I_VIDEO | I_SPLIT },
-  [STVA_IMPORT_EAF] = { "FILE", "Imports an ELAN EAF file as one dialogue.", I_TIER | I_SPLIT },
+  [STVA_IMPORT_EAF] = { "FILE", "Imports an ELAN EAF file as one dialogue: our own export's "
+                        "layout (--tier), or another lab's through the tiers chosen "
+                        "(--speaker-tiers, --label-tier; --list-tiers shows them).",
+                        I_TIER | I_SPLIT | I_LABEL_SET | I_SPEAKER_TIERS | I_LABEL_TIER
+                        | I_NEW_LABEL_SET | I_LIST_TIERS },
   [STVA_IMPORT_TEXTGRID] = { "FILE", "Imports a Praat TextGrid as one dialogue.",
                              I_TIER | I_LABEL_SET | I_SPLIT },
   [STVA_IMPORT_CSV] = { "FILE", "Imports a CSV through a column mapping; --split puts a file "
@@ -354,13 +364,118 @@ import_values (const char        *command,
   return TRUE;
 }
 
+static void
+add_nullable (JsonBuilder *b,
+              const char  *name,
+              const char  *v)
+{
+  if (v != NULL)
+    add_string (b, name, v);
+  else
+    {
+      json_builder_set_member_name (b, name);
+      json_builder_add_null_value (b);
+    }
+}
+
+/* The EAF options that go together; FALSE after printing usage. */
+static gboolean
+eaf_options (const StvaImportOptions *o,
+             gboolean                 list_tiers,
+             gboolean                 split,
+             int                     *status)
+{
+  static const char usage[] = "synctva import eaf FILE --speaker-tiers A,B --label-tier T "
+                              "[--label-set NAME | --new-label-set NAME] [--split S]";
+  gboolean choice = o->speaker_tiers || o->label_tiers || o->label_set || o->new_label_set;
+  if (o->label_set != NULL && o->new_label_set != NULL)
+    *status = stva_cli_usage (usage, "import eaf: --label-set or --new-label-set, not both");
+  else if ((o->label_set != NULL || o->new_label_set != NULL) && o->label_tiers == NULL)
+    *status = stva_cli_usage (usage, "import eaf: %s needs --label-tier",
+                              o->label_set ? "--label-set" : "--new-label-set");
+  else if (o->tier != NULL && choice)
+    *status = stva_cli_usage (usage, "import eaf: --tier reads our own layout; another lab's "
+                              "takes --label-tier");
+  else if (list_tiers && (choice || o->tier || split))
+    *status = stva_cli_usage ("synctva import eaf FILE --list-tiers [--json]",
+                              "import eaf: --list-tiers imports nothing and takes only --json");
+  else
+    return TRUE;
+  return FALSE;
+}
+
+/* synctva import eaf FILE --list-tiers: what the import dialog shows. */
+static int
+print_eaf_tiers (const char *path,
+                 gboolean    json)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) tiers = stva_engine_eaf_tiers (path, &error);
+  if (tiers == NULL)
+    return stva_cli_fail_error (error);
+  if (json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      add_string (b, "file", path);
+      json_builder_set_member_name (b, "tiers");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < tiers->len; i++)
+        {
+          const StvaDbEafTier *t = g_ptr_array_index (tiers, i);
+          json_builder_begin_object (b);
+          add_string (b, "id", t->id);
+          add_nullable (b, "participant", t->participant);
+          add_string (b, "type", t->type);
+          add_string (b, "constraint", stva_db_eaf_constraint_name (t->constraint));
+          add_nullable (b, "parent", t->parent);
+          json_builder_set_member_name (b, "time_aligned");
+          json_builder_add_boolean_value (b, t->time_aligned);
+          add_int (b, "annotations", t->n_annotations);
+          add_nullable (b, "vocabulary", t->cv);
+          add_nullable (b, "vocabulary_url", t->cv_url);
+          json_builder_set_member_name (b, "vocabulary_values");
+          json_builder_begin_array (b);
+          for (guint k = 0; k < t->cv_values->len; k++)
+            json_builder_add_string_value (b, g_ptr_array_index (t->cv_values, k));
+          json_builder_end_array (b);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      stva_cli_print_builder (b);
+      return STVA_EXIT_OK;
+    }
+  printf ("%s: %u tiers\n", path, tiers->len);
+  for (guint i = 0; i < tiers->len; i++)
+    {
+      const StvaDbEafTier *t = g_ptr_array_index (tiers, i);
+      printf ("%s\n  participant %s, type %s, %s, %s%s%s, %u annotation%s\n", t->id,
+              t->participant ? t->participant : "-", t->type,
+              t->time_aligned ? "time-aligned" : "not time-aligned",
+              t->parent ? stva_db_eaf_constraint_name (t->constraint) : "top level",
+              t->parent ? " of " : "", t->parent ? t->parent : "", t->n_annotations,
+              t->n_annotations == 1 ? "" : "s");
+      if (t->cv == NULL)
+        continue;
+      printf ("  vocabulary %s", t->cv);
+      if (t->cv_url != NULL)
+        printf (" (external, not fetched: %s)", t->cv_url);
+      for (guint k = 0; k < t->cv_values->len; k++)
+        printf ("%s%s", k ? ", " : ": ", (char *) g_ptr_array_index (t->cv_values, k));
+      printf ("\n");
+    }
+  return STVA_EXIT_OK;
+}
+
 int
 stva_cli_import (int    argc,
                  char **argv)
 {
   g_autofree char *project_option = NULL, *video = NULL, *split = NULL, *tier = NULL;
   g_autofree char *label_set = NULL, *extractor = NULL, *columns = NULL, *shard = NULL;
-  gboolean json = FALSE;
+  g_autofree char *speaker_tiers = NULL, *label_tiers = NULL, *new_label_set = NULL;
+  gboolean json = FALSE, list_tiers = FALSE;
   const GOptionEntry common[] = {
     STVA_CLI_PROJECT_ENTRY (project_option),
     STVA_CLI_JSON_ENTRY (json),
@@ -382,6 +497,15 @@ stva_cli_import (int    argc,
       "label", "field=column,..." },
     { "shard", 0, 0, G_OPTION_ARG_STRING, &shard,
       "Only the dialogues whose id % n is i (a batch job in n parts)", "i/n" },
+    { "speaker-tiers", 0, 0, G_OPTION_ARG_STRING, &speaker_tiers, "The tiers of utterances, "
+      "each a speaker (default: the top-level time-aligned tiers without a vocabulary)",
+      "A,B,..." },
+    { "label-tier", 0, 0, G_OPTION_ARG_STRING, &label_tiers, "The tier of labels (several: "
+      "each speaker's own first)", "T[,U...]" },
+    { "new-label-set", 0, 0, G_OPTION_ARG_STRING, &new_label_set, "Make a label set of the "
+      "label tier's vocabulary (in its order) or values", "NAME" },
+    { "list-tiers", 0, 0, G_OPTION_ARG_NONE, &list_tiers, "List the file's tiers and import "
+      "nothing", NULL },
     { NULL },
   };
   int status = STVA_EXIT_OK, kind = 0;
@@ -392,7 +516,12 @@ stva_cli_import (int    argc,
   g_autofree char *command = g_strdup_printf ("import %s", stva_import_kind_name (kind));
   StvaImportOptions options = { .kind = kind, .path = path, .video = video, .tier = tier,
                                 .label_set = label_set, .extractor = extractor,
-                                .columns = columns };
+                                .columns = columns, .speaker_tiers = speaker_tiers,
+                                .label_tiers = label_tiers, .new_label_set = new_label_set };
+  if (kind == STVA_IMPORT_EAF && !eaf_options (&options, list_tiers, split != NULL, &status))
+    return status;
+  if (list_tiers)
+    return print_eaf_tiers (path, json);
   if (kind == STVA_IMPORT_CSV && columns == NULL)
     return stva_cli_usage ("synctva import csv FILE --columns field=column,...",
                            "import csv needs --columns field=column,...");

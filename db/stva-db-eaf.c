@@ -934,7 +934,8 @@ read_doc (const char  *path,
   d->cvs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, eaf_cv_free);
   d->ext_refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   d->tiers = g_ptr_array_new_with_free_func (eaf_tier_free);
-  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *abs = g_canonicalize_filename (path, NULL);
+  g_autofree char *dir = g_path_get_dirname (abs);
   /* slots first: tiers refer to them */
   for (xmlNodePtr n = root->children; n; n = n->next)
     {

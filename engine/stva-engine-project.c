@@ -291,6 +291,48 @@ video_beside (const char *subtitles)
   return NULL;
 }
 
+/* A comma-separated list of tier ids as a NULL-terminated vector (NULL stays NULL). */
+static GStrv
+tier_list (const char *list)
+{
+  if (list == NULL)
+    return NULL;
+  GStrv ids = g_strsplit (list, ",", -1);
+  guint n = 0;
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_strstrip (ids[i]);
+      if (*ids[i] == '\0')
+        g_free (ids[i]);
+      else
+        ids[n++] = ids[i];
+    }
+  ids[n] = NULL;
+  return ids;
+}
+
+/* An EAF of another lab's layout, as the options choose its tiers and label set. */
+static gboolean
+import_eaf_choice (StvaDb                   *db,
+                   const StvaImportOptions  *o,
+                   StvaDbImportReport       *report,
+                   GError                  **error)
+{
+  if (o->tier != NULL)
+    {
+      g_set_error (error, STVA_DB_ERROR, STVA_DB_ERROR_INVALID, "%s: the gold tier of our own "
+                   "layout goes with no speaker tiers, label tiers or label set", o->path);
+      return FALSE;
+    }
+  g_auto (GStrv) speakers = tier_list (o->speaker_tiers);
+  g_auto (GStrv) labels = tier_list (o->label_tiers);
+  StvaDbEafChoice choice = {
+    .speaker_tiers = (const char *const *) speakers, .label_tiers = (const char *const *) labels,
+    .label_set = o->label_set, .new_label_set = o->new_label_set,
+  };
+  return stva_db_import_eaf_choice (db, o->path, &choice, o->split, report, error);
+}
+
 /* The one db importer of the kind, in its own transaction. */
 static gboolean
 run_importer (StvaDb                   *db,
@@ -312,6 +354,9 @@ run_importer (StvaDb                   *db,
         return stva_db_import_subtitles (db, o->path, video, o->split, report, error);
       }
     case STVA_IMPORT_EAF:
+      if (o->speaker_tiers != NULL || o->label_tiers != NULL || o->new_label_set != NULL
+          || o->label_set != NULL)
+        return import_eaf_choice (db, o, report, error);
       return stva_db_import_eaf (db, o->path, o->tier, o->split, report, error);
     case STVA_IMPORT_TEXTGRID:
       return stva_db_import_textgrid (db, o->path, o->tier, o->label_set, o->split, report,
@@ -424,6 +469,14 @@ stva_engine_import (StvaJob                  *job,
   return TRUE;
 }
 
+GPtrArray *
+stva_engine_eaf_tiers (const char  *path,
+                       GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  return stva_db_eaf_tiers (path, error);
+}
+
 typedef struct
 {
   StvaImportOptions  o;
@@ -463,6 +516,9 @@ stva_engine_import_async (const StvaImportOptions *options,
   d->o.video = keep (d->owned, options->video);
   d->o.split = keep (d->owned, options->split);
   d->o.tier = keep (d->owned, options->tier);
+  d->o.speaker_tiers = keep (d->owned, options->speaker_tiers);
+  d->o.label_tiers = keep (d->owned, options->label_tiers);
+  d->o.new_label_set = keep (d->owned, options->new_label_set);
   d->o.label_set = keep (d->owned, options->label_set);
   d->o.extractor = keep (d->owned, options->extractor);
   d->o.columns = keep (d->owned, options->columns);

@@ -67,7 +67,14 @@ typedef struct
   const char     *split;       /* srt, vtt, eaf, textgrid, csv: NULL: none (csv: the mapping's
                                   split column) */
   const char     *tier;        /* eaf, textgrid: the gold label tier */
-  const char     *label_set;   /* iemocap, textgrid, csv */
+  const char     *speaker_tiers;  /* eaf: tier ids, comma-separated, each a speaker */
+  const char     *label_tiers;    /* eaf: the tiers of labels, comma-separated */
+  const char     *new_label_set;  /* eaf: a label set made from the label tiers' values (or
+                                     label_set: the existing one they are in); with any of
+                                     these or label_set, the EAF is read as
+                                     stva_db_import_eaf_choice says, else as our own
+                                     export's layout (tier) */
+  const char     *label_set;   /* iemocap, textgrid, csv, eaf */
   const char     *extractor;   /* npz */
   const char     *columns;     /* csv: field=column,... (required) */
   guint           shard;       /* meld: the dialogues whose id % n_shards == shard */
@@ -94,6 +101,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (StvaImportResult, stva_import_result_free)
  * written ("cancelled: nothing was written"). */
 gboolean stva_engine_import        (StvaJob *job, const StvaImportOptions *options,
                                     StvaImportResult **result, GError **error);
+/* (transfer full) The tiers of an EAF file, of StvaDbEafTier (stva_db_eaf_tiers ()): what the
+ * import dialog and synctva import eaf --list-tiers show. */
+GPtrArray *stva_engine_eaf_tiers   (const char *path, GError **error);
 void     stva_engine_import_async  (const StvaImportOptions *options,
                                     StvaJobProgressFunc progress, gpointer progress_data,
                                     GCancellable *cancellable, GAsyncReadyCallback callback,

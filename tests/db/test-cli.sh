@@ -160,6 +160,39 @@ expect 0 "$synctva" label-set list --json
 grep -q '"name":"valence","description":"Valence","gold_labels":3' "$dir/out" \
   || fail "gold labels of valence: $(cat "$dir/out")"
 
+# ELAN from another lab (tests/db/data/eaf): its tiers, then the chosen ones into a new set
+eaf="$(cd "$(dirname "$0")" && pwd)/data/eaf"
+expect 0 "$synctva" import eaf "$eaf/two-speakers.eaf" --list-tiers
+grep -q 'Symbolic_Association of Speaker A, 2 annotations' "$dir/out" \
+  || fail "eaf --list-tiers: $(cat "$dir/out")"
+expect 0 "$synctva" import eaf "$eaf/external-cv.eaf" --list-tiers --json
+grep -q '"id":"Emotion",.*"vocabulary_url":"https://cv.example.org/lab-c/emotionen.ecv","vocabulary_values":\["Neutral","Freude","Trauer","Ärger"\]' \
+  "$dir/out" || fail "eaf --list-tiers --json: $(cat "$dir/out")"
+expect 2 "$synctva" import eaf "$eaf/two-speakers.eaf" --speaker-tiers "Speaker A" \
+  --label-tier "Emotion A" --label-set meld --new-label-set x
+grep -q -- '--label-set or --new-label-set, not both' "$dir/err" || fail "both sets: $(cat "$dir/err")"
+expect 2 "$synctva" import eaf "$eaf/two-speakers.eaf" --new-label-set x
+expect 2 "$synctva" import eaf "$eaf/two-speakers.eaf" --tier Emotion-gold --label-tier "Emotion A"
+expect 2 "$synctva" import eaf "$eaf/two-speakers.eaf" --list-tiers --label-tier "Emotion A"
+expect 1 "$synctva" import eaf "$eaf/two-speakers.eaf" --speaker-tiers "Speaker A,Speaker C"
+grep -q "two-speakers.eaf: no tier 'Speaker C'; its tiers are: Speaker A, Speaker B, Emotion A, Emotion B" \
+  "$dir/err" || fail "eaf missing tier: $(cat "$dir/err")"
+expect 1 "$synctva" import eaf "$eaf/external-cv.eaf" --speaker-tiers Sprecher1,Sprecher2 \
+  --label-tier Valenz --label-set meld
+grep -q "not in the label set 'meld': positiv, negativ; its labels are: neutral," "$dir/err" \
+  || fail "eaf values outside the set: $(cat "$dir/err")"
+expect 0 "$synctva" import eaf "$eaf/two-speakers.eaf" --speaker-tiers "Speaker A,Speaker B" \
+  --label-tier "Emotion A,Emotion B" --new-label-set lab-a --split test
+grep -q 'Imported 1 dialogues, 4 utterances' "$dir/out" || fail "eaf choice: $(cat "$dir/out")"
+expect 0 "$synctva" stats --label-set lab-a --json
+grep -q '"labels":{"neutral":{"gold":1,.*"joy":{"gold":1,.*"surprise":{"gold":1,.*"anger":{"gold":1,.*"sadness":{"gold":0,.*"fear":{"gold":0,.*"disgust":{"gold":0,' \
+  "$dir/out" || fail "eaf choice labels in the CV's order: $(cat "$dir/out")"
+expect 1 "$synctva" import eaf "$eaf/two-speakers.eaf" --speaker-tiers "Speaker A,Speaker B" \
+  --label-tier "Emotion A,Emotion B" --new-label-set lab-b --split test
+grep -q 'already in' "$dir/err" || fail "eaf choice twice: $(cat "$dir/err")"
+expect 0 "$synctva" label-set list
+! grep -q 'lab-b' "$dir/out" || fail "a refused import left its new label set"
+
 # project lookup: --project and $SYNCTVA_PROJECT from elsewhere; two *.stva here is ambiguous
 cd "$dir/two" || exit 1
 expect 0 "$synctva" stats --project ../work/project.stva
