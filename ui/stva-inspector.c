@@ -1681,6 +1681,50 @@ export_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* The drop-downs' button shows its choice cut with an ellipsis, so a long model name never
+ * widens the inspector past its slot; the popup lists the whole names. */
+static void
+on_factory_setup (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  gpointer                  ellipsize)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+  if (GPOINTER_TO_INT (ellipsize))
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_width_chars (GTK_LABEL (label), 4);
+    }
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+on_factory_bind (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 gpointer                  ellipsize)
+{
+  GtkStringObject *row = gtk_list_item_get_item (item);
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)),
+                      row != NULL ? gtk_string_object_get_string (row) : "");
+}
+
+static void
+shrinkable (GtkDropDown *drop)
+{
+  for (int popup = 0; popup < 2; popup++)
+    {
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup),
+                        GINT_TO_POINTER (!popup));
+      g_signal_connect (factory, "bind", G_CALLBACK (on_factory_bind), GINT_TO_POINTER (!popup));
+      if (popup)
+        gtk_drop_down_set_list_factory (drop, factory);
+      else
+        gtk_drop_down_set_factory (drop, factory);
+      g_object_unref (factory);
+    }
+}
+
 /* ---- overrides ---------------------------------------------------------------------------- */
 
 static void
@@ -1767,6 +1811,11 @@ stva_inspector_init (StvaInspector *self)
   self->model_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->compare_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->status = g_strdup ("");
+  GtkDropDown *drops[] = { self->model_drop, self->compare_drop, self->split_drop,
+                           self->map_drop, self->head_drop, self->graph_pair_drop,
+                           self->graph_layer_drop, self->graph_head_drop };
+  for (guint i = 0; i < G_N_ELEMENTS (drops); i++)
+    shrinkable (drops[i]);
   g_signal_connect (self->model_drop, "notify::selected", G_CALLBACK (on_model_chosen), self);
   g_signal_connect (self->compare_drop, "notify::selected", G_CALLBACK (on_compare_chosen),
                     self);

@@ -255,6 +255,12 @@ test_views (void)
   stva_session_select_utterance (s.session, 2);
   wait_idle (s.inspector);
   g_assert_cmpuint (stva_inspector_get_n_live (s.inspector), ==, 0);
+  /* it fits the window's slot beside the player (300 px wide) with long model names */
+  int min_w = 0;
+  gtk_widget_measure (GTK_WIDGET (s.inspector), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL,
+                      NULL, NULL);
+  g_test_message ("inspector: at least %d px wide", min_w);
+  g_assert_cmpint (min_w, <=, 300);
   int T, K;
   const float *probs = stva_inspector_get_probs (s.inspector, &T, &K);
   g_assert_nonnull (probs);
