@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <time.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -34,17 +35,66 @@ static char *model_file;    /* a trained model registered in fx.project */
 
 /* ---- the main loop ------------------------------------------------------------------------ */
 
+/* The load average, for the gaps' context. */
+static const char *
+load (void)
+{
+  static char text[64];
+  g_autofree char *contents = NULL;
+  if (!g_file_get_contents ("/proc/loadavg", &contents, NULL, NULL))
+    return "?";
+  g_strlcpy (text, contents, sizeof text);
+  char *space = strchr (text, ' ');
+  if (space != NULL)
+    *space = '\0';
+  return text;
+}
+
 static gint64 last_beat_us;
-static gint64 max_gap_us;
+static gint64 max_gap_us;        /* the largest gap */
+static gint64 max_running_us;    /* the largest that ended while a job ran (not its ending) */
+static gint64 last_cpu_us;
+static gint64 max_cpu_us;        /* the main thread's largest CPU time between two beats: what
+                                  * held the loop itself, whatever the machine's load */
+
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 
 static gboolean
 heartbeat (gpointer data)
 {
   gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_us ();
+  if (last_cpu_us != 0 && last_beat_us != 0 && cpu - last_cpu_us > max_cpu_us)
+    max_cpu_us = cpu - last_cpu_us;
+  last_cpu_us = cpu;
   if (last_beat_us != 0 && now - last_beat_us > max_gap_us)
     max_gap_us = now - last_beat_us;
+  if (last_beat_us != 0 && window != NULL && stva_window_job_running (window)
+      && now - last_beat_us > max_running_us)
+    max_running_us = now - last_beat_us;
   last_beat_us = now;
   return G_SOURCE_CONTINUE;
+}
+
+static void
+reset_gaps (void)
+{
+  max_gap_us = max_running_us = max_cpu_us = 0;
+  last_beat_us = last_cpu_us = 0;
+}
+
+static void
+report_gaps (const char *what)
+{
+  g_print ("# largest main-loop gap while %s: %.1f ms (%.1f ms while the job ran; the main "
+           "thread's CPU time between two beats at most %.1f ms; load %s)\n", what,
+           max_gap_us / 1000.0, max_running_us / 1000.0, max_cpu_us / 1000.0, load ());
 }
 
 static void
@@ -225,8 +275,7 @@ test_extract_cancel (void)
 {
   g_autofree char *project = fixture_media_project (&fx, "media.stva");
   open_project (project);
-  max_gap_us = 0;
-  last_beat_us = 0;
+  reset_gaps ();
   g_assert_true (stva_job_runner_extract (window));
   /* one job at a time: a second is refused while it runs */
   g_assert_false (stva_job_runner_predict (window));
@@ -237,7 +286,7 @@ test_extract_cancel (void)
   g_assert_true (gtk_revealer_get_reveal_child (job_row ()));
   click_cancel ();
   g_assert_true (spin_until (job_idle, NULL, 60));
-  g_print ("# largest main-loop gap while extracting: %.1f ms\n", max_gap_us / 1000.0);
+  report_gaps ("extracting (cancelled)");
   const char *msg = stva_job_runner_last_message (window);
   g_print ("# extraction cancelled: %s\n", msg);
   int kept = kept_from (msg);
@@ -248,14 +297,15 @@ test_extract_cancel (void)
   g_assert_false (gtk_revealer_get_reveal_child (job_row ()));
 
   /* run to the end: every utterance's audio */
-  max_gap_us = 0;
-  last_beat_us = 0;
+  reset_gaps ();
   g_assert_true (stva_job_runner_extract (window));
   g_assert_true (spin_until (job_idle, NULL, 120));
   g_assert_cmpint (fixture_whole_dialogues (project, 0, "audio"), ==, FIXTURE_DIALOGUES);
   g_assert_true (g_str_has_prefix (stva_job_runner_last_message (window), "Extracted"));
-  g_print ("# largest main-loop gap while extracting: %.1f ms\n", max_gap_us / 1000.0);
-  g_assert_cmpint (max_gap_us, <, 250 * 1000);
+  report_gaps ("extracting");
+  /* a job on the main loop would spend its whole run there; the wall-clock gap also counts
+   * the neighbours' load, so the bound is on the main thread's own time */
+  g_assert_cmpint (max_cpu_us, <, 150 * 1000);
 }
 
 static void
@@ -313,8 +363,7 @@ test_train_cancel (void)
   const char *settings[] = { "batch_size=2", "seed=7", "patience=100000", NULL };
   stva_retrain_dialog_set_options (dialog, TRUE, "tiny", NULL, 100000, settings);
   gtk_window_present (GTK_WINDOW (dialog));
-  max_gap_us = 0;
-  last_beat_us = 0;
+  reset_gaps ();
   g_autoptr (GError) error = NULL;
   g_assert_true (stva_retrain_dialog_run (dialog, &error));
   g_assert_no_error (error);
@@ -324,8 +373,8 @@ test_train_cancel (void)
   if (!stva_window_job_running (window))
     g_error ("training ended before the cancel: %s", stva_job_runner_last_message (window));
   spin (1.0);
-  g_print ("# largest main-loop gap while training: %.1f ms\n", max_gap_us / 1000.0);
-  g_assert_cmpint (max_gap_us, <, 250 * 1000);
+  report_gaps ("training");
+  g_assert_cmpint (max_cpu_us, <, 150 * 1000);   /* it has trained for more than 1 s */
   save_screenshot (GTK_WIDGET (window), "workloop-job-row.png");
   click_cancel ();
   g_assert_true (spin_until (job_idle, NULL, 60));
