@@ -728,6 +728,71 @@ test_choice_refused (Fixture       *f,
   expect_choice_refused (f, "pal-frames.eaf", &c, STVA_DB_ERROR_FORMAT, "PAL-frames");
 }
 
+/* Malformed layouts: refused naming the file and what is wrong, the project unchanged. */
+static void
+expect_layout_refused (Fixture           *f,
+                       const char        *contents,
+                       const char *const *label_tiers,
+                       const char        *words)
+{
+  g_autofree char *path = g_build_filename (f->dir, "bad-layout.eaf", NULL);
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+  g_autofree char *before = project_state (f->db);
+  StvaDbEafChoice choice = { NULL, label_tiers, NULL, "new" };
+  GError *error = NULL;
+  g_assert_false (stva_db_import_eaf_choice (f->db, path, &choice, NULL, NULL, &error));
+  g_assert_error (error, STVA_DB_ERROR, STVA_DB_ERROR_FORMAT);
+  if (strstr (error->message, words) == NULL || strstr (error->message, path) == NULL)
+    g_error ("'%s' does not say '%s' and the file", error->message, words);
+  g_clear_error (&error);
+  g_autofree char *after = project_state (f->db);
+  g_assert_cmpstr (before, ==, after);
+}
+
+#define LAYOUT(slots, tiers) "<?xml version=\"1.0\"?>\n<ANNOTATION_DOCUMENT><HEADER/>"         \
+  "<TIME_ORDER><TIME_SLOT TIME_SLOT_ID=\"ts1\" TIME_VALUE=\"0\"/>" slots                       \
+  "<TIME_SLOT TIME_SLOT_ID=\"ts2\" TIME_VALUE=\"900\"/></TIME_ORDER>"                          \
+  "<TIER TIER_ID=\"A\" LINGUISTIC_TYPE_REF=\"u\">" ANN ("a1", "ts1", "ts2", "Hi") "</TIER>"   \
+  tiers "<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID=\"u\" TIME_ALIGNABLE=\"true\"/>"                  \
+  "<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID=\"s\" TIME_ALIGNABLE=\"false\" "                        \
+  "CONSTRAINTS=\"Symbolic_Association\"/><LINGUISTIC_TYPE LINGUISTIC_TYPE_ID=\"i\" "           \
+  "CONSTRAINTS=\"Included_In\"/></ANNOTATION_DOCUMENT>\n"
+#define REF(id, ref, v) "<ANNOTATION><REF_ANNOTATION ANNOTATION_ID=\"" id "\" ANNOTATION_REF=\"" \
+  ref "\"><ANNOTATION_VALUE>" v "</ANNOTATION_VALUE></REF_ANNOTATION></ANNOTATION>"
+
+static void
+test_layout_refused (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *e[] = { "E", NULL };
+  expect_layout_refused (f, LAYOUT ("", "<TIER TIER_ID=\"E\" PARENT_REF=\"A\" "
+                                    "LINGUISTIC_TYPE_REF=\"s\">" REF ("a2", "a9", "joy")
+                                    "</TIER>"), e, "refers to the missing annotation 'a9'");
+  expect_layout_refused (f, LAYOUT ("", "<TIER TIER_ID=\"E\" PARENT_REF=\"Z\" "
+                                    "LINGUISTIC_TYPE_REF=\"s\"/>"), e, "missing parent tier 'Z'");
+  expect_layout_refused (f, LAYOUT ("", "<TIER TIER_ID=\"E\" PARENT_REF=\"F\" "
+                                    "LINGUISTIC_TYPE_REF=\"s\">" REF ("a2", "a3", "joy")
+                                    "</TIER><TIER TIER_ID=\"F\" PARENT_REF=\"E\" "
+                                    "LINGUISTIC_TYPE_REF=\"s\">" REF ("a3", "a2", "joy")
+                                    "</TIER>"), e, "is its own ancestor");
+  expect_layout_refused (f, LAYOUT ("", "<TIER TIER_ID=\"A\" LINGUISTIC_TYPE_REF=\"u\"/>"), e,
+                         "a second tier called 'A'");
+  /* an unaligned slot that no aligned slot follows, along its tier or in the TIME_ORDER */
+  expect_layout_refused (f, LAYOUT ("", "<TIER TIER_ID=\"E\" PARENT_REF=\"A\" "
+                                    "LINGUISTIC_TYPE_REF=\"i\">" ANN ("a2", "ts1", "ts3", "joy")
+                                    "</TIER>") "<!-- -->", e, "time slot that is not in the");
+  g_autofree char *late = g_strdup (LAYOUT ("", "<TIER TIER_ID=\"E\" PARENT_REF=\"A\" "
+                                            "LINGUISTIC_TYPE_REF=\"i\">"
+                                            ANN ("a2", "ts1", "ts3", "joy") "</TIER>"));
+  char *at = strstr (late, "</TIME_ORDER>");
+  g_autofree char *unaligned = g_strdup_printf ("%.*s<TIME_SLOT TIME_SLOT_ID=\"ts3\"/>%s",
+                                                (int) (at - late), late, at);
+  expect_layout_refused (f, unaligned, e, "time slot 'ts3' is unaligned and no aligned slot "
+                                          "follows it");
+  expect_layout_refused (f, LAYOUT ("<TIME_SLOT TIME_SLOT_ID=\"ts1\" TIME_VALUE=\"5\"/>", ""), e,
+                         "a second time slot 'ts1'");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -750,6 +815,8 @@ main (int    argc,
   g_test_add ("/db/eaf/layout/relative-media", Fixture, NULL, dbt_fixture_setup,
               test_relative_media, dbt_fixture_teardown);
   g_test_add ("/db/eaf/choice-refused", Fixture, NULL, dbt_fixture_setup, test_choice_refused,
+              dbt_fixture_teardown);
+  g_test_add ("/db/eaf/layout-refused", Fixture, NULL, dbt_fixture_setup, test_layout_refused,
               dbt_fixture_teardown);
   return g_test_run ();
 }
