@@ -220,8 +220,13 @@ test_meld_csv (void)
           g_assert_cmpstr (get (cue, "split"), ==, STVA_DEMO_SPLIT_NAMES[s]);
           g_assert_cmpint (row->dialogue_id, ==, get_int (cue, "dialogue_id"));
           g_assert_cmpint (row->utterance_id, ==, get_int (cue, "utterance_id"));
-          g_assert_cmpstr (row->emotion, ==, get (cue, "emotion"));
-          g_assert_cmpstr (row->sentiment, ==, get (cue, "sentiment"));
+          /* the CSV carries the label: the true emotion unless label noise flipped it */
+          g_assert_cmpstr (row->emotion, ==, get (cue, "label"));
+          g_assert_cmpstr (row->sentiment, ==, get (cue, "label_sentiment"));
+          g_assert_cmpint (strcmp (get (cue, "label"), get (cue, "emotion")) != 0, ==,
+                           get_int (cue, "label_noise"));
+          if (get_int (cue, "label_noise") == 0)
+            g_assert_cmpstr (row->sentiment, ==, get (cue, "sentiment"));
           g_assert_cmpstr (row->speaker, ==, get (cue, "speaker"));
           g_assert_cmpint (row->start_ms, ==, atoi (get (cue, "start_ms")));
           g_assert_cmpint (row->end_ms, ==, atoi (get (cue, "end_ms")));
