@@ -1310,9 +1310,9 @@ resolve_tier (Resolver  *r,
           guint n = GPOINTER_TO_UINT (g_hash_table_lookup (n_children, a->ref));
           guint k = GPOINTER_TO_UINT (g_hash_table_lookup (seen, a->ref));
           g_hash_table_insert (seen, a->ref, GUINT_TO_POINTER (k + 1));
-          gint64 span = p->end_ms - p->start_ms;
-          a->start_ms = p->start_ms + span * k / n;
-          a->end_ms = p->start_ms + span * (k + 1) / n;
+          double span = (double) (p->end_ms - p->start_ms);   /* in double: no overflow */
+          a->start_ms = p->start_ms + (gint64) (span * k / n);
+          a->end_ms = k + 1 == n ? p->end_ms : p->start_ms + (gint64) (span * (k + 1) / n);
         }
     }
   for (guint i = 0; i < t->anns->len; i++)
