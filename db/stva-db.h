@@ -121,8 +121,9 @@ GPtrArray      *stva_db_label_sets     (StvaDb *db, GError **error);
  * case).  Either array, or an entry of it, may be NULL: the colour is then the label's in the
  * default palette (stva_db_label_palette ()), the key the next of 1-9, a-i, m, o, q, s-z that
  * no label of the set has (none once those 29 run out).  A name that is taken is refused with
- * STVA_DB_ERROR_CONFLICT, the rest with STVA_DB_ERROR_INVALID naming the label.  Returns the
- * set's id, 0 on error (nothing added). */
+ * STVA_DB_ERROR_CONFLICT, the rest with STVA_DB_ERROR_INVALID naming the label.  Inside a
+ * transaction (an import that makes its set) it is a savepoint of that transaction.  Returns
+ * the set's id, 0 on error (nothing added). */
 gint64          stva_db_add_label_set  (StvaDb *db, const char *name, const char *description,
                                         const char *const *names, const char *const *colours,
                                         const char *const *keys, guint n_labels,
