@@ -23,6 +23,11 @@ struct _StvaImportDialog
   AdwEntryRow  *tier_row;
   AdwEntryRow  *columns_row;
   AdwEntryRow  *video_row;
+  AdwPreferencesGroup *eaf_group;
+  GtkLabel     *tiers_label;
+  AdwEntryRow  *speaker_tiers_row;
+  AdwEntryRow  *label_tiers_row;
+  AdwEntryRow  *new_label_set_row;
   GtkButton    *import_button;
 
   StvaWindow   *window;     /* borrowed: the dialog is transient for it */
@@ -82,6 +87,52 @@ update_target (StvaImportDialog *self)
                        self->new_target ? " (a new project)" : "");
   adw_action_row_set_subtitle (self->target_row, text);
   gtk_widget_set_sensitive (GTK_WIDGET (self->import_button), self->target != NULL);
+}
+
+/* An EAF's tiers listed, and a first choice made: the top-level time-aligned tiers are the
+ * speakers, the tiers without times of their own under them hold the labels. */
+static void
+list_tiers (StvaImportDialog *self)
+{
+  gboolean eaf = self->path != NULL && has_ext (self->path, ".eaf");
+  gtk_widget_set_visible (GTK_WIDGET (self->eaf_group), eaf);
+  gtk_editable_set_text (GTK_EDITABLE (self->speaker_tiers_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->label_tiers_row), "");
+  if (!eaf)
+    return;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) tiers = stva_engine_eaf_tiers (self->path, &error);
+  if (tiers == NULL)
+    {
+      gtk_label_set_text (self->tiers_label, error->message);
+      return;
+    }
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GString) speakers = g_string_new (NULL);
+  g_autoptr (GString) labels = g_string_new (NULL);
+  for (guint i = 0; i < tiers->len; i++)
+    {
+      const StvaDbEafTier *t = g_ptr_array_index (tiers, i);
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append_printf (text, "%s: %s%s%s, %s, %u annotations", t->id,
+                              t->participant != NULL ? t->participant : "no participant",
+                              t->parent != NULL ? ", under " : "",
+                              t->parent != NULL ? t->parent : "",
+                              t->parent == NULL ? "top level"
+                                                : stva_db_eaf_constraint_name (t->constraint),
+                              t->n_annotations);
+      for (guint v = 0; v < t->cv_values->len; v++)
+        g_string_append_printf (text, v == 0 ? "; values %s" : ", %s",
+                                (char *) g_ptr_array_index (t->cv_values, v));
+      GString *into = t->parent == NULL && t->time_aligned ? speakers
+                      : t->parent != NULL && !t->time_aligned ? labels : NULL;
+      if (into != NULL && t->n_annotations > 0)
+        g_string_append_printf (into, "%s%s", into->len > 0 ? "," : "", t->id);
+    }
+  gtk_label_set_text (self->tiers_label, text->str);
+  gtk_editable_set_text (GTK_EDITABLE (self->speaker_tiers_row), speakers->str);
+  gtk_editable_set_text (GTK_EDITABLE (self->label_tiers_row), labels->str);
 }
 
 /* ---- callbacks ---------------------------------------------------------------------------- */
@@ -170,6 +221,11 @@ stva_import_dialog_class_init (StvaImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StvaImportDialog, columns_row);
   gtk_widget_class_bind_template_child (widget_class, StvaImportDialog, video_row);
   gtk_widget_class_bind_template_child (widget_class, StvaImportDialog, import_button);
+  gtk_widget_class_bind_template_child (widget_class, StvaImportDialog, eaf_group);
+  gtk_widget_class_bind_template_child (widget_class, StvaImportDialog, tiers_label);
+  gtk_widget_class_bind_template_child (widget_class, StvaImportDialog, speaker_tiers_row);
+  gtk_widget_class_bind_template_child (widget_class, StvaImportDialog, label_tiers_row);
+  gtk_widget_class_bind_template_child (widget_class, StvaImportDialog, new_label_set_row);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_file_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_folder_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_import_clicked);
@@ -247,6 +303,7 @@ stva_import_dialog_set_path (StvaImportDialog *self,
   self->path = g_steal_pointer (&chosen);
   adw_action_row_set_subtitle (self->path_row, self->path);
   adw_combo_row_set_selected (self->kind_row, kind);
+  list_tiers (self);
   update_target (self);
 }
 
@@ -295,9 +352,20 @@ stva_import_dialog_set_option (StvaImportDialog *self,
   AdwEntryRow *row = g_str_equal (name, "label-set") ? self->label_set_row
                      : g_str_equal (name, "tier") ? self->tier_row
                      : g_str_equal (name, "columns") ? self->columns_row
-                     : g_str_equal (name, "video") ? self->video_row : NULL;
+                     : g_str_equal (name, "video") ? self->video_row
+                     : g_str_equal (name, "speaker-tiers") ? self->speaker_tiers_row
+                     : g_str_equal (name, "label-tiers") ? self->label_tiers_row
+                     : g_str_equal (name, "new-label-set") ? self->new_label_set_row : NULL;
   g_return_if_fail (row != NULL);
   gtk_editable_set_text (GTK_EDITABLE (row), value);
+}
+
+const char *
+stva_import_dialog_get_tiers (StvaImportDialog *self)
+{
+  g_return_val_if_fail (STVA_IS_IMPORT_DIALOG (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->eaf_group))
+         ? gtk_label_get_text (self->tiers_label) : "";
 }
 
 /* An entry's text, NULL when empty. */
@@ -339,6 +407,18 @@ stva_import_dialog_run (StvaImportDialog  *self,
       if (!stva_engine_init (NULL, &init, NULL, error))
         return FALSE;
     }
+  /* an EAF read through its tiers: the labels go into the label set named, else a new one,
+   * else the open project's */
+  const char *speaker_tiers = kind == STVA_IMPORT_EAF ? text_or_null (self->speaker_tiers_row)
+                                                      : NULL;
+  const char *label_tiers = kind == STVA_IMPORT_EAF ? text_or_null (self->label_tiers_row)
+                                                    : NULL;
+  const char *new_set = kind == STVA_IMPORT_EAF ? text_or_null (self->new_label_set_row) : NULL;
+  const char *label_set = text_or_null (self->label_set_row);
+  const StvaDbLabelSet *open_set = stva_session_get_label_set (
+    stva_window_get_session (self->window));
+  if (label_tiers != NULL && new_set == NULL && label_set == NULL)
+    label_set = open_set != NULL ? open_set->name : STVA_DB_MELD_SET;
   StvaImportOptions o = {
     .project = self->target,
     .kind = kind,
@@ -346,7 +426,10 @@ stva_import_dialog_run (StvaImportDialog  *self,
     .video = text_or_null (self->video_row),
     .split = split > 0 && split < G_N_ELEMENTS (split_names) ? split_names[split] : NULL,
     .tier = text_or_null (self->tier_row),
-    .label_set = text_or_null (self->label_set_row),
+    .label_set = label_set,
+    .speaker_tiers = speaker_tiers,
+    .label_tiers = label_tiers,
+    .new_label_set = new_set,
     .columns = text_or_null (self->columns_row),
   };
   gboolean open_after = !stva_session_is_open (stva_window_get_session (self->window))

@@ -30,9 +30,12 @@ void              stva_import_dialog_set_kind  (StvaImportDialog *self, StvaImpo
 const char       *stva_import_dialog_get_path  (StvaImportDialog *self);
 const char       *stva_import_dialog_get_target (StvaImportDialog *self);
 /* Sets the options' text fields (tests): "split" (none, train, dev, test), "label-set", "tier",
- * "columns", "video". */
+ * "columns", "video", and for an EAF read through its tiers "speaker-tiers", "label-tiers" (tier
+ * ids, comma-separated) and "new-label-set". */
 void              stva_import_dialog_set_option (StvaImportDialog *self, const char *name,
                                                  const char *value);
+/* (transfer none) The EAF's tiers as listed (empty for other kinds). */
+const char       *stva_import_dialog_get_tiers (StvaImportDialog *self);
 /* The Import button: starts the job and closes; FALSE with error when it cannot start. */
 gboolean          stva_import_dialog_run       (StvaImportDialog *self, GError **error);
 

@@ -522,6 +522,58 @@ stva_job_runner_retrain (StvaWindow               *window,
   return TRUE;
 }
 
+/* ---- audit ---------------------------------------------------------------------------------- */
+
+static void
+audit_cb (GObject      *source,
+          GAsyncResult *res,
+          gpointer      data)
+{
+  g_autoptr (StvaWindow) window = data;
+  stva_window_end_job (window);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (StvaAuditReport) r = stva_engine_audit_finish (res, &error);
+  reload (window);
+  if (r == NULL)
+    {
+      toast_error (window, error);
+      return;
+    }
+  /* the review queue goes through the ranking: likely errors first */
+  StvaSession *session = stva_window_get_session (window);
+  g_autoptr (GError) local = NULL;
+  if (!stva_session_set_queue (session, STVA_DB_QUEUE_AUDIT, FALSE, &local))
+    toast_error (window, local);
+  g_autofree char *msg = g_strdup_printf (
+    "Audit: %d likely label errors of %d labels (about %.0f estimated); N and P go through "
+    "them", r->n_candidates, r->n_ranked, r->estimated_errors);
+  say (window, msg);
+}
+
+gboolean
+stva_job_runner_audit (StvaWindow        *window,
+                       const char        *preset,
+                       int                folds,
+                       const char *const *settings)
+{
+  const char *project = NULL, *set = NULL;
+  if (!need_project (window, &project, &set))
+    return FALSE;
+  GCancellable *c = stva_window_begin_job (window, "Auditing the labels");
+  if (c == NULL)
+    return FALSE;
+  StvaAuditOptions o = {
+    .train = { .source = { .project = project, .label_set = set, .gold = FALSE },
+               .preset = preset, .settings = settings },
+    .folds = folds,
+    .seed = 1,
+    .split = STVA_SPLIT_TRAIN,
+  };
+  stva_engine_audit_async (&o, stva_window_job_progress, window, c, audit_cb,
+                           g_object_ref (window));
+  return TRUE;
+}
+
 /* ---- import --------------------------------------------------------------------------------- */
 
 typedef struct

@@ -71,6 +71,11 @@ gboolean stva_job_runner_predict  (StvaWindow *window);
  * when refused (another job runs, no project). */
 gboolean stva_job_runner_retrain  (StvaWindow *window, const StvaRetrainRequest *request,
                                    StvaRetrainDone done, gpointer user_data);
+/* Audits the current labels of the train split (the engine's audit job: K fold models,
+ * confident learning; preset nullable: "default", folds 0: 5, settings nullable) and turns
+ * the review queue to its ranking. */
+gboolean stva_job_runner_audit    (StvaWindow *window, const char *preset, int folds,
+                                   const char *const *settings);
 /* Imports (options copied) into options->project, then reloads (or opens) it. */
 gboolean stva_job_runner_import   (StvaWindow *window, const StvaImportOptions *options,
                                    gboolean open_after);

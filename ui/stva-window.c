@@ -750,6 +750,8 @@ win_work_action (GtkWidget  *widget,
     stva_job_runner_extract (self);
   else if (g_str_equal (name, "win.predict"))
     stva_job_runner_predict (self);
+  else if (g_str_equal (name, "win.audit"))
+    stva_job_runner_audit (self, NULL, 0, NULL);
   else if (!stva_session_is_open (self->session))
     stva_window_toast (self, "Open a project first (Ctrl+O)");
   else
@@ -983,6 +985,7 @@ stva_window_class_init (StvaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.extract", NULL, win_work_action);
   gtk_widget_class_install_action (widget_class, "win.predict", NULL, win_work_action);
   gtk_widget_class_install_action (widget_class, "win.retrain", NULL, win_work_action);
+  gtk_widget_class_install_action (widget_class, "win.audit", NULL, win_work_action);
 
   gtk_widget_class_install_action (widget_class, "win.prev-utterance", NULL, win_step_action);
   gtk_widget_class_install_action (widget_class, "win.next-utterance", NULL, win_step_action);

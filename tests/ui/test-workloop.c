@@ -397,6 +397,33 @@ test_train_cancel (void)
   g_object_unref (dialog);
 }
 
+static void
+test_audit (void)
+{
+  g_autofree char *project = fixture_copy (&fx, "audit.stva");
+  open_project (project);
+  const char *settings[] = { "max_epochs=2", "batch_size=2", NULL };
+  g_assert_true (stva_job_runner_audit (window, "tiny", 2, settings));
+  g_assert_false (stva_job_runner_audit (window, "tiny", 2, settings));   /* one at a time */
+  click_cancel ();
+  g_assert_true (spin_until (job_idle, NULL, 60));
+  g_assert_cmpstr (stva_job_runner_last_message (window), ==, "cancelled: nothing was written");
+  assert_intact (project);
+  g_assert_cmpint (scalar (project, "SELECT count(*) FROM audit_run"), ==, 0);
+
+  g_assert_true (stva_job_runner_audit (window, "tiny", 2, settings));
+  g_assert_true (spin_until (job_idle, NULL, 120));
+  g_print ("# %s\n", stva_job_runner_last_message (window));
+  g_assert_true (g_str_has_prefix (stva_job_runner_last_message (window), "Audit: "));
+  g_assert_cmpint (scalar (project, "SELECT count(*) FROM audit_run"), ==, 1);
+  /* every labelled train utterance ranked, and the review queue goes through them */
+  StvaSession *session = stva_window_get_session (window);
+  g_assert_cmpint (stva_session_get_queue_order (session), ==, STVA_DB_QUEUE_AUDIT);
+  g_assert_cmpuint (stva_session_get_queue (session)->len, ==,
+                    scalar (project, "SELECT count(*) FROM audit_score"));
+  g_assert_cmpuint (stva_session_get_queue (session)->len, ==, 8 * 4);
+}
+
 /* ---- retrain: the before/after panel ------------------------------------------------------ */
 
 static gboolean
@@ -553,6 +580,61 @@ test_import_dialog (void)
   g_assert_cmpint (scalar (want, "SELECT count(*) FROM utterance"), ==,
                    FIXTURE_UTTERANCES + 2);
 
+  /* an ELAN file from another lab: its tiers listed, speakers and labels chosen from them */
+  g_autofree char *eaf = g_build_filename (g_getenv ("STVA_EAF_DATA"), "two-speakers.eaf",
+                                           NULL);
+  dialog = stva_import_dialog_new (window, eaf);
+  g_assert_cmpint (stva_import_dialog_get_kind (dialog), ==, STVA_IMPORT_EAF);
+  const char *tiers = stva_import_dialog_get_tiers (dialog);
+  g_auto (GStrv) lines = g_strsplit (tiers, "\n", -1);
+  g_autofree char *shown = g_strjoinv ("\n#   ", lines);
+  g_print ("# tiers of %s:\n#   %s\n", eaf, shown);
+  g_assert_nonnull (strstr (tiers, "Speaker A: Anna"));
+  g_assert_nonnull (strstr (tiers, "Emotion B: Ben, under Speaker B"));
+  stva_import_dialog_set_option (dialog, "split", "dev");
+  g_assert_true (stva_import_dialog_run (dialog, &error));
+  g_assert_no_error (error);
+  g_assert_true (spin_until (job_idle, NULL, 60));
+  g_print ("# %s\n", stva_job_runner_last_message (window));
+  g_assert_cmpint (scalar (want, "SELECT count(*) FROM utterance"), ==,
+                   FIXTURE_UTTERANCES + 2 + 4);
+  /* each speaker's utterances labelled from their own label tier (gold, in the set) */
+  g_assert_cmpint (scalar (want, "SELECT count(*) FROM gold_label g JOIN utterance u"
+                                 " ON u.id = g.utterance_id WHERE u.speaker = 'Anna'"), ==, 2);
+
+  /* a file dropped onto the window opens the import dialog with it */
+  GtkDropTarget *target = NULL;
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) c = g_list_model_get_item (controllers, i);
+      if (GTK_IS_DROP_TARGET (c))
+        target = GTK_DROP_TARGET (c);
+    }
+  g_assert_nonnull (target);
+  g_autoptr (GFile) dropped = g_file_new_for_path (srt);
+  GSList *list = g_slist_prepend (NULL, dropped);
+  GValue value = G_VALUE_INIT;
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_list (list));
+  g_slist_free (list);
+  gboolean taken = FALSE;
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &taken);
+  g_value_unset (&value);
+  g_assert_true (taken);
+  StvaImportDialog *opened = NULL;
+  GListModel *tops = gtk_window_get_toplevels ();   /* (transfer none) */
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
+    {
+      g_autoptr (GObject) w = g_list_model_get_item (tops, i);
+      if (STVA_IS_IMPORT_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        opened = STVA_IMPORT_DIALOG (w);
+    }
+  g_assert_nonnull (opened);
+  g_assert_cmpstr (stva_import_dialog_get_path (opened), ==, srt);
+  g_assert_cmpint (stva_import_dialog_get_kind (opened), ==, STVA_IMPORT_SRT);
+  gtk_window_destroy (GTK_WINDOW (opened));
+
   /* the project is among the recent ones */
   g_autoptr (GFile) file = g_file_new_for_path (want);
   g_autofree char *uri = g_file_get_uri (file);
@@ -656,6 +738,7 @@ main (int    argc,
   g_test_add_func ("/ui/workloop/extract-cancel", test_extract_cancel);
   g_test_add_func ("/ui/workloop/predict-cancel", test_predict_cancel);
   g_test_add_func ("/ui/workloop/train-cancel", test_train_cancel);
+  g_test_add_func ("/ui/workloop/audit", test_audit);
   g_test_add_func ("/ui/workloop/retrain-panel", test_retrain_panel);
   g_test_add_func ("/ui/workloop/import-dialog", test_import_dialog);
   g_test_add_func ("/ui/workloop/export-dialog", test_export_dialog);
