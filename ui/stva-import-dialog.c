@@ -436,7 +436,7 @@ stva_import_dialog_run (StvaImportDialog  *self,
                         || g_strcmp0 (stva_session_get_path (
                                         stva_window_get_session (self->window)),
                                       self->target) != 0;
-  if (!stva_job_runner_import (self->window, &o, open_after))
+  if (!stva_job_runner_import (self->window, &o, open_after, self->new_target))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY, "the import did not start");
       return FALSE;

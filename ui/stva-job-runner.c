@@ -581,7 +581,19 @@ typedef struct
   StvaWindow *window;      /* owned */
   char       *project;
   gboolean    open_after;
+  gboolean    remove_on_failure;   /* a project made for this import */
 } ImportRun;
+
+/* A project made for an import that failed holds nothing: it goes, with its WAL files. */
+static void
+remove_project (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+}
 
 static void
 import_cb (GObject      *source,
@@ -594,7 +606,11 @@ import_cb (GObject      *source,
   g_autoptr (StvaImportResult) result = NULL;
   g_autoptr (GError) error = NULL;
   if (!stva_engine_import_finish (res, &result, &error))
-    toast_error (window, error);
+    {
+      if (run->remove_on_failure)
+        remove_project (run->project);
+      toast_error (window, error);
+    }
   else
     {
       g_autofree char *msg = g_strdup_printf (
@@ -614,7 +630,8 @@ import_cb (GObject      *source,
 gboolean
 stva_job_runner_import (StvaWindow              *window,
                         const StvaImportOptions *options,
-                        gboolean                 open_after)
+                        gboolean                 open_after,
+                        gboolean                 remove_on_failure)
 {
   g_return_val_if_fail (options->project != NULL && options->path != NULL, FALSE);
   GCancellable *c = stva_window_begin_job (window, "Importing");
@@ -624,6 +641,7 @@ stva_job_runner_import (StvaWindow              *window,
   run->window = g_object_ref (window);
   run->project = g_strdup (options->project);
   run->open_after = open_after;
+  run->remove_on_failure = remove_on_failure;
   stva_engine_import_async (options, stva_window_job_progress, window, c, import_cb, run);
   return TRUE;
 }

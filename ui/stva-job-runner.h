@@ -76,9 +76,10 @@ gboolean stva_job_runner_retrain  (StvaWindow *window, const StvaRetrainRequest 
  * the review queue to its ranking. */
 gboolean stva_job_runner_audit    (StvaWindow *window, const char *preset, int folds,
                                    const char *const *settings);
-/* Imports (options copied) into options->project, then reloads (or opens) it. */
+/* Imports (options copied) into options->project, then reloads (or opens) it; when the
+ * import fails, remove_on_failure removes the project (one made for this import). */
 gboolean stva_job_runner_import   (StvaWindow *window, const StvaImportOptions *options,
-                                   gboolean open_after);
+                                   gboolean open_after, gboolean remove_on_failure);
 /* Exports; with every_dialogue a per-dialogue kind writes one file per dialogue into the
  * folder options->out ("<split>-<dialogue>.<ext>"). */
 gboolean stva_job_runner_export   (StvaWindow *window, const StvaExportOptions *options,

@@ -1256,11 +1256,13 @@ stva_window_begin_job (StvaWindow *self,
   g_return_val_if_fail (STVA_IS_WINDOW (self) && what != NULL, NULL);
   if (self->job != NULL)
     {
-      g_autofree char *msg = g_strdup_printf ("%s is running: wait for it or cancel it first",
-                                              gtk_label_get_text (self->job_label));
+      g_autofree char *msg = g_strdup_printf ("%s: wait for it or cancel it first",
+                                              (char *) g_object_get_data (G_OBJECT (self),
+                                                                          "stva-job-what"));
       stva_window_toast (self, msg);
       return NULL;
     }
+  g_object_set_data_full (G_OBJECT (self), "stva-job-what", g_strdup (what), g_free);
   return begin_job (self, what);
 }
 

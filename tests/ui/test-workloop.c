@@ -544,6 +544,21 @@ test_import_dialog (void)
   StvaWindow *old = window;
   window = stva_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
+  /* a file that is no ELAN: the project made for it goes again, and nothing is open */
+  g_autofree char *bad = g_build_filename (fx.dir, "bad.eaf", NULL);
+  g_assert_true (g_file_set_contents (bad, "<ANNOTATION_DOCUMENT>not closed", -1, NULL));
+  StvaImportDialog *refused = stva_import_dialog_new (window, bad);
+  g_autofree char *bad_project = g_build_filename (fx.dir, "bad.stva", NULL);
+  g_assert_cmpstr (stva_import_dialog_get_target (refused), ==, bad_project);
+  g_autoptr (GError) refusal = NULL;
+  g_assert_true (stva_import_dialog_run (refused, &refusal));
+  g_assert_no_error (refusal);
+  g_assert_true (spin_until (job_idle, NULL, 60));
+  g_print ("# %s\n", stva_job_runner_last_message (window));
+  g_assert_nonnull (strstr (stva_job_runner_last_message (window), "bad.eaf"));
+  g_assert_false (g_file_test (bad_project, G_FILE_TEST_EXISTS));
+  g_assert_false (stva_session_is_open (stva_window_get_session (window)));
+
   g_autofree char *corpus = g_build_filename (fx.dir, "corpus2", NULL);
   g_autofree char *cmd = g_strdup_printf ("cp -r '%s' '%s'", fx.corpus, corpus);
   g_assert_cmpint (system (cmd), ==, 0);
