@@ -174,10 +174,26 @@ find_widget (GtkWidget  *root,
   return NULL;
 }
 
+/* The revealer holding the progress bar (toasts have revealers too). */
+static GtkWidget *
+find_job_row (GtkWidget *root)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      if (GTK_IS_REVEALER (c) && find_widget (c, GTK_TYPE_PROGRESS_BAR, NULL) != NULL)
+        return c;
+      GtkWidget *found = find_job_row (c);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static GtkRevealer *
 job_row (void)
 {
-  GtkWidget *r = find_widget (GTK_WIDGET (window), GTK_TYPE_REVEALER, NULL);
+  GtkWidget *r = find_job_row (GTK_WIDGET (window));
   g_assert_nonnull (r);
   return GTK_REVEALER (r);
 }
@@ -195,12 +211,20 @@ job_stage (void)
   return gtk_label_get_text (GTK_LABEL (label));
 }
 
+static gboolean
+mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
 /* Clicks the Cancel button of the progress row, as a pointer would (its "clicked"). */
 static void
 click_cancel (void)
 {
   GtkWidget *b = find_widget (GTK_WIDGET (job_row ()), GTK_TYPE_BUTTON, "_Cancel");
   g_assert_nonnull (b);
+  g_assert_true (stva_window_job_running (window));
+  spin_until (mapped, b, 5);   /* a pointer clicks what is shown: the row slides in first */
   if (!gtk_widget_is_sensitive (b) || !gtk_widget_get_mapped (b))
     g_error ("the Cancel button: sensitive %d, mapped %d, running %d, revealed %d (%s)",
              gtk_widget_is_sensitive (b), gtk_widget_get_mapped (b),
@@ -402,15 +426,19 @@ test_audit (void)
 {
   g_autofree char *project = fixture_copy (&fx, "audit.stva");
   open_project (project);
-  const char *settings[] = { "max_epochs=2", "batch_size=2", NULL };
-  g_assert_true (stva_job_runner_audit (window, "tiny", 2, settings));
-  g_assert_false (stva_job_runner_audit (window, "tiny", 2, settings));   /* one at a time */
+  /* long fold models, cancelled while the first trains */
+  const char *slow[] = { "max_epochs=100000", "patience=100000", "batch_size=2", NULL };
+  g_assert_true (stva_job_runner_audit (window, "tiny", 2, slow));
+  g_assert_false (stva_job_runner_audit (window, "tiny", 2, slow));   /* one at a time */
+  Waypoint w = { "fold 1/2: training", 40 };
+  spin_until (reached, &w, 60);
   click_cancel ();
   g_assert_true (spin_until (job_idle, NULL, 60));
   g_assert_cmpstr (stva_job_runner_last_message (window), ==, "cancelled: nothing was written");
   assert_intact (project);
   g_assert_cmpint (scalar (project, "SELECT count(*) FROM audit_run"), ==, 0);
 
+  const char *settings[] = { "max_epochs=2", "batch_size=2", NULL };
   g_assert_true (stva_job_runner_audit (window, "tiny", 2, settings));
   g_assert_true (spin_until (job_idle, NULL, 120));
   g_print ("# %s\n", stva_job_runner_last_message (window));
@@ -607,6 +635,9 @@ test_import_dialog (void)
   g_assert_nonnull (strstr (tiers, "Speaker A: Anna"));
   g_assert_nonnull (strstr (tiers, "Emotion B: Ben, under Speaker B"));
   stva_import_dialog_set_option (dialog, "split", "dev");
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 640, 900);
+  gtk_window_present (GTK_WINDOW (dialog));
+  save_screenshot (GTK_WIDGET (dialog), "workloop-import-eaf.png");
   g_assert_true (stva_import_dialog_run (dialog, &error));
   g_assert_no_error (error);
   g_assert_true (spin_until (job_idle, NULL, 60));
@@ -763,7 +794,7 @@ main (int    argc,
   window = stva_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
   g_timeout_add (5, heartbeat, NULL);
-  spin (0.3);
+  g_assert_true (spin_until (mapped, window, 10));
   int rc = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (app);
