@@ -5,10 +5,10 @@
 #   1. the share of planted errors of the train split among the first N of the audit's ranking
 #      (synctva audit, 5 folds) against the same for the full-data model's disagreement
 #      (synctva train + predict, the review queue's STVA_DB_QUEUE_MODEL_DISAGREEMENT order);
-#   2. the test weighted F1 of the full-data model, and of the model retrained after an oracle
-#      annotator set the true label (stva_db_set_label, annotator "oracle") of the audit's top
-#      CORRECT train utterances; likewise after correcting the disagreement order's top CORRECT,
-#      and after correcting every planted error of train (the ceiling).  The test split's own
+#   2. the test weighted F1 of models retrained (one per seed of AUDIT_SEEDS) on the noisy
+#      labels, after an oracle annotator set the true label (stva_db_set_label, annotator
+#      "oracle") of the audit's top CORRECT train utterances, after correcting the disagreement
+#      order's top CORRECT, and after correcting every planted error of train (the ceiling).  The test split's own
 #      planted errors are corrected by the oracle first, so that the F1 is against true labels
 #      (the scores against the noisy test labels are given too).
 # Slow on the default corpus (generation ~6 min and extraction ~20 min on two idle cores):
@@ -16,7 +16,8 @@
 # usage: bench/run-audit.sh BUILDDIR [DIR]
 #   env: AUDIT_SIZE (default | small, default: default), AUDIT_DIALOGUES (overrides the size),
 #        AUDIT_NOISE (0.05), AUDIT_TOP ("50 100 300"), AUDIT_CORRECT (300), AUDIT_FOLDS (5),
-#        AUDIT_TRAIN_ARGS (extra options for train and audit, e.g. "--epochs 30")
+#        AUDIT_TRAIN_ARGS (extra options for train and audit, e.g. "--epochs 30"),
+#        AUDIT_SEEDS (the retrained models' seeds, "1 2 3")
 set -eu
 [ $# -ge 1 ] || { echo "usage: bench/run-audit.sh BUILDDIR [DIR]" >&2; exit 2; }
 build=$(cd "$1" && pwd)
@@ -31,6 +32,7 @@ tops=${AUDIT_TOP:-50 100 300}
 correct=${AUDIT_CORRECT:-300}
 folds=${AUDIT_FOLDS:-5}
 extra=${AUDIT_TRAIN_ARGS:-}
+seeds=${AUDIT_SEEDS:-1 2 3}
 mkdir -p "$dir"
 corpus=$dir/demo
 manifest=$corpus/.manifest.tsv
@@ -67,7 +69,10 @@ evaluate () {   # evaluate PROJECT MODEL NAME: test scores against the current a
     > "$dir/eval-$3-gold.json"
 }
 
-# 1. the full-data model and its disagreement, the audit
+# 1. the full-data model and its disagreement, the audit (kept in DIR/after.stva: delete it
+# to run this step again)
+after=$dir/after.stva
+if [ ! -f "$after" ]; then
 p=$(fresh main)
 log "train on the noisy labels"
 "$synctva" train --project "$p" --out "$dir/full.stvm" --threads 2 $extra --json \
@@ -81,30 +86,32 @@ log "audit ($folds folds)"
 # shellcheck disable=SC2086
 "$helper" score "$p" "$manifest" disagreement train $tops > "$dir/score-disagreement.json"
 
+sqlite3 "$p" "VACUUM INTO '$after'"
+fi
+
 # 2. corrections and retraining, each on its own copy of the project as step 1 left it (its
 # audit run and the full model's predictions in it); test labels corrected first
-after=$dir/after.stva
-rm -f "$after"
-sqlite3 "$p" "VACUUM INTO '$after'"
-retrain () {   # retrain NAME ORDER|ceiling
+retrain () {   # retrain NAME none|audit|disagreement|ceiling: one model per seed
   q=$(fresh "$1" "$after")
   "$helper" clean "$q" "$manifest" test > "$dir/clean-test-$1.json"
-  if [ "$2" = ceiling ]; then
-    "$helper" clean "$q" "$manifest" train > "$dir/correct-$1.json"
-  else
-    "$helper" correct "$q" "$manifest" "$2" train "$correct" > "$dir/correct-$1.json"
-  fi
-  log "retrain: $1"
-  "$synctva" train --project "$q" --out "$dir/$1.stvm" --threads 2 $extra --json \
-    > "$dir/train-$1.json" 2> "$dir/train-$1.err"
-  evaluate "$q" "$dir/$1.stvm" "$1"
+  case $2 in
+    none) echo '{"changed":0}' > "$dir/correct-$1.json" ;;
+    ceiling) "$helper" clean "$q" "$manifest" train > "$dir/correct-$1.json" ;;
+    *) "$helper" correct "$q" "$manifest" "$2" train "$correct" > "$dir/correct-$1.json" ;;
+  esac
+  for seed in $seeds; do
+    log "retrain: $1, seed $seed"
+    "$synctva" train --project "$q" --out "$dir/$1-$seed.stvm" --threads 2 --seed "$seed" \
+      $extra --json > "$dir/train-$1-$seed.json" 2> "$dir/train-$1-$seed.err"
+    evaluate "$q" "$dir/$1-$seed.stvm" "$1-$seed"
+  done
 }
-q=$(fresh noisy "$after")   # the full-data model against the corrected test labels
-"$helper" clean "$q" "$manifest" test > "$dir/clean-test-noisy.json"
-evaluate "$q" "$dir/full.stvm" noisy
-retrain audit audit
-retrain disagreement disagreement
-retrain ceiling ceiling
+q=$(fresh full "$after")   # the full-data model against the corrected test labels
+"$helper" clean "$q" "$manifest" test > "$dir/clean-test-full.json"
+evaluate "$q" "$dir/full.stvm" full
+for run in noisy:none audit:audit disagreement:disagreement ceiling:ceiling; do
+  retrain "${run%%:*}" "${run#*:}"
+done
 
 # the report
 log "report"
@@ -118,8 +125,18 @@ log "report"
     echo "top $t: audit $a planted ($(python3 -c "print(f'{100*$a/$t:.1f}')") %), model disagreement $m ($(python3 -c "print(f'{100*$m/$t:.1f}')") %)"
   done
   echo "disagreement queue length: $(json "$dir/score-disagreement.json" "d['queue']")"
+  echo "test weighted F1 of the full-data model: $(json "$dir/eval-full.json" "round(d['weighted_f1'], 4)") (true test labels), $(json "$dir/eval-full-gold.json" "round(d['weighted_f1'], 4)") (noisy test labels)"
   for n in noisy audit disagreement ceiling; do
-    echo "test weighted F1, $n: $(json "$dir/eval-$n.json" "round(d['weighted_f1'], 4)") (true test labels), $(json "$dir/eval-$n-gold.json" "round(d['weighted_f1'], 4)") (noisy test labels)"
+    python3 - "$dir" "$n" $seeds <<'PY'
+import json, statistics, sys
+d, n, seeds = sys.argv[1], sys.argv[2], sys.argv[3:]
+def f1(suffix):
+    v = [json.load(open(f"{d}/eval-{n}-{s}{suffix}.json"))["weighted_f1"] for s in seeds]
+    sd = statistics.stdev(v) if len(v) > 1 else 0.0
+    return f"{statistics.mean(v):.4f} ± {sd:.4f} ({', '.join(f'{x:.4f}' for x in v)})"
+print(f"test weighted F1 retrained, {n} (seeds {' '.join(seeds)}): {f1('')} true test labels;"
+      f" {f1('-gold')} noisy test labels")
+PY
   done
   for n in audit disagreement ceiling; do
     echo "corrected ($n): $(cat "$dir/correct-$n.json")"
