@@ -153,6 +153,14 @@ save_screenshot (GtkWidget  *widget,
   g_object_unref (paintable);
 }
 
+static void
+assert_cpu_bound (void)
+{
+#ifndef __SANITIZE_ADDRESS__   /* sanitized builds run the main thread's share ten times slower */
+  g_assert_cmpint (max_cpu_us, <, 150 * 1000);
+#endif
+}
+
 /* ---- the window's progress row ------------------------------------------------------------ */
 
 static GtkWidget *
@@ -299,6 +307,7 @@ test_extract_cancel (void)
 {
   g_autofree char *project = fixture_media_project (&fx, "media.stva");
   open_project (project);
+  spin (0.3);   /* the views settle on the project */
   reset_gaps ();
   g_assert_true (stva_job_runner_extract (window));
   /* one job at a time: a second is refused while it runs */
@@ -329,7 +338,7 @@ test_extract_cancel (void)
   report_gaps ("extracting");
   /* a job on the main loop would spend its whole run there; the wall-clock gap also counts
    * the neighbours' load, so the bound is on the main thread's own time */
-  g_assert_cmpint (max_cpu_us, <, 150 * 1000);
+  assert_cpu_bound ();
 }
 
 static void
@@ -382,6 +391,7 @@ test_train_cancel (void)
   g_autofree char *project = fixture_copy (&fx, "train.stva");
   open_project (project);
   gint64 before = fixture_latest_model (project);
+  spin (0.5);   /* the views settle on the project (the inspector predicts its dialogue) */
   StvaRetrainDialog *dialog = stva_retrain_dialog_new (window);
   g_object_ref_sink (dialog);
   const char *settings[] = { "batch_size=2", "seed=7", "patience=100000", NULL };
@@ -398,7 +408,7 @@ test_train_cancel (void)
     g_error ("training ended before the cancel: %s", stva_job_runner_last_message (window));
   spin (1.0);
   report_gaps ("training");
-  g_assert_cmpint (max_cpu_us, <, 150 * 1000);   /* it has trained for more than 1 s */
+  assert_cpu_bound ();   /* it has trained for more than 1 s */
   save_screenshot (GTK_WIDGET (window), "workloop-job-row.png");
   click_cancel ();
   g_assert_true (spin_until (job_idle, NULL, 60));
