@@ -24,7 +24,7 @@ struct _StvaImportDialog
   AdwEntryRow  *columns_row;
   AdwEntryRow  *video_row;
   AdwPreferencesGroup *eaf_group;
-  GtkLabel     *tiers_label;
+  AdwPreferencesGroup *options_group;
   AdwEntryRow  *speaker_tiers_row;
   AdwEntryRow  *label_tiers_row;
   AdwEntryRow  *new_label_set_row;
@@ -104,7 +104,7 @@ list_tiers (StvaImportDialog *self)
   g_autoptr (GPtrArray) tiers = stva_engine_eaf_tiers (self->path, &error);
   if (tiers == NULL)
     {
-      gtk_label_set_text (self->tiers_label, error->message);
+      adw_preferences_group_set_description (self->eaf_group, error->message);
       return;
     }
   g_autoptr (GString) text = g_string_new (NULL);
@@ -130,12 +130,35 @@ list_tiers (StvaImportDialog *self)
       if (into != NULL && t->n_annotations > 0)
         g_string_append_printf (into, "%s%s", into->len > 0 ? "," : "", t->id);
     }
-  gtk_label_set_text (self->tiers_label, text->str);
+  adw_preferences_group_set_description (self->eaf_group, text->str);
   gtk_editable_set_text (GTK_EDITABLE (self->speaker_tiers_row), speakers->str);
   gtk_editable_set_text (GTK_EDITABLE (self->label_tiers_row), labels->str);
 }
 
 /* ---- callbacks ---------------------------------------------------------------------------- */
+
+/* Only the options the kind takes are shown. */
+static void
+on_kind_changed (StvaImportDialog *self)
+{
+  StvaImportKind k = (StvaImportKind) adw_combo_row_get_selected (self->kind_row);
+  gboolean subtitles = k == STVA_IMPORT_SRT || k == STVA_IMPORT_VTT;
+  gtk_widget_set_visible (GTK_WIDGET (self->split_row),
+                          subtitles || k == STVA_IMPORT_EAF || k == STVA_IMPORT_TEXTGRID
+                          || k == STVA_IMPORT_CSV);
+  gtk_widget_set_visible (GTK_WIDGET (self->label_set_row),
+                          k == STVA_IMPORT_IEMOCAP || k == STVA_IMPORT_TEXTGRID
+                          || k == STVA_IMPORT_CSV || k == STVA_IMPORT_EAF);
+  gtk_widget_set_visible (GTK_WIDGET (self->tier_row),
+                          k == STVA_IMPORT_TEXTGRID || k == STVA_IMPORT_EAF);
+  gtk_widget_set_visible (GTK_WIDGET (self->columns_row), k == STVA_IMPORT_CSV);
+  gtk_widget_set_visible (GTK_WIDGET (self->video_row), subtitles);
+  gtk_widget_set_visible (GTK_WIDGET (self->options_group),
+                          k != STVA_IMPORT_MELD && k != STVA_IMPORT_NPZ);
+  gtk_widget_set_visible (GTK_WIDGET (self->eaf_group),
+                          k == STVA_IMPORT_EAF && self->path != NULL
+                          && has_ext (self->path, ".eaf"));
+}
 
 static void
 on_chooser_response (GtkNativeDialog *chooser,
@@ -222,19 +245,21 @@ stva_import_dialog_class_init (StvaImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StvaImportDialog, video_row);
   gtk_widget_class_bind_template_child (widget_class, StvaImportDialog, import_button);
   gtk_widget_class_bind_template_child (widget_class, StvaImportDialog, eaf_group);
-  gtk_widget_class_bind_template_child (widget_class, StvaImportDialog, tiers_label);
+  gtk_widget_class_bind_template_child (widget_class, StvaImportDialog, options_group);
   gtk_widget_class_bind_template_child (widget_class, StvaImportDialog, speaker_tiers_row);
   gtk_widget_class_bind_template_child (widget_class, StvaImportDialog, label_tiers_row);
   gtk_widget_class_bind_template_child (widget_class, StvaImportDialog, new_label_set_row);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_file_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_folder_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_import_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_kind_changed);
 }
 
 static void
 stva_import_dialog_init (StvaImportDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  on_kind_changed (self);
 }
 
 /* ---- public API --------------------------------------------------------------------------- */
@@ -364,8 +389,8 @@ const char *
 stva_import_dialog_get_tiers (StvaImportDialog *self)
 {
   g_return_val_if_fail (STVA_IS_IMPORT_DIALOG (self), NULL);
-  return gtk_widget_get_visible (GTK_WIDGET (self->eaf_group))
-         ? gtk_label_get_text (self->tiers_label) : "";
+  const char *text = adw_preferences_group_get_description (self->eaf_group);
+  return gtk_widget_get_visible (GTK_WIDGET (self->eaf_group)) && text != NULL ? text : "";
 }
 
 /* An entry's text, NULL when empty. */
