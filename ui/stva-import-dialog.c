@@ -144,7 +144,7 @@ on_kind_changed (StvaImportDialog *self)
   StvaImportKind k = (StvaImportKind) adw_combo_row_get_selected (self->kind_row);
   gboolean subtitles = k == STVA_IMPORT_SRT || k == STVA_IMPORT_VTT;
   gtk_widget_set_visible (GTK_WIDGET (self->split_row),
-                          subtitles || k == STVA_IMPORT_EAF || k == STVA_IMPORT_TEXTGRID
+                          subtitles || k == STVA_IMPORT_DIALOG_VIDEOS || k == STVA_IMPORT_EAF || k == STVA_IMPORT_TEXTGRID
                           || k == STVA_IMPORT_CSV);
   gtk_widget_set_visible (GTK_WIDGET (self->label_set_row),
                           k == STVA_IMPORT_IEMOCAP || k == STVA_IMPORT_TEXTGRID
@@ -290,7 +290,11 @@ stva_import_dialog_set_path (StvaImportDialog *self,
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
       g_autofree char *session = g_build_filename (path, "Session1", NULL);
-      kind = g_file_test (session, G_FILE_TEST_IS_DIR) ? STVA_IMPORT_IEMOCAP : STVA_IMPORT_MELD;
+      g_autofree char *train = g_build_filename (path, "train_sent_emo.csv", NULL);
+      g_autoptr (GPtrArray) videos = stva_job_runner_subtitled_videos (path, NULL);
+      kind = g_file_test (session, G_FILE_TEST_IS_DIR) ? STVA_IMPORT_IEMOCAP
+             : !g_file_test (train, G_FILE_TEST_EXISTS) && videos != NULL && videos->len > 0
+             ? STVA_IMPORT_DIALOG_VIDEOS : STVA_IMPORT_MELD;
     }
   else if (has_ext (path, ".srt"))
     kind = STVA_IMPORT_SRT;
@@ -343,7 +347,7 @@ void
 stva_import_dialog_set_kind (StvaImportDialog *self,
                              StvaImportKind    kind)
 {
-  g_return_if_fail (STVA_IS_IMPORT_DIALOG (self) && kind < STVA_N_IMPORT_KINDS);
+  g_return_if_fail (STVA_IS_IMPORT_DIALOG (self) && kind <= STVA_IMPORT_DIALOG_VIDEOS);
   adw_combo_row_set_selected (self->kind_row, kind);
 }
 
@@ -461,6 +465,17 @@ stva_import_dialog_run (StvaImportDialog  *self,
                         || g_strcmp0 (stva_session_get_path (
                                         stva_window_get_session (self->window)),
                                       self->target) != 0;
+  if (kind == STVA_IMPORT_DIALOG_VIDEOS)
+    {
+      if (!stva_job_runner_import_videos (self->window, self->target, self->path, o.split,
+                                          open_after, self->new_target))
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY, "the import did not start");
+          return FALSE;
+        }
+      gtk_window_close (GTK_WINDOW (self));
+      return TRUE;
+    }
   if (!stva_job_runner_import (self->window, &o, open_after, self->new_target))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY, "the import did not start");

@@ -15,13 +15,18 @@
 
 G_BEGIN_DECLS
 
+/* The dialog's kind beyond the engine's: a folder of videos, each with subtitles of the same
+ * name beside it (stva_job_runner_import_videos ()). */
+#define STVA_IMPORT_DIALOG_VIDEOS ((StvaImportKind) STVA_N_IMPORT_KINDS)
+
 #define STVA_TYPE_IMPORT_DIALOG (stva_import_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (StvaImportDialog, stva_import_dialog, STVA, IMPORT_DIALOG, AdwWindow)
 
 /* path (nullable): prefills the dialog as stva_import_dialog_set_path () does. */
 StvaImportDialog *stva_import_dialog_new       (StvaWindow *window, const char *path);
 /* Chooses what to import and guesses its kind: a folder is MELD (IEMOCAP when it holds
- * Session1), a file by its extension; a video with a .srt or .vtt of the same name beside it
+ * Session1, a folder of videos with subtitles beside them STVA_IMPORT_DIALOG_VIDEOS), a file by
+ * its extension; a video with a .srt or .vtt of the same name beside it
  * imports those subtitles with it. */
 void              stva_import_dialog_set_path  (StvaImportDialog *self, const char *path);
 StvaImportKind    stva_import_dialog_get_kind  (StvaImportDialog *self);

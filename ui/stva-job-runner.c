@@ -646,6 +646,188 @@ stva_job_runner_import (StvaWindow              *window,
   return TRUE;
 }
 
+/* ---- a folder of videos with their subtitles ------------------------------------------------ */
+
+static const char *const video_exts[] = { ".mp4", ".mkv", ".webm", ".avi", ".mov", NULL };
+
+/* (transfer full) The folder's videos that have subtitles of the same name beside them, in
+ * name order, as pairs: video, subtitles, video, ... */
+GPtrArray *
+stva_job_runner_subtitled_videos (const char  *folder,
+                                  GError     **error)
+{
+  g_autoptr (GDir) dir = g_dir_open (folder, 0, error);
+  if (dir == NULL)
+    return NULL;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  for (const char *name; (name = g_dir_read_name (dir)) != NULL;)
+    g_ptr_array_add (names, g_strdup (name));
+  /* in name order (a few hundred files at most) */
+  for (guint i = 0; i < names->len; i++)
+    for (guint j = i + 1; j < names->len; j++)
+      if (g_strcmp0 (names->pdata[j], names->pdata[i]) < 0)
+        {
+          gpointer t = names->pdata[i];
+          names->pdata[i] = names->pdata[j];
+          names->pdata[j] = t;
+        }
+  GPtrArray *pairs = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = names->pdata[i];
+      const char *dot = strrchr (name, '.');
+      gboolean video = FALSE;
+      for (const char *const *e = video_exts; dot != NULL && *e != NULL; e++)
+        video |= g_ascii_strcasecmp (dot, *e) == 0;
+      if (!video)
+        continue;
+      g_autofree char *stem = g_strndup (name, (gsize) (dot - name));
+      const char *subs[] = { ".srt", ".vtt" };
+      for (guint s = 0; s < G_N_ELEMENTS (subs); s++)
+        {
+          g_autofree char *sub_name = g_strconcat (stem, subs[s], NULL);
+          char *sub = g_build_filename (folder, sub_name, NULL);
+          if (g_file_test (sub, G_FILE_TEST_IS_REGULAR))
+            {
+              g_ptr_array_add (pairs, g_build_filename (folder, name, NULL));
+              g_ptr_array_add (pairs, sub);
+              break;
+            }
+          g_free (sub);
+        }
+    }
+  return pairs;
+}
+
+typedef struct
+{
+  char *project;
+  char *folder;
+  char *split;
+} MediaData;
+
+static void
+media_data_free (gpointer p)
+{
+  MediaData *d = p;
+  g_free (d->project);
+  g_free (d->folder);
+  g_free (d->split);
+  g_free (d);
+}
+
+/* Each video with its subtitles is one import (one transaction): a cancel keeps the videos
+ * imported before it, whole.  result: (gint64[3]) videos, dialogues, utterances. */
+static gboolean
+media_thread (StvaJob   *job,
+              gpointer   data,
+              gpointer  *result,
+              GError   **error)
+{
+  MediaData *d = data;
+  g_autoptr (GPtrArray) pairs = stva_job_runner_subtitled_videos (d->folder, error);
+  if (pairs == NULL)
+    return FALSE;
+  guint n = pairs->len / 2;
+  if (n == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "%s: no video with subtitles of the same name beside it (.srt, .vtt)",
+                   d->folder);
+      return FALSE;
+    }
+  gint64 *counts = g_new0 (gint64, 3);
+  stva_job_stage (job, "importing", "videos", n);
+  for (guint i = 0; i < n; i++)
+    {
+      if (stva_job_is_cancelled (job))
+        {
+          stva_job_set_cancelled (job, i, n, "videos", error);
+          g_free (counts);
+          return FALSE;
+        }
+      const char *video = pairs->pdata[2 * i], *sub = pairs->pdata[2 * i + 1];
+      StvaImportOptions o = {
+        .project = d->project,
+        .kind = g_str_has_suffix (sub, ".vtt") ? STVA_IMPORT_VTT : STVA_IMPORT_SRT,
+        .path = sub,
+        .video = video,
+        .split = d->split,
+      };
+      g_autoptr (StvaImportResult) r = NULL;
+      if (!stva_engine_import (NULL, &o, &r, error))
+        {
+          if (i > 0)
+            stva_job_set_kept (job, STVA_JOB_KEPT_DIALOGUES, i);
+          g_free (counts);
+          return FALSE;
+        }
+      counts[0]++;
+      counts[1] += r->n_dialogues;
+      counts[2] += r->n_utterances;
+      stva_job_progress (job, i + 1);
+    }
+  *result = counts;
+  return TRUE;
+}
+
+static void
+media_cb (GObject      *source,
+          GAsyncResult *res,
+          gpointer      data)
+{
+  ImportRun *run = data;
+  StvaWindow *window = run->window;
+  stva_window_end_job (window);
+  g_autoptr (GError) error = NULL;
+  StvaJobKept kept = STVA_JOB_KEPT_NOTHING;
+  g_autofree gint64 *counts = stva_job_run_finish (res, &kept, NULL, &error);
+  if (counts == NULL && kept == STVA_JOB_KEPT_NOTHING && run->remove_on_failure)
+    remove_project (run->project);
+  else if (run->open_after)
+    stva_window_open (window, run->project, NULL);
+  else
+    reload (window);
+  if (counts == NULL)
+    toast_error (window, error);
+  else
+    {
+      g_autofree char *msg = g_strdup_printf (
+        "Imported %" G_GINT64_FORMAT " videos: %" G_GINT64_FORMAT " dialogues, %"
+        G_GINT64_FORMAT " utterances", counts[0], counts[1], counts[2]);
+      say (window, msg);
+    }
+  g_object_unref (run->window);
+  g_free (run->project);
+  g_free (run);
+}
+
+gboolean
+stva_job_runner_import_videos (StvaWindow *window,
+                               const char *project,
+                               const char *folder,
+                               const char *split,
+                               gboolean    open_after,
+                               gboolean    remove_on_failure)
+{
+  g_return_val_if_fail (project != NULL && folder != NULL, FALSE);
+  GCancellable *c = stva_window_begin_job (window, "Importing the videos");
+  if (c == NULL)
+    return FALSE;
+  ImportRun *run = g_new0 (ImportRun, 1);
+  run->window = g_object_ref (window);
+  run->project = g_strdup (project);
+  run->open_after = open_after;
+  run->remove_on_failure = remove_on_failure;
+  MediaData *d = g_new0 (MediaData, 1);
+  d->project = g_strdup (project);
+  d->folder = g_strdup (folder);
+  d->split = g_strdup (split);
+  stva_job_run_async (media_thread, d, media_data_free, g_free, stva_window_job_progress,
+                      window, c, media_cb, run);
+  return TRUE;
+}
+
 /* ---- export --------------------------------------------------------------------------------- */
 
 const char *

@@ -80,6 +80,15 @@ gboolean stva_job_runner_audit    (StvaWindow *window, const char *preset, int f
  * import fails, remove_on_failure removes the project (one made for this import). */
 gboolean stva_job_runner_import   (StvaWindow *window, const StvaImportOptions *options,
                                    gboolean open_after, gboolean remove_on_failure);
+/* (transfer full) The videos of folder with subtitles of the same name beside them (.srt,
+ * .vtt), in name order, as pairs: video, subtitles, video, ...; NULL with error when the
+ * folder cannot be read. */
+GPtrArray *stva_job_runner_subtitled_videos (const char *folder, GError **error);
+/* Imports every video of folder with its subtitles (a dialogue each, split nullable) into
+ * project, one import per video: a cancel keeps the videos imported before it. */
+gboolean stva_job_runner_import_videos (StvaWindow *window, const char *project,
+                                        const char *folder, const char *split,
+                                        gboolean open_after, gboolean remove_on_failure);
 /* Exports; with every_dialogue a per-dialogue kind writes one file per dialogue into the
  * folder options->out ("<split>-<dialogue>.<ext>"). */
 gboolean stva_job_runner_export   (StvaWindow *window, const StvaExportOptions *options,

@@ -633,6 +633,38 @@ test_import_dialog (void)
   g_assert_cmpint (scalar (want, "SELECT count(*) FROM utterance"), ==,
                    FIXTURE_UTTERANCES + 2);
 
+  /* a folder of videos, each with its subtitles beside it: a dialogue each */
+  g_autofree char *videos = g_build_filename (fx.dir, "videos", NULL);
+  g_assert_cmpint (g_mkdir (videos, 0700), ==, 0);
+  const char *files[][2] = {
+    { "a.mp4", "" }, { "a.srt", text }, { "b.mkv", "" },
+    { "b.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nyes\n\n"
+               "00:00:02.500 --> 00:00:03.000\nno\n\n" },
+    { "c.mp4", "" }, { "notes.txt", "not a video" },   /* no subtitles: left out */
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *f = g_build_filename (videos, files[i][0], NULL);
+      g_assert_true (g_file_set_contents (f, files[i][1], -1, &error));
+    }
+  dialog = stva_import_dialog_new (window, videos);
+  g_assert_cmpint (stva_import_dialog_get_kind (dialog), ==, STVA_IMPORT_DIALOG_VIDEOS);
+  g_assert_cmpstr (stva_import_dialog_get_target (dialog), ==, want);
+  stva_import_dialog_set_option (dialog, "split", "train");
+  g_assert_true (stva_import_dialog_run (dialog, &error));
+  g_assert_no_error (error);
+  g_assert_true (spin_until (job_idle, NULL, 60));
+  g_print ("# %s\n", stva_job_runner_last_message (window));
+  g_assert_cmpstr (stva_job_runner_last_message (window), ==,
+                   "Imported 2 videos: 2 dialogues, 4 utterances");
+  g_assert_cmpuint (g_list_model_get_n_items (stva_session_get_dialogues (session)), ==,
+                    FIXTURE_DIALOGUES + 3);
+  g_autofree char *video_b = g_build_filename (videos, "b.mkv", NULL);
+  g_autofree char *sql_b = g_strdup_printf ("SELECT count(*) FROM dialogue d JOIN media m"
+                                            " ON m.id = d.media_id WHERE m.path = '%s'",
+                                            video_b);
+  g_assert_cmpint (scalar (want, sql_b), ==, 1);
+
   /* an ELAN file from another lab: its tiers listed, speakers and labels chosen from them */
   g_autofree char *eaf = g_build_filename (g_getenv ("STVA_EAF_DATA"), "two-speakers.eaf",
                                            NULL);
@@ -653,7 +685,7 @@ test_import_dialog (void)
   g_assert_true (spin_until (job_idle, NULL, 60));
   g_print ("# %s\n", stva_job_runner_last_message (window));
   g_assert_cmpint (scalar (want, "SELECT count(*) FROM utterance"), ==,
-                   FIXTURE_UTTERANCES + 2 + 4);
+                   FIXTURE_UTTERANCES + 2 + 4 + 4);
   /* each speaker's utterances labelled from their own label tier (gold, in the set) */
   g_assert_cmpint (scalar (want, "SELECT count(*) FROM gold_label g JOIN utterance u"
                                  " ON u.id = g.utterance_id WHERE u.speaker = 'Anna'"), ==, 2);
