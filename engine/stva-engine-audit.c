@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "stva-db-error.h"
@@ -472,7 +471,8 @@ stva_engine_audit (StvaJob                 *job,
   r->joint = g_new0 (gint64, (gsize) K * K);
   g_autofree int *suggested = g_new (int, n);
   g_autofree gboolean *candidate = g_new (gboolean, n);
-  g_autofree double *self = g_new (double, n), *margin = g_new (double, n);
+  g_autofree double *self = g_new (double, n);
+  g_autofree double *margin = g_new (double, n);
   g_autofree double *score = g_new (double, n);
   g_autofree int *rank = g_new (int, n);
   r->n_candidates = stva_audit_rank (n, K, given, probs, ids, r->thresholds, r->joint,
