@@ -64,7 +64,7 @@ typedef struct
   float    modality_dropout;      /* 0.1: drop one modality of an utterance while training */
   int      input_norm;            /* StvaInputNorm, zscore */
   float    input_dropout;         /* 0: inverted dropout on the standardised input features while
-                                   * training (sparse hashed text: issue #17) */
+                                   * training (for sparse hashed text) */
 
   /* loss (§7) */
   int      loss;                  /* StvaLossKind */
