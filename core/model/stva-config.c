@@ -168,8 +168,8 @@ stva_model_config_preset (StvaModelConfig *config,
   else if (strcmp (name, "meld") == 0)
     {
       /* §7b's widths (RoBERTa 1024, MELD audio 300, DenseFace 342; 7 emotions); the rest
-       * chosen on MELD's real dev split, text alone, 3 seeds (
-       * bench/results/meld-text.md): hashed text buckets scaled, not z-scored; a small,
+       * chosen on MELD's real dev split, text alone, 3 seeds
+       * (bench/results/meld-text.md): hashed text buckets scaled, not z-scored; a small,
        * strongly regularised width; class-weighted cross-entropy (focal loss and other
        * weightings lose weighted F1); no speaker-slot embedding (the roles overfit), speakers
        * as relations of MSDE's context attention; windows of 8; a 20-epoch cosine; the wide
