@@ -115,6 +115,7 @@ typedef struct
   double               row_y[3], gap;
   double               r_max;
   double               legend_h;        /* the legend's rows end here */
+  bool                 compact;         /* the short legend: relations only, short lines */
   double               number_y, speaker_y;
   int                  n_pairs;         /* pair graphs averaged */
   char                 pairs_text[16];  /* "TA, TV" */
@@ -300,6 +301,21 @@ static const Item legend_items[] = {
 };
 #define FIRST_SCALE_GROUP 4
 
+/* the short legend, for a box whose height the full one would take the most of: the relations
+ * alone under short names, packed item by item (an edge's tooltip names its relation in
+ * full) */
+static const Item compact_items[] = {
+  { ITEM_RELATION, STVA_DRAW_REL_PAST_SAME, "past", 0 },
+  { ITEM_RELATION, STVA_DRAW_REL_FUTURE_SAME, "future", 1 },
+  { ITEM_RELATION, STVA_DRAW_REL_PAST_OTHER, "past, other", 2 },
+  { ITEM_RELATION, STVA_DRAW_REL_FUTURE_OTHER, "future, other", 3 },
+  { ITEM_RELATION, STVA_DRAW_REL_SYNCHRONOUS, "sync", 4 },
+  { ITEM_RELATION, STVA_DRAW_REL_CONTEXTUAL, "context", 5 },
+  { ITEM_RELATION, STVA_DRAW_REL_SELF, "self", 6 },
+};
+/* the short legend when the full one would take more than this share of the height */
+#define COMPACT_LEGEND_SHARE 0.3
+
 static const char *
 item_name (const Item *item,
            char        sample[16])
@@ -311,29 +327,39 @@ item_name (const Item *item,
   return sample;
 }
 
+/* a line sample's length: shorter in the short legend */
+static double
+swatch_w (double fs,
+          bool   compact)
+{
+  return fs * (compact ? 1.2 : 1.8);
+}
+
 static double
 item_width (cairo_t             *cr,
             const StvaDrawStyle *style,
-            const Item          *item)
+            const Item          *item,
+            bool                 compact)
 {
   const double fs = style->font_size_pt;
   char sample[16];
   double mark = item->kind == ITEM_HEADER ? 0
-                : item->kind == ITEM_RELATION || item->kind == ITEM_WEIGHT ? fs * 1.8
+                : item->kind == ITEM_RELATION || item->kind == ITEM_WEIGHT ? swatch_w (fs, compact)
                 : fs * 1.6;
-  return mark + (mark > 0 ? 4 : 0)
+  return mark + (mark > 0 ? (compact ? 3 : 4) : 0)
          + _stva_draw_text_width (cr, style, item_name (item, sample), fs)
-         + (item->kind == ITEM_HEADER ? 5 : 10);
+         + (item->kind == ITEM_HEADER ? 5 : compact ? 7 : 10);
 }
 
 static void
 item_draw (cairo_t             *cr,
            const StvaDrawStyle *style,
            const Item          *item,
+           bool                 compact,
            double               x,
            double               y)
 {
-  const double fs = style->font_size_pt, sw = fs * 1.8;
+  const double fs = style->font_size_pt, sw = swatch_w (fs, compact);
   double mark = 0;
   cairo_save (cr);
   cairo_new_path (cr);
@@ -377,43 +403,46 @@ item_draw (cairo_t             *cr,
   cairo_restore (cr);
   char sample[16];
   _stva_draw_rgb (cr, style->foreground);
-  _stva_draw_text (cr, style, item_name (item, sample), x + mark + (mark > 0 ? 4 : 0), y, fs,
-                   0.0, 0.0);
+  _stva_draw_text (cr, style, item_name (item, sample),
+                   x + mark + (mark > 0 ? (compact ? 3 : 4) : 0), y, fs, 0.0, 0.0);
 }
 
 /* The legend's rows, wrapping at width (a group moves to the next row whole when it fits
- * there), then a line on what is drawn and the caller's caption.  Drawn when draw; returns the
- * y its last row ends at. */
+ * there), then a line on what is drawn and the caller's caption: the full legend, or the
+ * short one when compact.  Drawn when draw; returns the y its last row ends at. */
 static double
 legend (cairo_t             *cr,
         const StvaDrawStyle *style,
         const Layout        *L,
         double               width,
+        bool                 compact,
         bool                 draw)
 {
   const StvaDrawGraph *g = L->g;
-  const double fs = style->font_size_pt, line_h = fs * 1.75, x0 = 6;
-  const int n = (int) G_N_ELEMENTS (legend_items);
-  double w[G_N_ELEMENTS (legend_items)], x = x0, y = 6 + line_h / 2;
+  const double fs = style->font_size_pt, line_h = fs * (compact ? 1.5 : 1.75);
+  const double x0 = compact ? 4 : 6, group_gap = compact ? fs * 0.3 : fs;
+  const Item *items = compact ? compact_items : legend_items;
+  const int n = compact ? (int) G_N_ELEMENTS (compact_items) : (int) G_N_ELEMENTS (legend_items);
+  double w[G_N_ELEMENTS (legend_items)], x = x0, y = (compact ? 3 : 6) + line_h / 2;
   for (int k = 0; k < n; k++)
-    w[k] = item_width (cr, style, &legend_items[k]);
+    w[k] = item_width (cr, style, &items[k], compact);
   for (int k = 0; k < n; k++)
     {
-      const Item *item = &legend_items[k];
-      bool group_start = k == 0 || legend_items[k - 1].group != item->group;
+      const Item *item = &items[k];
+      bool group_start = k == 0 || items[k - 1].group != item->group;
       if (group_start && k > 0)
         {
           double group_w = 0;
-          for (int j = k; j < n && legend_items[j].group == item->group; j++)
+          for (int j = k; j < n && items[j].group == item->group; j++)
             group_w += w[j];
-          if (item->group == FIRST_SCALE_GROUP
-              || (x + fs + group_w > width - x0 && group_w <= width - 2 * x0))
+          if ((!compact && item->group == FIRST_SCALE_GROUP)
+              || (x + group_gap + group_w > width - x0 && group_w <= width - 2 * x0))
             {
               x = x0;
               y += line_h;
             }
           else
-            x += fs;
+            x += group_gap;
         }
       if (x > x0 && x + w[k] > width - x0)   /* a group longer than a row */
         {
@@ -421,7 +450,7 @@ legend (cairo_t             *cr,
           y += line_h;
         }
       if (draw)
-        item_draw (cr, style, item, x, y);
+        item_draw (cr, style, item, compact, x, y);
       x += w[k];
     }
 
@@ -445,9 +474,14 @@ legend (cairo_t             *cr,
                       L->n_candidates);
           else
             snprintf (count, sizeof count, "all %d", L->n_edges);
-          snprintf (text, sizeof text, "edges into %s: %s%s (%s %s)%s", node, count, floor_text,
-                    L->n_pairs > 1 ? "mean of pair graphs" : "pair graph", L->pairs_text,
-                    L->n_outside > 0 ? "; more outside the window" : "");
+          if (compact)   /* the count as "12 of 18" or "all 5" */
+            snprintf (text, sizeof text, "into %s: %s%s (%s)%s", node,
+                      L->n_edges < L->n_candidates ? count + strlen ("the strongest ") : count,
+                      floor_text, L->pairs_text, L->n_outside > 0 ? ", more outside" : "");
+          else
+            snprintf (text, sizeof text, "edges into %s: %s%s (%s %s)%s", node, count,
+                      floor_text, L->n_pairs > 1 ? "mean of pair graphs" : "pair graph",
+                      L->pairs_text, L->n_outside > 0 ? "; more outside the window" : "");
         }
     }
   const char *caption = g->caption != NULL && g->caption[0] != '\0' ? g->caption : NULL;
@@ -465,7 +499,7 @@ legend (cairo_t             *cr,
   for (int i = 0; i < 2; i++)
     if (lines[i] != NULL)
       {
-        y += i == 0 ? line_h : fs * 1.4;
+        y += i == 0 ? line_h : fs * (compact ? 1.3 : 1.4);
         if (draw)
           {
             _stva_draw_rgb (cr, style->foreground);
@@ -498,7 +532,12 @@ layout (cairo_t             *cr,
       L->hi = g->utterance + g->window < g->T - 1 ? g->utterance + g->window : g->T - 1;
     }
   pick_edges (L);
-  L->legend_h = legend (cr, style, L, width, false);
+  L->legend_h = legend (cr, style, L, width, false, false);
+  if (L->legend_h > height * COMPACT_LEGEND_SHARE)
+    {
+      L->compact = true;
+      L->legend_h = legend (cr, style, L, width, true, false);
+    }
   static const char *const left_names[5] = { "text", "audio", "visual", "utterance",
                                              "speaker" };
   L->left = 6 + _stva_draw_widest (cr, style, left_names, 5, fs) + 8;
@@ -509,7 +548,8 @@ layout (cairo_t             *cr,
   L->gap = plot_h / 2.9;   /* a band of 0.45 gaps above and below the rows, for arcs */
   for (int m = 0; m < 3; m++)
     L->row_y[m] = L->legend_h + L->gap * (0.45 + m);
-  L->r_max = fmin (fmin (L->col_w * 0.45, L->gap * 0.28), fs * 0.9);
+  /* on a screen's small box, larger nodes than a paper's: β reads from their area */
+  L->r_max = fmin (fmin (L->col_w * 0.45, L->gap * 0.28), fs * (L->compact ? 1.2 : 0.9));
   L->number_y = L->row_y[2] + L->gap * 0.45 + fs * 0.75 + 2;
   L->speaker_y = L->number_y + fs * 1.5;
   if (!(L->col_w >= 1.5 && L->gap >= 6))
@@ -705,7 +745,7 @@ stva_draw_graph (cairo_t             *cr,
       cairo_restore (cr);
       return;
     }
-  legend (cr, style, &L, width, true);
+  legend (cr, style, &L, width, L.compact, true);
   const double fs = L.fs;
   bool sel = selected (g);
   if (sel)   /* the selected utterance's column, lightly */
