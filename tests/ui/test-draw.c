@@ -887,6 +887,69 @@ test_graph (void)
   check_graph (&style, "graph-dark.png");
 }
 
+/* In the inspector's box (about 360 by 230 at the default window size) the short legend leaves
+ * the rows most of the height, and the hit tests still find what is drawn; with room, the full
+ * legend comes back (the rows start lower) */
+static void
+test_graph_small (void)
+{
+  StvaDrawStyle style;
+  stva_draw_style_init_screen (&style);
+  GraphData d;
+  graph_data_init (&d, 9, graph_speakers, 2, 0);
+  StvaDrawGraph g = graph_view (&d, 4, STVA_MOD_T);
+  Canvas c;
+  canvas_init (&c, 360, 230);
+  stva_draw_graph (c.cr, &g, &style, c.w, c.h);
+  maybe_save (&c, "graph-small.png");
+  double top[3], bottom[3];
+  for (int t = 0; t < 9; t++)
+    for (int m = 0; m < 3; m++)
+      {
+        double n[3];
+        g_assert_true (stva_draw_graph_node (c.cr, &g, &style, c.w, c.h, t, m, n));
+        StvaDrawGraphHit hit = stva_draw_graph_hit (c.cr, &g, &style, c.w, c.h, n[0], n[1]);
+        g_assert_cmpint (hit.kind, ==, STVA_DRAW_GRAPH_HIT_NODE);
+        g_assert_cmpint (hit.utterance, ==, t);
+        g_assert_cmpint (hit.modality, ==, m);
+        double got[3];
+        pixel (&c, (int) n[0], (int) n[1], got);
+        g_assert_true (same (got, d.present[t * 3 + m] ? stva_draw_modality_rgb (m)
+                                                       : style.background));
+        if (t == 0)
+          {
+            top[m] = n[1];
+            bottom[m] = n[1] + n[2];
+          }
+      }
+  /* the rows take more than 40% of the height: the full legend left them less than a third */
+  g_assert_cmpfloat (top[2] - top[0], >=, 0.4 * c.h);
+  g_assert_cmpfloat (bottom[2], <, c.h);
+  StvaDrawGraphEdge e[64];
+  int n = stva_draw_graph_edges (c.cr, &g, &style, c.w, c.h, e, 64);
+  g_assert_cmpint (n, ==, 9 + 5 + 4);   /* as in the large box */
+  for (int k = 0; k < n; k++)
+    {
+      StvaDrawGraphHit hit = stva_draw_graph_hit (c.cr, &g, &style, c.w, c.h, e[k].mid[0],
+                                                  e[k].mid[1]);
+      g_assert_cmpint (hit.kind, ==, STVA_DRAW_GRAPH_HIT_EDGE);
+      g_assert_cmpint (hit.edge, >=, k);
+    }
+  /* taller: the full legend, several lines more above the rows' band (which reaches 0.45 of a
+   * row's spacing above the first row) */
+  double tall[2][3];
+  g_assert_true (stva_draw_graph_node (c.cr, &g, &style, c.w, 900, 0, 0, tall[0]));
+  g_assert_true (stva_draw_graph_node (c.cr, &g, &style, c.w, 900, 0, 1, tall[1]));
+  double legend_small = top[0] - 0.45 * (top[1] - top[0]);
+  double legend_tall = tall[0][1] - 0.45 * (tall[1][1] - tall[0][1]);
+  g_test_message ("graph legend: %.0f px in 360x230, %.0f px in 360x900", legend_small,
+                  legend_tall);
+  g_assert_cmpfloat (legend_small, <, 0.3 * c.h);
+  g_assert_cmpfloat (legend_tall, >, legend_small + style.font_size_pt * 3);
+  canvas_clear (&c);
+  graph_data_clear (&d);
+}
+
 /* what is drawn follows the view's options: the window, no selection, a missing node selected,
  * one pair graph, kinds found without core's matrix */
 static void
@@ -995,5 +1058,6 @@ main (int    argc,
   g_test_add_func ("/draw/graph/relations", test_graph_relations);
   g_test_add_func ("/draw/graph", test_graph);
   g_test_add_func ("/draw/graph/options", test_graph_options);
+  g_test_add_func ("/draw/graph/small", test_graph_small);
   return g_test_run ();
 }
