@@ -8,10 +8,10 @@
 #   2. the test weighted F1 of models retrained (one per seed of AUDIT_SEEDS) on the noisy
 #      labels, after an oracle annotator set the true label (stva_db_set_label, annotator
 #      "oracle") of the audit's top CORRECT train utterances, after correcting the disagreement
-#      order's top CORRECT, and after correcting every planted error of train (the ceiling).  The test split's own
-#      planted errors are corrected by the oracle first, so that the F1 is against true labels
-#      (the scores against the noisy test labels are given too).
-# Slow on the default corpus (generation ~6 min and extraction ~20 min on two idle cores):
+#      order's top CORRECT, and after correcting every planted error of train (the ceiling).
+#      The test split's own planted errors are corrected by the oracle first, so that the F1 is
+#      against true labels (the scores against the noisy test labels are given too).
+# Slow on the default corpus (generation ~6 min, extraction ~20 min on two idle cores):
 # run it at nice -n 10 when the machine is quiet.  Every step's output stays in DIR.
 # usage: bench/run-audit.sh BUILDDIR [DIR]
 #   env: AUDIT_SIZE (default | small, default: default), AUDIT_DIALOGUES (overrides the size),
@@ -115,30 +115,36 @@ done
 
 # the report
 log "report"
-{
-  echo "corpus: $(json "$dir/make-demo.json" "d['dialogues'], d['utterances'], 'flipped', d['label_noise']" 2>/dev/null || echo "$corpus")"
-  echo "train split: $(json "$dir/score-audit.json" "d['utterances']") utterances, $(json "$dir/score-audit.json" "d['planted']") planted errors"
-  echo "audit: $(json "$dir/audit.json" "d['candidates']") candidates, $(json "$dir/audit.json" "round(d['estimated_errors'])") errors estimated, $(json "$dir/audit.json" "d['folds']") folds"
-  for t in $tops; do
-    a=$(json "$dir/score-audit.json" "d['top']['$t']")
-    m=$(json "$dir/score-disagreement.json" "d['top']['$t']")
-    echo "top $t: audit $a planted ($(python3 -c "print(f'{100*$a/$t:.1f}')") %), model disagreement $m ($(python3 -c "print(f'{100*$m/$t:.1f}')") %)"
-  done
-  echo "disagreement queue length: $(json "$dir/score-disagreement.json" "d['queue']")"
-  echo "test weighted F1 of the full-data model: $(json "$dir/eval-full.json" "round(d['weighted_f1'], 4)") (true test labels), $(json "$dir/eval-full-gold.json" "round(d['weighted_f1'], 4)") (noisy test labels)"
-  for n in noisy audit disagreement ceiling; do
-    python3 - "$dir" "$n" $seeds <<'PY'
+# shellcheck disable=SC2086
+python3 - "$dir" "$seeds" $tops <<'PY' | tee "$dir/report.txt"
 import json, statistics, sys
-d, n, seeds = sys.argv[1], sys.argv[2], sys.argv[3:]
-def f1(suffix):
-    v = [json.load(open(f"{d}/eval-{n}-{s}{suffix}.json"))["weighted_f1"] for s in seeds]
+d, seeds, tops = sys.argv[1], sys.argv[2].split(), sys.argv[3:]
+def load(name):
+    return json.load(open(f"{d}/{name}.json"))
+try:
+    m = load("make-demo")
+    print(f"corpus: {m['dir']}, seed {m['seed']}: dialogues {m['dialogues']}, utterances "
+          f"{m['utterances']}, {m['label_noise']} labels flipped")
+except OSError:
+    pass
+a, g, au = load("score-audit"), load("score-disagreement"), load("audit")
+print(f"train split: {a['utterances']} utterances, {a['planted']} planted errors")
+print(f"audit: {au['folds']} folds, {au['candidates']} candidates, "
+      f"{au['estimated_errors']:.0f} errors estimated")
+for t in tops:
+    x, y = a["top"][t], g["top"][t]
+    print(f"top {t}: audit {x} planted ({100 * x / int(t):.1f} %), model disagreement {y} "
+          f"({100 * y / int(t):.1f} %)")
+print(f"disagreement queue length: {g['queue']}")
+print(f"test weighted F1 of the full-data model: {load('eval-full')['weighted_f1']:.4f} (true "
+      f"test labels), {load('eval-full-gold')['weighted_f1']:.4f} (noisy test labels)")
+def f1(n, suffix):
+    v = [load(f"eval-{n}-{s}{suffix}")["weighted_f1"] for s in seeds]
     sd = statistics.stdev(v) if len(v) > 1 else 0.0
     return f"{statistics.mean(v):.4f} ± {sd:.4f} ({', '.join(f'{x:.4f}' for x in v)})"
-print(f"test weighted F1 retrained, {n} (seeds {' '.join(seeds)}): {f1('')} true test labels;"
-      f" {f1('-gold')} noisy test labels")
+for n in ("noisy", "audit", "disagreement", "ceiling"):
+    print(f"test weighted F1 retrained, {n} (seeds {' '.join(seeds)}): {f1(n, '')} true test "
+          f"labels; {f1(n, '-gold')} noisy test labels")
+for n in ("audit", "disagreement", "ceiling"):
+    print(f"corrected ({n}): {json.dumps(load('correct-' + n))}")
 PY
-  done
-  for n in audit disagreement ceiling; do
-    echo "corrected ($n): $(cat "$dir/correct-$n.json")"
-  done
-} | tee "$dir/report.txt"
