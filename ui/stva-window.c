@@ -303,7 +303,7 @@ win_queue_order_action (GtkWidget  *widget,
   StvaWindow *self = STVA_WINDOW (widget);
   g_autoptr (GError) error = NULL;
   int order = g_variant_get_int32 (param);
-  if (order < STVA_DB_QUEUE_ENTROPY || order > STVA_DB_QUEUE_ANNOTATOR_DISAGREEMENT)
+  if (order < STVA_DB_QUEUE_ENTROPY || order > STVA_DB_QUEUE_AUDIT)
     return;
   if (!stva_session_set_queue (self->session, order, FALSE, &error))
     {
@@ -312,7 +312,9 @@ win_queue_order_action (GtkWidget  *widget,
     }
   update_queue_label (self);
   if (stva_session_get_queue (self->session)->len == 0)
-    stva_window_toast (self, "Nothing in this queue");
+    stva_window_toast (self, order == STVA_DB_QUEUE_AUDIT
+                               ? "No label audit yet: main menu, Audit the Labels"
+                               : "Nothing in this queue");
   else
     stva_session_queue_step (self->session, 1, NULL);
   update_queue_label (self);
