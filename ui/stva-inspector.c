@@ -110,6 +110,7 @@ struct _StvaInspector
   StvaAttnMap     *map;              /* the map on screen */
   float           *map_values;       /* (rows, cols) 0 as NaN */
   char           **row_names, **col_names;
+  bool            *heat_marked;      /* (rows): the selected utterance's rows */
   GArray          *map_keys;         /* of StvaAttnKey: map_drop's rows */
   StvaDrawHeatmap  heat;
 
@@ -365,6 +366,7 @@ clear_map (StvaInspector *self)
   g_clear_pointer (&self->map, stva_attn_map_free);
   g_clear_pointer (&self->map_values, g_free);
   g_clear_pointer (&self->row_names, g_strfreev);
+  g_clear_pointer (&self->heat_marked, g_free);
   g_clear_pointer (&self->col_names, g_strfreev);
 }
 
@@ -406,10 +408,12 @@ build_map (StvaInspector *self)
   static const char mod[] = "TAV";
   guint sel = stva_session_get_utterance_position (self->session);
   self->row_names = g_new0 (char *, m->rows + 1);
+  self->heat_marked = g_new0 (bool, m->rows);
   for (int r = 0; r < m->rows; r++)
     {
       const StvaAttnNode *node = &m->row_nodes[r];
       const char *mark = (guint) node->utterance == sel ? "▶ " : "";
+      self->heat_marked[r] = (guint) node->utterance == sel;
       const char *who = d->speakers[node->utterance];
       self->row_names[r] = across
         ? g_strdup_printf ("%s%c%d %s", mark, mod[node->modality], node->utterance + 1, who)
@@ -429,6 +433,7 @@ build_map (StvaInspector *self)
     .col_names = (const char *const *) self->col_names,
     .row_title = "query (utterance, speaker)",
     .col_title = key.kind == STVA_ATTN_CAF ? "attended utterance" : "key node",
+    .marked = self->heat_marked,
   };
   stva_figure_view_set_figure (self->attention_view, &heatmap_figure, self);
 }
@@ -760,6 +765,14 @@ contributions_hit (cairo_t             *cr,
 
 static const StvaFigure contributions_figure = { contributions_draw, contributions_hit };
 
+/* the view draws on screen with text at GTK's 96 dpi, and exports in the paper style (72): an
+ * export keeps the paper's full heatmap */
+static bool
+on_screen (const StvaDrawStyle *style)
+{
+  return style->text_dpi > 72.0;
+}
+
 static void
 heatmap_draw (cairo_t             *cr,
               gpointer             data,
@@ -768,7 +781,9 @@ heatmap_draw (cairo_t             *cr,
               double               height)
 {
   StvaInspector *self = data;
-  stva_draw_heatmap (cr, &self->heat, style, width, height);
+  StvaDrawHeatmap map = self->heat;
+  map.compact = on_screen (style);
+  stva_draw_heatmap (cr, &map, style, width, height);
 }
 
 static char *
@@ -783,7 +798,9 @@ heatmap_hit (cairo_t             *cr,
 {
   StvaInspector *self = data;
   int r, c;
-  if (!stva_draw_heatmap_at (cr, &self->heat, style, width, height, x, y, &r, &c))
+  StvaDrawHeatmap map = self->heat;
+  map.compact = on_screen (style);
+  if (!stva_draw_heatmap_at (cr, &map, style, width, height, x, y, &r, &c))
     return NULL;
   static const char mod[] = "TAV";
   const StvaAttnNode *q = &self->map->row_nodes[r], *k = &self->map->col_nodes[c];

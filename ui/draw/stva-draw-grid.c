@@ -244,6 +244,30 @@ heat_max (const float *values,
   return vmax;
 }
 
+/* A map that asks for it, in a box narrower than this many font sizes, is drawn compact: no
+ * row title, a narrow colour bar close to the map, the middle tick only where it clears the
+ * ends. */
+#define HEAT_COMPACT_EMS 45.0
+
+static bool
+heat_compact (const StvaDrawHeatmap *map,
+              const StvaDrawStyle   *style,
+              double                 width)
+{
+  return map->compact && width < style->font_size_pt * HEAT_COMPACT_EMS;
+}
+
+/* the colour bar's width and its gap from the map */
+static void
+heat_bar (const StvaDrawStyle *style,
+          bool                 compact,
+          double              *bar_w,
+          double              *bar_gap)
+{
+  *bar_w = style->font_size_pt * (compact ? 0.7 : 1.2);
+  *bar_gap = compact ? 5 : 12;
+}
+
 static bool
 heatmap_layout (cairo_t               *cr,
                 const StvaDrawHeatmap *map,
@@ -260,8 +284,11 @@ heatmap_layout (cairo_t               *cr,
   double row_w = _stva_draw_widest (cr, style, map->row_names, map->rows, fs);
   g->col_w = _stva_draw_widest (cr, style, map->col_names, map->cols, fs);
   double tick_w = _stva_draw_text_width (cr, style, vmax_text, fs);
-  double left = (map->row_title ? 4 + title : 4) + row_w + 6, top = 8;
-  double right = 12 + fs * 1.2 + 4 + tick_w + 6;
+  bool compact = heat_compact (map, style, width);
+  double bar_w, bar_gap;
+  heat_bar (style, compact, &bar_w, &bar_gap);
+  double left = (map->row_title && !compact ? 4 + title : 4) + row_w + 6, top = 8;
+  double right = bar_gap + bar_w + (compact ? 3 : 4) + tick_w + (compact ? 3 : 6);
   grid_fit (g, width - left - right, height - top - 6 - (map->col_title ? title : 0) - 4,
             map->rows, map->cols, fs, 4);
   g->x0 = left;
@@ -375,7 +402,10 @@ stva_draw_heatmap (cairo_t               *cr,
                    double                 width,
                    double                 height)
 {
-  const double fs = style->font_size_pt, title = fs * 1.8, bar_w = fs * 1.2;
+  const double fs = style->font_size_pt, title = fs * 1.8;
+  bool compact = heat_compact (map, style, width);
+  double bar_w, bar_gap;
+  heat_bar (style, compact, &bar_w, &bar_gap);
   cairo_save (cr);
   _stva_draw_clear (cr, style, width, height);
   Grid g;
@@ -403,17 +433,51 @@ stva_draw_heatmap (cairo_t               *cr,
   cairo_rectangle (cr, x0, y0, pw, ph);
   cairo_stroke (cr);
 
+  /* the marked rows framed, in the foreground over a band of the background (it shows on any
+   * cell), a run of marked rows in one frame */
+  if (map->marked != NULL)
+    for (int r = 0; r < rows; r++)
+      if (map->marked[r] && (r == 0 || !map->marked[r - 1]))
+        {
+          int end = r;
+          while (end + 1 < rows && map->marked[end + 1])
+            end++;
+          double lw = fmax (1.0, fmin (2.0, cell * 0.2));
+          cairo_rectangle (cr, x0 + lw / 2, y0 + r * cell + lw / 2, pw - lw,
+                           (end - r + 1) * cell - lw);
+          _stva_draw_rgb (cr, style->background);
+          cairo_set_line_width (cr, lw * 2.5);
+          cairo_stroke_preserve (cr);
+          _stva_draw_rgb (cr, style->foreground);
+          cairo_set_line_width (cr, lw);
+          cairo_stroke (cr);
+        }
+  _stva_draw_rgb (cr, style->foreground);
+  cairo_set_line_width (cr, 0.5);
+
+  /* every every_r-th row's name, a marked row's always (and its neighbours within a name's
+   * height left out) */
   int every_r = thin (fs * 1.2, cell);
-  for (int r = 0; r < rows; r += every_r)
-    if (row_names[r] != NULL)
+  for (int r = 0; r < rows; r++)
+    {
+      bool marked = map->marked != NULL && map->marked[r];
+      if (row_names[r] == NULL || (!marked && r % every_r != 0))
+        continue;
+      bool crowded = false;
+      for (int q = 0; q < rows && !marked && !crowded; q++)
+        crowded = map->marked != NULL && map->marked[q] && q != r
+                  && fabs ((double) (q - r)) * cell < fs * 1.2;
+      if (crowded)
+        continue;
       _stva_draw_text (cr, style, row_names[r], x0 - 4, y0 + (r + 0.5) * cell, fs, 1.0, 0.0);
+    }
   grid_columns (cr, style, &g, col_names, cols,
                 thin (g.upright ? g.col_w + 4 : fs * 1.2, cell), y0 + ph, col_title);
-  if (row_title != NULL)
+  if (row_title != NULL && !compact)
     _stva_draw_text (cr, style, row_title, 4 + title / 2, y0 + ph / 2, fs, 0.5, -M_PI / 2);
 
   /* the colour bar, as tall as the map, 0 at the bottom */
-  double bx = x0 + pw + 12;
+  double bx = x0 + pw + bar_gap;
   cairo_pattern_t *ramp = cairo_pattern_create_linear (0, y0 + ph, 0, y0);
   for (int s = 0; s <= 4; s++)   /* the scale's own points: exact, and a vector gradient */
     {
@@ -428,8 +492,10 @@ stva_draw_heatmap (cairo_t               *cr,
   _stva_draw_rgb (cr, style->foreground);
   cairo_rectangle (cr, bx, y0, bar_w, ph);
   cairo_stroke (cr);
-  _stva_draw_text (cr, style, vmax_text, bx + bar_w + 4, y0 + fs * 0.5, fs, 0.0, 0.0);
-  _stva_draw_text (cr, style, vmid_text, bx + bar_w + 4, y0 + ph / 2, fs, 0.0, 0.0);
-  _stva_draw_text (cr, style, "0", bx + bar_w + 4, y0 + ph - fs * 0.5, fs, 0.0, 0.0);
+  double tx = bx + bar_w + (compact ? 3 : 4);
+  _stva_draw_text (cr, style, vmax_text, tx, y0 + fs * 0.5, fs, 0.0, 0.0);
+  if (!compact || ph >= fs * 6)   /* the middle tick when it clears the ends */
+    _stva_draw_text (cr, style, vmid_text, tx, y0 + ph / 2, fs, 0.0, 0.0);
+  _stva_draw_text (cr, style, "0", tx, y0 + ph - fs * 0.5, fs, 0.0, 0.0);
   cairo_restore (cr);
 }

@@ -171,6 +171,9 @@ typedef struct
   const char *const *col_names;   /* (cols), entries nullable */
   const char        *row_title;   /* nullable */
   const char        *col_title;   /* nullable */
+  const bool        *marked;      /* (rows) nullable: rows framed, their names always shown */
+  bool               compact;     /* a screen's narrow box (under 45 font sizes wide): no row
+                                   * title, a narrow colour bar close to the map */
 } StvaDrawHeatmap;
 
 /* A heatmap on a perceptually uniform sequential scale (viridis) from 0 to the largest value,
