@@ -164,8 +164,11 @@ stva_db_utterances (StvaDb   *db,
   model_id = resolve_model (db, label_set_id, model_id, error);
   if (model_id < 0)
     return NULL;
-  g_autoptr (sqlite3_stmt) stmt = _stva_db_prepare (
-    db, "SELECT u.id, u.idx, u.source_id, u.speaker, u.transcript, u.start_ms, u.end_ms, "
+  /* prepared once per connection: the label views make it costly to prepare, and readers call
+   * it once per dialogue (the studio, the figure data) */
+  sqlite3_stmt *stmt = _stva_db_cached (
+    db, STVA_STMT_UTTERANCES,
+    "SELECT u.id, u.idx, u.source_id, u.speaker, u.transcript, u.start_ms, u.end_ms, "
         "  m.path, c.gold_label_id, c.label_id, c.annotator_id IS NOT NULL, c.n_reviewers, "
         "  p.label_id, p.probs "
         "FROM utterance u JOIN current_label c ON c.utterance_id = u.id AND c.label_set_id = :set "
@@ -203,6 +206,7 @@ stva_db_utterances (StvaDb   *db,
         u->confidence = best;
       g_ptr_array_add (out, u);
     }
+  sqlite3_reset (stmt);   /* holds no read lock between calls */
   return rc < 0 ? NULL : g_steal_pointer (&out);
 }
 
