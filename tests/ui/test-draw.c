@@ -384,6 +384,119 @@ test_heatmap (void)
   canvas_clear (&c);
 }
 
+/* the grid of map drawn in w x h, from its hit test: the top left corner and the cell's side */
+static void
+heat_grid (cairo_t               *cr,
+           const StvaDrawHeatmap *map,
+           const StvaDrawStyle   *style,
+           int                    w,
+           int                    h,
+           double                 grid[3])
+{
+  int r, c, x0 = -1, y0 = -1, side = 0;
+  for (int y = 0; y < h && y0 < 0; y++)
+    for (int x = 0; x < w && y0 < 0; x++)
+      if (stva_draw_heatmap_at (cr, map, style, w, h, x + 0.5, y + 0.5, &r, &c))
+        {
+          x0 = x;
+          y0 = y;
+        }
+  g_assert_cmpint (x0, >=, 0);
+  while (stva_draw_heatmap_at (cr, map, style, w, h, x0 + side + 0.5, y0 + 0.5, &r, &c)
+         && c == 0)
+    side++;
+  grid[0] = x0;
+  grid[1] = y0;
+  grid[2] = side;
+}
+
+/* On a screen's narrow box: a compact map has larger cells than the full one; a marked row is
+ * framed (the drawing changes around it alone) and its name shown though the names are
+ * thinned */
+static void
+test_heatmap_marked (void)
+{
+  enum { N = 32 };
+  float values[N * N];
+  char *names[N], *keys[N];
+  for (int i = 0; i < N * N; i++)
+    values[i] = (float) ((i * 7) % 13) / 13.0f;
+  for (int i = 0; i < N; i++)
+    {
+      names[i] = g_strdup_printf ("%c%d Rachel", i < N / 2 ? 'T' : 'A', i % (N / 2) + 1);
+      keys[i] = g_strdup_printf ("%c%d", i < N / 2 ? 'T' : 'A', i % (N / 2) + 1);
+    }
+  bool marked[N] = { false };
+  marked[10] = true;
+  StvaDrawStyle style;
+  stva_draw_style_init_screen (&style);
+  Canvas c, d;
+  canvas_init (&c, 300, 230);
+  StvaDrawHeatmap map = { values, 8, 8, (const char *const *) names,
+                          (const char *const *) keys, "query", "key", NULL, false };
+  double full[3], compact[3];
+  heat_grid (c.cr, &map, &style, c.w, c.h, full);
+  map.compact = true;
+  heat_grid (c.cr, &map, &style, c.w, c.h, compact);
+  g_assert_cmpfloat (compact[2], >, full[2]);
+  map.compact = false;   /* not in a wide box */
+  heat_grid (c.cr, &map, &style, 800, c.h, full);
+  map.compact = true;
+  heat_grid (c.cr, &map, &style, 800, c.h, compact);
+  g_assert_cmpfloat (compact[0], ==, full[0]);
+
+  map.rows = map.cols = N;
+  stva_draw_heatmap (c.cr, &map, &style, c.w, c.h);
+  map.marked = marked;
+  canvas_init (&d, 300, 230);
+  stva_draw_heatmap (d.cr, &map, &style, d.w, d.h);
+  double grid[3];
+  heat_grid (d.cr, &map, &style, d.w, d.h, grid);
+  g_assert_cmpfloat (grid[2], <, style.font_size_pt * 1.2);   /* the names thinned */
+  double top = -1, bottom = -1;   /* row 10's first and last pixel rows */
+  for (int y = 0; y < d.h; y++)
+    {
+      int r, col;
+      if (stva_draw_heatmap_at (d.cr, &map, &style, d.w, d.h, grid[0] + 1.5, y + 0.5, &r, &col)
+          && r == 10)
+        {
+          if (top < 0)
+            top = y;
+          bottom = y;
+        }
+    }
+  g_assert_cmpfloat (top, >, 0);
+  int changed = 0, label = 0;
+  for (int y = 0; y < c.h; y++)
+    for (int x = 0; x < c.w; x++)
+      {
+        double a[3], b[3];
+        pixel (&c, x, y, a);
+        pixel (&d, x, y, b);
+        if (same (a, b))
+          continue;
+        if (x >= grid[0] - 4)
+          {   /* the frame, around row 10 (within a few pixels), the row's cells untouched */
+            g_assert_cmpfloat (y, >=, top - 5);
+            g_assert_cmpfloat (y, <=, bottom + 5);
+            if (x > grid[0] + 2 && x < grid[0] + N * grid[2] - 2)
+              g_assert_true (y <= top || y >= bottom);
+            changed++;
+          }
+        else if (y >= top && y <= bottom)   /* its name */
+          label++;
+      }
+  g_assert_cmpint (changed, >, (int) (grid[2] * N * 2));
+  g_assert_cmpint (label, >, 10);
+  canvas_clear (&c);
+  canvas_clear (&d);
+  for (int i = 0; i < N; i++)
+    {
+      g_free (names[i]);
+      g_free (keys[i]);
+    }
+}
+
 typedef struct
 {
   cairo_t             *cr;
@@ -1052,6 +1165,7 @@ main (int    argc,
   g_test_add_func ("/draw/contributions", test_contributions);
   g_test_add_func ("/draw/many-labels", test_many_labels);
   g_test_add_func ("/draw/heatmap", test_heatmap);
+  g_test_add_func ("/draw/heatmap/marked", test_heatmap_marked);
   g_test_add_func ("/draw/bars", test_bars);
   g_test_add_func ("/draw/curves", test_curves);
   g_test_add_func ("/draw/export", test_export);

@@ -433,8 +433,9 @@ stva_draw_heatmap (cairo_t               *cr,
   cairo_rectangle (cr, x0, y0, pw, ph);
   cairo_stroke (cr);
 
-  /* the marked rows framed, in the foreground over a band of the background (it shows on any
-   * cell), a run of marked rows in one frame */
+  /* the marked rows framed just outside their cells (which stay whole), a line of the
+   * foreground inside one of the background (it shows on any cell), a run of marked rows in
+   * one frame */
   if (map->marked != NULL)
     for (int r = 0; r < rows; r++)
       if (map->marked[r] && (r == 0 || !map->marked[r - 1]))
@@ -442,14 +443,13 @@ stva_draw_heatmap (cairo_t               *cr,
           int end = r;
           while (end + 1 < rows && map->marked[end + 1])
             end++;
-          double lw = fmax (1.0, fmin (2.0, cell * 0.2));
-          cairo_rectangle (cr, x0 + lw / 2, y0 + r * cell + lw / 2, pw - lw,
-                           (end - r + 1) * cell - lw);
-          _stva_draw_rgb (cr, style->background);
-          cairo_set_line_width (cr, lw * 2.5);
-          cairo_stroke_preserve (cr);
-          _stva_draw_rgb (cr, style->foreground);
+          double lw = fmax (1.0, fmin (2.0, cell * 0.2)), h = (end - r + 1) * cell;
           cairo_set_line_width (cr, lw);
+          _stva_draw_rgb (cr, style->background);
+          cairo_rectangle (cr, x0 - 1.5 * lw, y0 + r * cell - 1.5 * lw, pw + 3 * lw, h + 3 * lw);
+          cairo_stroke (cr);
+          _stva_draw_rgb (cr, style->foreground);
+          cairo_rectangle (cr, x0 - 0.5 * lw, y0 + r * cell - 0.5 * lw, pw + lw, h + lw);
           cairo_stroke (cr);
         }
   _stva_draw_rgb (cr, style->foreground);
