@@ -394,14 +394,15 @@ heat_grid (cairo_t               *cr,
            double                 grid[3])
 {
   int r, c, x0 = -1, y0 = -1, side = 0;
-  for (int y = 0; y < h && y0 < 0; y++)
-    for (int x = 0; x < w && y0 < 0; x++)
-      if (stva_draw_heatmap_at (cr, map, style, w, h, x + 0.5, y + 0.5, &r, &c))
-        {
-          x0 = x;
-          y0 = y;
-        }
+  /* along the middle row of pixels (the map spans it), then up its first column */
+  for (int x = 0; x < w && x0 < 0; x++)
+    if (stva_draw_heatmap_at (cr, map, style, w, h, x + 0.5, h / 2 + 0.5, &r, &c))
+      x0 = x;
   g_assert_cmpint (x0, >=, 0);
+  for (int y = 0; y < h && y0 < 0; y++)
+    if (stva_draw_heatmap_at (cr, map, style, w, h, x0 + 0.5, y + 0.5, &r, &c))
+      y0 = y;
+  g_assert_cmpint (y0, >=, 0);
   while (stva_draw_heatmap_at (cr, map, style, w, h, x0 + side + 0.5, y0 + 0.5, &r, &c)
          && c == 0)
     side++;
