@@ -222,7 +222,7 @@ cell_update (Cell *cell)
   switch (cell->kind)
     {
     case COL_INDEX:
-      g_snprintf (text, sizeof text, "%d", u->idx);
+      g_snprintf (text, sizeof text, "%d", u->idx + 1);   /* numbered from 1, as the figures */
       gtk_label_set_text (GTK_LABEL (cell->widget), text);
       break;
     case COL_TIME:
