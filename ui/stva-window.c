@@ -406,8 +406,10 @@ win_label_action (GtkWidget  *widget,
   advance (self);
 }
 
+/* Enter takes the prediction as the label, R keeps the current one: both review the utterance
+ * and move on. */
 static void
-win_accept_action (GtkWidget  *widget,
+win_review_action (GtkWidget  *widget,
                    const char *name,
                    GVariant   *param)
 {
@@ -415,22 +417,10 @@ win_accept_action (GtkWidget  *widget,
   if (!ready_to_label (self))
     return;
   g_autoptr (GError) error = NULL;
-  if (!stva_session_accept_prediction (self->session, &error))
-    show_error (self, error);
-  else
-    advance (self);
-}
-
-static void
-win_reviewed_action (GtkWidget  *widget,
-                     const char *name,
-                     GVariant   *param)
-{
-  StvaWindow *self = STVA_WINDOW (widget);
-  if (!ready_to_label (self))
-    return;
-  g_autoptr (GError) error = NULL;
-  if (!stva_session_mark_reviewed (self->session, &error))
+  gboolean ok = g_str_equal (name, "win.accept")
+                  ? stva_session_accept_prediction (self->session, &error)
+                  : stva_session_mark_reviewed (self->session, &error);
+  if (!ok)
     show_error (self, error);
   else
     advance (self);
@@ -998,8 +988,8 @@ stva_window_class_init (StvaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.queue-order", "i",
                                    win_queue_order_action);
   gtk_widget_class_install_action (widget_class, "win.label", "x", win_label_action);
-  gtk_widget_class_install_action (widget_class, "win.accept", NULL, win_accept_action);
-  gtk_widget_class_install_action (widget_class, "win.reviewed", NULL, win_reviewed_action);
+  gtk_widget_class_install_action (widget_class, "win.accept", NULL, win_review_action);
+  gtk_widget_class_install_action (widget_class, "win.reviewed", NULL, win_review_action);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, win_undo_action);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, win_undo_action);
   gtk_widget_class_install_action (widget_class, "win.sidebar", NULL, win_sidebar_action);
